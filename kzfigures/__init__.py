@@ -1,0 +1,44 @@
+"""kzfigures: reconcile conflicting casualty and detention figures.
+
+The public API is re-exported here; see ``__all__``.
+
+>>> import kzfigures
+>>> kzfigures.Figure.exact(164).to_text()
+'164'
+"""
+
+from kzfigures._version import __version__
+from kzfigures.errors import (
+    FigureParseError,
+    FrameValidationError,
+    InconsistentObservationsError,
+    InvalidArgumentError,
+    KzFiguresError,
+    ObservationTypeError,
+    TimezoneError,
+    UnknownColumnError,
+    UnknownKeyError,
+    ValidationError,
+)
+from kzfigures.model import Figure, Observation, OutletKind, Precision, Qualifier, content_id, infer_precision
+
+__all__ = [
+    "Figure",
+    "FigureParseError",
+    "FrameValidationError",
+    "InconsistentObservationsError",
+    "InvalidArgumentError",
+    "KzFiguresError",
+    "Observation",
+    "ObservationTypeError",
+    "OutletKind",
+    "Precision",
+    "Qualifier",
+    "TimezoneError",
+    "UnknownColumnError",
+    "UnknownKeyError",
+    "ValidationError",
+    "__version__",
+    "content_id",
+    "infer_precision",
+]
