@@ -141,7 +141,8 @@ def test_intervals_follow_the_default_conventions(observations: list[Observation
 
 def test_times_are_local_midnights_and_as_of_not_after_published(observations: list[Observation]) -> None:
     for o in observations:
-        assert o.as_of.utcoffset() == pd.Timedelta(hours=6), o.id
+        local = o.as_of.tz_convert("UTC+06:00")
+        assert (local.hour, local.minute, local.second) == (0, 0, 0), o.id
         assert o.as_of_precision.value == "day", o.id
         assert o.published is not None, o.id
         assert o.as_of <= o.published, o.id
