@@ -1,0 +1,193 @@
+"""Time and identity, stated once and used by every analysis.
+
+**Series.** Observations are split into series by key columns ``by``
+(default ``("metric", "group", "region")``).
+
+**Time slots.** An observation's time is the period
+``[as_of, as_of + length(as_of_precision))``: a date-only "as of January 7"
+is the whole of January 7 in its own zone, not its midnight. Within a series,
+two times that overlap describe the same moment of the count, and "earlier"
+means strictly earlier at that precision. Overlap is not transitive (two
+hours of one day both overlap the day), so kzfigures takes its transitive
+closure: sort the periods by start and merge every period that starts before
+the running maximum of the ends so far. Each merged run is a *time slot*;
+slots are totally ordered, and within a series slot ``s`` is earlier than
+slot ``s + 1``. For data of one precision the slots are just the distinct
+times. Cost: one sort, ``O(n log n)``.
+
+**Speakers and claims.** The *speaker* of an observation is its
+``authority``, or, when it has none, its ``outlet`` (the outlet's own
+claim), or, when it has neither, the observation itself. A *claim* is what a
+speaker said: observations of one series, one time slot and one speaker
+with the same interval ``[low, high]`` are one claim, however many outlets
+carried it. Results count observations, claims and speakers separately.
+
+>>> import pandas as pd
+>>> from kzfigures.frame import from_frame
+>>> frame = from_frame(pd.DataFrame({
+...     "metric": ["killed"] * 4,
+...     "group": ["law_enforcement"] * 4,
+...     "stated": [18, 18, 18, 16],
+...     "as_of": ["2022-01-07T00:00+06:00", "2022-01-07T00:00+06:00", "2022-01-07T15:00+06:00",
+...               "2022-01-09T00:00+06:00"],
+...     "outlet": ["CNN", "Khabar 24", "a paraphrase", "hamslivenews.com"],
+...     "authority": ["Interior Ministry"] * 3 + [None],
+... }))
+>>> time_slots(frame).tolist()
+[0, 0, 0, 1]
+>>> claim_ids(frame).tolist()
+[0, 0, 0, 1]
+>>> speakers(frame).tolist()
+['Interior Ministry', 'Interior Ministry', 'Interior Ministry', 'outlet: hamslivenews.com']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from kzfigures.errors import InvalidArgumentError, UnknownColumnError
+from kzfigures.frame import COLUMNS
+
+__all__ = [
+    "DEFAULT_BY",
+    "check_by",
+    "claim_ids",
+    "period_bounds",
+    "series_ids",
+    "speakers",
+    "time_slots",
+]
+
+#: The default series key.
+DEFAULT_BY: tuple[str, ...] = ("metric", "group", "region")
+
+_PRECISION_NS = {
+    "day": 86_400 * 10**9,
+    "hour": 3_600 * 10**9,
+    "minute": 60 * 10**9,
+    "second": 10**9,
+}
+
+# Columns that can define a series: labels, not numbers or times.
+_KEYABLE = ("metric", "group", "region", "outlet", "outlet_kind", "authority", "via", "cumulative", "qualifier")
+
+
+def check_by(by: str | Sequence[str], frame: pd.DataFrame | None = None) -> list[str]:
+    """Validate a ``by`` option and return it as a list of column names.
+
+    >>> check_by("metric")
+    ['metric']
+    >>> check_by(("metric", "colour"))
+    Traceback (most recent call last):
+    ...
+    kzfigures.errors.UnknownColumnError: unknown column 'colour' in by=('metric', 'colour'); ...
+    """
+    columns = [by] if isinstance(by, str) else list(by)
+    if not columns:
+        raise InvalidArgumentError("by must name at least one column (got an empty sequence)")
+    extra = [] if frame is None else [c for c in frame.columns if c not in COLUMNS]
+    for column in columns:
+        if not isinstance(column, str):
+            raise InvalidArgumentError(f"by must hold column names (got {column!r})")
+        if column not in _KEYABLE and column not in extra:
+            raise UnknownColumnError(
+                f"unknown column {column!r} in by={by!r}; a series can be keyed by {', '.join(_KEYABLE)}"
+                + (f" or the frame's own columns {', '.join(extra)}" if extra else "")
+            )
+    if len(set(columns)) != len(columns):
+        raise InvalidArgumentError(f"by names a column twice (got {by!r})")
+    return columns
+
+
+def series_ids(frame: pd.DataFrame, by: str | Sequence[str] = DEFAULT_BY) -> npt.NDArray[np.int64]:
+    """The series of each row: an integer per distinct key, in key order.
+
+    Missing values in a key column form their own series.
+
+    >>> import pandas as pd
+    >>> series_ids(pd.DataFrame({"metric": ["b", "a", "b"], "group": ["all"] * 3, "region": ["all"] * 3})).tolist()
+    [1, 0, 1]
+    """
+    columns = check_by(by, frame)
+    if len(frame) == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.asarray(frame.groupby(columns, sort=True, dropna=False).ngroup().to_numpy(), dtype=np.int64)
+
+
+def period_bounds(frame: pd.DataFrame) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Start and end (exclusive) of each row's as-of period, in UTC nanoseconds.
+
+    >>> import pandas as pd
+    >>> from kzfigures.frame import from_frame
+    >>> f = from_frame(pd.DataFrame({"metric": ["killed"], "stated": [1], "as_of": ["2022-01-07T00:00+06:00"]}))
+    >>> start, end = period_bounds(f)
+    >>> int(end[0] - start[0]) == 86_400 * 10**9
+    True
+    """
+    start = frame["as_of"].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]").view(np.int64)
+    length = frame["as_of_precision"].map(_PRECISION_NS).to_numpy(dtype=np.int64)
+    return start, start + length
+
+
+def time_slots(frame: pd.DataFrame, by: str | Sequence[str] = DEFAULT_BY) -> npt.NDArray[np.int64]:
+    """The time slot of each row within its series (0 = earliest).
+
+    Periods that overlap, directly or through a chain of overlaps, share a
+    slot (see the module docstring). ``O(n log n)``.
+    """
+    n = len(frame)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    series = series_ids(frame, by)
+    start, end = period_bounds(frame)
+    order = np.lexsort((start, series))
+    s_series, s_start, s_end = series[order], start[order], end[order]
+    new_series = np.ones(n, dtype=bool)
+    new_series[1:] = s_series[1:] != s_series[:-1]
+    running_end = pd.Series(s_end).groupby(s_series).cummax().to_numpy()
+    new_slot = new_series.copy()
+    new_slot[1:] |= s_start[1:] >= running_end[:-1]
+    global_slot = np.cumsum(new_slot) - 1
+    first_slot_of_series = np.maximum.accumulate(np.where(new_series, global_slot, 0))
+    slots = np.empty(n, dtype=np.int64)
+    slots[order] = global_slot - first_slot_of_series
+    return slots
+
+
+def speakers(frame: pd.DataFrame) -> pd.Series:
+    """Who makes each claim: the authority, else ``outlet: <outlet>``, else ``observation: <id>``.
+
+    >>> import pandas as pd
+    >>> speakers(pd.DataFrame({"authority": ["Police", None, None], "outlet": ["CNN", "CNN", None],
+    ...                        "id": ["a", "b", "c"]}, dtype="string")).tolist()
+    ['Police', 'outlet: CNN', 'observation: c']
+    """
+    authority = frame["authority"].astype("string")
+    by_outlet = "outlet: " + frame["outlet"].astype("string")
+    by_id = "observation: " + frame["id"].astype("string")
+    result: pd.Series = authority.fillna(by_outlet).fillna(by_id)
+    return result
+
+
+def claim_ids(frame: pd.DataFrame, by: str | Sequence[str] = DEFAULT_BY) -> npt.NDArray[np.int64]:
+    """The claim of each row: one integer per (series, time slot, speaker, low, high).
+
+    Numbered in order of series, then slot, then speaker, then interval.
+    """
+    n = len(frame)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    keys = pd.DataFrame(
+        {
+            "series": series_ids(frame, by),
+            "slot": time_slots(frame, by),
+            "speaker": speakers(frame).to_numpy(dtype=object),
+            "low": frame["low"].to_numpy(dtype=np.int64),
+            "high": frame["high"].fillna(-1).to_numpy(dtype=np.int64),
+        }
+    )
+    return np.asarray(keys.groupby(list(keys.columns), sort=True).ngroup().to_numpy(), dtype=np.int64)

@@ -1,0 +1,845 @@
+"""Observations as a tidy DataFrame: the schema, validation, CSV and JSON.
+
+One row per observation. The canonical frame has exactly these columns, in
+this order, with these dtypes (identical on pandas 2.2+ and 3.x); any further
+columns of an input frame are kept, unchanged, after them.
+
+=====================  ===========================  ========================================
+column                 dtype                        meaning (default when the input lacks it)
+=====================  ===========================  ========================================
+id                     string                       stable identifier (``row-<position>``)
+metric                 string                       what is counted (**required**)
+group                  string                       who was counted (``all``)
+region                 string                       where (``all``)
+low                    Int64                        smallest count the figure allows
+high                   Int64                        largest count; ``<NA>`` = unbounded
+stated                 Int64                        the number as written (``<NA>`` for
+                                                    range and vague figures)
+qualifier              string                       a :class:`~kzfigures.Qualifier` value
+figure                 string                       the figure phrase as written (``<NA>``)
+as_of                  datetime64[ns, tz]           start of the period described (**required**)
+as_of_precision        string                       a :class:`~kzfigures.Precision` value
+                                                    (inferred from ``as_of``)
+published              datetime64[ns, tz]           when the report appeared (``NaT``)
+published_precision    string                       precision of ``published`` (inferred)
+outlet                 string                       who published it (``<NA>``)
+outlet_kind            string                       an :class:`~kzfigures.OutletKind` (``other``)
+authority              string                       to whom the figure is attributed (``<NA>``)
+via                    string                       intermediary (``<NA>``)
+cumulative             bool                         running total? (``True``)
+quote                  string                       short phrase stating the figure (``<NA>``)
+url                    string                       where the report is (``<NA>``)
+note                   string                       anything else (``<NA>``)
+=====================  ===========================  ========================================
+
+The figure may be given in three ways: explicit ``low``/``high``/``stated``/
+``qualifier`` columns; ``stated`` alone (qualifier ``exact`` unless given,
+bounds derived from the qualifier by the conventions); or a ``figure`` text
+column ("more than 3,000") parsed by :func:`kzfigures.parse_figure` where
+``stated`` and ``low`` are missing.
+
+Times: ``as_of`` and ``published`` are timezone-aware. Text times may carry
+an offset (``2022-01-07T00:00+06:00``); if none in a column do, they are read
+in the ``tz`` argument (default UTC); a column that mixes the two is an error.
+A frame whose rows carry different offsets is stored in UTC. A time's
+precision is inferred from how it is written (a bare date is a ``day``) or,
+for datetime input, from the coarsest unit it is aligned to in its own zone.
+
+>>> import pandas as pd
+>>> frame = from_frame(pd.DataFrame({
+...     "metric": ["detained", "detained"],
+...     "as_of": ["2022-01-07", "2022-01-08"],
+...     "stated": [3000, 4404],
+...     "qualifier": ["more_than", "exact"],
+... }), tz="UTC+06:00")
+>>> frame[["id", "low", "high", "stated", "as_of_precision"]]
+      id   low  high  stated as_of_precision
+0  row-0  3001  <NA>    3000             day
+1  row-1  4404  4404    4404             day
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterable, Mapping
+from typing import IO, TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from kzfigures.errors import (
+    FigureParseError,
+    FrameValidationError,
+    ObservationTypeError,
+    TimezoneError,
+)
+from kzfigures.model import Figure, Observation, OutletKind, Precision, Qualifier
+
+if TYPE_CHECKING:  # pragma: no cover
+    from kzfigures.conventions import Conventions
+
+__all__ = [
+    "COLUMNS",
+    "as_frame",
+    "empty_frame",
+    "from_frame",
+    "read_csv",
+    "read_json",
+    "to_csv",
+    "to_frame",
+    "to_json",
+    "to_observations",
+]
+
+#: The canonical columns and their dtypes (``"datetime"`` = ``datetime64[ns, tz]``).
+COLUMNS: Mapping[str, str] = {
+    "id": "string",
+    "metric": "string",
+    "group": "string",
+    "region": "string",
+    "low": "Int64",
+    "high": "Int64",
+    "stated": "Int64",
+    "qualifier": "string",
+    "figure": "string",
+    "as_of": "datetime",
+    "as_of_precision": "string",
+    "published": "datetime",
+    "published_precision": "string",
+    "outlet": "string",
+    "outlet_kind": "string",
+    "authority": "string",
+    "via": "string",
+    "cumulative": "bool",
+    "quote": "string",
+    "url": "string",
+    "note": "string",
+}
+
+_TEXT_DEFAULTS = {"group": "all", "region": "all", "outlet_kind": OutletKind.OTHER.value}
+_OPTIONAL_TEXT = ("figure", "outlet", "authority", "via", "quote", "url", "note")
+_LABEL_PATTERN = r"[a-z][a-z0-9_]*"
+_QUALIFIERS = [q.value for q in Qualifier]
+_PRECISIONS = [p.value for p in Precision]
+_OUTLET_KINDS = [k.value for k in OutletKind]
+_TRUE = {"true", "t", "yes", "y", "1"}
+_FALSE = {"false", "f", "no", "n", "0"}
+_OFFSET_PATTERN = r"(Z|z|[+-]\d{2}(?::?\d{2})?)$"
+_DATE_ONLY_PATTERN = r"\d{4}-\d{2}-\d{2}"
+
+
+class _Failures:
+    """Collects (row, column, value, reason) for every bad cell."""
+
+    def __init__(self) -> None:
+        self.parts: list[pd.DataFrame] = []
+
+    def add(self, mask: pd.Series | np.ndarray, column: str, values: pd.Series, reason: str) -> None:
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        rows = np.flatnonzero(mask)
+        shown = values.iloc[rows].astype("object").map(_show)
+        self.parts.append(
+            pd.DataFrame(
+                {
+                    "row": pd.array(rows, dtype="Int64"),
+                    "column": column,
+                    "value": shown.to_numpy(dtype=object),
+                    "reason": reason,
+                }
+            )
+        )
+
+    def add_frame_level(self, column: str, value: str, reason: str) -> None:
+        self.parts.append(
+            pd.DataFrame(
+                {"row": pd.array([None], dtype="Int64"), "column": [column], "value": [value], "reason": [reason]}
+            )
+        )
+
+    def raise_if_any(self) -> None:
+        if not self.parts:
+            return
+        cases = pd.concat(self.parts, ignore_index=True)
+        cases = cases.sort_values(["row", "column"], na_position="first", kind="stable").reset_index(drop=True)
+        cases["column"] = cases["column"].astype("string")
+        cases["value"] = cases["value"].astype("string")
+        cases["reason"] = cases["reason"].astype("string")
+        raise FrameValidationError(cases)
+
+
+def _show(value: Any) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return "<missing>"
+    return str(value)
+
+
+def empty_frame(tz: str | dt.tzinfo = "UTC") -> pd.DataFrame:
+    """Return an observation frame with no rows and the canonical dtypes.
+
+    >>> list(empty_frame().columns)[:4]
+    ['id', 'metric', 'group', 'region']
+    """
+    return pd.DataFrame({name: pd.Series([], dtype=_dtype(kind, tz)) for name, kind in COLUMNS.items()})
+
+
+def _dtype(kind: str, tz: str | dt.tzinfo) -> Any:
+    if kind == "datetime":
+        return pd.DatetimeTZDtype(unit="ns", tz=tz)
+    return kind
+
+
+# --- objects <-> frame ---------------------------------------------------------
+
+
+def to_frame(observations: Iterable[Observation]) -> pd.DataFrame:
+    """Return the canonical frame of ``observations``, one row each, in order.
+
+    Times keep their zone when all observations share one, else are stored
+    in UTC (the same instants). ``to_observations(to_frame(obs)) == obs``.
+
+    >>> from kzfigures import Figure, Observation
+    >>> obs = [Observation(metric="killed", figure=Figure.exact(164),
+    ...                    as_of="2022-01-09T00:00+06:00", id="a")]
+    >>> row = to_frame(obs).iloc[0]
+    >>> row["id"], int(row["low"]), row["as_of_precision"], str(row["as_of"])
+    ('a', 164, 'day', '2022-01-09 00:00:00+06:00')
+    """
+    items = list(observations)
+    for position, item in enumerate(items):
+        if not isinstance(item, Observation):
+            raise ObservationTypeError(f"item {position} is not an Observation (got {type(item).__name__})")
+    if not items:
+        return empty_frame()
+    zones = {str(o.as_of.tzinfo) for o in items} | {str(o.published.tzinfo) for o in items if o.published is not None}
+    tz: Any = items[0].as_of.tzinfo if len(zones) == 1 else "UTC"
+
+    def times(values: list[pd.Timestamp | None]) -> pd.Series:
+        series = pd.Series(
+            [pd.NaT if v is None else v.tz_convert("UTC").tz_localize(None) for v in values], dtype="datetime64[ns]"
+        )
+        aware: pd.Series = series.dt.tz_localize("UTC").dt.tz_convert(tz)
+        return aware
+
+    columns: dict[str, Any] = {
+        "id": [o.id for o in items],
+        "metric": [o.metric for o in items],
+        "group": [o.group for o in items],
+        "region": [o.region for o in items],
+        "low": [o.figure.low for o in items],
+        "high": [o.figure.high for o in items],
+        "stated": [o.figure.stated for o in items],
+        "qualifier": [o.figure.qualifier.value for o in items],
+        "figure": [o.figure.text for o in items],
+        "as_of": times([o.as_of for o in items]),
+        "as_of_precision": [o.as_of_precision.value for o in items],
+        "published": times([o.published for o in items]),
+        "published_precision": [None if o.published_precision is None else o.published_precision.value for o in items],
+        "outlet": [o.outlet for o in items],
+        "outlet_kind": [o.outlet_kind.value for o in items],
+        "authority": [o.authority for o in items],
+        "via": [o.via for o in items],
+        "cumulative": [o.cumulative for o in items],
+        "quote": [o.quote for o in items],
+        "url": [o.url for o in items],
+        "note": [o.note for o in items],
+    }
+    frame = pd.DataFrame(columns)
+    return frame.astype({name: kind for name, kind in COLUMNS.items() if kind != "datetime"})
+
+
+def to_observations(frame: pd.DataFrame) -> list[Observation]:
+    """Return one :class:`Observation` per row of a frame, in order.
+
+    The frame is validated first (see :func:`from_frame`). This builds Python
+    objects row by row; analyses work on the frame directly and never need it.
+
+    >>> import pandas as pd
+    >>> [o] = to_observations(pd.DataFrame({"metric": ["injured"], "as_of": ["2022-01-07T00:00+06:00"],
+    ...                                     "stated": [748]}))
+    >>> o.figure, o.as_of_precision.value
+    (Figure(low=748, high=748, stated=748, qualifier='exact'), 'day')
+    """
+    canonical = from_frame(frame)
+
+    def optional(value: Any) -> Any:
+        return None if value is pd.NA or value is pd.NaT or value is None else value
+
+    observations = []
+    row: Any
+    for row in canonical[list(COLUMNS)].itertuples(index=False):
+        figure = Figure(
+            int(row.low),
+            optional(row.high),
+            optional(row.stated),
+            row.qualifier,
+            text=optional(row.figure),
+        )
+        observations.append(
+            Observation(
+                id=row.id,
+                metric=row.metric,
+                group=row.group,
+                region=row.region,
+                figure=figure,
+                as_of=row.as_of,
+                as_of_precision=row.as_of_precision,
+                published=optional(row.published),
+                published_precision=optional(row.published_precision),
+                outlet=optional(row.outlet),
+                outlet_kind=row.outlet_kind,
+                authority=optional(row.authority),
+                via=optional(row.via),
+                cumulative=bool(row.cumulative),
+                quote=optional(row.quote),
+                url=optional(row.url),
+                note=optional(row.note),
+            )
+        )
+    return observations
+
+
+def as_frame(observations: pd.DataFrame | Iterable[Observation]) -> pd.DataFrame:
+    """Return the canonical frame for a frame or an iterable of observations.
+
+    The analyses call this on their input, so they accept either form.
+
+    >>> as_frame([]).shape[0]
+    0
+    """
+    if isinstance(observations, pd.DataFrame):
+        return from_frame(observations)
+    if isinstance(observations, str | bytes):
+        raise ObservationTypeError(
+            "expected a DataFrame or an iterable of Observations, got text; use read_csv() for a file"
+        )
+    return to_frame(observations)
+
+
+# --- validation ----------------------------------------------------------------
+
+
+def from_frame(
+    frame: pd.DataFrame,
+    *,
+    tz: str | dt.tzinfo = "UTC",
+    conventions: Conventions | None = None,
+) -> pd.DataFrame:
+    """Validate a frame of observations and return it in the canonical schema.
+
+    Every row is checked and every problem reported at once in a
+    :class:`~kzfigures.FrameValidationError` whose ``failure_cases`` frame
+    lists (row, column, value, reason); no row is dropped. Validation is
+    vectorized: ``O(n)`` column operations plus one parse per distinct
+    ``figure`` text. A canonical frame passes through unchanged, so
+    ``from_frame(to_frame(obs))`` equals ``to_frame(obs)``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Needs ``metric``, ``as_of`` and a figure (``stated``, ``low`` or a
+        ``figure`` text column); every other column has a default (see the
+        module docstring).
+    tz : str or tzinfo
+        Zone for times written without an offset (default UTC).
+    conventions : Conventions, optional
+        How to read ``figure`` texts and derive bounds from ``stated`` and
+        ``qualifier``; default :data:`kzfigures.conventions.DEFAULT_CONVENTIONS`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> bad = pd.DataFrame({"metric": ["killed", "Killed"], "as_of": ["2022-01-09", "not a date"],
+    ...                     "stated": [164, -3]})
+    >>> try:
+    ...     from_frame(bad)
+    ... except FrameValidationError as error:
+    ...     print(error.failure_cases[["row", "column", "value"]])
+       row  column       value
+    0    1   as_of  not a date
+    1    1  metric      Killed
+    2    1  stated          -3
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise ObservationTypeError(f"expected a pandas DataFrame, got {type(frame).__name__}")
+    failures = _Failures()
+    n = len(frame)
+    source = frame.reset_index(drop=True)
+
+    for required in ("metric", "as_of"):
+        if required not in source.columns:
+            failures.add_frame_level(required, "<missing column>", f"the column {required!r} is required")
+    if not ({"stated", "low", "figure"} & set(source.columns)):
+        failures.add_frame_level(
+            "stated", "<missing column>", "a figure is required: give 'stated', 'low'/'high' or a 'figure' text column"
+        )
+    failures.raise_if_any()
+
+    out: dict[str, Any] = {}
+
+    # Identifiers, labels and free text.
+    if "id" in source.columns:
+        ids = _text(source["id"])
+        missing_id = ids.isna()
+        ids = ids.mask(missing_id, pd.Series([f"row-{i}" for i in range(n)], dtype="string"))
+    else:
+        ids = pd.Series([f"row-{i}" for i in range(n)], dtype="string")
+    duplicated = ids.duplicated(keep=False).to_numpy()
+    failures.add(duplicated, "id", ids, "ids must be unique; this id appears more than once")
+    out["id"] = ids
+
+    for name in ("metric", "group"):
+        values = _text(source[name]) if name in source.columns else _constant_text(_TEXT_DEFAULTS[name], n)
+        if name in _TEXT_DEFAULTS:
+            values = values.fillna(_TEXT_DEFAULTS[name])
+        bad = ~values.fillna("").str.fullmatch(_LABEL_PATTERN).astype(bool)
+        failures.add(bad.to_numpy(), name, values, "must be lower-case letters, digits and _ starting with a letter")
+        out[name] = values
+
+    region = _text(source["region"]) if "region" in source.columns else _constant_text("all", n)
+    region = region.fillna("all")
+    failures.add((region.str.strip() == "").to_numpy(), "region", region, "must not be empty")
+    out["region"] = region
+
+    # The figure.
+    _figure_columns(source, out, failures, n, conventions)
+
+    # Times.
+    as_of, as_of_precision = _times(source, "as_of", tz, failures, required=True)
+    published, published_precision = _times(source, "published", tz, failures, required=False)
+    zones = {str(as_of.dt.tz)} | ({str(published.dt.tz)} if published.notna().any() else set())
+    if len(zones) > 1:
+        published = published.dt.tz_convert("UTC")
+        as_of = as_of.dt.tz_convert("UTC")
+    out["as_of"] = as_of
+    out["as_of_precision"] = as_of_precision
+    out["published"] = published.dt.tz_convert(as_of.dt.tz)
+    out["published_precision"] = published_precision
+
+    # Provenance.
+    for name in ("outlet", "authority", "via"):
+        out[name] = _text(source[name]) if name in source.columns else _constant_text(None, n)
+    kind = _text(source["outlet_kind"]) if "outlet_kind" in source.columns else _constant_text(None, n)
+    kind = kind.fillna(OutletKind.OTHER.value)
+    failures.add(
+        ~kind.isin(_OUTLET_KINDS).to_numpy(), "outlet_kind", kind, f"must be one of {', '.join(_OUTLET_KINDS)}"
+    )
+    out["outlet_kind"] = kind
+
+    out["cumulative"] = _booleans(source, "cumulative", failures, n)
+    for name in ("quote", "url", "note"):
+        out[name] = _text(source[name]) if name in source.columns else _constant_text(None, n)
+
+    failures.raise_if_any()
+    canonical = pd.DataFrame({name: out[name] for name in COLUMNS})
+    canonical = canonical.astype({name: kind for name, kind in COLUMNS.items() if kind != "datetime"})
+    extras = [c for c in source.columns if c not in COLUMNS]
+    if extras:
+        canonical = pd.concat([canonical, source[extras]], axis=1)
+    return canonical
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Text column as pandas ``string``; blank cells count as missing."""
+    if values.dtype == "string":
+        text = values
+    else:
+        text = values.astype("object").where(values.notna(), None)
+        text = text.map(lambda v: v if v is None or isinstance(v, str) else str(v)).astype("string")
+    return text.mask(text.str.strip() == "")
+
+
+def _constant_text(value: str | None, n: int) -> pd.Series:
+    return pd.Series([value] * n, dtype="string")
+
+
+def _integers(source: pd.DataFrame, name: str, failures: _Failures, n: int) -> tuple[pd.Series, np.ndarray]:
+    """Whole numbers >= 0 as Int64, and a mask of the cells that were invalid."""
+    if name not in source.columns:
+        return pd.Series(pd.array([None] * n, dtype="Int64")), np.zeros(n, dtype=bool)
+    raw = source[name]
+    if raw.dtype == "Int64":
+        numbers = raw
+        bad = pd.Series(False, index=raw.index)
+    else:
+        blank = raw.isna() | (raw.astype("string").str.strip() == "").fillna(False)
+        as_number = pd.to_numeric(raw.where(~blank), errors="coerce")
+        floats = as_number.astype("float64")
+        not_whole = floats.notna() & (np.floor(floats) != floats)
+        bad = (~blank & as_number.isna()) | not_whole
+        failures.add(bad.to_numpy(), name, raw, "must be a whole number")
+        numbers = floats.where(~bad).round().astype("Int64")
+    negative = (numbers < 0).fillna(False)
+    failures.add(negative.to_numpy(), name, raw, "must be >= 0")
+    return numbers, np.asarray(bad, dtype=bool) | negative.to_numpy(dtype=bool)
+
+
+def _figure_columns(
+    source: pd.DataFrame,
+    out: dict[str, Any],
+    failures: _Failures,
+    n: int,
+    conventions: Conventions | None,
+) -> None:
+    low, bad_low = _integers(source, "low", failures, n)
+    high, bad_high = _integers(source, "high", failures, n)
+    stated, bad_stated = _integers(source, "stated", failures, n)
+    text = _text(source["figure"]) if "figure" in source.columns else _constant_text(None, n)
+    qualifier = _text(source["qualifier"]) if "qualifier" in source.columns else _constant_text(None, n)
+    bad_qualifier = qualifier.notna() & ~qualifier.isin(_QUALIFIERS)
+    failures.add(bad_qualifier.to_numpy(), "qualifier", qualifier, f"must be one of {', '.join(_QUALIFIERS)}")
+
+    # Rows with no numbers but a figure text: parse each distinct text once.
+    to_parse = (stated.isna() & low.isna() & text.notna()).to_numpy()
+    if to_parse.any():
+        texts = text[to_parse]
+        parsed = _parse_distinct(texts.unique(), conventions)
+        errors = texts.map({t: r for t, r in parsed.items() if isinstance(r, str)})
+        good = {t: r for t, r in parsed.items() if isinstance(r, Figure)}
+        low[to_parse] = texts.map({t: f.low for t, f in good.items()}).astype("Int64").to_numpy()
+        high[to_parse] = texts.map({t: f.high for t, f in good.items()}).astype("Int64").to_numpy()
+        stated[to_parse] = texts.map({t: f.stated for t, f in good.items()}).astype("Int64").to_numpy()
+        read_as = texts.map({t: f.qualifier.value for t, f in good.items()}).astype("string")
+        given = qualifier[to_parse]
+        clash = (given.notna() & read_as.notna() & (given != read_as)).fillna(False).to_numpy()
+        failures.add(_spread(clash, to_parse), "qualifier", qualifier, "disagrees with how the 'figure' text reads")
+        qualifier[to_parse] = given.fillna(read_as).to_numpy()
+        for reason in sorted(set(errors.dropna())):
+            failures.add(_spread((errors == reason).fillna(False).to_numpy(), to_parse), "figure", text, reason)
+
+    no_figure = (stated.isna() & low.isna()).to_numpy() & ~to_parse & ~bad_low & ~bad_stated
+    failures.add(no_figure, "stated", stated, "a figure is required: give 'stated', 'low' or a 'figure' text")
+
+    # Rows with a stated number and no bounds: derive the bounds from the qualifier.
+    qualifier = qualifier.mask(qualifier.isna() & stated.notna() & low.isna() & high.isna(), Qualifier.EXACT.value)
+    derive = (stated.notna() & low.isna()).to_numpy()
+    if derive.any():
+        d_low, d_high, problem = _bounds_from_stated(stated[derive], qualifier[derive], conventions)
+        low.iloc[np.flatnonzero(derive)] = d_low
+        derived_high = high.iloc[np.flatnonzero(derive)]
+        high.iloc[np.flatnonzero(derive)] = derived_high.where(derived_high.notna(), d_high)
+        mask = np.zeros(n, dtype=bool)
+        mask[np.flatnonzero(derive)] = problem
+        mask &= ~(bad_low | bad_high | bad_stated)
+        failures.add(mask, "qualifier", qualifier, "bounds cannot be derived for this qualifier: give 'low' and 'high'")
+    qualifier = qualifier.fillna(Qualifier.RANGE.value).where(~(stated.isna() & low.notna() & qualifier.isna()))
+    qualifier = qualifier.fillna(Qualifier.RANGE.value)
+
+    # Cross-field rules, stated as in Figure, for rows whose numbers are valid.
+    valid = ~(bad_low | bad_high | bad_stated)
+    low_missing = low.isna().to_numpy() & ~no_figure
+    failures.add(low_missing, "low", low, "'low' is required when 'stated' is missing")
+    high_below = (high < low).fillna(False).to_numpy()
+    failures.add(high_below & valid, "high", high, "'high' must be >= 'low' or empty (unbounded)")
+    stateless = (stated.isna() & ~qualifier.isin([Qualifier.RANGE.value, Qualifier.VAGUE.value])).to_numpy()
+    failures.add(stateless & ~no_figure & valid, "stated", stated, "may be empty only for 'range' or 'vague' figures")
+    is_exact = (qualifier == Qualifier.EXACT.value).fillna(False)
+    inexact = is_exact & ~((low == high) & (low == stated)).fillna(False)
+    failures.add(
+        inexact.to_numpy() & valid, "qualifier", qualifier, "an 'exact' figure must have low == high == stated"
+    )
+
+    out["low"] = low
+    out["high"] = high
+    out["stated"] = stated
+    out["qualifier"] = qualifier
+    out["figure"] = text
+
+
+def _spread(mask: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """Expand a mask over the rows selected by ``where`` to all rows."""
+    full = np.zeros(len(where), dtype=bool)
+    full[np.flatnonzero(where)] = mask
+    return full
+
+
+def _parse_distinct(texts: Iterable[str], conventions: Conventions | None) -> dict[str, Figure | str]:
+    """Parse each distinct text once; a failure comes back as its reason."""
+    from kzfigures.parse import parse_figure
+
+    results: dict[str, Figure | str] = {}
+    for value in texts:
+        try:
+            results[value] = parse_figure(value, conventions)
+        except FigureParseError as error:
+            results[value] = f"cannot be read as a figure: {error.reason} (at position {error.position})"
+    return results
+
+
+def _bounds_from_stated(
+    stated: pd.Series, qualifier: pd.Series, conventions: Conventions | None
+) -> tuple[pd.Series, pd.Series, np.ndarray]:
+    """Vectorized bounds for ``stated`` under ``qualifier``.
+
+    Returns (low, high, problem); ``problem`` marks qualifiers whose bounds
+    need explicit ``low``/``high`` (range, vague). ``high`` is NA when
+    unbounded.
+    """
+    from kzfigures.conventions import DEFAULT_CONVENTIONS
+
+    rules = conventions or DEFAULT_CONVENTIONS
+    low, high, problem = rules.bounds(qualifier.astype(object).to_numpy(), stated.to_numpy(dtype="int64", na_value=0))
+    return (
+        pd.Series(low, dtype="Int64"),
+        pd.Series(pd.array(np.where(high < 0, 0, high), dtype="Int64")).mask(high < 0),
+        problem,
+    )
+
+
+def _times(
+    source: pd.DataFrame,
+    name: str,
+    tz: str | dt.tzinfo,
+    failures: _Failures,
+    *,
+    required: bool,
+) -> tuple[pd.Series, pd.Series]:
+    """Parse a time column and its precision column, vectorized.
+
+    Returns the times (tz-aware, one zone) and the precisions (string; NA
+    where the time is missing).
+    """
+    n = len(source)
+    precision_name = f"{name}_precision"
+    given_precision = _text(source[precision_name]) if precision_name in source.columns else _constant_text(None, n)
+    failures.add(
+        (given_precision.notna() & ~given_precision.isin(_PRECISIONS)).to_numpy(),
+        precision_name,
+        given_precision,
+        f"must be one of {', '.join(_PRECISIONS)}",
+    )
+    if name not in source.columns:
+        empty = pd.Series(pd.NaT, index=range(n), dtype=pd.DatetimeTZDtype(unit="ns", tz="UTC"))
+        return empty, _constant_text(None, n)
+
+    raw = source[name]
+    date_only = np.zeros(n, dtype=bool)
+    unreadable = np.zeros(n, dtype=bool)
+    if isinstance(raw.dtype, pd.DatetimeTZDtype):
+        aware = raw.dt.as_unit("ns")
+        wall = aware.dt.tz_localize(None)
+        zone: Any = aware.dt.tz
+        missing = aware.isna().to_numpy()
+    elif pd.api.types.is_datetime64_dtype(raw.dtype):
+        wall = raw.astype("datetime64[ns]")
+        zone = tz
+        aware = wall.dt.tz_localize(tz)
+        missing = wall.isna().to_numpy()
+    else:
+        text = _text(raw).str.strip()
+        missing = text.isna().to_numpy()
+        offsets = text.str.extract(_OFFSET_PATTERN, expand=False)
+        has_offset = offsets.notna().to_numpy()
+        looks_like_time = text.str.match(r"\d{4}-\d{2}-\d{2}").fillna(False).to_numpy(dtype=bool)
+        naive = ~has_offset & ~missing & looks_like_time
+        if (has_offset & ~missing).any() and naive.any():
+            naive_rows = np.flatnonzero(naive)
+            shown = ", ".join(f"row {r} ({text.iloc[r]!r})" for r in naive_rows[:5])
+            more = f" and {len(naive_rows) - 5} more" if len(naive_rows) > 5 else ""
+            raise TimezoneError(
+                f"column {name!r} mixes times with and without a UTC offset; "
+                f"give every time an offset or none: no offset in {shown}{more}"
+            )
+        body = text.str.slice(0, None).str.replace(_OFFSET_PATTERN, "", regex=True).str.strip()
+        date_only = body.str.fullmatch(_DATE_ONLY_PATTERN).fillna(False).to_numpy(dtype=bool)
+        wall = pd.to_datetime(body, format="ISO8601", errors="coerce").astype("datetime64[ns]")
+        unreadable = wall.isna().to_numpy() & ~missing
+        failures.add(
+            unreadable, name, raw, "must be an ISO 8601 date or time, e.g. 2022-01-07 or 2022-01-07T14:00+06:00"
+        )
+        if has_offset.any():
+            minutes = _offset_minutes(offsets)
+            utc = (wall - pd.to_timedelta(minutes, unit="min")).dt.tz_localize("UTC")
+            distinct = np.unique(minutes[~np.isnan(minutes)])
+            zone = dt.timezone(dt.timedelta(minutes=float(distinct[0]))) if len(distinct) == 1 else "UTC"
+            if zone != "UTC" and distinct[0] == 0:
+                zone = "UTC"
+            aware = utc.dt.tz_convert(zone)
+        else:
+            zone = tz
+            aware = wall.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+        missing = missing | unreadable
+    if required:
+        failures.add(missing & ~unreadable, name, raw, "is required")
+
+    inferred = _infer_precisions(wall, date_only)
+    precision = given_precision.where(given_precision.notna(), inferred)
+    precision = precision.where(~missing)
+    misaligned = ~missing & ~_aligned(wall, precision)
+    failures.add(
+        misaligned,
+        name,
+        raw,
+        f"is not aligned to its {precision_name} (a day starts at local midnight, an hour at :00, ...)",
+    )
+    orphan = missing & given_precision.notna().to_numpy()
+    failures.add(orphan, precision_name, given_precision, f"must be empty when {name!r} is empty")
+    return aware.dt.as_unit("ns"), precision.astype("string")
+
+
+def _offset_minutes(offsets: pd.Series) -> np.ndarray:
+    text = offsets.fillna("").str.replace(":", "", regex=False)
+    zulu = text.str.upper() == "Z"
+    sign = np.where(text.str.startswith("-"), -1.0, 1.0)
+    hours = pd.to_numeric(text.str.slice(1, 3), errors="coerce").fillna(0).to_numpy(dtype=float)
+    mins = pd.to_numeric(text.str.slice(3, 5), errors="coerce").fillna(0).to_numpy(dtype=float)
+    minutes = sign * (hours * 60 + mins)
+    minutes[zulu.to_numpy()] = 0.0
+    minutes[offsets.isna().to_numpy()] = np.nan
+    return np.asarray(minutes, dtype=float)
+
+
+def _infer_precisions(wall: pd.Series, date_only: np.ndarray) -> pd.Series:
+    nanos_of_day = (wall - wall.dt.normalize()).dt.total_seconds().to_numpy() * 1.0
+    seconds = np.nan_to_num(nanos_of_day)
+    precision = np.where(
+        seconds % 60 != 0,
+        Precision.SECOND.value,
+        np.where(seconds % 3600 != 0, Precision.MINUTE.value, np.where(seconds != 0, Precision.HOUR.value, "day")),
+    )
+    precision = np.where(date_only, Precision.DAY.value, precision)
+    return pd.Series(precision, dtype="string")
+
+
+def _aligned(wall: pd.Series, precision: pd.Series) -> np.ndarray:
+    unit_seconds = precision.map({"day": 86400, "hour": 3600, "minute": 60, "second": 1}).astype("float64")
+    since_midnight = (wall - wall.dt.normalize()).dt.total_seconds()
+    remainder = np.mod(since_midnight.to_numpy(dtype=float), np.nan_to_num(unit_seconds.to_numpy(), nan=1.0))
+    return np.asarray((remainder == 0) | np.isnan(since_midnight.to_numpy(dtype=float)), dtype=bool)
+
+
+def _booleans(source: pd.DataFrame, name: str, failures: _Failures, n: int) -> pd.Series:
+    if name not in source.columns:
+        return pd.Series(np.ones(n, dtype=bool))
+    raw = source[name]
+    if pd.api.types.is_bool_dtype(raw.dtype) and not raw.isna().any():
+        return raw.astype(bool)
+    text = _text(raw).str.strip().str.lower()
+    truthy = text.isin(_TRUE).to_numpy(dtype=bool)
+    falsy = text.isin(_FALSE).to_numpy(dtype=bool)
+    blank = text.isna().to_numpy()
+    failures.add(~(truthy | falsy | blank), name, raw, "must be true or false (or empty for the default, true)")
+    return pd.Series(truthy | blank)
+
+
+# --- files -----------------------------------------------------------------------
+
+
+def read_csv(
+    path_or_buffer: str | os.PathLike[str] | IO[str],
+    *,
+    tz: str | dt.tzinfo = "UTC",
+    conventions: Conventions | None = None,
+) -> pd.DataFrame:
+    """Read observations from CSV and return the validated canonical frame.
+
+    All cells are read as text and validated by :func:`from_frame`, so a
+    user's CSV needs only ``metric``, ``as_of`` and a figure. Row numbers in
+    errors are 0-based data rows (the header is not a row).
+
+    >>> import io
+    >>> frame = read_csv(io.StringIO("metric,as_of,figure\\ndetained,2022-01-10,\\"7,939\\"\\n"))
+    >>> int(frame.loc[0, "stated"])
+    7939
+    """
+    raw = pd.read_csv(path_or_buffer, dtype=str, keep_default_na=False, na_values=[""])
+    return from_frame(raw, tz=tz, conventions=conventions)
+
+
+def _serializable(frame: pd.DataFrame) -> pd.DataFrame:
+    canonical = from_frame(frame)
+    text = canonical.copy()
+    for name in ("as_of", "published"):
+        text[name] = canonical[name].dt.strftime("%Y-%m-%dT%H:%M:%S%z").astype("string")
+    text["cumulative"] = canonical["cumulative"].map({True: "true", False: "false"}).astype("string")
+    return text
+
+
+def to_csv(
+    observations: pd.DataFrame | Iterable[Observation], path_or_buffer: str | os.PathLike[str] | IO[str] | None = None
+) -> str | None:
+    """Write observations as CSV in the canonical schema; ``read_csv`` reads it back exactly.
+
+    Returns the text when ``path_or_buffer`` is None.
+
+    >>> import io
+    >>> frame = read_csv(io.StringIO("metric,as_of,stated\\nkilled,2022-01-09T00:00+06:00,164\\n"))
+    >>> read_csv(io.StringIO(to_csv(frame))).equals(frame)
+    True
+    """
+    text = _serializable(as_frame(observations))
+    return text.to_csv(path_or_buffer, index=False)
+
+
+def to_json(
+    observations: pd.DataFrame | Iterable[Observation], path_or_buffer: str | os.PathLike[str] | IO[str] | None = None
+) -> str | None:
+    """Write observations as JSON records (a list of objects, one per row).
+
+    Times keep their UTC offset; missing values are ``null``. Returns the
+    text when ``path_or_buffer`` is None.
+
+    >>> import io
+    >>> frame = read_csv(io.StringIO("metric,as_of,stated\\nkilled,2022-01-09T00:00+06:00,164\\n"))
+    >>> read_json(io.StringIO(to_json(frame))).equals(frame)
+    True
+    """
+    text = _serializable(as_frame(observations))
+    records = [
+        {key: (None if value is pd.NA or value is None else value) for key, value in record.items()}
+        for record in text.astype(object).to_dict(orient="records")
+    ]
+    encoded = json.dumps(records, ensure_ascii=False, indent=1, default=_json_default)
+    if path_or_buffer is None:
+        return encoded
+    if isinstance(path_or_buffer, str | os.PathLike):
+        with open(path_or_buffer, "w", encoding="utf-8") as handle:
+            handle.write(encoded)
+    else:
+        path_or_buffer.write(encoded)
+    return None
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    raise TypeError(f"cannot write {value!r} as JSON")
+
+
+def read_json(
+    path_or_buffer: str | os.PathLike[str] | IO[str],
+    *,
+    tz: str | dt.tzinfo = "UTC",
+    conventions: Conventions | None = None,
+) -> pd.DataFrame:
+    """Read observations from JSON records and return the canonical frame.
+
+    >>> import io
+    >>> frame = read_json(io.StringIO('[{"metric": "detained", "as_of": "2022-01-08", "stated": 4404}]'))
+    >>> frame.loc[0, "as_of_precision"]
+    'day'
+    """
+    if isinstance(path_or_buffer, str | os.PathLike):
+        with open(path_or_buffer, encoding="utf-8") as handle:
+            records = json.load(handle)
+    else:
+        records = json.load(path_or_buffer)
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise ObservationTypeError("JSON observations must be a list of objects, one per observation")
+    raw = pd.DataFrame.from_records(records)
+    for column in raw.columns:
+        raw[column] = raw[column].map(_json_cell)
+    return from_frame(raw, tz=tz, conventions=conventions)
+
+
+def _json_cell(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value) if not isinstance(value, str) else value

@@ -1,0 +1,100 @@
+"""Plain-text rendering of observations and results for an 80-column terminal.
+
+Presentation only: nothing here computes a figure; it formats what the
+analyses return.
+
+>>> from kzfigures.datasets import kazakhstan_2022
+>>> text = observations_section(kazakhstan_2022())
+>>> max(len(line) for line in text.splitlines()) <= 80
+True
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+import pandas as pd
+
+from kzfigures.model import Qualifier
+
+__all__ = ["figure_words", "observations_section"]
+
+WIDTH = 80
+
+_WORDS = {
+    Qualifier.MORE_THAN.value: "more than",
+    Qualifier.AT_LEAST.value: "at least",
+    Qualifier.FEWER_THAN.value: "fewer than",
+    Qualifier.AT_MOST.value: "at most",
+    Qualifier.ABOUT.value: "about",
+    Qualifier.ALMOST.value: "almost",
+}
+
+
+def figure_words(low: Any, high: Any, stated: Any, qualifier: str, text: Any = None) -> str:
+    """Words for a figure: the phrase as written if known, else canonical words.
+
+    Open-ended figures read "more than 3,000", never "inf".
+
+    >>> figure_words(3001, None, 3000, "more_than")
+    'more than 3,000'
+    >>> figure_words(24, 99, None, "vague", "dozens")
+    'dozens'
+    """
+    if isinstance(text, str) and text:
+        return text
+    if qualifier in _WORDS and not pd.isna(stated):
+        return f"{_WORDS[qualifier]} {int(stated):,}"
+    if qualifier == Qualifier.EXACT.value:
+        return f"{int(stated):,}"
+    if pd.isna(high):
+        return f"at least {int(low):,}"
+    return f"between {int(low):,} and {int(high):,}"
+
+
+def _interval(low: Any, high: Any) -> str:
+    upper = "..." if pd.isna(high) else f"{int(high):,}"
+    return f"[{int(low):,}, {upper}]"
+
+
+def _source(row: pd.Series) -> str:
+    parts = []
+    if not pd.isna(row["authority"]):
+        parts.append(str(row["authority"]))
+    if not pd.isna(row["via"]):
+        parts.append(f"via {row['via']}")
+    if not pd.isna(row["outlet"]):
+        parts.append(f"in {row['outlet']}")
+    return " ".join(parts) if parts else "source not given"
+
+
+def key_label(metric: str, group: str, region: str) -> str:
+    """A short heading for a series key.
+
+    >>> key_label("killed", "law_enforcement", "all")
+    'killed - law_enforcement'
+    """
+    label = metric if group == "all" else f"{metric} - {group}"
+    return label if region == "all" else f"{label} ({region})"
+
+
+def observations_section(frame: pd.DataFrame) -> str:
+    """The observations grouped by metric, group and region, oldest first.
+
+    Each line: the as-of date, the figure as worded, its interval, and who
+    said it through whom.
+    """
+    lines = ["OBSERVATIONS", "=" * WIDTH]
+    ordered = frame.sort_values(["metric", "group", "region", "as_of", "id"], kind="stable")
+    for (metric, group, region), rows in ordered.groupby(["metric", "group", "region"], sort=False):
+        lines.append("")
+        lines.append(f"{key_label(str(metric), str(group), str(region))}  ({len(rows)} observations)")
+        for _, row in rows.iterrows():
+            when = row["as_of"].strftime("%b %d") if row["as_of_precision"] == "day" else str(row["as_of"])[:16]
+            words = figure_words(row["low"], row["high"], row["stated"], row["qualifier"], row["figure"])
+            head = f"  {when:<7} {words:<18} {_interval(row['low'], row['high']):<16} "
+            wrapped = textwrap.wrap(_source(row), WIDTH - len(head)) or [""]
+            lines.append(head + wrapped[0])
+            lines.extend(" " * len(head) + more for more in wrapped[1:])
+    return "\n".join(lines)
