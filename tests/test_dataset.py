@@ -114,6 +114,16 @@ def test_columns_in_schema_order(frame: pd.DataFrame) -> None:
     assert list(frame.columns) == COLUMNS
 
 
+def test_canonical_dtypes(frame: pd.DataFrame) -> None:
+    for column in ("low", "high", "stated"):
+        assert frame[column].dtype == "Int64", column
+    for column in ("as_of", "published"):
+        assert isinstance(frame[column].dtype, pd.DatetimeTZDtype), column
+    assert frame["cumulative"].dtype == bool
+    for column in ("id", "metric", "group", "figure", "authority", "quote", "note"):
+        assert frame[column].dtype == "string", column
+
+
 def test_row_count_matches_observations(frame: pd.DataFrame, observations: list[Observation]) -> None:
     assert len(frame) == len(observations) == 43
 
