@@ -20,9 +20,21 @@ from kzfigures.errors import (
     UnknownKeyError,
     ValidationError,
 )
+from kzfigures.frame import (
+    COLUMNS,
+    as_frame,
+    from_frame,
+    read_csv,
+    read_json,
+    to_csv,
+    to_frame,
+    to_json,
+    to_observations,
+)
 from kzfigures.model import Figure, Observation, OutletKind, Precision, Qualifier, content_id, infer_precision
 
 __all__ = [
+    "COLUMNS",
     "Figure",
     "FigureParseError",
     "FrameValidationError",
@@ -39,6 +51,14 @@ __all__ = [
     "UnknownKeyError",
     "ValidationError",
     "__version__",
+    "as_frame",
     "content_id",
+    "from_frame",
     "infer_precision",
+    "read_csv",
+    "read_json",
+    "to_csv",
+    "to_frame",
+    "to_json",
+    "to_observations",
 ]
