@@ -419,6 +419,8 @@ class _Reader:
         if group is not None:
             total += group
         position = first.start
+        if self._word(k) in _SCALES:
+            raise _PhraseError(position, f"{self.text[position : tokens[k].end]!r} is not a well-formed number", k + 1)
         if decimal and not scaled:
             numeral = self.text[position : self._end(k)]
             if self.conv.decimal_mark == "." and re.fullmatch(r"[0-9]{1,3}\.[0-9]{3}", numeral):
