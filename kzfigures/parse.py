@@ -612,7 +612,9 @@ def parse_figure(text: str, conventions: Conventions | None = None) -> Figure:
         One figure phrase, such as ``"more than 3,000"``. It must *start*
         with the phrase (leading punctuation such as quotes is skipped); words
         after it ("protesters detained") are ignored as long as they hold no
-        second figure. Case and the amount of whitespace do not matter.
+        second figure. Case and the amount of whitespace between words do
+        not matter; inside a number only a single separator groups thousands
+        ("7 939" is 7939, "7  939" is two numbers).
     conventions : Conventions, optional
         How to read qualifiers, vague words and numerals; by default
         :data:`~kzfigures.conventions.DEFAULT_CONVENTIONS`.
