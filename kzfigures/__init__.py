@@ -8,6 +8,7 @@ The public API is re-exported here; see ``__all__``.
 """
 
 from kzfigures._version import __version__
+from kzfigures.conventions import DEFAULT_CONVENTIONS, Conventions
 from kzfigures.errors import (
     FigureParseError,
     FrameValidationError,
@@ -32,10 +33,14 @@ from kzfigures.frame import (
     to_observations,
 )
 from kzfigures.model import Figure, Observation, OutletKind, Precision, Qualifier, content_id, infer_precision
+from kzfigures.parse import FigureMatch, extract_figures, parse_figure
 
 __all__ = [
     "COLUMNS",
+    "DEFAULT_CONVENTIONS",
+    "Conventions",
     "Figure",
+    "FigureMatch",
     "FigureParseError",
     "FrameValidationError",
     "InconsistentObservationsError",
@@ -53,8 +58,10 @@ __all__ = [
     "__version__",
     "as_frame",
     "content_id",
+    "extract_figures",
     "from_frame",
     "infer_precision",
+    "parse_figure",
     "read_csv",
     "read_json",
     "to_csv",
