@@ -661,7 +661,9 @@ def _times(
     else:
         text = _text(raw).str.strip()
         missing = text.isna().to_numpy()
-        offsets = text.str.extract(_OFFSET_PATTERN, expand=False)
+        # An offset follows a time of day; a bare date's "-08" is its day, not an offset.
+        has_time = text.str.contains(r"\d[T ]\d{2}", regex=True).fillna(False).astype(bool)
+        offsets = text.str.extract(_OFFSET_PATTERN, expand=False).where(has_time)
         has_offset = offsets.notna().to_numpy()
         looks_like_time = text.str.match(r"\d{4}-\d{2}-\d{2}").fillna(False).to_numpy(dtype=bool)
         naive = ~has_offset & ~missing & looks_like_time
@@ -673,7 +675,7 @@ def _times(
                 f"column {name!r} mixes times with and without a UTC offset; "
                 f"give every time an offset or none: no offset in {shown}{more}"
             )
-        body = text.str.slice(0, None).str.replace(_OFFSET_PATTERN, "", regex=True).str.strip()
+        body = text.mask(has_time, text.str.replace(_OFFSET_PATTERN, "", regex=True)).str.strip()
         date_only = body.str.fullmatch(_DATE_ONLY_PATTERN).fillna(False).to_numpy(dtype=bool)
         wall = pd.to_datetime(body, format="ISO8601", errors="coerce").astype("datetime64[ns]")
         unreadable = wall.isna().to_numpy() & ~missing
