@@ -251,20 +251,16 @@ def _statistics(rows: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
     out["n_claims"] = grouped["claim"].nunique().astype(np.int64)
     out["n_speakers"] = grouped["speaker"].nunique().astype(np.int64)
 
-    def per_row(statistic: pd.Series) -> pd.Series:
-        return (
-            rows[groups]
-            .merge(statistic.rename("value").reset_index(), on=groups, how="left", validate="many_to_one")["value"]
-            .set_axis(rows.index)
-        )
-
-    at_hull_high = (rows["high"] == per_row(out["hull_high"])).fillna(False) | (
-        unbounded & per_row(any_unbounded).astype(bool)
-    )
-    out["hull_low_ids"] = _ids_where(rows, rows["low"] == per_row(out["hull_low"]), groups, out.index)
+    # Each row's group statistic, by transform on the same grouping (no merge on the key columns).
+    row_unbounded = unbounded.groupby([rows[c] for c in groups], sort=True, dropna=False).transform("any")
+    row_hull_high = grouped["high"].transform("max").mask(row_unbounded.to_numpy(dtype=bool))
+    at_hull_high = (rows["high"] == row_hull_high).fillna(False) | (unbounded & row_unbounded.astype(bool))
+    at_hull_low = rows["low"] == grouped["low"].transform("min")
+    at_consensus_low = rows["low"] == grouped["low"].transform("max")
+    out["hull_low_ids"] = _ids_where(rows, at_hull_low, groups, out.index)
     out["hull_high_ids"] = _ids_where(rows, at_hull_high, groups, out.index)
-    out["consensus_low_ids"] = _ids_where(rows, rows["low"] == per_row(out["consensus_low"]), groups, out.index)
-    at_consensus_high = (rows["high"] == per_row(out["consensus_high"])).fillna(False)
+    out["consensus_low_ids"] = _ids_where(rows, at_consensus_low, groups, out.index)
+    at_consensus_high = (rows["high"] == grouped["high"].transform("min")).fillna(False)
     out["consensus_high_ids"] = _ids_where(rows, at_consensus_high, groups, out.index)
     out = out.astype(dict(RANGE_COLUMNS))
     return out.reset_index()
