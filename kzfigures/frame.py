@@ -126,7 +126,8 @@ _PRECISIONS = [p.value for p in Precision]
 _OUTLET_KINDS = [k.value for k in OutletKind]
 _TRUE = {"true", "t", "yes", "y", "1"}
 _FALSE = {"false", "f", "no", "n", "0"}
-_OFFSET_PATTERN = r"(Z|z|[+-]\d{2}(?::?\d{2})?)$"
+# A UTC offset only ever follows a time of day: the "-07" of "2022-01-07" is the day, not an offset.
+_OFFSET_PATTERN = r"^(?P<body>\d{4}-\d{2}-\d{2}[T ][0-9:.]+?)\s*(?P<offset>Z|z|[+-]\d{2}(?::?\d{2})?)$"
 _DATE_ONLY_PATTERN = r"\d{4}-\d{2}-\d{2}"
 
 
@@ -469,8 +470,12 @@ def _integers(source: pd.DataFrame, name: str, failures: _Failures, n: int) -> t
         as_number = pd.to_numeric(raw.where(~blank), errors="coerce")
         floats = as_number.astype("float64")
         not_whole = floats.notna() & (np.floor(floats) != floats)
+        # Beyond int64 a count cannot be stored (and is no count of people).
+        too_large = floats.abs() >= 2.0**63
+        failures.add(too_large.fillna(False).to_numpy(), name, raw, "is too large to be a count")
         bad = (~blank & as_number.isna()) | not_whole
         failures.add(bad.to_numpy(), name, raw, "must be a whole number")
+        bad = bad | too_large.fillna(False)
         numbers = floats.where(~bad).round().astype("Int64")
     negative = (numbers < 0).fillna(False)
     failures.add(negative.to_numpy(), name, raw, "must be >= 0")
@@ -523,14 +528,16 @@ def _figure_columns(
         high.iloc[np.flatnonzero(derive)] = derived_high.where(derived_high.notna(), d_high)
         mask = np.zeros(n, dtype=bool)
         mask[np.flatnonzero(derive)] = problem
-        mask &= ~(bad_low | bad_high | bad_stated)
+        mask &= ~(bad_low | bad_high | bad_stated | bad_qualifier.to_numpy(dtype=bool))
         failures.add(mask, "qualifier", qualifier, "bounds cannot be derived for this qualifier: give 'low' and 'high'")
     qualifier = qualifier.fillna(Qualifier.RANGE.value).where(~(stated.isna() & low.notna() & qualifier.isna()))
     qualifier = qualifier.fillna(Qualifier.RANGE.value)
 
     # Cross-field rules, stated as in Figure, for rows whose numbers are valid.
     valid = ~(bad_low | bad_high | bad_stated)
-    low_missing = low.isna().to_numpy() & ~no_figure
+    # A row whose numbers or figure text were already reported needs no second failure for 'low'.
+    unparsed = _spread(errors.notna().to_numpy(), to_parse) if to_parse.any() else np.zeros(n, dtype=bool)
+    low_missing = low.isna().to_numpy() & ~no_figure & valid & ~unparsed
     failures.add(low_missing, "low", low, "'low' is required when 'stated' is missing")
     high_below = (high < low).fillna(False).to_numpy()
     failures.add(high_below & valid, "high", high, "'high' must be >= 'low' or empty (unbounded)")
@@ -631,7 +638,8 @@ def _times(
     else:
         text = _text(raw).str.strip()
         missing = text.isna().to_numpy()
-        offsets = text.str.extract(_OFFSET_PATTERN, expand=False)
+        split = text.str.extract(_OFFSET_PATTERN, expand=True)
+        offsets = split["offset"].astype("string")
         has_offset = offsets.notna().to_numpy()
         looks_like_time = text.str.match(r"\d{4}-\d{2}-\d{2}").fillna(False).to_numpy(dtype=bool)
         naive = ~has_offset & ~missing & looks_like_time
@@ -643,7 +651,7 @@ def _times(
                 f"column {name!r} mixes times with and without a UTC offset; "
                 f"give every time an offset or none: no offset in {shown}{more}"
             )
-        body = text.str.slice(0, None).str.replace(_OFFSET_PATTERN, "", regex=True).str.strip()
+        body = split["body"].astype("string").fillna(text).str.strip()
         date_only = body.str.fullmatch(_DATE_ONLY_PATTERN).fillna(False).to_numpy(dtype=bool)
         wall = pd.to_datetime(body, format="ISO8601", errors="coerce").astype("datetime64[ns]")
         unreadable = wall.isna().to_numpy() & ~missing
