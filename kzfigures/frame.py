@@ -60,6 +60,7 @@ for datetime input, from the coarsest unit it is aligned to in its own zone.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import os
@@ -523,8 +524,10 @@ def _figure_columns(
     derive = (stated.notna() & low.isna()).to_numpy()
     if derive.any():
         d_low, d_high, problem = _bounds_from_stated(stated[derive], qualifier[derive], conventions)
-        low.iloc[np.flatnonzero(derive)] = d_low
         derived_high = high.iloc[np.flatnonzero(derive)]
+        # The derived bounds are numbered 0..k-1: give them the rows' labels, or `where` aligns them wrongly.
+        d_low, d_high = d_low.set_axis(derived_high.index), d_high.set_axis(derived_high.index)
+        low.iloc[np.flatnonzero(derive)] = d_low
         high.iloc[np.flatnonzero(derive)] = derived_high.where(derived_high.notna(), d_high)
         mask = np.zeros(n, dtype=bool)
         mask[np.flatnonzero(derive)] = problem
@@ -779,7 +782,8 @@ def to_csv(
     True
     """
     text = _serializable(as_frame(observations))
-    return text.to_csv(path_or_buffer, index=False)
+    # Quote every cell so that line breaks of any kind (\r, \x85, \u2028) inside a text stay inside it.
+    return text.to_csv(path_or_buffer, index=False, quoting=csv.QUOTE_ALL)
 
 
 def to_json(
@@ -839,9 +843,9 @@ def read_json(
         records = json.load(path_or_buffer)
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise ObservationTypeError("JSON observations must be a list of objects, one per observation")
-    raw = pd.DataFrame.from_records(records)
-    for column in raw.columns:
-        raw[column] = raw[column].map(_json_cell)
+    # Convert cells before pandas sees them: a null in a text column would otherwise become NaN, read as "nan".
+    cells = [{key: _json_cell(value) for key, value in record.items()} for record in records]
+    raw = pd.DataFrame.from_records(cells, columns=None if cells else list(COLUMNS)).astype(object)
     return from_frame(raw, tz=tz, conventions=conventions)
 
 
