@@ -8,7 +8,7 @@ import io
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kzfigures.errors import FrameValidationError, ObservationTypeError, TimezoneError
@@ -51,7 +51,8 @@ def assert_canonical_dtypes(frame: pd.DataFrame) -> None:
             assert isinstance(dtype, pd.DatetimeTZDtype), name
             assert dtype.unit == "ns", name
         elif kind == "string":
-            assert isinstance(dtype, pd.StringDtype) and dtype.na_value is pd.NA, name
+            assert isinstance(dtype, pd.StringDtype), name
+            assert dtype.na_value is pd.NA, name
         elif kind == "Int64":
             assert dtype == pd.Int64Dtype(), name
         else:
@@ -469,6 +470,7 @@ def observation_lists(draw) -> list[Observation]:
     return items
 
 
+@settings(deadline=None)  # each example builds frames; timing is not what is tested
 @given(observation_lists())
 def test_property_objects_frame_objects(observations):
     frame = to_frame(observations)
@@ -478,12 +480,14 @@ def test_property_objects_frame_objects(observations):
     pd.testing.assert_frame_equal(from_frame(from_frame(frame)), from_frame(frame))
 
 
+@settings(deadline=None)  # each example builds frames; timing is not what is tested
 @given(observation_lists())
 def test_property_csv_round_trip_is_the_identity(observations):
     frame = to_frame(observations)
     pd.testing.assert_frame_equal(csv(to_csv(frame)), frame)
 
 
+@settings(deadline=None)  # each example builds frames; timing is not what is tested
 @given(observation_lists())
 def test_property_json_round_trip_is_the_identity(observations):
     frame = to_frame(observations)
