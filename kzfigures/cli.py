@@ -75,7 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         return 2
     except (OSError, UnicodeDecodeError, ValueError, KzFiguresError) as error:
-        print(f"kzfigures: cannot read {args.path}: {error}", file=sys.stderr)
+        # One line: pandas' parser messages end in a newline.
+        reason = " ".join(str(error).split())
+        print(f"kzfigures: cannot read {args.path}: {reason}", file=sys.stderr)
         return 2
     print(observations_section(frame))
     print()
