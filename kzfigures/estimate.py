@@ -183,13 +183,16 @@ def _isotonic_by_series(series: _IntArray, y: _FloatArray, w: _FloatArray) -> tu
     n = len(y)
     if n == 0:
         return np.zeros(0), np.zeros(0, dtype=np.int64)
-    base = float(y.min())
-    span = float(y.max()) - base + 1.0
     first = np.r_[True, series[1:] != series[:-1]]
-    shift = (np.cumsum(first) - 1) * span
-    result = isotonic_regression(y - base + shift, weights=w, increasing=True)
-    fit = np.asarray(result.x) - shift + base
-    blocks = np.searchsorted(np.asarray(result.blocks), np.arange(n), side="right") - 1
+    rank = np.cumsum(first) - 1
+    # Shift each series to start at its own minimum, then apart by the widest range.
+    base = np.minimum.reduceat(y, np.flatnonzero(first))[rank]
+    span = float(np.max(np.maximum.reduceat(y, np.flatnonzero(first))[rank] - base)) + 1.0
+    result = isotonic_regression(y - base + rank * span, weights=w, increasing=True)
+    starts = np.asarray(result.blocks)
+    blocks = np.repeat(np.arange(len(starts) - 1), np.diff(starts))
+    # Recompute each block's weighted mean from the unshifted values: no rounding from the shift.
+    fit = (np.bincount(blocks, weights=w * y) / np.bincount(blocks, weights=w))[blocks]
     return fit, blocks.astype(np.int64)
 
 
@@ -311,9 +314,10 @@ def best_estimate(
     Complexity: ``O(n log n)`` for ``n`` observations plus the conflict
     policy (``latest`` ``O(n log n)``; ``drop-minority`` ``O(S * V)`` per
     inconsistent key). All keys share one isotonic call (see
-    :func:`isotonic_by_series`; about 100x faster than one
-    :func:`scipy.optimize.isotonic_regression` call per key on 10,000 keys of
-    100 slots).
+    :func:`isotonic_by_series`): measured against one
+    :func:`scipy.optimize.isotonic_regression` call per key, 0.11 s vs
+    0.16 s for 10,000 keys x 100 slots and 0.09 s vs 1.33 s for 100,000
+    keys x 10 slots (``benchmarks/bench_isotonic.py``).
 
     Examples
     --------
