@@ -263,7 +263,8 @@ def best_estimate(
         (Int64), ``best`` (float64), ``high`` (Int64, ``<NA>`` = unbounded);
         ``n_claims``, ``n_observations`` (kept, in the slot containing
         ``time``; 0 between slots), ``n_set_aside`` (observations set aside
-        there); ``cumulative`` (bool); ``low_ids``, ``best_ids``,
+        there); ``cumulative`` (bool); ``fit`` (float64: the
+        method's value before clipping into the envelope); ``low_ids``, ``best_ids``,
         ``high_ids`` (object: sorted tuples of observation ids that set
         ``low``, ``best``, ``high``; empty when ``low`` is 0 by default or
         ``high`` is unbounded). ``.set_aside`` lists what was set aside and why.
@@ -425,6 +426,7 @@ def best_estimate(
             "end": slot_end,
             "low": table["low"].to_numpy(),
             "best": best,
+            "fit": g,
             "high": table["high"].to_numpy(),
             "n_claims": table["n_claims"].to_numpy(),
             "n_observations": n_kept_obs,
@@ -637,6 +639,7 @@ def _series_frame(rows: pd.DataFrame, key_rows: pd.DataFrame, columns: list[str]
             "low": pd.array(rows["low"].to_numpy(dtype=np.int64), dtype="Int64"),
             "best": rows["best"].to_numpy(dtype=np.float64),
             "high": high,
+            "fit": rows["fit"].to_numpy(dtype=np.float64),
             "n_claims": rows["n_claims"].to_numpy(dtype=np.int64),
             "n_observations": rows["n_observations"].to_numpy(dtype=np.int64),
             "n_set_aside": rows["n_set_aside"].to_numpy(dtype=np.int64),
@@ -661,6 +664,7 @@ def _empty_series(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
             "low": pd.Series([], dtype="Int64"),
             "best": pd.Series([], dtype=np.float64),
             "high": pd.Series([], dtype="Int64"),
+            "fit": pd.Series([], dtype=np.float64),
             "n_claims": pd.Series([], dtype=np.int64),
             "n_observations": pd.Series([], dtype=np.int64),
             "n_set_aside": pd.Series([], dtype=np.int64),

@@ -13,7 +13,12 @@ from hypothesis import strategies as st
 
 from kzfigures.conflicts import HI_INF
 from kzfigures.datasets import kazakhstan_2022
-from kzfigures.errors import InconsistentObservationsError, InvalidArgumentError, UnknownColumnError
+from kzfigures.errors import (
+    InconsistentObservationsError,
+    InvalidArgumentError,
+    UnknownColumnError,
+    UnknownKeyError,
+)
 from kzfigures.estimate import METHODS, best_estimate, isotonic_by_series
 from kzfigures.frame import from_frame
 
@@ -356,3 +361,31 @@ BAD_ARGUMENTS = [
 def test_bad_arguments_raise(kwargs, error):
     with pytest.raises(error):
         best_estimate(kazakhstan_2022(), **kwargs)
+
+
+# --- explain, report, command line ---------------------------------------------------------
+
+
+def test_explain_says_where_each_number_comes_from():
+    from kzfigures.explain import explain
+
+    result = best_estimate(kazakhstan_2022())
+    text = explain(result, "2022-01-11", key={"metric": "detained", "group": "all", "region": "all"})
+    # Jan 11 has no report: the Jan 10 row (7,939 from the Interior Ministry) is the latest.
+    assert text.splitlines()[0] == "detained (all, all) as of Jan 10, 2022:"
+    assert "low 7,939 from Interior Ministry (kz22-003-03)" in text
+    with pytest.raises(UnknownKeyError):
+        explain(result, "2022-01-10", key=("detained", "nobody", "all"))
+    with pytest.raises(InvalidArgumentError):
+        explain(result, "2022-01-06", key=("detained", "all", "all"))
+    with pytest.raises(InvalidArgumentError):
+        explain(result, "2022-01-10")
+
+
+def test_report_prints_the_quotable_summary_line(capsys):
+    from kzfigures.cli import main
+
+    assert main(["report"]) == 0
+    out = capsys.readouterr().out
+    assert "BEST ESTIMATES" in out
+    assert "best estimate 7,939 detained as of Jan 10 (range 7,939 to 7,939), from" in out
