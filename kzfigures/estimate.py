@@ -23,7 +23,6 @@ mathematics and the policies as algorithms.
 
 from __future__ import annotations
 
-import importlib
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -484,14 +483,13 @@ def _settle(
 
 def _violations_frame(frame: pd.DataFrame, by: list[str], bad_series: _IntArray) -> pd.DataFrame:
     """The violations behind an inconsistency, from :func:`kzfigures.violations` when available."""
-    try:
-        module = importlib.import_module("kzfigures.violations")
-    except ImportError:  # pragma: no cover - until kzfigures.violations lands
-        keys = frame.iloc[np.unique(series_ids(frame, by), return_index=True)[1]][by]
-        return keys.iloc[bad_series].reset_index(drop=True)
-    result = module.violations(frame, by=tuple(by))
-    table = result.frame if hasattr(result, "frame") else result
-    return pd.DataFrame(table)
+    from kzfigures.violations import violations  # analyses of one level; imported where needed
+
+    del bad_series  # violations() lists every pair at fault across all keys
+    result = violations(frame, by=tuple(by))
+    table = pd.DataFrame(result.frame)
+    # Soft violations (falling stated values inside overlapping intervals) are not inconsistencies.
+    return table[table["kind"] != "soft"].reset_index(drop=True) if "kind" in table else table
 
 
 def _weighted_lower_median(position: _IntArray, value: _IntArray, weight: _FloatArray, size: int) -> _FloatArray:

@@ -17,8 +17,17 @@ from typing import Any
 import pandas as pd
 
 from kzfigures.model import Qualifier
+from kzfigures.ranges import ranges
+from kzfigures.violations import violations
 
-__all__ = ["estimate_section", "estimate_summary_line", "figure_words", "observations_section"]
+__all__ = [
+    "estimate_section",
+    "estimate_summary_line",
+    "figure_words",
+    "observations_section",
+    "ranges_section",
+    "violations_section",
+]
 
 WIDTH = 80
 
@@ -97,6 +106,73 @@ def observations_section(frame: pd.DataFrame) -> str:
             wrapped = textwrap.wrap(_source(row), WIDTH - len(head)) or [""]
             lines.append(head + wrapped[0])
             lines.extend(" " * len(head) + more for more in wrapped[1:])
+    return "\n".join(lines)
+
+
+def _bound(low: Any, high: Any) -> str:
+    """An interval in words: "7,939", "7,200 to 8,800" or "3,001 or more" (never "inf")."""
+    if pd.isna(high):
+        return f"{int(low):,} or more"
+    if int(low) == int(high):
+        return f"{int(low):,}"
+    return f"{int(low):,} to {int(high):,}"
+
+
+def ranges_section(frame: pd.DataFrame) -> str:
+    """What range was reported for each key: hull, consensus and counts (see :func:`kzfigures.ranges`).
+
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> print(ranges_section(kazakhstan_2022()).splitlines()[3])
+    detained  (11 observations, 9 claims, 8 speakers)
+    """
+    lines = ["RANGES", "=" * WIDTH]
+    for row in ranges(frame).to_dict(orient="records"):
+        lines.append("")
+        lines.append(
+            f"{key_label(str(row['metric']), str(row['group']), str(row['region']))}  ({row['n_observations']} "
+            f"observations, {row['n_claims']} claims, {row['n_speakers']} speakers)"
+        )
+        lines.append(f"  reported:   {_bound(row['hull_low'], row['hull_high'])}")
+        if row["consensus_empty"]:
+            lines.append(
+                f"  consensus:  none - a low of {int(row['consensus_low']):,} is above a high of "
+                f"{int(row['consensus_high']):,}"
+            )
+        else:
+            lines.append(f"  consensus:  {_bound(row['consensus_low'], row['consensus_high'])}")
+    return "\n".join(lines)
+
+
+def violations_section(frame: pd.DataFrame) -> str:
+    """Where a running total falls (see :func:`kzfigures.violations`), and which keys were checked.
+
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> print(violations_section(kazakhstan_2022()).splitlines()[3])
+    detained - conflict: 5,400 to 5,999 (Presidential Office, Jan 09) is below 6,044
+    """
+    report = violations(frame)
+    lines = ["VIOLATIONS OF A NON-DECREASING COUNT", "=" * WIDTH, ""]
+    if len(report.frame) == 0:
+        lines.append("none found")
+    for row in report.frame.to_dict(orient="records"):
+        label = key_label(str(row["metric"]), str(row["group"]), str(row["region"]))
+        measure = "point value" if row["kind"] == "soft" else "interval"
+        text = (
+            f"{label} - {row['kind']}: {_bound(row['low'], row['high'])} ({row['speaker']}, "
+            f"{row['as_of']:%b %d}) is below {_bound(row['witness_low'], row['witness_high'])} "
+            f"({row['witness_speaker']}, {row['witness_as_of']:%b %d}): a {row['relation']}, {measure} "
+            f"{int(row['drop']):,} lower; {row['id']} against {row['witness_id']}."
+        )
+        lines.extend(textwrap.wrap(text, WIDTH, subsequent_indent="    "))
+    lines.append("")
+    lines.extend(
+        textwrap.wrap(
+            f"{len(report.checked_keys)} cumulative keys checked; not checked (not running totals): "
+            + (", ".join(key_label(*map(str, k)) for k in report.skipped_keys) or "none")
+            + ".",
+            WIDTH,
+        )
+    )
     return "\n".join(lines)
 
 
