@@ -18,7 +18,7 @@ import pandas as pd
 from kzfigures._version import __version__
 from kzfigures.errors import FrameValidationError, KzFiguresError
 from kzfigures.frame import read_csv, read_json
-from kzfigures.report import observations_section, ranges_section, violations_section
+from kzfigures.report import estimate_section, observations_section, ranges_section, violations_section
 
 __all__ = ["main"]
 
@@ -84,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(ranges_section(frame))
     print()
     print(violations_section(frame))
+    print()
+    print(estimate_section(frame))
     return 0
 
 
