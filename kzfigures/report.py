@@ -20,7 +20,14 @@ from kzfigures.model import Qualifier
 from kzfigures.ranges import ranges
 from kzfigures.violations import violations
 
-__all__ = ["figure_words", "observations_section", "ranges_section", "violations_section"]
+__all__ = [
+    "estimate_section",
+    "estimate_summary_line",
+    "figure_words",
+    "observations_section",
+    "ranges_section",
+    "violations_section",
+]
 
 WIDTH = 80
 
@@ -166,4 +173,65 @@ def violations_section(frame: pd.DataFrame) -> str:
             WIDTH,
         )
     )
+    return "\n".join(lines)
+
+
+def estimate_summary_line(row: Any, observations: pd.DataFrame, by: tuple[str, ...]) -> str:
+    """The sentence a journalist can quote for one key's latest best estimate.
+
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> from kzfigures.estimate import best_estimate
+    >>> result = best_estimate(kazakhstan_2022().query("metric == 'detained' and group == 'all'"))
+    >>> estimate_summary_line(result.series.iloc[-1], result.observations, result.by)
+    'best estimate 7,939 detained as of Jan 10 (range 7,939 to 7,939), from Interior Ministry (kz22-003-03)'
+    """
+    from kzfigures.explain import source_words
+
+    labels = [str(row[c]) for c in by[1:] if str(row[c]) != "all"]
+    what = str(row[by[0]]) + (f" ({', '.join(labels)})" if labels else "")
+    high = "unbounded" if pd.isna(row["high"]) else f"{int(row['high']):,}"
+    ids = row["best_ids"] or row["low_ids"]
+    source = source_words(observations, ids) if ids else "no kept report"
+    return (
+        f"best estimate {row['best']:,.0f} {what} as of {row['time'].strftime('%b %d')} "
+        f"(range {int(row['low']):,} to {high}), from {source}"
+    )
+
+
+def estimate_section(frame: pd.DataFrame) -> str:
+    """The best-estimate series of every key, its summary line and what was set aside.
+
+    Uses :func:`kzfigures.best_estimate` with its defaults (isotonic,
+    conflicts settled by the latest information).
+
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> text = estimate_section(kazakhstan_2022())
+    >>> max(len(line) for line in text.splitlines()) <= 80
+    True
+    """
+    from kzfigures.estimate import best_estimate
+
+    result = best_estimate(frame)
+    lines = ["BEST ESTIMATES", "=" * WIDTH]
+    by = result.by
+    for key, rows in result.series.groupby(list(by), sort=True):
+        metric, group, region = (str(k) for k in key)
+        lines.append("")
+        kind = "cumulative" if bool(rows["cumulative"].iloc[0]) else "not cumulative"
+        lines.append(f"{key_label(metric, group, region)}  ({kind})")
+        row: Any
+        for _, row in rows.iterrows():
+            high = "..." if pd.isna(row["high"]) else f"{int(row['high']):,}"
+            lines.append(
+                f"  {row['time'].strftime('%b %d'):<7} best {row['best']:>9,.0f}   "
+                f"range [{int(row['low']):,}, {high}]   {row['n_claims']} claims"
+            )
+        summary = estimate_summary_line(rows.iloc[-1], result.observations, by)
+        lines.extend(textwrap.wrap(summary, WIDTH, initial_indent="  > ", subsequent_indent="    "))
+        aside = result.set_aside
+        mask = (aside["metric"] == metric) & (aside["group"] == group) & (aside["region"] == region)
+        item: Any
+        for item in aside[mask].itertuples():
+            note = f"set aside {item.id} ({item.as_of.strftime('%b %d')}): {item.reason} by {item.superseded_by}"
+            lines.extend(textwrap.wrap(note, WIDTH, initial_indent="  ! ", subsequent_indent="    "))
     return "\n".join(lines)
