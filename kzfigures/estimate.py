@@ -598,7 +598,8 @@ def _lookup_ids(kept_obs: pd.DataFrame, keys: list[str], values: list[pd.Series]
     order = np.lexsort((ids.astype(str), *key_matrix.T[::-1]))
     key_matrix, ids = key_matrix[order], ids[order]
     starts = np.flatnonzero(np.r_[True, (key_matrix[1:] != key_matrix[:-1]).any(axis=1)][: len(ids)])
-    tuples = [tuple(run) for run in np.split(ids, starts[1:])] if len(ids) else []
+    listed, ends = ids.tolist(), [*starts[1:].tolist(), len(ids)]
+    tuples = [tuple(listed[a:b]) for a, b in zip(starts.tolist(), ends, strict=True)]
     index = pd.MultiIndex.from_arrays([key_matrix[starts, i] for i in range(len(keys))])
     wanted = pd.MultiIndex.from_arrays([pd.Series(v).to_numpy(dtype=np.float64) for v in values])
     found = pd.Series(tuples, index=index, dtype=object).reindex(wanted)
