@@ -702,9 +702,11 @@ def _times(
     if required:
         failures.add(missing & ~unreadable, name, raw, "is required")
 
-    inferred = _infer_precisions(wall, date_only)
-    precision = given_precision.where(given_precision.notna(), inferred)
-    precision = precision.where(~missing)
+    precision = given_precision
+    if precision.isna().any():  # infer only when some precision is not given
+        precision = precision.where(precision.notna(), _infer_precisions(wall, date_only))
+    if missing.any():
+        precision = precision.where(~missing)
     misaligned = ~missing & ~_aligned(wall, precision)
     failures.add(
         misaligned,
