@@ -64,7 +64,7 @@ TARGET_GROWTH = 12.0
 TARGET_MEMORY_RATIO = 5.0
 NOT_REPEATED_ABOVE = 5.0  # seconds
 
-MEMORY_COLUMNS = ("from_frame", *ANALYSES, "analyses", "report", "floor", "naive")
+MEMORY_COLUMNS = ("from_frame", *ANALYSES, "analyses", "analyses_once", "report", "floor", "naive")
 
 
 def keys_for(n: int) -> int:
