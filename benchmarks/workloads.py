@@ -91,6 +91,7 @@ _DAY_NS = 86_400 * 10**9
 _HOUR_NS = 3_600 * 10**9
 _EPOCH_NS = pd.Timestamp("2020-01-01").value  # local midnight of day 0
 _CLAIMS_PER_DAY = 3.0
+_MAX_DAYS = 20 * 365
 _SHIFT = 2**40  # > any generated count; key * _SHIFT + value keeps per-key order in one array
 
 
@@ -165,7 +166,8 @@ def generate(
     weights = rng.lognormal(0.0, 1.0, keys)
     key = np.concatenate([np.arange(keys), rng.choice(keys, n_claims - keys, p=weights / weights.sum())])
     claims_per_key = np.bincount(key, minlength=keys)
-    days_per_key = np.maximum(1, np.ceil(claims_per_key / _CLAIMS_PER_DAY).astype(np.int64))
+    # About three claims a day, over at most twenty years (a single huge series gets busier days).
+    days_per_key = np.clip(np.ceil(claims_per_key / _CLAIMS_PER_DAY).astype(np.int64), 1, _MAX_DAYS)
     day = (rng.random(n_claims) * days_per_key[key]).astype(np.int64)
     first_day = rng.integers(0, 4 * 365, keys)
     cumulative_key = rng.random(keys) < cumulative_share

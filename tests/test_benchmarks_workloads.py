@@ -32,7 +32,7 @@ def definite_rows_brute_force(frame: pd.DataFrame) -> list[int]:
     return found
 
 
-@pytest.mark.parametrize(("n", "keys"), [(1, 1), (50, 50), (1_000, 1), (1_000, 10), (3_000, 300)])
+@pytest.mark.parametrize(("n", "keys"), [(1, 1), (50, 50), (1_000, 1), (1_000, 10), (3_000, 300), (300_000, 1)])
 def test_sizes_and_key_counts_are_as_requested(n: int, keys: int) -> None:
     frame = generate(n, keys, seed=7).frame
     assert len(frame) == n
