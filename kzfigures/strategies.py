@@ -54,7 +54,7 @@ from hypothesis.strategies import SearchStrategy
 
 from kzfigures._hypothesis_plugin import _register
 from kzfigures.errors import InvalidArgumentError
-from kzfigures.frame import from_frame, to_frame
+from kzfigures.frame import to_frame
 from kzfigures.model import Figure, Observation, OutletKind, Precision, Qualifier
 
 __all__ = [
@@ -209,9 +209,7 @@ def _check_qualifiers(qualifiers: Any) -> list[Qualifier] | None:
 
 def _vague_words_within(min_value: int, max_value: int) -> list[str]:
     return [
-        word
-        for word, (low, high) in _VAGUE_SPANS.items()
-        if low >= min_value and (high is None or high <= max_value)
+        word for word, (low, high) in _VAGUE_SPANS.items() if low >= min_value and (high is None or high <= max_value)
     ]
 
 
@@ -268,10 +266,10 @@ def figures(
     Figure(low=3001, high=None, stated=3000, qualifier='more_than', text='more than 3,000')
     >>> figures().example()  # doctest: +SKIP
     Figure(low=7200, high=8800, stated=8000, qualifier='about', text='about 8,000')
-    >>> figures(qualifiers=["vague"], max_value=10)
+    >>> figures(qualifiers=["vague"], max_value=1)
     Traceback (most recent call last):
     ...
-    kzfigures.errors.InvalidArgumentError: qualifier 'vague' cannot be drawn with min_value=0, max_value=10
+    kzfigures.errors.InvalidArgumentError: qualifier 'vague' cannot be drawn with min_value=0, max_value=1
     """
     _check_bounds("min_value", min_value, "max_value", max_value)
     chosen = _check_qualifiers(qualifiers)
@@ -443,9 +441,9 @@ def observations(
     """
     for name, value in (("keys", keys), ("figures", figures), ("cumulative", cumulative), ("tz", tz)):
         _check_strategy(name, value)
-    for name, value in (("min_date", min_date), ("max_date", max_date)):
-        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-            raise InvalidArgumentError(f"{name}={value!r} must be a datetime.date")
+    for date_name, date in (("min_date", min_date), ("max_date", max_date)):
+        if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
+            raise InvalidArgumentError(f"{date_name}={date!r} must be a datetime.date")
     if min_date > max_date:
         raise InvalidArgumentError(f"min_date={min_date} must be <= max_date={max_date}")
     return _observations(
@@ -504,7 +502,7 @@ def observation_frames(
 ) -> SearchStrategy[pd.DataFrame]:
     """A strategy for canonical observation frames.
 
-    Each frame is ``from_frame(to_frame(observations))`` for a list of
+    Each frame is ``to_frame(observations)`` (which ``from_frame`` returns unchanged) for a list of
     observations with distinct ids: the exact schema, dtypes and column
     order of :mod:`kzfigures.frame`, one row per observation.
 
@@ -539,7 +537,7 @@ def _observation_frames(
     if elements is None:
         elements = observations(tz=st.just(draw(st.sampled_from(_DEFAULT_ZONES))))
     items = draw(st.lists(elements, min_size=min_size, max_size=max_size, unique_by=lambda o: o.id))
-    return from_frame(to_frame(items))
+    return to_frame(items)  # already canonical: from_frame would return it unchanged
 
 
 # --- timelines ---------------------------------------------------------------------------
@@ -756,35 +754,68 @@ class _Options:
     kinds: tuple[str, ...]
 
 
-def _figure_containing(draw: st.DrawFn, q: Qualifier, count: int) -> Figure:
-    """A figure with qualifier ``q`` whose interval contains ``count`` (exact if ``q`` cannot)."""
+def _figure_containing(q: Qualifier, count: int, slack: tuple[int, int], choice: int) -> Figure:
+    """A figure with qualifier ``q`` whose interval contains ``count`` (exact if ``q`` cannot).
+
+    ``slack`` and ``choice`` are drawn numbers; 0 gives the tightest figure, so examples
+    shrink towards figures that hug the count.
+    """
     figure: Figure | None = None
+    below, above = slack[0] % (count + 1), slack[1] % (count + 1)
     if q is Qualifier.MORE_THAN and count >= 1:
-        figure = Figure.more_than(count - 1 - draw(st.integers(0, count - 1)))
+        figure = Figure.more_than(count - 1 - slack[0] % count)
     elif q is Qualifier.AT_LEAST:
-        figure = Figure.at_least(count - draw(st.integers(0, count)))
+        figure = Figure.at_least(count - below)
     elif q is Qualifier.FEWER_THAN:
-        figure = Figure.fewer_than(count + 1 + draw(st.integers(0, count)))
+        figure = Figure.fewer_than(count + 1 + above)
     elif q is Qualifier.AT_MOST:
-        figure = Figure.at_most(count + draw(st.integers(0, count)))
+        figure = Figure.at_most(count + above)
     elif q in (Qualifier.ABOUT, Qualifier.ALMOST):
         # A round number near the count, as reporters write it.
-        unit = 10 ** draw(st.integers(0, max(0, len(str(count)) - 1)))
+        unit = 10 ** (choice % len(str(count)))
         stated = (count // unit + 1) * unit if q is Qualifier.ALMOST else (count + unit // 2) // unit * unit
         figure = _conventional(q, stated)
         if not _contains(figure, count):
             figure = _conventional(q, count + 1) if q is Qualifier.ALMOST else _conventional(q, count)
     elif q is Qualifier.RANGE:
-        figure = Figure.between(count - draw(st.integers(0, count)), count + draw(st.integers(1, max(1, count))))
+        figure = Figure.between(count - below, count + 1 + above)
     elif q is Qualifier.VAGUE:
         words = [w for w, (low, high) in _VAGUE_SPANS.items() if low <= count and (high is None or count <= high)]
         if words:
-            word = draw(st.sampled_from(words))
-            low, high = _VAGUE_SPANS[word]
+            low, high = _VAGUE_SPANS[words[choice % len(words)]]
             figure = Figure(low, high, None, Qualifier.VAGUE)
     if figure is None or not _contains(figure, count):
         figure = Figure.exact(count)
     return figure
+
+
+@attrs.frozen
+class _Claim:
+    """How one claim is made: drawn as one unit so that shrinking can delete whole claims."""
+
+    qualifier: Qualifier
+    slack: tuple[int, int]
+    choice: int
+    authority: str | None
+    outlets: list[int]
+    at: tuple[Precision, int]
+    via: str | None
+    published_lag: int | None
+
+
+def _claims(options: _Options) -> SearchStrategy[_Claim]:
+    authorities = _AUTHORITIES[: options.n_authorities]
+    return st.builds(
+        _Claim,
+        qualifier=st.sampled_from(options.qualifiers),
+        slack=st.tuples(st.integers(0, 2**20), st.integers(0, 2**20)),
+        choice=st.integers(0, 9),
+        authority=st.none() | st.sampled_from(authorities) if authorities else st.none(),
+        outlets=st.lists(st.integers(0, len(_OUTLETS) - 1), min_size=1, max_size=options.max_echoes, unique=True),
+        at=st.just((Precision.DAY, 0)) | st.tuples(st.just(Precision.HOUR), st.integers(0, 23)),
+        via=st.none() | st.sampled_from(_VIAS),
+        published_lag=st.none() | st.integers(0, 2),
+    )
 
 
 def _envelope(rows: Sequence[_Row], key: int, day: int) -> tuple[int, float]:
@@ -798,49 +829,54 @@ def _envelope(rows: Sequence[_Row], key: int, day: int) -> tuple[int, float]:
 def _timelines(draw: st.DrawFn, options: _Options) -> Timeline:
     zone = draw(options.tz)
     stride = options.violations + 1  # leaves `violations` free days in every gap between observed days
-    authorities = _AUTHORITIES[: options.n_authorities]
     rows: list[_Row] = []
     truth: list[tuple[int, int, int]] = []  # (key, day, count)
     n_days: list[int] = []
 
+    claims = _claims(options)
+
     def claim(
         key: int,
         day: int,
-        figure: Figure,
+        figure: Figure | None = None,
         *,
-        echoes: int = 1,
+        plan: _Claim | None = None,
+        count: int = 0,
         own: bool = False,
         at: tuple[Precision, int] | None = None,
     ) -> list[_Row]:
-        """One claim on ``day``, carried by 1 to ``echoes`` outlets when it has an authority."""
-        authority = None if own or not authorities else draw(st.none() | st.sampled_from(authorities))
-        n_outlets = draw(st.integers(1, echoes)) if authority is not None else 1
-        outlets = draw(st.lists(st.integers(0, len(_OUTLETS) - 1), min_size=n_outlets, max_size=n_outlets, unique=True))
-        if at is None:
-            precision = draw(st.sampled_from([Precision.DAY, Precision.HOUR]))
-            hour = draw(st.integers(0, 23)) if precision is Precision.HOUR else 0
-        else:
-            precision, hour = at
-        via = draw(st.none() | st.sampled_from(_VIAS)) if authority is not None else None
-        made = [
-            _Row(key, day, figure, precision, hour, authority, outlet, via, draw(st.none() | st.integers(0, 2)))
-            for outlet in outlets
-        ]
+        """Rows for one claim on ``day``.
+
+        A claim from a ``plan`` is carried by each of its outlets if it has an authority (echoes);
+        a planted claim (``figure`` given) by one outlet.
+        """
+        echoed = plan is not None
+        plan = plan if plan is not None else draw(claims)
+        if figure is None:
+            figure = _figure_containing(plan.qualifier, count, plan.slack, plan.choice)
+        authority = None if own else plan.authority
+        outlets = plan.outlets if authority is not None and echoed else plan.outlets[:1]
+        precision, hour = at or plan.at
+        via = plan.via if authority is not None else None
+        made = [_Row(key, day, figure, precision, hour, authority, o, via, plan.published_lag) for o in outlets]
         rows.extend(made)
         return made
 
+    days_of = st.tuples(
+        st.integers(0, options.max_value - options.min_value),
+        st.lists(claims, min_size=1, max_size=options.max_claims),
+    )
     for key in range(options.n_keys):
-        days = draw(st.integers(1, options.max_days))
-        n_days.append(days)
         count = draw(st.integers(options.min_value, options.max_value))
-        for index in range(days):
+        days = draw(st.lists(days_of, min_size=1, max_size=options.max_days))
+        n_days.append(len(days))
+        for index, (increment, plans) in enumerate(days):
             if index:
-                count += draw(st.integers(0, options.max_value - count))
+                count = min(count + increment, options.max_value)
             day = stride * (index + 1)
             truth.append((key, day, count))
-            for _ in range(draw(st.integers(1, options.max_claims))):
-                q = draw(st.sampled_from(options.qualifiers))
-                claim(key, day, _figure_containing(draw, q, count), echoes=options.max_echoes)
+            for plan in plans:
+                claim(key, day, plan=plan, count=count)
 
     planted: list[tuple[str, _Row, _Row | None]] = []
     used: set[tuple[int, int]] = set()
@@ -929,7 +965,7 @@ def _assemble(
         r = rows[i]
         metric, group, region = _KEYS[r.key]
         day = start + dt.timedelta(days=r.day)
-        outlet, kind = _OUTLETS[r.outlet]
+        outlet, outlet_kind = _OUTLETS[r.outlet]
         lag = r.published_lag
         figure = attrs.evolve(r.figure, text=_phrase(r.figure))
         observed.append(
@@ -943,14 +979,14 @@ def _assemble(
                 as_of_precision=r.precision,
                 published=None if lag is None else _local_moment(day + dt.timedelta(days=lag), zone, Precision.DAY, 0),
                 outlet=outlet,
-                outlet_kind=kind,
+                outlet_kind=outlet_kind,
                 authority=r.authority,
                 via=r.via,
                 cumulative=True,
                 quote=figure.text,
             )
         )
-    frame = from_frame(to_frame(observed))
+    frame = to_frame(observed)  # already canonical: from_frame would return it unchanged
     truth_frame = pd.DataFrame(
         {
             "metric": pd.array([_KEYS[k][0] for k, _, _ in truth], dtype="string"),
@@ -970,7 +1006,10 @@ def _assemble(
             witness = max(earlier, key=lambda r: (r.figure.low, -r.day, -r.hour, -int(ids[id(r)][4:])))
         planted_rows.append((kind, ids[id(row)], ids[id(witness)]))
     planted_frame = pd.DataFrame(
-        {name: pd.array([p[i] for p in planted_rows], dtype="string") for i, name in enumerate(("kind", "id", "witness_id"))}
+        {
+            name: pd.array([p[i] for p in planted_rows], dtype="string")
+            for i, name in enumerate(("kind", "id", "witness_id"))
+        }
     )
     return Timeline(frame=frame, truth=truth_frame, planted=planted_frame)
 
