@@ -262,7 +262,8 @@ def figures(
 
     Examples
     --------
-    >>> figures(qualifiers=["more_than"], min_value=3000, max_value=3000).example()
+    >>> from hypothesis import find
+    >>> find(figures(qualifiers=["more_than"], min_value=3000, max_value=3000), lambda figure: True)
     Figure(low=3001, high=None, stated=3000, qualifier='more_than', text='more than 3,000')
     >>> figures().example()  # doctest: +SKIP
     Figure(low=7200, high=8800, stated=8000, qualifier='about', text='about 8,000')
@@ -328,7 +329,8 @@ def figure_phrases(
 
     Examples
     --------
-    >>> phrase, figure = figure_phrases(qualifiers=["almost"], min_value=6000, max_value=6000).example()
+    >>> from hypothesis import find
+    >>> phrase, figure = find(figure_phrases(qualifiers=["almost"], min_value=6000, max_value=6000), lambda p: True)
     >>> phrase.lower() in ("almost 6,000", "almost 6 thousand", "nearly 6,000", "nearly 6 thousand")
     True
     >>> (figure.low, figure.high, figure.stated, figure.text == phrase)
@@ -577,7 +579,8 @@ class Timeline:
     def observed_truth(self) -> pd.DataFrame:
         """The frame with each row's hidden ``count`` (``<NA>`` for planted rows).
 
-        >>> t = timelines(violations=0).example()
+        >>> from hypothesis import find
+        >>> t = find(timelines(violations=0), lambda t: True)
         >>> t.observed_truth().columns[-1]
         'count'
         """
@@ -896,18 +899,23 @@ def _timelines(draw: st.DrawFn, options: _Options) -> Timeline:
         others = [r for r in rows if not any(r is d for d in definite_rows)]
         return _envelope(others, key, day)
 
+    if options.violations:
+        # Plants need an earlier low >= 1 (definite) and an earlier stated number >= 1 (soft).
+        # Where the claims give neither, anchor the count (>= 1 here) with an exact claim on
+        # the last day, before any plant, so that every plant sees it in its envelope.
+        for key in range(options.n_keys):
+            mine = [r for r in rows if r.key == key]
+            if not any(r.figure.low >= 1 for r in mine) or not any((r.figure.stated or 0) >= 1 for r in mine):
+                last = sum(n_days[: key + 1]) - 1
+                claim(key, stride * n_days[key], Figure.exact(truth[last][2]), own=True)
+
     for _ in range(options.violations):
         kind = draw(st.sampled_from(options.kinds))
         key = draw(st.integers(0, options.n_keys - 1))
         # Every gap keeps a free day: there are `violations` per gap and each plant takes one.
         gaps = list(range(n_days[key] + 1))
-        last_day = stride * n_days[key]
-        last_count = truth[sum(n_days[: key + 1]) - 1][2]
         if kind == "definite":
             usable = [g for g in gaps if envelope(key, candidate_day(key, g))[0] >= 1]
-            if not usable:  # every low so far is 0: anchor the count with an exact claim
-                claim(key, last_day, Figure.exact(last_count), own=True)
-                usable = [n_days[key]]
             day = take_day(key, usable)
             earliest, _ = envelope(key, day)
             value = draw(st.integers(0, earliest - 1))
@@ -937,8 +945,6 @@ def _timelines(draw: st.DrawFn, options: _Options) -> Timeline:
         else:
             others = [r for r in rows if not any(r is d for d in definite_rows)]
             stated_rows = [r for r in others if r.key == key and (r.figure.stated or 0) >= 1]
-            if not stated_rows:
-                stated_rows = claim(key, last_day, Figure.exact(last_count), own=True)
             witness = draw(st.sampled_from(stated_rows))
             day = take_day(key, [g for g in gaps if candidate_day(key, g) > witness.day])
             low, high = envelope(key, day)
