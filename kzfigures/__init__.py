@@ -8,6 +8,7 @@ The public API is re-exported here; see ``__all__``.
 """
 
 from kzfigures._version import __version__
+from kzfigures.conventions import DEFAULT_CONVENTIONS, Conventions
 from kzfigures.errors import (
     FigureParseError,
     FrameValidationError,
@@ -20,10 +21,31 @@ from kzfigures.errors import (
     UnknownKeyError,
     ValidationError,
 )
+from kzfigures.estimate import Estimate, best_estimate, isotonic_by_series
+from kzfigures.explain import explain
+from kzfigures.frame import (
+    COLUMNS,
+    as_frame,
+    from_frame,
+    read_csv,
+    read_json,
+    to_csv,
+    to_frame,
+    to_json,
+    to_observations,
+)
 from kzfigures.model import Figure, Observation, OutletKind, Precision, Qualifier, content_id, infer_precision
+from kzfigures.parse import FigureMatch, extract_figures, parse_figure
+from kzfigures.ranges import Range, range_records, ranges
+from kzfigures.violations import ViolationReport, violations
 
 __all__ = [
+    "COLUMNS",
+    "DEFAULT_CONVENTIONS",
+    "Conventions",
+    "Estimate",
     "Figure",
+    "FigureMatch",
     "FigureParseError",
     "FrameValidationError",
     "InconsistentObservationsError",
@@ -34,11 +56,29 @@ __all__ = [
     "OutletKind",
     "Precision",
     "Qualifier",
+    "Range",
     "TimezoneError",
     "UnknownColumnError",
     "UnknownKeyError",
     "ValidationError",
+    "ViolationReport",
     "__version__",
+    "as_frame",
+    "best_estimate",
     "content_id",
+    "explain",
+    "extract_figures",
+    "from_frame",
     "infer_precision",
+    "isotonic_by_series",
+    "parse_figure",
+    "range_records",
+    "ranges",
+    "read_csv",
+    "read_json",
+    "to_csv",
+    "to_frame",
+    "to_json",
+    "to_observations",
+    "violations",
 ]

@@ -18,7 +18,7 @@ import pandas as pd
 from kzfigures._version import __version__
 from kzfigures.errors import FrameValidationError, KzFiguresError
 from kzfigures.frame import read_csv, read_json
-from kzfigures.report import observations_section
+from kzfigures.report import estimate_section, observations_section, ranges_section, violations_section
 
 __all__ = ["main"]
 
@@ -75,9 +75,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         return 2
     except (OSError, UnicodeDecodeError, ValueError, KzFiguresError) as error:
-        print(f"kzfigures: cannot read {args.path}: {error}", file=sys.stderr)
+        # One line: pandas' parser messages end in a newline.
+        reason = " ".join(str(error).split())
+        print(f"kzfigures: cannot read {args.path}: {reason}", file=sys.stderr)
         return 2
     print(observations_section(frame))
+    print()
+    print(ranges_section(frame))
+    print()
+    print(violations_section(frame))
+    print()
+    print(estimate_section(frame))
     return 0
 
 

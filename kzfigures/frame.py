@@ -60,6 +60,7 @@ for datetime input, from the coarsest unit it is aligned to in its own zone.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import os
@@ -72,8 +73,10 @@ import pandas as pd
 from kzfigures.errors import (
     FigureParseError,
     FrameValidationError,
+    InvalidArgumentError,
     ObservationTypeError,
     TimezoneError,
+    ValidationError,
 )
 from kzfigures.model import Figure, Observation, OutletKind, Precision, Qualifier
 
@@ -126,7 +129,8 @@ _PRECISIONS = [p.value for p in Precision]
 _OUTLET_KINDS = [k.value for k in OutletKind]
 _TRUE = {"true", "t", "yes", "y", "1"}
 _FALSE = {"false", "f", "no", "n", "0"}
-_OFFSET_PATTERN = r"(Z|z|[+-]\d{2}(?::?\d{2})?)$"
+# A UTC offset only ever follows a time of day: the "-07" of "2022-01-07" is the day, not an offset.
+_OFFSET_PATTERN = r"^(?P<body>\d{4}-\d{2}-\d{2}[T ][0-9:.]+?)\s*(?P<offset>Z|z|[+-]\d{2}(?::?\d{2})?)$"
 _DATE_ONLY_PATTERN = r"\d{4}-\d{2}-\d{2}"
 
 
@@ -469,8 +473,12 @@ def _integers(source: pd.DataFrame, name: str, failures: _Failures, n: int) -> t
         as_number = pd.to_numeric(raw.where(~blank), errors="coerce")
         floats = as_number.astype("float64")
         not_whole = floats.notna() & (np.floor(floats) != floats)
+        # Beyond int64 a count cannot be stored (and is no count of people).
+        too_large = floats.abs() >= 2.0**63
+        failures.add(too_large.fillna(False).to_numpy(), name, raw, "is too large to be a count")
         bad = (~blank & as_number.isna()) | not_whole
         failures.add(bad.to_numpy(), name, raw, "must be a whole number")
+        bad = bad | too_large.fillna(False)
         numbers = floats.where(~bad).round().astype("Int64")
     negative = (numbers < 0).fillna(False)
     failures.add(negative.to_numpy(), name, raw, "must be >= 0")
@@ -494,6 +502,7 @@ def _figure_columns(
 
     # Rows with no numbers but a figure text: parse each distinct text once.
     to_parse = (stated.isna() & low.isna() & text.notna()).to_numpy()
+    parse_failed = np.zeros(n, dtype=bool)
     if to_parse.any():
         texts = text[to_parse]
         parsed = _parse_distinct(texts.unique(), conventions)
@@ -507,6 +516,7 @@ def _figure_columns(
         clash = (given.notna() & read_as.notna() & (given != read_as)).fillna(False).to_numpy()
         failures.add(_spread(clash, to_parse), "qualifier", qualifier, "disagrees with how the 'figure' text reads")
         qualifier[to_parse] = given.fillna(read_as).to_numpy()
+        parse_failed = _spread(errors.notna().to_numpy(), to_parse)
         for reason in sorted(set(errors.dropna())):
             failures.add(_spread((errors == reason).fillna(False).to_numpy(), to_parse), "figure", text, reason)
 
@@ -514,23 +524,26 @@ def _figure_columns(
     failures.add(no_figure, "stated", stated, "a figure is required: give 'stated', 'low' or a 'figure' text")
 
     # Rows with a stated number and no bounds: derive the bounds from the qualifier.
-    qualifier = qualifier.mask(qualifier.isna() & stated.notna() & low.isna() & high.isna(), Qualifier.EXACT.value)
+    # A stated number without a qualifier is exact (the exactness check below
+    # then insists its bounds, if given, agree).
+    qualifier = qualifier.mask(qualifier.isna() & stated.notna(), Qualifier.EXACT.value)
     derive = (stated.notna() & low.isna()).to_numpy()
     if derive.any():
         d_low, d_high, problem = _bounds_from_stated(stated[derive], qualifier[derive], conventions)
-        low.iloc[np.flatnonzero(derive)] = d_low
-        derived_high = high.iloc[np.flatnonzero(derive)]
-        high.iloc[np.flatnonzero(derive)] = derived_high.where(derived_high.notna(), d_high)
+        positions = np.flatnonzero(derive)
+        low.iloc[positions] = d_low.to_numpy()
+        given_high = high.iloc[positions].to_numpy()
+        high.iloc[positions] = np.where(pd.isna(given_high), d_high.to_numpy(), given_high)
         mask = np.zeros(n, dtype=bool)
         mask[np.flatnonzero(derive)] = problem
-        mask &= ~(bad_low | bad_high | bad_stated)
+        mask &= ~(bad_low | bad_high | bad_stated | bad_qualifier.to_numpy(dtype=bool))
         failures.add(mask, "qualifier", qualifier, "bounds cannot be derived for this qualifier: give 'low' and 'high'")
-    qualifier = qualifier.fillna(Qualifier.RANGE.value).where(~(stated.isna() & low.notna() & qualifier.isna()))
+    # A figure given only as bounds is a range.
     qualifier = qualifier.fillna(Qualifier.RANGE.value)
 
     # Cross-field rules, stated as in Figure, for rows whose numbers are valid.
-    valid = ~(bad_low | bad_high | bad_stated)
-    low_missing = low.isna().to_numpy() & ~no_figure
+    valid = ~(bad_low | bad_high | bad_stated | parse_failed)
+    low_missing = low.isna().to_numpy() & ~no_figure & valid
     failures.add(low_missing, "low", low, "'low' is required when 'stated' is missing")
     high_below = (high < low).fillna(False).to_numpy()
     failures.add(high_below & valid, "high", high, "'high' must be >= 'low' or empty (unbounded)")
@@ -572,21 +585,35 @@ def _parse_distinct(texts: Iterable[str], conventions: Conventions | None) -> di
 def _bounds_from_stated(
     stated: pd.Series, qualifier: pd.Series, conventions: Conventions | None
 ) -> tuple[pd.Series, pd.Series, np.ndarray]:
-    """Vectorized bounds for ``stated`` under ``qualifier``.
+    """Bounds for ``stated`` under ``qualifier``, one call per distinct pair.
 
-    Returns (low, high, problem); ``problem`` marks qualifiers whose bounds
-    need explicit ``low``/``high`` (range, vague). ``high`` is NA when
-    unbounded.
+    Returns (low, high, problem); ``problem`` marks pairs whose bounds the
+    conventions cannot derive (range and vague figures state no single
+    number; "fewer than 0" is empty). ``high`` is NA when unbounded.
     """
     from kzfigures.conventions import DEFAULT_CONVENTIONS
 
     rules = conventions or DEFAULT_CONVENTIONS
-    low, high, problem = rules.bounds(qualifier.astype(object).to_numpy(), stated.to_numpy(dtype="int64", na_value=0))
-    return (
-        pd.Series(low, dtype="Int64"),
-        pd.Series(pd.array(np.where(high < 0, 0, high), dtype="Int64")).mask(high < 0),
-        problem,
-    )
+    pairs = pd.DataFrame({"qualifier": qualifier.to_numpy(dtype=object), "stated": stated.to_numpy(dtype=object)})
+    distinct = pairs.drop_duplicates().reset_index(drop=True)
+    lows: list[Any] = []
+    highs: list[Any] = []
+    for q, n in distinct.itertuples(index=False):
+        try:
+            figure = rules.figure(q, int(n))
+        except (InvalidArgumentError, ValidationError):
+            lows.append(pd.NA)
+            highs.append(pd.NA)
+        else:
+            lows.append(figure.low)
+            highs.append(-1 if figure.high is None else figure.high)
+    distinct["low"] = pd.array(lows, dtype="Int64")
+    distinct["high"] = pd.array(highs, dtype="Int64")
+    merged = pairs.merge(distinct, on=["qualifier", "stated"], how="left", validate="many_to_one")
+    low = merged["low"].reset_index(drop=True)
+    high = merged["high"].reset_index(drop=True)
+    problem = low.isna().to_numpy()
+    return low.fillna(0), high.mask(high < 0), problem
 
 
 def _times(
@@ -631,7 +658,8 @@ def _times(
     else:
         text = _text(raw).str.strip()
         missing = text.isna().to_numpy()
-        offsets = text.str.extract(_OFFSET_PATTERN, expand=False)
+        split = text.str.extract(_OFFSET_PATTERN, expand=True)
+        offsets = split["offset"].astype("string")
         has_offset = offsets.notna().to_numpy()
         looks_like_time = text.str.match(r"\d{4}-\d{2}-\d{2}").fillna(False).to_numpy(dtype=bool)
         naive = ~has_offset & ~missing & looks_like_time
@@ -643,7 +671,7 @@ def _times(
                 f"column {name!r} mixes times with and without a UTC offset; "
                 f"give every time an offset or none: no offset in {shown}{more}"
             )
-        body = text.str.slice(0, None).str.replace(_OFFSET_PATTERN, "", regex=True).str.strip()
+        body = split["body"].astype("string").fillna(text).str.strip()
         date_only = body.str.fullmatch(_DATE_ONLY_PATTERN).fillna(False).to_numpy(dtype=bool)
         wall = pd.to_datetime(body, format="ISO8601", errors="coerce").astype("datetime64[ns]")
         unreadable = wall.isna().to_numpy() & ~missing
@@ -771,7 +799,8 @@ def to_csv(
     True
     """
     text = _serializable(as_frame(observations))
-    return text.to_csv(path_or_buffer, index=False)
+    # Quote every cell so that line breaks of any kind (\r, \x85, \u2028) inside a text stay inside it.
+    return text.to_csv(path_or_buffer, index=False, quoting=csv.QUOTE_ALL)
 
 
 def to_json(
@@ -831,9 +860,9 @@ def read_json(
         records = json.load(path_or_buffer)
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise ObservationTypeError("JSON observations must be a list of objects, one per observation")
-    raw = pd.DataFrame.from_records(records)
-    for column in raw.columns:
-        raw[column] = raw[column].map(_json_cell)
+    # Convert cells before pandas sees them: a null in a text column would otherwise become NaN, read as "nan".
+    cells = [{key: _json_cell(value) for key, value in record.items()} for record in records]
+    raw = pd.DataFrame.from_records(cells, columns=None if cells else list(COLUMNS)).astype(object)
     return from_frame(raw, tz=tz, conventions=conventions)
 
 

@@ -17,8 +17,17 @@ from typing import Any
 import pandas as pd
 
 from kzfigures.model import Qualifier
+from kzfigures.ranges import ranges
+from kzfigures.violations import violations
 
-__all__ = ["figure_words", "observations_section"]
+__all__ = [
+    "estimate_section",
+    "estimate_summary_line",
+    "figure_words",
+    "observations_section",
+    "ranges_section",
+    "violations_section",
+]
 
 WIDTH = 80
 
@@ -97,4 +106,132 @@ def observations_section(frame: pd.DataFrame) -> str:
             wrapped = textwrap.wrap(_source(row), WIDTH - len(head)) or [""]
             lines.append(head + wrapped[0])
             lines.extend(" " * len(head) + more for more in wrapped[1:])
+    return "\n".join(lines)
+
+
+def _bound(low: Any, high: Any) -> str:
+    """An interval in words: "7,939", "7,200 to 8,800" or "3,001 or more" (never "inf")."""
+    if pd.isna(high):
+        return f"{int(low):,} or more"
+    if int(low) == int(high):
+        return f"{int(low):,}"
+    return f"{int(low):,} to {int(high):,}"
+
+
+def ranges_section(frame: pd.DataFrame) -> str:
+    """What range was reported for each key: hull, consensus and counts (see :func:`kzfigures.ranges`).
+
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> print(ranges_section(kazakhstan_2022()).splitlines()[3])
+    detained  (11 observations, 9 claims, 8 speakers)
+    """
+    lines = ["RANGES", "=" * WIDTH]
+    for row in ranges(frame).to_dict(orient="records"):
+        lines.append("")
+        lines.append(
+            f"{key_label(str(row['metric']), str(row['group']), str(row['region']))}  ({row['n_observations']} "
+            f"observations, {row['n_claims']} claims, {row['n_speakers']} speakers)"
+        )
+        lines.append(f"  reported:   {_bound(row['hull_low'], row['hull_high'])}")
+        if row["consensus_empty"]:
+            lines.append(
+                f"  consensus:  none - a low of {int(row['consensus_low']):,} is above a high of "
+                f"{int(row['consensus_high']):,}"
+            )
+        else:
+            lines.append(f"  consensus:  {_bound(row['consensus_low'], row['consensus_high'])}")
+    return "\n".join(lines)
+
+
+def violations_section(frame: pd.DataFrame) -> str:
+    """Where a running total falls (see :func:`kzfigures.violations`), and which keys were checked.
+
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> print(violations_section(kazakhstan_2022()).splitlines()[3])
+    detained - conflict: 5,400 to 5,999 (Presidential Office, Jan 09) is below 6,044
+    """
+    report = violations(frame)
+    lines = ["VIOLATIONS OF A NON-DECREASING COUNT", "=" * WIDTH, ""]
+    if len(report.frame) == 0:
+        lines.append("none found")
+    for row in report.frame.to_dict(orient="records"):
+        label = key_label(str(row["metric"]), str(row["group"]), str(row["region"]))
+        measure = "point value" if row["kind"] == "soft" else "interval"
+        text = (
+            f"{label} - {row['kind']}: {_bound(row['low'], row['high'])} ({row['speaker']}, "
+            f"{row['as_of']:%b %d}) is below {_bound(row['witness_low'], row['witness_high'])} "
+            f"({row['witness_speaker']}, {row['witness_as_of']:%b %d}): a {row['relation']}, {measure} "
+            f"{int(row['drop']):,} lower; {row['id']} against {row['witness_id']}."
+        )
+        lines.extend(textwrap.wrap(text, WIDTH, subsequent_indent="    "))
+    lines.append("")
+    lines.extend(
+        textwrap.wrap(
+            f"{len(report.checked_keys)} cumulative keys checked; not checked (not running totals): "
+            + (", ".join(key_label(*map(str, k)) for k in report.skipped_keys) or "none")
+            + ".",
+            WIDTH,
+        )
+    )
+    return "\n".join(lines)
+
+
+def estimate_summary_line(row: Any, observations: pd.DataFrame, by: tuple[str, ...]) -> str:
+    """The sentence a journalist can quote for one key's latest best estimate.
+
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> from kzfigures.estimate import best_estimate
+    >>> result = best_estimate(kazakhstan_2022().query("metric == 'detained' and group == 'all'"))
+    >>> estimate_summary_line(result.series.iloc[-1], result.observations, result.by)
+    'best estimate 7,939 detained as of Jan 10 (range 7,939 to 7,939), from Interior Ministry (kz22-003-03)'
+    """
+    from kzfigures.explain import source_words
+
+    labels = [str(row[c]) for c in by[1:] if str(row[c]) != "all"]
+    what = str(row[by[0]]) + (f" ({', '.join(labels)})" if labels else "")
+    high = "unbounded" if pd.isna(row["high"]) else f"{int(row['high']):,}"
+    ids = row["best_ids"] or row["low_ids"]
+    source = source_words(observations, ids) if ids else "no kept report"
+    return (
+        f"best estimate {row['best']:,.0f} {what} as of {row['time'].strftime('%b %d')} "
+        f"(range {int(row['low']):,} to {high}), from {source}"
+    )
+
+
+def estimate_section(frame: pd.DataFrame) -> str:
+    """The best-estimate series of every key, its summary line and what was set aside.
+
+    Uses :func:`kzfigures.best_estimate` with its defaults (isotonic,
+    conflicts settled by the latest information).
+
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> text = estimate_section(kazakhstan_2022())
+    >>> max(len(line) for line in text.splitlines()) <= 80
+    True
+    """
+    from kzfigures.estimate import best_estimate
+
+    result = best_estimate(frame)
+    lines = ["BEST ESTIMATES", "=" * WIDTH]
+    by = result.by
+    for key, rows in result.series.groupby(list(by), sort=True):
+        metric, group, region = (str(k) for k in key)
+        lines.append("")
+        kind = "cumulative" if bool(rows["cumulative"].iloc[0]) else "not cumulative"
+        lines.append(f"{key_label(metric, group, region)}  ({kind})")
+        row: Any
+        for _, row in rows.iterrows():
+            high = "..." if pd.isna(row["high"]) else f"{int(row['high']):,}"
+            lines.append(
+                f"  {row['time'].strftime('%b %d'):<7} best {row['best']:>9,.0f}   "
+                f"range [{int(row['low']):,}, {high}]   {row['n_claims']} claims"
+            )
+        summary = estimate_summary_line(rows.iloc[-1], result.observations, by)
+        lines.extend(textwrap.wrap(summary, WIDTH, initial_indent="  > ", subsequent_indent="    "))
+        aside = result.set_aside
+        mask = (aside["metric"] == metric) & (aside["group"] == group) & (aside["region"] == region)
+        item: Any
+        for item in aside[mask].itertuples():
+            note = f"set aside {item.id} ({item.as_of.strftime('%b %d')}): {item.reason} by {item.superseded_by}"
+            lines.extend(textwrap.wrap(note, WIDTH, initial_indent="  ! ", subsequent_indent="    "))
     return "\n".join(lines)
