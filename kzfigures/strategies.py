@@ -44,7 +44,6 @@ except ImportError as error:  # pragma: no cover - exercised by a test that hide
 import datetime as dt
 import math
 from collections.abc import Collection, Sequence
-from fractions import Fraction
 from typing import Any
 
 import attrs
@@ -53,6 +52,7 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from kzfigures._hypothesis_plugin import _register
+from kzfigures.conventions import DEFAULT_CONVENTIONS
 from kzfigures.errors import InvalidArgumentError
 from kzfigures.frame import to_frame
 from kzfigures.model import Figure, Observation, OutletKind, Precision, Qualifier
@@ -71,49 +71,13 @@ __all__ = [
 VIOLATION_KINDS: tuple[str, ...] = ("definite", "conflict", "soft")
 
 # --- the default conventions ------------------------------------------------------
-# Mirrors the conventions of kzfigures.conventions (branch `parse`); switch to
-# DEFAULT_CONVENTIONS.figure / .vague_spans when it lands on main.
 
-_VAGUE_SPANS: dict[str, tuple[int, int | None]] = {
-    "a few": (2, 5),
-    "several": (3, 9),
-    "dozens": (24, 99),
-    "scores": (40, 199),
-    "hundreds": (200, 999),
-    "thousands": (2000, 9999),
-    "tens of thousands": (20000, 99999),
-}
-
-_ABOUT_RELATIVE = Fraction(1, 10)
-_ALMOST_RELATIVE = Fraction(1, 10)
-
-
-def _rounding_unit(n: int) -> int:
-    """The unit of the last non-zero digit of ``n`` (1 for 0)."""
-    unit = 1
-    while n and n % (unit * 10) == 0:
-        unit *= 10
-    return unit
+_VAGUE_SPANS: dict[str, tuple[int, int | None]] = DEFAULT_CONVENTIONS.vague_spans
 
 
 def _conventional(qualifier: Qualifier, n: int) -> Figure:
     """The figure ``qualifier`` and the stated number ``n`` stand for by default."""
-    if qualifier is Qualifier.EXACT:
-        return Figure.exact(n)
-    if qualifier is Qualifier.MORE_THAN:
-        return Figure.more_than(n)
-    if qualifier is Qualifier.AT_LEAST:
-        return Figure.at_least(n)
-    if qualifier is Qualifier.FEWER_THAN:
-        return Figure.fewer_than(n)
-    if qualifier is Qualifier.AT_MOST:
-        return Figure.at_most(n)
-    if qualifier is Qualifier.ABOUT:
-        half = max(_ABOUT_RELATIVE * n, Fraction(_rounding_unit(n), 2))
-        return Figure.about(n, low=max(0, math.ceil(n - half)), high=math.floor(n + half))
-    if qualifier is Qualifier.ALMOST:
-        return Figure.almost(n, low=min(math.ceil(n * (1 - _ALMOST_RELATIVE)), n - 1))
-    raise InvalidArgumentError(f"a {qualifier.value!r} figure states no single number")  # pragma: no cover
+    return DEFAULT_CONVENTIONS.figure(qualifier, n)
 
 
 def _contains(figure: Figure, count: int) -> bool:
@@ -158,10 +122,7 @@ def _phrase(figure: Figure, *, word_index: int = 0, in_words: bool = False) -> s
 
 
 def _vague_word(figure: Figure) -> str:
-    for word, span in _VAGUE_SPANS.items():
-        if span == (figure.low, figure.high):
-            return word
-    return f"between {figure.low:,} and {figure.high:,}"  # pragma: no cover - figures() draws only known spans
+    return figure.text or DEFAULT_CONVENTIONS.vague_words[(figure.low, figure.high)]
 
 
 # --- validation ----------------------------------------------------------------------
@@ -209,7 +170,9 @@ def _check_qualifiers(qualifiers: Any) -> list[Qualifier] | None:
 
 def _vague_words_within(min_value: int, max_value: int) -> list[str]:
     return [
-        word for word, (low, high) in _VAGUE_SPANS.items() if low >= min_value and (high is None or high <= max_value)
+        word
+        for word, (low, high) in _VAGUE_SPANS.items()
+        if min_value <= low <= max_value and (high is None or high <= max_value)
     ]
 
 
@@ -647,8 +610,9 @@ def timelines(
         and ``witness_id`` are the pair), both within the envelope of the
         others;
     ``soft``
-        one observation whose stated number is below an earlier one's while
-        the intervals overlap, within the envelope of the others.
+        one observation whose stated number and point value are below an
+        earlier one's while the intervals overlap, within the envelope of the
+        others.
 
     Planted observations create no violation of another kind, so the set of
     observations in ``definite`` violations is exactly the planted
@@ -905,7 +869,9 @@ def _timelines(draw: st.DrawFn, options: _Options) -> Timeline:
         # the last day, before any plant, so that every plant sees it in its envelope.
         for key in range(options.n_keys):
             mine = [r for r in rows if r.key == key]
-            if not any(r.figure.low >= 1 for r in mine) or not any((r.figure.stated or 0) >= 1 for r in mine):
+            if not any(r.figure.low >= 1 for r in mine) or not any(
+                min(r.figure.stated or 0, r.figure.point) >= 1 for r in mine
+            ):
                 last = sum(n_days[: key + 1]) - 1
                 claim(key, stride * n_days[key], Figure.exact(truth[last][2]), own=True)
 
@@ -944,13 +910,21 @@ def _timelines(draw: st.DrawFn, options: _Options) -> Timeline:
             planted.append(("conflict", other, one))
         else:
             others = [r for r in rows if not any(r is d for d in definite_rows)]
-            stated_rows = [r for r in others if r.key == key and (r.figure.stated or 0) >= 1]
+            stated_rows = [r for r in others if r.key == key and min(r.figure.stated or 0, r.figure.point) >= 1]
             witness = draw(st.sampled_from(stated_rows))
             day = take_day(key, [g for g in gaps if candidate_day(key, g) > witness.day])
             low, high = envelope(key, day)
             stated = witness.figure.stated
             assert stated is not None
-            ceiling = int(min(high, stated - 1, math.inf if witness.figure.high is None else witness.figure.high))
+            # Below the witness's stated number and its point value, overlapping its interval.
+            ceiling = int(
+                min(
+                    high,
+                    stated - 1,
+                    witness.figure.point - 1,
+                    math.inf if witness.figure.high is None else witness.figure.high,
+                )
+            )
             if low <= ceiling:
                 figure = Figure.exact(draw(st.integers(low, min(ceiling, low + options.max_value))))
             else:  # no exact value fits: "at least" a number below the witness's
