@@ -45,6 +45,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from kzfigures.conventions import DEFAULT_CONVENTIONS
 from kzfigures.frame import COLUMNS
 
 __all__ = ["QUALIFIER_MIX", "TZ", "Workload", "generate"]
@@ -76,14 +77,9 @@ _GROUPS = np.array(
 )
 _PRECISIONS = np.array(["day", "hour"], dtype=object)
 _KINDS = np.array(["official", "state_media", "news_agency", "independent_media", "ngo", "other"], dtype=object)
-_VAGUE = {  # magnitude -> (low, word), as the bundled dataset reads them
-    10: (24, "dozens"),
-    100: (200, "hundreds"),
-    1_000: (2_000, "thousands"),
-    10_000: (20_000, "tens of thousands"),
-    100_000: (200_000, "hundreds of thousands"),
-    1_000_000: (2_000_000, "millions"),
-}
+# Vague words per order of magnitude, with the spans the library's conventions give them
+# (as the strategies do): "thousands" = [2000, 9999].
+_VAGUE_WORDS = ("dozens", "hundreds", "thousands", "tens of thousands", "hundreds of thousands")
 _N_AUTHORITIES = 60
 _N_OUTLETS = 400
 _N_URLS = 5_000
@@ -266,12 +262,14 @@ def _figures(rng: np.random.Generator, count: npt.NDArray[np.int64]) -> tuple[np
     stated[is_almost], low[is_almost], high[is_almost] = s, (9 * s + 9) // 10, s - 1
     # Vague words span [2 x magnitude, 10 x magnitude - 1] ("thousands" = [2000, 9999]);
     # a count below its magnitude's span is said as a range instead.
-    vague_low = np.array([lowest for lowest, _ in _VAGUE.values()])
-    vague_word = np.array([word for _, word in _VAGUE.values()], dtype=object)
-    slot = np.log10(magnitude).astype(np.int64) - 1  # counts are 10 .. 9,999,999
-    qualifier[(qualifier == "vague") & (count < vague_low[slot])] = "range"
+    spans = [DEFAULT_CONVENTIONS.vague_spans[word] for word in _VAGUE_WORDS]
+    vague_low = np.array([lowest for lowest, _ in spans] + [2**62])  # no word for millions
+    vague_high = np.array([highest for _, highest in spans] + [0])
+    vague_word = np.array([*_VAGUE_WORDS, None], dtype=object)
+    slot = np.minimum(np.log10(magnitude).astype(np.int64) - 1, len(_VAGUE_WORDS))  # counts are 10 .. 9,999,999
+    qualifier[(qualifier == "vague") & ((count < vague_low[slot]) | (count > vague_high[slot]))] = "range"
     is_vague = qualifier == "vague"
-    low[is_vague], high[is_vague] = vague_low[slot][is_vague], 10 * magnitude[is_vague] - 1
+    low[is_vague], high[is_vague] = vague_low[slot][is_vague], vague_high[slot][is_vague]
     stated[is_vague], words[is_vague] = -1, vague_word[slot][is_vague]
     # between a and b: a few units either side of the count.
     is_range = qualifier == "range"
