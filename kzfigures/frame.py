@@ -41,7 +41,10 @@ column ("more than 3,000") parsed by :func:`kzfigures.parse_figure` where
 Times: ``as_of`` and ``published`` are timezone-aware. Text times may carry
 an offset (``2022-01-07T00:00+06:00``); if none in a column do, they are read
 in the ``tz`` argument (default UTC); a column that mixes the two is an error.
-A frame whose rows carry different offsets is stored in UTC. A time's
+A frame whose rows carry different offsets is stored in UTC (a column holds
+one zone), which is refused (:class:`~kzfigures.TimezoneError`) when a time
+would then no longer start its period: a day of +06:00 does not start at a
+UTC midnight. A time's
 precision is inferred from how it is written (a bare date is a ``day``) or,
 for datetime input, from the coarsest unit it is aligned to in its own zone.
 
@@ -252,7 +255,10 @@ def to_frame(observations: Iterable[Observation]) -> pd.DataFrame:
         "note": [o.note for o in items],
     }
     frame = pd.DataFrame(columns)
-    return frame.astype({name: kind for name, kind in COLUMNS.items() if kind != "datetime"})
+    frame = frame.astype({name: kind for name, kind in COLUMNS.items() if kind != "datetime"})
+    _check_one_zone(frame["as_of"], frame["as_of_precision"], "as_of", frame["id"])
+    _check_one_zone(frame["published"], frame["published_precision"], "published", frame["id"])
+    return frame
 
 
 def to_observations(frame: pd.DataFrame) -> list[Observation]:
@@ -418,9 +424,10 @@ def from_frame(
     if len(zones) > 1:
         published = published.dt.tz_convert("UTC")
         as_of = as_of.dt.tz_convert("UTC")
+    published = published.dt.tz_convert(as_of.dt.tz)
     out["as_of"] = as_of
     out["as_of_precision"] = as_of_precision
-    out["published"] = published.dt.tz_convert(as_of.dt.tz)
+    out["published"] = published
     out["published_precision"] = published_precision
 
     # Provenance.
@@ -438,6 +445,8 @@ def from_frame(
         out[name] = _text(source[name]) if name in source.columns else _constant_text(None, n)
 
     failures.raise_if_any()
+    _check_one_zone(as_of, as_of_precision, "as_of", out["id"])
+    _check_one_zone(published, published_precision, "published", out["id"])
     canonical = pd.DataFrame({name: out[name] for name in COLUMNS})
     canonical = canonical.astype({name: kind for name, kind in COLUMNS.items() if kind != "datetime"})
     extras = [c for c in source.columns if c not in COLUMNS]
@@ -739,6 +748,30 @@ def _infer_precisions(wall: pd.Series, date_only: np.ndarray) -> pd.Series:
     # Gather from an object pool: no per-row conversion of numpy unicode to str.
     names = np.array([p.value for p in (Precision.SECOND, Precision.MINUTE, Precision.HOUR, Precision.DAY)], object)
     return pd.Series(pd.array(names[finest], dtype="string"))
+
+
+def _check_one_zone(times: pd.Series, precision: pd.Series, name: str, ids: pd.Series | None) -> None:
+    """Refuse times that cannot keep their period in the frame's one zone.
+
+    A pandas column holds one time zone, so a frame whose times carry several
+    UTC offsets is stored in UTC. A period that starts at a local midnight of
+    +06:00 does not start at a UTC midnight, so it cannot be stored there
+    without losing what "as of January 7" means; such a frame is refused
+    rather than stored in a form that would not validate again.
+    """
+    if str(times.dt.tz) != "UTC" or len(times) == 0:
+        return
+    wall = times.dt.tz_localize(None)
+    bad = np.flatnonzero(~_aligned(wall, precision.astype("string")) & times.notna().to_numpy())
+    if len(bad) == 0:
+        return
+    shown = ", ".join(f"row {r}" + ("" if ids is None else f" ({ids.iloc[r]})") for r in bad[:5])
+    more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+    raise TimezoneError(
+        f"the {name!r} times carry different UTC offsets, so the frame must store them in UTC, where "
+        f"{shown}{more} no longer start at the beginning of their {name}_precision period; "
+        "give every time of one frame the same offset (the zone in which its dates are meant)"
+    )
 
 
 def _aligned(wall: pd.Series, precision: pd.Series) -> np.ndarray:

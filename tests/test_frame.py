@@ -269,13 +269,20 @@ def test_one_offset_is_kept():
     assert frame["as_of_precision"].tolist() == ["day", "day"]
 
 
-@pytest.mark.xfail(
-    reason="design gap: a frame that mixes offsets is stored in UTC and so loses the local midnight that "
-    "day precision is aligned to; from_frame/to_observations then reject it",
-    raises=FrameValidationError,
-)
-def test_mixed_offsets_with_day_precision_round_trip():
-    frame = csv("metric,as_of,stated\nk,2022-01-07T00:00+06:00,1\nk,2022-01-07T00:00+05:00,2\n")
+def test_mixed_offsets_with_day_precision_are_refused():
+    """One pandas column holds one zone: days of +06:00 and +05:00 cannot both keep their midnight."""
+    with pytest.raises(TimezoneError, match=r"row 0.*row 1"):
+        csv("metric,as_of,stated\nk,2022-01-07T00:00+06:00,1\nk,2022-01-07T00:00+05:00,2\n")
+    almaty = Observation(metric="k", figure=Figure.exact(1), as_of="2022-01-07T00:00+06:00", id="a")
+    aktobe = Observation(metric="k", figure=Figure.exact(2), as_of="2022-01-07T00:00+05:00", id="b")
+    with pytest.raises(TimezoneError, match=r"\(a\).*\(b\)"):
+        to_frame([almaty, aktobe])
+
+
+def test_mixed_offsets_aligned_in_utc_round_trip():
+    """Mixed offsets whose times are whole hours keep their instants in UTC and validate again."""
+    frame = csv("metric,as_of,stated\nk,2022-01-07T14:00+06:00,1\nk,2022-01-07T14:00+05:00,2\n")
+    assert str(frame["as_of"].dt.tz) == "UTC"
     pd.testing.assert_frame_equal(from_frame(frame), frame)
 
 
@@ -439,7 +446,7 @@ def moments(draw, zone) -> tuple[pd.Timestamp, str]:
 
 @st.composite
 def observation_lists(draw) -> list[Observation]:
-    # One zone per list: mixed offsets lose day alignment (see the xfail above).
+    # One zone per list: mixed offsets cannot keep day alignment (they are refused, see above).
     zone = draw(st.sampled_from(ZONES))
     n = draw(st.integers(0, 6))
     items = []
