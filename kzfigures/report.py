@@ -12,13 +12,16 @@ True
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
+from kzfigures.claims import DEFAULT_BY, check_by
+from kzfigures.errors import InvalidArgumentError, UnknownKeyError
 from kzfigures.model import Qualifier
 
-__all__ = ["figure_words", "observations_section"]
+__all__ = ["figure_words", "filter_key", "key_label", "observations_section", "parse_key", "select_series"]
 
 WIDTH = 80
 
@@ -98,3 +101,93 @@ def observations_section(frame: pd.DataFrame) -> str:
             lines.append(head + wrapped[0])
             lines.extend(" " * len(head) + more for more in wrapped[1:])
     return "\n".join(lines)
+
+
+def parse_key(key: Mapping[str, str] | str | None) -> dict[str, str]:
+    """Read a key such as ``"metric=detained,group=all"`` into ``{column: value}``.
+
+    >>> parse_key("metric=detained, group=all")
+    {'metric': 'detained', 'group': 'all'}
+    >>> parse_key("detained")
+    Traceback (most recent call last):
+    ...
+    kzfigures.errors.InvalidArgumentError: key must be column=value pairs separated by commas, ...
+    """
+    if key is None:
+        return {}
+    if isinstance(key, Mapping):
+        pairs = dict(key)
+    elif isinstance(key, str):
+        pairs = {}
+        for part in key.split(","):
+            column, sep, value = part.partition("=")
+            if not sep or not column.strip() or not value.strip():
+                raise InvalidArgumentError(
+                    f"key must be column=value pairs separated by commas, "
+                    f"e.g. 'metric=detained,group=all' (got {key!r})"
+                )
+            if column.strip() in pairs:
+                raise InvalidArgumentError(f"key names column {column.strip()!r} twice (got {key!r})")
+            pairs[column.strip()] = value.strip()
+    else:
+        raise InvalidArgumentError(f"key must be a mapping or a 'column=value,...' string (got {key!r})")
+    if pairs:
+        check_by(list(pairs))
+    return {str(column): str(value) for column, value in pairs.items()}
+
+
+def filter_key(frame: pd.DataFrame, key: Mapping[str, str] | str | None) -> pd.DataFrame:
+    """The rows whose columns equal the key's values; all rows when ``key`` is None.
+
+    Raises :class:`~kzfigures.UnknownKeyError` when no row matches, naming the
+    values the column does hold.
+
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> len(filter_key(kazakhstan_2022(), "metric=detained"))
+    12
+    >>> filter_key(kazakhstan_2022(), "metric=arrested")
+    Traceback (most recent call last):
+    ...
+    kzfigures.errors.UnknownKeyError: no observation has metric='arrested'; metric holds: detained, injured, killed
+    """
+    pairs = parse_key(key)
+    mask = pd.Series(True, index=frame.index)
+    for column, value in pairs.items():
+        if column not in frame.columns:
+            raise UnknownKeyError(f"no observation has {column}={value!r}: the frame has no column {column!r}")
+        matches = frame[column].astype("string") == value
+        if not matches.any():
+            held = ", ".join(sorted(frame[column].dropna().astype(str).unique()))
+            raise UnknownKeyError(f"no observation has {column}={value!r}; {column} holds: {held}")
+        mask &= matches.fillna(False).astype(bool)
+    if not mask.any():
+        raise UnknownKeyError(f"no observation matches the key {key!r}")
+    return frame[mask.to_numpy()]
+
+
+def select_series(
+    frame: pd.DataFrame, key: Mapping[str, str] | str | None, by: Sequence[str] = DEFAULT_BY
+) -> pd.DataFrame:
+    """The rows of the one series ``key`` selects.
+
+    Columns of ``by`` left out of the key match any value, but together the
+    key must select a single series.
+
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> len(select_series(kazakhstan_2022(), {"metric": "detained", "group": "all"}))
+    11
+    >>> select_series(kazakhstan_2022(), "metric=detained")
+    Traceback (most recent call last):
+    ...
+    kzfigures.errors.InvalidArgumentError: key 'metric=detained' matches 2 series; add columns to it: ...
+    """
+    columns = check_by(by, frame)
+    rows = filter_key(frame, key)
+    keys = rows[columns].drop_duplicates()
+    if len(keys) > 1:
+        listed = "; ".join(
+            ",".join(f"{c}={v}" for c, v in zip(columns, values, strict=True))
+            for values in keys.astype(str).itertuples(index=False)
+        )
+        raise InvalidArgumentError(f"key {key!r} matches {len(keys)} series; add columns to it: {listed}")
+    return rows
