@@ -21,7 +21,17 @@ from kzfigures.claims import DEFAULT_BY, check_by
 from kzfigures.errors import InvalidArgumentError, UnknownKeyError
 from kzfigures.model import Qualifier
 
-__all__ = ["figure_words", "filter_key", "key_label", "observations_section", "parse_key", "select_series"]
+__all__ = [
+    "figure_words",
+    "filter_key",
+    "key_label",
+    "markdown_table",
+    "observations_section",
+    "observations_table",
+    "parse_key",
+    "select_series",
+    "when",
+]
 
 WIDTH = 80
 
@@ -191,3 +201,103 @@ def select_series(
         )
         raise InvalidArgumentError(f"key {key!r} matches {len(keys)} series; add columns to it: {listed}")
     return rows
+
+
+def when(moment: Any, precision: Any) -> str:
+    """A time as text at its precision: ``2022-01-07`` for a day, ISO 8601 with offset otherwise.
+
+    >>> import pandas as pd
+    >>> when(pd.Timestamp("2022-01-07T00:00+06:00"), "day")
+    '2022-01-07'
+    >>> when(pd.Timestamp("2022-01-07T15:00+06:00"), "hour")
+    '2022-01-07T15:00+06:00'
+    >>> when(pd.NaT, None)
+    ''
+    """
+    if pd.isna(moment):
+        return ""
+    if precision == "day":
+        return str(moment.strftime("%Y-%m-%d"))
+    text = moment.isoformat(timespec="seconds" if precision == "second" else "minutes")
+    return str(text)
+
+
+def observations_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The observations as a flat table for markdown, CSV and JSON output.
+
+    One row per observation, oldest first within each series. Columns:
+    ``metric``, ``group``, ``region``, ``as_of`` (text at its precision),
+    ``figure`` (the words), ``low``, ``high`` (``<NA>`` = unbounded),
+    ``authority``, ``via``, ``outlet``, ``id``.
+
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> table = observations_table(kazakhstan_2022())
+    >>> table.query("figure == '7,939'")[["as_of", "low", "high", "authority"]].to_dict("records")
+    [{'as_of': '2022-01-10', 'low': 7939, 'high': 7939, 'authority': 'Interior Ministry'}]
+    """
+    ordered = frame.sort_values(["metric", "group", "region", "as_of", "id"], kind="stable")
+    words = [
+        figure_words(low, high, stated, qualifier, text)
+        for low, high, stated, qualifier, text in zip(
+            ordered["low"], ordered["high"], ordered["stated"], ordered["qualifier"], ordered["figure"], strict=True
+        )
+    ]
+    return pd.DataFrame(
+        {
+            "metric": ordered["metric"].astype("string"),
+            "group": ordered["group"].astype("string"),
+            "region": ordered["region"].astype("string"),
+            "as_of": pd.array(
+                [when(m, p) for m, p in zip(ordered["as_of"], ordered["as_of_precision"], strict=True)], dtype="string"
+            ),
+            "figure": pd.array(words, dtype="string"),
+            "low": ordered["low"].astype("Int64"),
+            "high": ordered["high"].astype("Int64"),
+            "authority": ordered["authority"].astype("string"),
+            "via": ordered["via"].astype("string"),
+            "outlet": ordered["outlet"].astype("string"),
+            "id": ordered["id"].astype("string"),
+        }
+    ).reset_index(drop=True)
+
+
+def _cell(value: Any) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(table: pd.DataFrame, *, unbounded: Sequence[str] = ("high",)) -> str:
+    """A GitHub-flavoured Markdown pipe table; numbers right-aligned with thousands separators.
+
+    Missing values in the ``unbounded`` columns read "no upper bound"; other
+    missing values are empty cells. Pipes in text are escaped.
+
+    >>> import pandas as pd
+    >>> print(markdown_table(pd.DataFrame({"figure": ["more than 3,000"], "low": pd.array([3001], dtype="Int64"),
+    ...                                    "high": pd.array([None], dtype="Int64")})))
+    | figure | low | high |
+    |:---|---:|---:|
+    | more than 3,000 | 3,001 | no upper bound |
+    """
+    numeric = [pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype) for dtype in table.dtypes]
+    lines = [
+        "| " + " | ".join(str(c) for c in table.columns) + " |",
+        "|" + "|".join("---:" if n else ":---" for n in numeric) + "|",
+    ]
+    for values in table.itertuples(index=False):
+        cells = []
+        for column, value in zip(table.columns, values, strict=True):
+            missing = value is None or value is pd.NA or (isinstance(value, float) and value != value)
+            if missing and column in unbounded:
+                cells.append("no upper bound")
+            elif hasattr(value, "item") and not isinstance(value, str):
+                cells.append(_cell(value.item()))
+            else:
+                cells.append(_cell(value))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
