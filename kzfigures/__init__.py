@@ -8,6 +8,7 @@ The public API is re-exported here; see ``__all__``.
 """
 
 from kzfigures._version import __version__
+from kzfigures.conventions import DEFAULT_CONVENTIONS, Conventions
 from kzfigures.errors import (
     FigureParseError,
     FrameValidationError,
@@ -20,10 +21,26 @@ from kzfigures.errors import (
     UnknownKeyError,
     ValidationError,
 )
+from kzfigures.frame import (
+    COLUMNS,
+    as_frame,
+    from_frame,
+    read_csv,
+    read_json,
+    to_csv,
+    to_frame,
+    to_json,
+    to_observations,
+)
 from kzfigures.model import Figure, Observation, OutletKind, Precision, Qualifier, content_id, infer_precision
+from kzfigures.parse import FigureMatch, extract_figures, parse_figure
 
 __all__ = [
+    "COLUMNS",
+    "DEFAULT_CONVENTIONS",
+    "Conventions",
     "Figure",
+    "FigureMatch",
     "FigureParseError",
     "FrameValidationError",
     "InconsistentObservationsError",
@@ -39,6 +56,16 @@ __all__ = [
     "UnknownKeyError",
     "ValidationError",
     "__version__",
+    "as_frame",
     "content_id",
+    "extract_figures",
+    "from_frame",
     "infer_precision",
+    "parse_figure",
+    "read_csv",
+    "read_json",
+    "to_csv",
+    "to_frame",
+    "to_json",
+    "to_observations",
 ]

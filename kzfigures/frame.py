@@ -72,8 +72,10 @@ import pandas as pd
 from kzfigures.errors import (
     FigureParseError,
     FrameValidationError,
+    InvalidArgumentError,
     ObservationTypeError,
     TimezoneError,
+    ValidationError,
 )
 from kzfigures.model import Figure, Observation, OutletKind, Precision, Qualifier
 
@@ -494,6 +496,7 @@ def _figure_columns(
 
     # Rows with no numbers but a figure text: parse each distinct text once.
     to_parse = (stated.isna() & low.isna() & text.notna()).to_numpy()
+    parse_failed = np.zeros(n, dtype=bool)
     if to_parse.any():
         texts = text[to_parse]
         parsed = _parse_distinct(texts.unique(), conventions)
@@ -507,6 +510,7 @@ def _figure_columns(
         clash = (given.notna() & read_as.notna() & (given != read_as)).fillna(False).to_numpy()
         failures.add(_spread(clash, to_parse), "qualifier", qualifier, "disagrees with how the 'figure' text reads")
         qualifier[to_parse] = given.fillna(read_as).to_numpy()
+        parse_failed = _spread(errors.notna().to_numpy(), to_parse)
         for reason in sorted(set(errors.dropna())):
             failures.add(_spread((errors == reason).fillna(False).to_numpy(), to_parse), "figure", text, reason)
 
@@ -514,23 +518,26 @@ def _figure_columns(
     failures.add(no_figure, "stated", stated, "a figure is required: give 'stated', 'low' or a 'figure' text")
 
     # Rows with a stated number and no bounds: derive the bounds from the qualifier.
-    qualifier = qualifier.mask(qualifier.isna() & stated.notna() & low.isna() & high.isna(), Qualifier.EXACT.value)
+    # A stated number without a qualifier is exact (the exactness check below
+    # then insists its bounds, if given, agree).
+    qualifier = qualifier.mask(qualifier.isna() & stated.notna(), Qualifier.EXACT.value)
     derive = (stated.notna() & low.isna()).to_numpy()
     if derive.any():
         d_low, d_high, problem = _bounds_from_stated(stated[derive], qualifier[derive], conventions)
-        low.iloc[np.flatnonzero(derive)] = d_low
-        derived_high = high.iloc[np.flatnonzero(derive)]
-        high.iloc[np.flatnonzero(derive)] = derived_high.where(derived_high.notna(), d_high)
+        positions = np.flatnonzero(derive)
+        low.iloc[positions] = d_low.to_numpy()
+        given_high = high.iloc[positions].to_numpy()
+        high.iloc[positions] = np.where(pd.isna(given_high), d_high.to_numpy(), given_high)
         mask = np.zeros(n, dtype=bool)
         mask[np.flatnonzero(derive)] = problem
         mask &= ~(bad_low | bad_high | bad_stated)
         failures.add(mask, "qualifier", qualifier, "bounds cannot be derived for this qualifier: give 'low' and 'high'")
-    qualifier = qualifier.fillna(Qualifier.RANGE.value).where(~(stated.isna() & low.notna() & qualifier.isna()))
+    # A figure given only as bounds is a range.
     qualifier = qualifier.fillna(Qualifier.RANGE.value)
 
     # Cross-field rules, stated as in Figure, for rows whose numbers are valid.
-    valid = ~(bad_low | bad_high | bad_stated)
-    low_missing = low.isna().to_numpy() & ~no_figure
+    valid = ~(bad_low | bad_high | bad_stated | parse_failed)
+    low_missing = low.isna().to_numpy() & ~no_figure & valid
     failures.add(low_missing, "low", low, "'low' is required when 'stated' is missing")
     high_below = (high < low).fillna(False).to_numpy()
     failures.add(high_below & valid, "high", high, "'high' must be >= 'low' or empty (unbounded)")
@@ -572,21 +579,35 @@ def _parse_distinct(texts: Iterable[str], conventions: Conventions | None) -> di
 def _bounds_from_stated(
     stated: pd.Series, qualifier: pd.Series, conventions: Conventions | None
 ) -> tuple[pd.Series, pd.Series, np.ndarray]:
-    """Vectorized bounds for ``stated`` under ``qualifier``.
+    """Bounds for ``stated`` under ``qualifier``, one call per distinct pair.
 
-    Returns (low, high, problem); ``problem`` marks qualifiers whose bounds
-    need explicit ``low``/``high`` (range, vague). ``high`` is NA when
-    unbounded.
+    Returns (low, high, problem); ``problem`` marks pairs whose bounds the
+    conventions cannot derive (range and vague figures state no single
+    number; "fewer than 0" is empty). ``high`` is NA when unbounded.
     """
     from kzfigures.conventions import DEFAULT_CONVENTIONS
 
     rules = conventions or DEFAULT_CONVENTIONS
-    low, high, problem = rules.bounds(qualifier.astype(object).to_numpy(), stated.to_numpy(dtype="int64", na_value=0))
-    return (
-        pd.Series(low, dtype="Int64"),
-        pd.Series(pd.array(np.where(high < 0, 0, high), dtype="Int64")).mask(high < 0),
-        problem,
-    )
+    pairs = pd.DataFrame({"qualifier": qualifier.to_numpy(dtype=object), "stated": stated.to_numpy(dtype=object)})
+    distinct = pairs.drop_duplicates().reset_index(drop=True)
+    lows: list[Any] = []
+    highs: list[Any] = []
+    for q, n in distinct.itertuples(index=False):
+        try:
+            figure = rules.figure(q, int(n))
+        except (InvalidArgumentError, ValidationError):
+            lows.append(pd.NA)
+            highs.append(pd.NA)
+        else:
+            lows.append(figure.low)
+            highs.append(-1 if figure.high is None else figure.high)
+    distinct["low"] = pd.array(lows, dtype="Int64")
+    distinct["high"] = pd.array(highs, dtype="Int64")
+    merged = pairs.merge(distinct, on=["qualifier", "stated"], how="left", validate="many_to_one")
+    low = merged["low"].reset_index(drop=True)
+    high = merged["high"].reset_index(drop=True)
+    problem = low.isna().to_numpy()
+    return low.fillna(0), high.mask(high < 0), problem
 
 
 def _times(

@@ -18,6 +18,7 @@ import datetime as dt
 import enum
 import hashlib
 import re
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import attrs
@@ -370,17 +371,27 @@ class Figure:
         value = max(self.stated, self.low)
         return value if self.high is None else min(value, self.high)
 
-    def to_text(self) -> str:
+    def to_text(self, *, vague_words: Mapping[tuple[int, int | None], str] | None = None) -> str:
         """Format the figure back into English words.
 
         The words are the canonical phrase for the qualifier, not ``text``.
+        A ``vague`` figure whose ``(low, high)`` is a key of ``vague_words``
+        is written as that word (pass ``Conventions.vague_words`` so that
+        parsing the words gives the figure back); otherwise as its interval.
 
         >>> Figure.exact(7939).to_text()
         '7,939'
         >>> Figure.between(150, 200).to_text()
         'between 150 and 200'
+        >>> dozens = Figure(24, 99, None, "vague")
+        >>> dozens.to_text(), dozens.to_text(vague_words={(24, 99): "dozens"})
+        ('between 24 and 99', 'dozens')
         """
         stated = self.stated
+        if self.qualifier is Qualifier.VAGUE and stated is None and vague_words:
+            word = vague_words.get((self.low, self.high))
+            if word is not None:
+                return word
         words = {
             Qualifier.MORE_THAN: "more than",
             Qualifier.AT_LEAST: "at least",
