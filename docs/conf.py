@@ -65,7 +65,7 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(pandas|pd|numpy|np|npt|scipy|matplotlib|hypothesis|st|attrs|attr|datetime|dt|os|typing)(\..*)?"),
     (r"py:.*", r"(collections\.abc|_io|io|enum|re)\..*"),
     (r"py:class", r"(IO|Any|Callable|Iterable|Iterator|Mapping|Sequence|Literal|SearchStrategy|TextIO|Path)"),
-    (r"py:class", r"(DataFrame|Series|Timestamp|Timedelta|ndarray|Axes|Figure|Artist)"),
+    (r"py:class", r"(DataFrame|Series|Timestamp|Timedelta|ndarray|Axes|Figure|MplFigure|Artist)"),
     (r"py:class", r"(optional|default|array-like|callable|iterable|file-like|path-like)"),
     (r"py:class", r"(kzfigures\..*\.)?_[A-Za-z].*"),  # private helpers named in annotations
 ]
@@ -115,7 +115,12 @@ API_MARKER = "<!-- public-api -->"
 
 
 def _api_groups() -> dict[str, list[str]]:
-    groups: dict[str, list[str]] = {"Analyses and I/O": [], "Value classes and enums": [], "Exceptions": []}
+    groups: dict[str, list[str]] = {
+        "Analyses and I/O": [],
+        "Value classes and enums": [],
+        "Constants": [],
+        "Exceptions": [],
+    }
     for name in kzfigures.__all__:
         if name.startswith("_"):
             continue
@@ -126,7 +131,20 @@ def _api_groups() -> dict[str, list[str]]:
             groups["Value classes and enums"].append(name)
         elif callable(obj):
             groups["Analyses and I/O"].append(name)
+        else:
+            groups["Constants"].append(name)
     return groups
+
+
+def _constant_doc(name: str) -> str:
+    """The ``#:`` comment above a constant where it is defined (autodoc would show its type's docstring)."""
+    from sphinx.pycode import ModuleAnalyzer
+
+    for module in sorted(m for m in sys.modules if m.startswith("kzfigures.")):
+        docs = ModuleAnalyzer.for_module(module).find_attr_docs()
+        if ("", name) in docs:
+            return " ".join(line.strip() for line in docs[("", name)] if line.strip())
+    raise RuntimeError(f"kzfigures.{name} is public but has no '#:' comment where it is defined")
 
 
 def _api_markdown() -> str:
@@ -138,9 +156,12 @@ def _api_markdown() -> str:
         entries = []
         for name in names:
             obj = getattr(kzfigures, name)
-            directive = "autoclass" if inspect.isclass(obj) else "autofunction"
-            options = "\n   :members:\n   :show-inheritance:" if inspect.isclass(obj) else ""
-            entries.append(f".. {directive}:: kzfigures.{name}{options}")
+            if inspect.isclass(obj):
+                entries.append(f".. autoclass:: kzfigures.{name}\n   :members:\n   :show-inheritance:")
+            elif callable(obj):
+                entries.append(f".. autofunction:: kzfigures.{name}")
+            else:
+                entries.append(f".. py:data:: kzfigures.{name}\n\n   {_constant_doc(name)}")
         body = "\n\n".join(entries)
         parts.append(
             f"## {title}\n\n```{{eval-rst}}\n.. autosummary::\n   :nosignatures:\n\n{table}\n\n{body}\n```\n"

@@ -123,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-class _BadInput(Exception):
+class _BadInputError(Exception):
     """Lines for stderr; the command exits with status 2."""
 
     def __init__(self, lines: list[str]) -> None:
@@ -138,16 +138,16 @@ def _load(path: Path | None, tz: str) -> pd.DataFrame:
         return kazakhstan_2022()
     name = str(path)
     if not path.exists():
-        raise _BadInput([f"kzfigures: cannot read {name}: no such file"])
+        raise _BadInputError([f"kzfigures: cannot read {name}: no such file"])
     try:
         if path.suffix.lower() == ".json":
             return read_json(path, tz=tz)
         return read_csv(path, tz=tz)
     except FrameValidationError as error:
-        raise _BadInput(_failure_lines(name, error.failure_cases, csv=path.suffix.lower() != ".json")) from None
+        raise _BadInputError(_failure_lines(name, error.failure_cases, csv=path.suffix.lower() != ".json")) from None
     except (OSError, UnicodeDecodeError, ValueError, KzFiguresError) as error:
         reason = getattr(error, "strerror", None) or str(error).splitlines()[0] or type(error).__name__
-        raise _BadInput([f"kzfigures: cannot read {name}: {reason}"]) from None
+        raise _BadInputError([f"kzfigures: cannot read {name}: {reason}"]) from None
 
 
 def _failure_lines(name: str, cases: pd.DataFrame, *, csv: bool) -> list[str]:
@@ -194,7 +194,7 @@ def _report(args: argparse.Namespace) -> str:
     try:
         frame = filter_key(frame, args.key)
     except KzFiguresError as error:
-        raise _BadInput([f"kzfigures: --key: {error}"]) from None
+        raise _BadInputError([f"kzfigures: --key: {error}"]) from None
     if args.plot is not None:
         _plot(frame, args)
     return _render(frame, args)
@@ -208,11 +208,11 @@ def _plot(frame: pd.DataFrame, args: argparse.Namespace) -> None:
         figure = timeline(frame, key=args.key)
         figure.savefig(args.plot, dpi=150)
     except KzFiguresError as error:
-        raise _BadInput([f"kzfigures: --plot draws one series: {error}"]) from None
+        raise _BadInputError([f"kzfigures: --plot draws one series: {error}"]) from None
     except ImportError as error:
-        raise _BadInput([f"kzfigures: --plot: {error}"]) from None
+        raise _BadInputError([f"kzfigures: --plot: {error}"]) from None
     except (OSError, ValueError) as error:
-        raise _BadInput([f"kzfigures: --plot: cannot write {args.plot}: {error}"]) from None
+        raise _BadInputError([f"kzfigures: --plot: cannot write {args.plot}: {error}"]) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -237,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         output = _report(args)
-    except _BadInput as error:
+    except _BadInputError as error:
         for line in error.lines:
             print(line, file=sys.stderr)
         return 2

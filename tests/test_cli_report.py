@@ -97,8 +97,7 @@ def test_csv_parses_back_with_pandas(capsys):
     table = pd.read_csv(io.StringIO(out), dtype={"as_of": str})
     assert len(table) == 11
     got = [
-        (row.as_of, int(row.low), None if pd.isna(row.high) else int(row.high))
-        for row in table.itertuples(index=False)
+        (row.as_of, int(row.low), None if pd.isna(row.high) else int(row.high)) for row in table.itertuples(index=False)
     ]
     assert got == DETAINED_BY_HAND
     assert {"metric", "group", "region", "as_of", "figure", "low", "high", "authority", "id"} <= set(table.columns)
@@ -129,13 +128,15 @@ def test_json_parses_back(capsys):
 
 def test_reads_a_users_csv_and_json(tmp_path, capsys):
     csv_path = tmp_path / "mine.csv"
-    csv_path.write_text('metric,as_of,figure,stated,qualifier\nkilled,2022-01-09,164,164,exact\n', encoding="utf-8")
+    csv_path.write_text("metric,as_of,figure\nkilled,2022-01-09T00:00,164\n", encoding="utf-8")
     status, out, _ = run(capsys, str(csv_path), "--format", "json", "--tz", "Asia/Almaty")
     assert status == 0
     (row,) = json.loads(out)["observations"]
     assert (row["metric"], row["as_of"], row["low"], row["high"]) == ("killed", "2022-01-09", 164, 164)
     json_path = tmp_path / "mine.json"
-    json_path.write_text(json.dumps([{"metric": "detained", "as_of": "2022-01-08", "stated": 4404}]), encoding="utf-8")
+    json_path.write_text(
+        json.dumps([{"metric": "detained", "as_of": "2022-01-08T00:00+06:00", "stated": 4404}]), encoding="utf-8"
+    )
     status, out, _ = run(capsys, str(json_path))
     assert status == 0
     assert "4,404" in out
