@@ -191,7 +191,25 @@ def _public_name(app: Any, env: Any, node: Any, contnode: Any) -> Any:
     )
 
 
+# -- The tutorial's chart ---------------------------------------------------
+# Drawn at build time from the bundled dataset, so the picture on the page is
+# what the code draws today (generated files are not committed).
+GENERATED = Path(__file__).resolve().parent / "_generated"
+
+
+def _draw_charts(app: Any) -> None:
+    from kzfigures.datasets import kazakhstan_2022
+    from kzfigures.plot import timeline
+
+    GENERATED.mkdir(exist_ok=True)
+    frame = kazakhstan_2022()
+    for metric in ("detained", "killed"):
+        key = {"metric": metric, "group": "all"}
+        timeline(frame, key=key).savefig(GENERATED / f"tutorial-{metric}.png", dpi=110)
+
+
 def setup(app: Any) -> dict[str, Any]:
+    app.connect("builder-inited", _draw_charts)
     app.connect("source-read", _fill_api)
     app.connect("missing-reference", _public_name)
     return {"parallel_read_safe": True}
