@@ -132,10 +132,10 @@ def _violation_marks(violations: pd.DataFrame | None, ids: set[str]) -> list[tup
 
 def timeline(
     observations: pd.DataFrame | Iterable[Observation],
-    estimate: pd.DataFrame | None = None,
+    estimate: Any = None,
     *,
     key: Mapping[str, str] | str | None = None,
-    violations: pd.DataFrame | None = None,
+    violations: Any = None,
     by: Sequence[str] = DEFAULT_BY,
     ax: Axes | None = None,
 ) -> MplFigure:
@@ -155,17 +155,19 @@ def timeline(
     ----------
     observations : DataFrame or iterable of Observation
         The observations; only the selected series is drawn.
-    estimate : DataFrame, optional
-        A best-estimate series (``low``, ``best``, ``high`` per time) for the
-        same key, as :func:`kzfigures.best_estimate` returns it.
+    estimate : Estimate or DataFrame, optional
+        What :func:`kzfigures.best_estimate` returns, or its ``series``
+        frame (``time``, ``low``, ``best``, ``high``); only the rows of the
+        selected series are drawn.
     key : mapping or str, optional
         Which series to draw: ``{"metric": "detained", "group": "all"}`` or
         ``"metric=detained,group=all"``. Columns of ``by`` left out match any
         value, but the selection must be a single series. Optional when the
         observations hold one series.
-    violations : DataFrame, optional
-        Violations to mark (columns ``id``, ``kind``, ``witness_id``), as
-        :func:`kzfigures.violations` returns them.
+    violations : ViolationReport or DataFrame, optional
+        What :func:`kzfigures.violations` returns, or its ``frame`` (columns
+        ``id``, ``kind``, ``witness_id``); those in the selected series are
+        circled and labelled.
     by : sequence of str
         The columns that define a series.
     ax : matplotlib Axes, optional
@@ -219,21 +221,35 @@ def timeline(
     else:
         fig = cast("MplFigure", ax.figure)
     zone = series["as_of"].dt.tz
-    band = None if estimate is None or len(estimate) == 0 else _estimate_steps(estimate, zone)
+    band = _estimate_steps(_rows_of(getattr(estimate, "series", estimate), series, by), zone)
     top = _top(table, band)
 
     if band is not None:
         _draw_estimate(ax, band, top)
     _draw_claims(mpl, ax, table, arrow=top * 0.08)
     _label_open_ended(ax, series, table, arrow=top * 0.08)
-    _draw_violations(ax, table, _violation_marks(violations, set(table["id"])))
+    _draw_violations(ax, table, _violation_marks(getattr(violations, "frame", violations), set(table["id"])))
     _format_axes(mpl, ax, series, table, by, top, zone)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, fontsize="small", frameon=False)
     return fig
 
 
-def _estimate_steps(estimate: pd.DataFrame, zone: Any) -> pd.DataFrame:
+def _rows_of(table: pd.DataFrame | None, series: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame | None:
+    """The rows of ``table`` that belong to the drawn series (all rows if it lacks key columns)."""
+    if table is None or len(table) == 0:
+        return None
+    columns = [c for c in by if c in table.columns]
+    if not columns:
+        return table
+    first = series.iloc[0]
+    mask = np.logical_and.reduce([(table[c].astype("string") == str(first[c])).fillna(False) for c in columns])
+    return table[np.asarray(mask, dtype=bool)] if mask.any() else None
+
+
+def _estimate_steps(estimate: pd.DataFrame | None, zone: Any) -> pd.DataFrame | None:
     """The estimate's (x, low, best, high) as steps held to the end of the last day."""
+    if estimate is None:
+        return None
     time_column = "as_of" if "as_of" in estimate.columns else "time"
     times = pd.to_datetime(estimate[time_column])
     x = (times.dt.tz_convert(zone) if times.dt.tz is not None else times).dt.tz_localize(None)
