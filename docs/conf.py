@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -174,6 +175,16 @@ def _fill_api(app: Any, docname: str, source: list[str]) -> None:
         source[0] = source[0].replace(API_MARKER, _api_markdown())
 
 
+# Pages written for GitHub use ```python fences that open with ">>>"; pytest
+# runs them already. Read them as {doctest} blocks so the doctest builder
+# runs them too and every page example is checked by both.
+_PYCON_FENCE = re.compile(r"^```(?:python|pycon)[ \t]*\n(?=>>> )", re.MULTILINE)
+
+
+def _doctest_fences(app: Any, docname: str, source: list[str]) -> None:
+    source[0] = _PYCON_FENCE.sub("```{doctest}\n", source[0])
+
+
 def _public_name(app: Any, env: Any, node: Any, contnode: Any) -> Any:
     """Resolve ``Observation`` or ``kzfigures.model.Observation`` to ``kzfigures.Observation``.
 
@@ -211,5 +222,6 @@ def _draw_charts(app: Any) -> None:
 def setup(app: Any) -> dict[str, Any]:
     app.connect("builder-inited", _draw_charts)
     app.connect("source-read", _fill_api)
+    app.connect("source-read", _doctest_fences)
     app.connect("missing-reference", _public_name)
     return {"parallel_read_safe": True}

@@ -34,6 +34,8 @@ from kzfigures.frame import (
 )
 from kzfigures.model import Figure, Observation, OutletKind, Precision, Qualifier, content_id, infer_precision
 from kzfigures.parse import FigureMatch, extract_figures, parse_figure
+from kzfigures.ranges import Range, range_records, ranges
+from kzfigures.violations import ViolationReport, violations
 
 __all__ = [
     "COLUMNS",
@@ -51,10 +53,12 @@ __all__ = [
     "OutletKind",
     "Precision",
     "Qualifier",
+    "Range",
     "TimezoneError",
     "UnknownColumnError",
     "UnknownKeyError",
     "ValidationError",
+    "ViolationReport",
     "__version__",
     "as_frame",
     "content_id",
@@ -62,10 +66,13 @@ __all__ = [
     "from_frame",
     "infer_precision",
     "parse_figure",
+    "range_records",
+    "ranges",
     "read_csv",
     "read_json",
     "to_csv",
     "to_frame",
     "to_json",
     "to_observations",
+    "violations",
 ]

@@ -124,4 +124,5 @@ class InconsistentObservationsError(KzFiguresError, ValueError):
 
 
 def _is_missing(value: object) -> bool:
-    return value is None or value != value or str(value) == "<NA>"
+    # pd.NA compares as NA, whose truth value raises: test its text instead.
+    return value is None or str(value) in {"<NA>", "nan", "NaT"}

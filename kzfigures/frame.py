@@ -60,6 +60,7 @@ for datetime input, from the coarsest unit it is aligned to in its own zone.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import os
@@ -128,7 +129,8 @@ _PRECISIONS = [p.value for p in Precision]
 _OUTLET_KINDS = [k.value for k in OutletKind]
 _TRUE = {"true", "t", "yes", "y", "1"}
 _FALSE = {"false", "f", "no", "n", "0"}
-_OFFSET_PATTERN = r"(Z|z|[+-]\d{2}(?::?\d{2})?)$"
+# A UTC offset only ever follows a time of day: the "-07" of "2022-01-07" is the day, not an offset.
+_OFFSET_PATTERN = r"^(?P<body>\d{4}-\d{2}-\d{2}[T ][0-9:.]+?)\s*(?P<offset>Z|z|[+-]\d{2}(?::?\d{2})?)$"
 _DATE_ONLY_PATTERN = r"\d{4}-\d{2}-\d{2}"
 
 
@@ -471,8 +473,12 @@ def _integers(source: pd.DataFrame, name: str, failures: _Failures, n: int) -> t
         as_number = pd.to_numeric(raw.where(~blank), errors="coerce")
         floats = as_number.astype("float64")
         not_whole = floats.notna() & (np.floor(floats) != floats)
+        # Beyond int64 a count cannot be stored (and is no count of people).
+        too_large = floats.abs() >= 2.0**63
+        failures.add(too_large.fillna(False).to_numpy(), name, raw, "is too large to be a count")
         bad = (~blank & as_number.isna()) | not_whole
         failures.add(bad.to_numpy(), name, raw, "must be a whole number")
+        bad = bad | too_large.fillna(False)
         numbers = floats.where(~bad).round().astype("Int64")
     negative = (numbers < 0).fillna(False)
     failures.add(negative.to_numpy(), name, raw, "must be >= 0")
@@ -530,7 +536,7 @@ def _figure_columns(
         high.iloc[positions] = np.where(pd.isna(given_high), d_high.to_numpy(), given_high)
         mask = np.zeros(n, dtype=bool)
         mask[np.flatnonzero(derive)] = problem
-        mask &= ~(bad_low | bad_high | bad_stated)
+        mask &= ~(bad_low | bad_high | bad_stated | bad_qualifier.to_numpy(dtype=bool))
         failures.add(mask, "qualifier", qualifier, "bounds cannot be derived for this qualifier: give 'low' and 'high'")
     # A figure given only as bounds is a range.
     qualifier = qualifier.fillna(Qualifier.RANGE.value)
@@ -652,7 +658,8 @@ def _times(
     else:
         text = _text(raw).str.strip()
         missing = text.isna().to_numpy()
-        offsets = text.str.extract(_OFFSET_PATTERN, expand=False)
+        split = text.str.extract(_OFFSET_PATTERN, expand=True)
+        offsets = split["offset"].astype("string")
         has_offset = offsets.notna().to_numpy()
         looks_like_time = text.str.match(r"\d{4}-\d{2}-\d{2}").fillna(False).to_numpy(dtype=bool)
         naive = ~has_offset & ~missing & looks_like_time
@@ -664,7 +671,7 @@ def _times(
                 f"column {name!r} mixes times with and without a UTC offset; "
                 f"give every time an offset or none: no offset in {shown}{more}"
             )
-        body = text.str.slice(0, None).str.replace(_OFFSET_PATTERN, "", regex=True).str.strip()
+        body = split["body"].astype("string").fillna(text).str.strip()
         date_only = body.str.fullmatch(_DATE_ONLY_PATTERN).fillna(False).to_numpy(dtype=bool)
         wall = pd.to_datetime(body, format="ISO8601", errors="coerce").astype("datetime64[ns]")
         unreadable = wall.isna().to_numpy() & ~missing
@@ -792,7 +799,8 @@ def to_csv(
     True
     """
     text = _serializable(as_frame(observations))
-    return text.to_csv(path_or_buffer, index=False)
+    # Quote every cell so that line breaks of any kind (\r, \x85, \u2028) inside a text stay inside it.
+    return text.to_csv(path_or_buffer, index=False, quoting=csv.QUOTE_ALL)
 
 
 def to_json(
@@ -852,9 +860,9 @@ def read_json(
         records = json.load(path_or_buffer)
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise ObservationTypeError("JSON observations must be a list of objects, one per observation")
-    raw = pd.DataFrame.from_records(records)
-    for column in raw.columns:
-        raw[column] = raw[column].map(_json_cell)
+    # Convert cells before pandas sees them: a null in a text column would otherwise become NaN, read as "nan".
+    cells = [{key: _json_cell(value) for key, value in record.items()} for record in records]
+    raw = pd.DataFrame.from_records(cells, columns=None if cells else list(COLUMNS)).astype(object)
     return from_frame(raw, tz=tz, conventions=conventions)
 
 

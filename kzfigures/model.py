@@ -18,7 +18,7 @@ import datetime as dt
 import enum
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import attrs
@@ -150,16 +150,25 @@ _E = TypeVar("_E", bound=enum.StrEnum)
 # --- converters and validators -------------------------------------------------
 
 
-def _to_int(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise ObservationTypeError(f"expected a whole number, got {value!r} ({type(value).__name__})")
-    return int(value)
+# Converters are made per field so that every message names the field at fault.
 
 
-def _to_optional_int(value: Any) -> int | None:
-    if value is None or value is pd.NA:
-        return None
-    return _to_int(value)
+def _int(name: str) -> Callable[[Any], int]:
+    def convert(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            raise ObservationTypeError(f"'{name}' must be a whole number (got {value!r}, a {type(value).__name__})")
+        return int(value)
+
+    return convert
+
+
+def _optional_int(name: str) -> Callable[[Any], int | None]:
+    whole = _int(name)
+
+    def convert(value: Any) -> int | None:
+        return None if value is None or value is pd.NA else whole(value)
+
+    return convert
 
 
 def _non_negative(instance: Any, attribute: attrs.Attribute[Any], value: int | None) -> None:
@@ -167,42 +176,61 @@ def _non_negative(instance: Any, attribute: attrs.Attribute[Any], value: int | N
         raise ValidationError(f"'{attribute.name}' must be >= 0 (got {value})")
 
 
-def _to_enum(enum_type: type[_E], value: Any) -> _E:
-    if isinstance(value, enum_type):
-        return value
-    try:
-        return enum_type(value)
-    except ValueError:
-        allowed = ", ".join(repr(m.value) for m in enum_type)
-        raise ValidationError(f"{value!r} is not a valid {enum_type.__name__}; expected one of {allowed}") from None
+def _enum(name: str, enum_type: type[_E]) -> Callable[[Any], _E]:
+    def convert(value: Any) -> _E:
+        if isinstance(value, enum_type):
+            return value
+        try:
+            return enum_type(value)
+        except ValueError:
+            allowed = ", ".join(repr(m.value) for m in enum_type)
+            raise ValidationError(f"'{name}' must be one of {allowed} (got {value!r})") from None
+
+    return convert
 
 
-def _to_qualifier(value: Any) -> Qualifier:
-    return _to_enum(Qualifier, value)
+def _optional_enum(name: str, enum_type: type[_E]) -> Callable[[Any], _E | None]:
+    member = _enum(name, enum_type)
 
+    def convert(value: Any) -> _E | None:
+        return None if value is None else member(value)
 
-def _to_outlet_kind(value: Any) -> OutletKind:
-    return _to_enum(OutletKind, value)
-
-
-def _to_precision(value: Any) -> Precision:
-    return _to_enum(Precision, value)
-
-
-def _to_optional_precision(value: Any) -> Precision | None:
-    return None if value is None else _to_enum(Precision, value)
+    return convert
 
 
 def _to_bool(value: Any) -> Any:
     return bool(value) if isinstance(value, np.bool_) else value
 
 
-def _optional_str(value: Any) -> str | None:
-    if value is None or value is pd.NA:
-        return None
-    if not isinstance(value, str):
-        raise ObservationTypeError(f"expected text, got {value!r} ({type(value).__name__})")
-    return value
+def _optional_str(name: str) -> Callable[[Any], str | None]:
+    def convert(value: Any) -> str | None:
+        if value is None or value is pd.NA:
+            return None
+        if not isinstance(value, str):
+            raise ObservationTypeError(f"'{name}' must be text (got {value!r}, a {type(value).__name__})")
+        return value
+
+    return convert
+
+
+def _low(value: Any) -> int:
+    return _int("low")(value)
+
+
+def _high(value: Any) -> int | None:
+    return _optional_int("high")(value)
+
+
+def _stated(value: Any) -> int | None:
+    return _optional_int("stated")(value)
+
+
+def _qualifier(value: Any) -> Qualifier:
+    return _enum("qualifier", Qualifier)(value)
+
+
+def _text(value: Any) -> str | None:
+    return _optional_str("text")(value)
 
 
 @attrs.frozen(repr=False)
@@ -244,11 +272,11 @@ class Figure:
     kzfigures.errors.ValidationError: 'low' must be >= 0 (got -5)
     """
 
-    low: int = attrs.field(converter=_to_int, validator=_non_negative)
-    high: int | None = attrs.field(converter=_to_optional_int, validator=_non_negative)
-    stated: int | None = attrs.field(converter=_to_optional_int, validator=_non_negative)
-    qualifier: Qualifier = attrs.field(converter=_to_qualifier)
-    text: str | None = attrs.field(default=None, kw_only=True, converter=_optional_str)
+    low: int = attrs.field(converter=_low, validator=_non_negative)
+    high: int | None = attrs.field(converter=_high, validator=_non_negative)
+    stated: int | None = attrs.field(converter=_stated, validator=_non_negative)
+    qualifier: Qualifier = attrs.field(converter=_qualifier)
+    text: str | None = attrs.field(default=None, kw_only=True, converter=_text)
 
     def __attrs_post_init__(self) -> None:
         if self.high is not None and self.high < self.low:
@@ -343,6 +371,8 @@ class Figure:
         >>> Figure.almost(6000, low=5400).high
         5999
         """
+        if n < 1:
+            raise ValidationError(f"'almost' needs n >= 1 (got {n})")
         return cls(low, n - 1, n, Qualifier.ALMOST, text=text)
 
     # -- derived values --------------------------------------------------------
@@ -409,24 +439,46 @@ class Figure:
         return f"between {self.low:,} and {self.high:,}"
 
 
-def _to_timestamp(value: Any) -> pd.Timestamp:
-    if isinstance(value, pd.Timestamp):
-        moment = value
-    elif isinstance(value, dt.datetime | str | np.datetime64):
-        moment = pd.Timestamp(value)
-    else:
-        raise ObservationTypeError(f"expected a timezone-aware datetime, got {value!r} ({type(value).__name__})")
-    if pd.isna(moment):
-        raise ObservationTypeError(f"expected a timezone-aware datetime, got {value!r}")
-    if moment.tzinfo is None:
-        raise TimezoneError(f"time {value!r} has no timezone; give an offset (e.g. '2022-01-07T00:00+06:00')")
-    return moment
+def _timestamp(name: str) -> Callable[[Any], pd.Timestamp]:
+    def convert(value: Any) -> pd.Timestamp:
+        if isinstance(value, pd.Timestamp):
+            moment = value
+        elif isinstance(value, dt.datetime | str | np.datetime64):
+            try:
+                moment = pd.Timestamp(value)
+            except ValueError:
+                raise ValidationError(
+                    f"'{name}' must be an ISO 8601 time such as '2022-01-07T00:00+06:00' (got {value!r})"
+                ) from None
+        else:
+            raise ObservationTypeError(
+                f"'{name}' must be a timezone-aware datetime (got {value!r}, a {type(value).__name__})"
+            )
+        if pd.isna(moment):
+            raise ObservationTypeError(f"'{name}' must be a timezone-aware datetime (got {value!r})")
+        if moment.tzinfo is None:
+            raise TimezoneError(
+                f"'{name}' has no timezone (got {value!r}); give an offset, e.g. '2022-01-07T00:00+06:00'"
+            )
+        return moment
+
+    return convert
 
 
-def _to_optional_timestamp(value: Any) -> pd.Timestamp | None:
-    if value is None or value is pd.NaT:
-        return None
-    return _to_timestamp(value)
+def _optional_timestamp(name: str) -> Callable[[Any], pd.Timestamp | None]:
+    moment = _timestamp(name)
+
+    def convert(value: Any) -> pd.Timestamp | None:
+        return None if value is None or value is pd.NaT else moment(value)
+
+    return convert
+
+
+def _to_figure(value: Any) -> Figure:
+    # A converter, not a validator: the default id hashes the figure before validators run.
+    if not isinstance(value, Figure):
+        raise ObservationTypeError(f"'figure' must be a Figure (got {value!r}, a {type(value).__name__})")
+    return value
 
 
 def _label(instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
@@ -444,11 +496,6 @@ def _non_empty(instance: Any, attribute: attrs.Attribute[Any], value: str) -> No
         raise ObservationTypeError(f"'{attribute.name}' must be text (got {value!r})")
     if not value.strip():
         raise ValidationError(f"'{attribute.name}' must not be empty (got {value!r})")
-
-
-def _figure(instance: Any, attribute: attrs.Attribute[Any], value: Figure) -> None:
-    if not isinstance(value, Figure):
-        raise ObservationTypeError(f"'figure' must be a Figure (got {value!r})")
 
 
 def _bool(instance: Any, attribute: attrs.Attribute[Any], value: bool) -> None:
@@ -469,6 +516,50 @@ def _default_published_precision(self: Observation) -> Precision | None:
 
 def _default_id(self: Observation) -> str:
     return content_id(self)
+
+
+def _as_of(value: Any) -> pd.Timestamp:
+    return _timestamp("as_of")(value)
+
+
+def _as_of_precision(value: Any) -> Precision:
+    return _enum("as_of_precision", Precision)(value)
+
+
+def _published(value: Any) -> pd.Timestamp | None:
+    return _optional_timestamp("published")(value)
+
+
+def _published_precision(value: Any) -> Precision | None:
+    return _optional_enum("published_precision", Precision)(value)
+
+
+def _outlet(value: Any) -> str | None:
+    return _optional_str("outlet")(value)
+
+
+def _outlet_kind(value: Any) -> OutletKind:
+    return _enum("outlet_kind", OutletKind)(value)
+
+
+def _authority(value: Any) -> str | None:
+    return _optional_str("authority")(value)
+
+
+def _via(value: Any) -> str | None:
+    return _optional_str("via")(value)
+
+
+def _quote(value: Any) -> str | None:
+    return _optional_str("quote")(value)
+
+
+def _url(value: Any) -> str | None:
+    return _optional_str("url")(value)
+
+
+def _note(value: Any) -> str | None:
+    return _optional_str("note")(value)
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -533,27 +624,27 @@ class Observation:
     """
 
     metric: str = attrs.field(validator=_label)
-    figure: Figure = attrs.field(validator=_figure)
-    as_of: pd.Timestamp = attrs.field(converter=_to_timestamp)
+    figure: Figure = attrs.field(converter=_to_figure)
+    as_of: pd.Timestamp = attrs.field(converter=_as_of)
     as_of_precision: Precision = attrs.field(
         default=attrs.Factory(_default_as_of_precision, takes_self=True),
-        converter=_to_precision,
+        converter=_as_of_precision,
     )
-    published: pd.Timestamp | None = attrs.field(default=None, converter=_to_optional_timestamp)
+    published: pd.Timestamp | None = attrs.field(default=None, converter=_published)
     published_precision: Precision | None = attrs.field(
         default=attrs.Factory(_default_published_precision, takes_self=True),
-        converter=_to_optional_precision,
+        converter=_published_precision,
     )
     group: str = attrs.field(default="all", validator=_label)
     region: str = attrs.field(default="all", validator=_non_empty)
-    outlet: str | None = attrs.field(default=None, converter=_optional_str)
-    outlet_kind: OutletKind = attrs.field(default=OutletKind.OTHER, converter=_to_outlet_kind)
-    authority: str | None = attrs.field(default=None, converter=_optional_str)
-    via: str | None = attrs.field(default=None, converter=_optional_str)
+    outlet: str | None = attrs.field(default=None, converter=_outlet)
+    outlet_kind: OutletKind = attrs.field(default=OutletKind.OTHER, converter=_outlet_kind)
+    authority: str | None = attrs.field(default=None, converter=_authority)
+    via: str | None = attrs.field(default=None, converter=_via)
     cumulative: bool = attrs.field(default=True, validator=_bool, converter=_to_bool)
-    quote: str | None = attrs.field(default=None, converter=_optional_str)
-    url: str | None = attrs.field(default=None, converter=_optional_str)
-    note: str | None = attrs.field(default=None, converter=_optional_str)
+    quote: str | None = attrs.field(default=None, converter=_quote)
+    url: str | None = attrs.field(default=None, converter=_url)
+    note: str | None = attrs.field(default=None, converter=_note)
     id: str = attrs.field(default=attrs.Factory(_default_id, takes_self=True), validator=_non_empty)
 
     def __attrs_post_init__(self) -> None:

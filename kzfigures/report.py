@@ -20,8 +20,13 @@ import pandas as pd
 from kzfigures.claims import DEFAULT_BY, check_by
 from kzfigures.errors import InvalidArgumentError, UnknownKeyError
 from kzfigures.model import Qualifier
+from kzfigures.ranges import ranges
+from kzfigures.selection import select_key
+from kzfigures.violations import violations
 
 __all__ = [
+    "estimate_section",
+    "estimate_summary_line",
     "figure_words",
     "filter_key",
     "key_label",
@@ -29,7 +34,11 @@ __all__ = [
     "observations_section",
     "observations_table",
     "parse_key",
+    "ranges_section",
     "select_series",
+    "summary_lines",
+    "summary_section",
+    "violations_section",
     "when",
 ]
 
@@ -113,6 +122,185 @@ def observations_section(frame: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def _bound(low: Any, high: Any) -> str:
+    """An interval in words: "7,939", "7,200 to 8,800" or "3,001 or more" (never "inf")."""
+    if pd.isna(high):
+        return f"{int(low):,} or more"
+    if int(low) == int(high):
+        return f"{int(low):,}"
+    return f"{int(low):,} to {int(high):,}"
+
+
+def ranges_section(frame: pd.DataFrame) -> str:
+    """What range was reported for each key: hull, consensus and counts (see :func:`kzfigures.ranges`).
+
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> print(ranges_section(kazakhstan_2022()).splitlines()[3])
+    detained  (11 observations, 9 claims, 8 speakers)
+    """
+    lines = ["RANGES", "=" * WIDTH]
+    for row in ranges(frame).to_dict(orient="records"):
+        lines.append("")
+        lines.append(
+            f"{key_label(str(row['metric']), str(row['group']), str(row['region']))}  ({row['n_observations']} "
+            f"observations, {row['n_claims']} claims, {row['n_speakers']} speakers)"
+        )
+        lines.append(f"  reported:   {_bound(row['hull_low'], row['hull_high'])}")
+        if row["consensus_empty"]:
+            lines.append(
+                f"  consensus:  none - a low of {int(row['consensus_low']):,} is above a high of "
+                f"{int(row['consensus_high']):,}"
+            )
+        else:
+            lines.append(f"  consensus:  {_bound(row['consensus_low'], row['consensus_high'])}")
+    return "\n".join(lines)
+
+
+def violations_section(frame: pd.DataFrame) -> str:
+    """Where a running total falls (see :func:`kzfigures.violations`), and which keys were checked.
+
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> print(violations_section(kazakhstan_2022()).splitlines()[3])
+    detained - conflict: 5,400 to 5,999 (Presidential Office, Jan 09) is below 6,044
+    """
+    report = violations(frame)
+    lines = ["VIOLATIONS OF A NON-DECREASING COUNT", "=" * WIDTH, ""]
+    if len(report.frame) == 0:
+        lines.append("none found")
+    for row in report.frame.to_dict(orient="records"):
+        label = key_label(str(row["metric"]), str(row["group"]), str(row["region"]))
+        measure = "point value" if row["kind"] == "soft" else "interval"
+        text = (
+            f"{label} - {row['kind']}: {_bound(row['low'], row['high'])} ({row['speaker']}, "
+            f"{row['as_of']:%b %d}) is below {_bound(row['witness_low'], row['witness_high'])} "
+            f"({row['witness_speaker']}, {row['witness_as_of']:%b %d}): a {row['relation']}, {measure} "
+            f"{int(row['drop']):,} lower; {row['id']} against {row['witness_id']}."
+        )
+        lines.extend(textwrap.wrap(text, WIDTH, subsequent_indent="    "))
+    lines.append("")
+    lines.extend(
+        textwrap.wrap(
+            f"{len(report.checked_keys)} cumulative keys checked; not checked (not running totals): "
+            + (", ".join(key_label(*map(str, k)) for k in report.skipped_keys) or "none")
+            + ".",
+            WIDTH,
+        )
+    )
+    return "\n".join(lines)
+
+
+def estimate_summary_line(row: Any, observations: pd.DataFrame, by: tuple[str, ...]) -> str:
+    """The sentence a journalist can quote for one key's latest best estimate.
+
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> from kzfigures.estimate import best_estimate
+    >>> result = best_estimate(kazakhstan_2022().query("metric == 'detained' and group == 'all'"))
+    >>> estimate_summary_line(result.series.iloc[-1], result.observations, result.by)
+    'best estimate 7,939 detained as of Jan 10 (range 7,939), from Interior Ministry (kz22-003-03)'
+    """
+    from kzfigures.explain import source_words
+
+    labels = [str(row[c]) for c in by[1:] if str(row[c]) != "all"]
+    what = str(row[by[0]]) + (f" ({', '.join(labels)})" if labels else "")
+    ids = row["best_ids"] or row["low_ids"]
+    source = source_words(observations, ids) if ids else "no kept report"
+    return (
+        f"best estimate {row['best']:,.0f} {what} as of {row['time'].strftime('%b %d')} "
+        f"(range {_bound(row['low'], row['high'])}), from {source}"
+    )
+
+
+def _estimate(
+    frame_or_result: Any, method: str, freq: str | None, on_conflict: str
+) -> Any:  # an Estimate; Any keeps presentation free of an analysis import at module level
+    from kzfigures.estimate import Estimate, best_estimate
+
+    if isinstance(frame_or_result, Estimate):
+        return frame_or_result
+    return best_estimate(frame_or_result, method=method, freq=freq, on_conflict=on_conflict)
+
+
+def estimate_section(
+    frame: Any, *, method: str = "isotonic", freq: str | None = None, on_conflict: str = "latest"
+) -> str:
+    """The best-estimate series of every key, its summary line and what was set aside.
+
+    ``frame`` is the observations (then :func:`kzfigures.best_estimate` runs
+    with the given options) or an :class:`~kzfigures.Estimate` already made.
+
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> text = estimate_section(kazakhstan_2022())
+    >>> max(len(line) for line in text.splitlines()) <= 80
+    True
+    """
+    result = _estimate(frame, method, freq, on_conflict)
+    lines = ["BEST ESTIMATES", "=" * WIDTH]
+    by = result.by
+    for key, rows in result.series.groupby(list(by), sort=True):
+        lines.append("")
+        kind = "cumulative" if bool(rows["cumulative"].iloc[0]) else "not cumulative"
+        lines.append(f"{_label(by, key)}  ({kind})")
+        row: Any
+        for _, row in rows.iterrows():
+            high = "..." if pd.isna(row["high"]) else f"{int(row['high']):,}"
+            lines.append(
+                f"  {row['time'].strftime('%b %d'):<7} best {row['best']:>9,.0f}   "
+                f"range [{int(row['low']):,}, {high}]   {row['n_claims']} claims"
+            )
+        summary = estimate_summary_line(rows.iloc[-1], result.observations, by)
+        lines.extend(textwrap.wrap(summary, WIDTH, initial_indent="  > ", subsequent_indent="    "))
+        aside = result.set_aside
+        mask = (aside[list(by)].astype("string") == pd.Series([str(k) for k in key], index=list(by))).all(axis=1)
+        item: Any
+        for item in aside[mask.to_numpy()].itertuples():
+            note = f"set aside {item.id} ({item.as_of.strftime('%b %d')}): {item.reason} by {item.superseded_by}"
+            lines.extend(textwrap.wrap(note, WIDTH, initial_indent="  ! ", subsequent_indent="    "))
+    return "\n".join(lines)
+
+
+def _label(by: Sequence[str], key: Any) -> str:
+    values = [str(k) for k in (key if isinstance(key, tuple) else (key,))]
+    if tuple(by) == DEFAULT_BY:
+        return key_label(*values)
+    return ", ".join(f"{c}={v}" for c, v in zip(by, values, strict=True))
+
+
+def summary_lines(result: Any) -> list[str]:
+    """One quotable sentence per key: its latest best estimate, range and source.
+
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> from kzfigures.estimate import best_estimate
+    >>> lines = summary_lines(best_estimate(kazakhstan_2022().query("group == 'all'")))
+    >>> [line.split(", from")[0] for line in lines]  # doctest: +NORMALIZE_WHITESPACE
+    ['best estimate 7,939 detained as of Jan 10 (range 7,939)',
+     'best estimate 400 injured as of Jan 08 (range 200 to 999)',
+     'best estimate 164 killed as of Jan 10 (range 164 or more)']
+    """
+    series = result.series
+    if len(series) == 0:
+        return []
+    last = series.groupby(list(result.by), sort=True).tail(1)
+    return [estimate_summary_line(row, result.observations, result.by) for _, row in last.iterrows()]
+
+
+def summary_section(result: Any) -> str:
+    """The summary lines under a heading, wrapped to 80 columns.
+
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> from kzfigures.estimate import best_estimate
+    >>> print(summary_section(best_estimate(kazakhstan_2022().query("metric == 'detained' and group == 'all'"))))
+    SUMMARY
+    ================================================================================
+    <BLANKLINE>
+    - best estimate 7,939 detained as of Jan 10 (range 7,939), from Interior
+      Ministry (kz22-003-03)
+    """
+    lines = ["SUMMARY", "=" * WIDTH, ""]
+    for line in summary_lines(result):
+        lines.extend(textwrap.wrap(line, WIDTH, initial_indent="- ", subsequent_indent="  "))
+    return "\n".join(lines)
+
+
 def parse_key(key: Mapping[str, str] | str | None) -> dict[str, str]:
     """Read a key such as ``"metric=detained,group=all"`` into ``{column: value}``.
 
@@ -161,18 +349,16 @@ def filter_key(frame: pd.DataFrame, key: Mapping[str, str] | str | None) -> pd.D
     kzfigures.errors.UnknownKeyError: no observation has metric='arrested'; metric holds: detained, injured, killed
     """
     pairs = parse_key(key)
-    mask = pd.Series(True, index=frame.index)
-    for column, value in pairs.items():
-        if column not in frame.columns:
-            raise UnknownKeyError(f"no observation has {column}={value!r}: the frame has no column {column!r}")
-        matches = frame[column].astype("string") == value
-        if not matches.any():
-            held = ", ".join(sorted(frame[column].dropna().astype(str).unique()))
-            raise UnknownKeyError(f"no observation has {column}={value!r}; {column} holds: {held}")
-        mask &= matches.fillna(False).astype(bool)
-    if not mask.any():
-        raise UnknownKeyError(f"no observation matches the key {key!r}")
-    return frame[mask.to_numpy()]
+    try:
+        return select_key(frame, pairs or None)
+    except UnknownKeyError:
+        # Say which value is unknown, and what the column holds: a desk types
+        # these keys by hand.
+        for column, value in pairs.items():
+            if not (frame[column].astype("string") == value).any():
+                held = ", ".join(sorted(frame[column].dropna().astype(str).unique()))
+                raise UnknownKeyError(f"no observation has {column}={value!r}; {column} holds: {held}") from None
+        raise
 
 
 def select_series(

@@ -1,0 +1,293 @@
+"""Consistency of interval claims with a non-decreasing count, and the conflict policies.
+
+A claim ``i`` of a series says ``lo_i <= C(s_i) <= hi_i`` about the count ``C``
+at time slot ``s_i`` (``hi_i = +inf`` when unbounded). For a cumulative series
+``C`` is non-decreasing in the slot; for a non-cumulative one each slot stands
+alone.
+
+**Pairwise condition.** A set ``K`` of claims of a cumulative series is
+*consistent* (some non-decreasing ``C`` satisfies every claim) iff
+
+.. math:: lo_i \\le hi_j \\quad \\text{for all } i, j \\in K \\text{ with } s_i \\le s_j,
+
+equivalently iff ``L(s_j) <= hi_j`` for every ``j``, where
+``L(s) = max{lo_i : s_i <= s}``. *Necessity:* ``lo_i <= C(s_i) <= C(s_j) <= hi_j``.
+*Sufficiency:* ``C = L`` is non-decreasing; ``L(s_j) >= lo_j`` by definition, and
+``L(s_j) = lo_k`` for some ``k`` with ``s_k <= s_j``, so ``L(s_j) <= hi_j`` by the
+condition. (Same-slot pairs, taken both ways round, say the intervals meet.) A
+non-cumulative series is consistent iff the claims of each slot pairwise meet,
+which for intervals (Helly's theorem in one dimension) means they share a point.
+
+**Policies** (see ``docs/estimate.md`` for the full statements):
+
+- :func:`settle_latest`: walk the slots from the latest to the earliest; drop
+  every claim whose ``lo`` exceeds ``U``, the smallest ``hi`` kept at later
+  slots (later information supersedes it); of the rest keep the heaviest set
+  with a common point (ties: the highest such point); lower ``U`` by their
+  ``hi``. ``O(n log n)``.
+- :func:`settle_drop_minority`: the maximum-weight consistent subset, by
+  dynamic programming over (slot, level) with levels the distinct ``lo``
+  values. ``O(S * V)`` time and memory for ``S`` slots and ``V`` levels,
+  vectorized over levels.
+
+Both return, per claim, whether it is kept, the reason it was set aside and a
+*witness*: a kept claim that contradicts it.
+
+>>> import numpy as np
+>>> slot, lo, hi, w = np.array([0, 0, 1]), np.array([410, 410, 300]), np.array([410, 410, 300]), np.ones(3)
+>>> consistent(slot, lo, hi, cumulative=True)
+False
+>>> settle_latest(slot, lo, hi, w, cumulative=True).kept.tolist()
+[False, False, True]
+>>> settle_drop_minority(slot, lo, hi, w, cumulative=True).kept.tolist()
+[True, True, False]
+"""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "HI_INF",
+    "REASONS",
+    "Settlement",
+    "consistent",
+    "settle_drop_minority",
+    "settle_latest",
+    "stab_point",
+]
+
+#: The ``hi`` of an unbounded claim.
+HI_INF: int = int(np.iinfo(np.int64).max)
+
+#: Reason codes of :class:`Settlement` (index 0 = kept).
+REASONS: tuple[str, ...] = ("kept", "superseded", "outweighed", "outvoted")
+
+_IntArray = npt.NDArray[np.int64]
+_FloatArray = npt.NDArray[np.float64]
+
+
+@attrs.frozen(eq=False)
+class Settlement:
+    """What a policy decided for each claim of one series.
+
+    ``kept[i]`` says whether claim ``i`` is kept; ``reason[i]`` indexes
+    :data:`REASONS`; ``witness[i]`` is the index of a kept claim that
+    contradicts a set-aside claim (``-1`` for kept claims).
+    """
+
+    kept: npt.NDArray[np.bool_]
+    reason: _IntArray
+    witness: _IntArray
+
+
+def consistent(slot: _IntArray, lo: _IntArray, hi: _IntArray, *, cumulative: bool) -> bool:
+    """Whether the claims of one series fit one count (the pairwise condition).
+
+    ``O(n log n)``: one sort and a running maximum.
+
+    >>> import numpy as np
+    >>> consistent(np.array([0, 1]), np.array([5, 3]), np.array([9, 4]), cumulative=True)
+    False
+    >>> consistent(np.array([0, 1]), np.array([5, 3]), np.array([9, 4]), cumulative=False)
+    True
+    """
+    if len(slot) == 0:
+        return True
+    _, inverse = np.unique(slot, return_inverse=True)
+    slot_max_lo = np.full(inverse.max() + 1, -1, dtype=np.int64)
+    np.maximum.at(slot_max_lo, inverse, lo)
+    level = np.maximum.accumulate(slot_max_lo) if cumulative else slot_max_lo
+    return bool(np.all(hi >= level[inverse]))
+
+
+def stab_point(lo: _IntArray, hi: _IntArray, weight: _FloatArray) -> int:
+    """The highest point covered by a maximum-weight set of intervals.
+
+    The intervals that contain the returned point are the heaviest set with
+    a common point (ties go to the highest point). A sweep over the sorted
+    endpoints, ``O(n log n)``.
+
+    >>> import numpy as np
+    >>> stab_point(np.array([5400, 2000, 6044]), np.array([5999, 9999, 6044]), np.ones(3))
+    6044
+    """
+    bounded = hi < HI_INF
+    positions = np.concatenate([lo, hi[bounded] + 1])
+    deltas = np.concatenate([weight, -weight[bounded]])
+    unique, inverse = np.unique(positions, return_inverse=True)
+    step = np.zeros(len(unique))
+    np.add.at(step, inverse, deltas)
+    covered = np.cumsum(step)
+    best = np.flatnonzero(np.isclose(covered, covered.max(), rtol=1e-12, atol=0.0))
+    return int(unique[best[-1]])
+
+
+def _same_slot_witness(lo: _IntArray, hi: _IntArray, loser: int, kept: _IntArray, point: int) -> int:
+    # Every kept claim contains ``point``; a loser below it is contradicted by
+    # the kept claim with the largest lo, a loser above it by the smallest hi.
+    if hi[loser] < point:
+        return int(kept[np.argmax(lo[kept])])
+    return int(kept[np.argmin(hi[kept])])
+
+
+def settle_latest(
+    slot: _IntArray, lo: _IntArray, hi: _IntArray, weight: _FloatArray, *, cumulative: bool
+) -> Settlement:
+    """Later information supersedes earlier information it contradicts.
+
+    Slots are walked from the latest to the earliest, keeping ``U``, the
+    smallest ``hi`` among claims kept at later slots (``+inf`` at first). At
+    slot ``s``: every claim with ``lo > U`` is set aside as *superseded*
+    (its witness is the later kept claim that set ``U``, the nearest one on a
+    tie); of the others, the claims containing :func:`stab_point` are kept
+    and the rest are set aside as *outweighed* by a same-slot kept claim
+    disjoint from them; then ``U`` becomes the minimum of ``U`` and the kept
+    claims' ``hi``. Non-cumulative series skip ``U``. ``O(n log n)``.
+
+    >>> import numpy as np
+    >>> s = settle_latest(np.array([0, 0, 1]), np.array([5400, 6044, 7939]), np.array([5999, 6044, 7939]),
+    ...                   np.ones(3), cumulative=True)
+    >>> s.kept.tolist(), [REASONS[r] for r in s.reason], s.witness.tolist()
+    ([False, True, True], ['outweighed', 'kept', 'kept'], [1, -1, -1])
+    """
+    n = len(slot)
+    kept = np.zeros(n, dtype=bool)
+    reason = np.zeros(n, dtype=np.int64)
+    witness = np.full(n, -1, dtype=np.int64)
+    order = np.argsort(slot, kind="stable")
+    bounds = np.flatnonzero(np.diff(slot[order])) + 1
+    groups = np.split(order, bounds)
+    upper, upper_claim = HI_INF, -1
+    for members in reversed(groups):
+        if cumulative:
+            superseded = members[lo[members] > upper]
+            reason[superseded] = REASONS.index("superseded")
+            witness[superseded] = upper_claim
+            members = members[lo[members] <= upper]
+            if len(members) == 0:
+                continue
+        point = stab_point(lo[members], hi[members], weight[members])
+        inside = (lo[members] <= point) & (point <= hi[members])
+        winners = members[inside]
+        kept[winners] = True
+        for loser in members[~inside]:
+            reason[loser] = REASONS.index("outweighed")
+            witness[loser] = _same_slot_witness(lo, hi, loser, winners, point)
+        if cumulative:
+            lowest = winners[np.argmin(hi[winners])]
+            if hi[lowest] <= upper:
+                upper, upper_claim = int(hi[lowest]), int(lowest)
+    return Settlement(kept=kept, reason=reason, witness=witness)
+
+
+def settle_drop_minority(
+    slot: _IntArray, lo: _IntArray, hi: _IntArray, weight: _FloatArray, *, cumulative: bool
+) -> Settlement:
+    """Keep the maximum-weight consistent subset of the claims.
+
+    A consistent set is fitted by ``C = L`` (see the module docstring), whose
+    values are ``lo`` values; so it suffices to search non-decreasing
+    staircases over the *levels* ``v_0 < ... < v_{V-1}`` (the distinct
+    ``lo``). With ``g_s(v)`` the weight of the claims at slot ``s`` that
+    contain ``v``:
+
+    .. math:: P_s(v) = \\max_{v' \\le v} \\big(P_{s-1}(v') + g_s(v')\\big), \\quad P_{-1} = 0,
+
+    and the optimum is ``P_{S-1}(v_{V-1})``. Tracing back from the latest
+    slot, each slot takes the *highest* level at which the optimum is
+    attained (the deterministic tie-break), and keeps every claim that
+    contains it. Non-cumulative series take, per slot, the claims containing
+    :func:`stab_point`. Every set-aside claim is *outvoted*; its witness is
+    the kept claim with the smallest ``hi`` at its slot or later if that is
+    below its ``lo``, else the kept claim with the largest ``lo`` at its slot
+    or earlier. ``O(S * V)`` time and memory (``S`` slots, ``V`` levels),
+    vectorized over levels.
+
+    >>> import numpy as np
+    >>> s = settle_drop_minority(np.array([0, 1, 2]), np.array([410, 410, 300]), np.array([410, 410, 300]),
+    ...                          np.ones(3), cumulative=True)
+    >>> s.kept.tolist(), s.witness.tolist()
+    ([True, True, False], [-1, -1, 1])
+    """
+    n = len(slot)
+    kept = np.zeros(n, dtype=bool)
+    slots, slot_index = np.unique(slot, return_inverse=True)
+    if not cumulative:
+        for s in range(len(slots)):
+            members = np.flatnonzero(slot_index == s)
+            point = stab_point(lo[members], hi[members], weight[members])
+            kept[members[(lo[members] <= point) & (point <= hi[members])]] = True
+    else:
+        levels = np.unique(lo)
+        n_slots, n_levels = len(slots), len(levels)
+        gain = np.zeros((n_slots, n_levels + 1))
+        np.add.at(gain, (slot_index, np.searchsorted(levels, lo)), weight)
+        np.add.at(gain, (slot_index, np.searchsorted(levels, hi, side="right")), -weight)
+        gain = np.cumsum(gain, axis=1)[:, :n_levels]
+        totals = np.empty_like(gain)
+        best_so_far = np.zeros(n_levels)
+        for s in range(n_slots):
+            totals[s] = best_so_far + gain[s]
+            best_so_far = np.maximum.accumulate(totals[s])
+        cap = n_levels - 1
+        for s in range(n_slots - 1, -1, -1):
+            candidates = totals[s, : cap + 1]
+            cap = int(np.flatnonzero(candidates == candidates.max())[-1])
+            level = levels[cap]
+            kept |= (slot_index == s) & (lo <= level) & (level <= hi)
+    reason = np.where(kept, 0, REASONS.index("outvoted")).astype(np.int64)
+    witness = _witness(slot_index, lo, hi, kept, len(slots), cumulative=cumulative)
+    return Settlement(kept=kept, reason=reason, witness=witness)
+
+
+def _witness(
+    slot_index: _IntArray,
+    lo: _IntArray,
+    hi: _IntArray,
+    kept: npt.NDArray[np.bool_],
+    n_slots: int,
+    *,
+    cumulative: bool,
+) -> _IntArray:
+    """A kept claim contradicting each set-aside claim (``-1`` for kept ones).
+
+    First the kept claim with the smallest ``hi`` at the claim's slot or later
+    (the nearest on a tie), if that ``hi`` is below the claim's ``lo``; else
+    the kept claim with the largest ``lo`` at its slot or earlier (the
+    nearest on a tie). Non-cumulative series look at the claim's own slot.
+    """
+    witness = np.full(len(lo), -1, dtype=np.int64)
+    kept_idx = np.flatnonzero(kept)
+    if len(kept_idx) == 0:
+        return witness
+    # Per slot: the kept claim with the smallest hi and the one with the largest lo.
+    by_hi = kept_idx[np.lexsort((hi[kept_idx], slot_index[kept_idx]))]
+    first = np.r_[True, np.diff(slot_index[by_hi]) != 0]
+    slot_min_claim = np.full(n_slots, -1, dtype=np.int64)
+    slot_min_claim[slot_index[by_hi[first]]] = by_hi[first]
+    by_lo = kept_idx[np.lexsort((-lo[kept_idx], slot_index[kept_idx]))]
+    first = np.r_[True, np.diff(slot_index[by_lo]) != 0]
+    slot_max_claim = np.full(n_slots, -1, dtype=np.int64)
+    slot_max_claim[slot_index[by_lo[first]]] = by_lo[first]
+    min_hi = np.where(slot_min_claim >= 0, hi[slot_min_claim], HI_INF)
+    max_lo = np.where(slot_max_claim >= 0, lo[slot_max_claim], -1)
+    if cumulative:
+        positions = np.arange(n_slots)
+        suffix_min = np.minimum.accumulate(min_hi[::-1])[::-1]
+        # The nearest slot at or after s that attains the suffix minimum.
+        attains = np.where((min_hi == suffix_min) & (slot_min_claim >= 0), positions, n_slots)
+        nearest = np.minimum.accumulate(attains[::-1])[::-1]
+        slot_min_claim = np.where(nearest < n_slots, slot_min_claim[np.minimum(nearest, n_slots - 1)], -1)
+        min_hi = suffix_min
+        prefix_max = np.maximum.accumulate(max_lo)
+        attains = np.where((max_lo == prefix_max) & (slot_max_claim >= 0), positions, -1)
+        nearest = np.maximum.accumulate(attains)
+        slot_max_claim = np.where(nearest >= 0, slot_max_claim[np.maximum(nearest, 0)], -1)
+        max_lo = prefix_max
+    lost = np.flatnonzero(~kept)
+    where = slot_index[lost]
+    witness[lost] = np.where(min_hi[where] < lo[lost], slot_min_claim[where], slot_max_claim[where])
+    return witness

@@ -1,0 +1,683 @@
+"""The best-estimate series: feasible envelope, conflict policies, isotonic best, provenance.
+
+For a cumulative count ``C`` (non-decreasing over time slots, see
+:mod:`kzfigures.claims`), each kept claim ``i`` says ``lo_i <= C(s_i) <= hi_i``.
+:func:`best_estimate` returns, per series and slot, the *feasible envelope*
+``[L(s), U(s)]`` (every value in it is the count of some non-decreasing series
+that fits every kept claim) and a best value inside it, with the ids of the
+observations behind each number. See ``docs/estimate.md`` for the
+mathematics and the policies as algorithms.
+
+>>> from kzfigures.datasets import kazakhstan_2022
+>>> result = best_estimate(kazakhstan_2022().query("metric == 'detained' and group == 'all'"))
+>>> result.series[["time", "low", "best", "high"]]
+                       time   low    best  high
+0 2022-01-07 00:00:00+06:00  3001  3001.0  4404
+1 2022-01-08 00:00:00+06:00  4404  4404.0  4404
+2 2022-01-09 00:00:00+06:00  6044  6044.0  6044
+3 2022-01-10 00:00:00+06:00  7939  7939.0  7939
+>>> result.set_aside[["id", "reason", "superseded_by"]]
+            id      reason superseded_by
+0  kz22-004-05  outweighed   kz22-004-08
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from scipy.optimize import isotonic_regression
+
+from kzfigures.claims import DEFAULT_BY, check_by, claim_ids, period_bounds, series_ids, time_slots
+from kzfigures.conflicts import HI_INF, REASONS, settle_drop_minority, settle_latest
+from kzfigures.errors import InconsistentObservationsError, InvalidArgumentError
+from kzfigures.frame import as_frame
+from kzfigures.model import Observation, OutletKind
+
+__all__ = ["METHODS", "ON_CONFLICT", "Estimate", "best_estimate", "isotonic_by_series"]
+
+#: The values ``method`` accepts.
+METHODS: tuple[str, ...] = ("isotonic", "latest", "conservative", "median")
+#: The values ``on_conflict`` accepts.
+ON_CONFLICT: tuple[str, ...] = ("latest", "drop-minority", "raise")
+
+Weights = Mapping[str, float] | Callable[[pd.DataFrame], Any] | None
+
+_FloatArray = npt.NDArray[np.float64]
+_IntArray = npt.NDArray[np.int64]
+
+
+@attrs.frozen(eq=False, repr=False)
+class Estimate:
+    """What :func:`best_estimate` returns: the series, what was set aside, and how.
+
+    Attributes
+    ----------
+    series : pandas.DataFrame
+        One row per series key and time (see :func:`best_estimate` for the
+        columns). This is the tidy frame; :meth:`to_frame` returns a copy.
+    set_aside : pandas.DataFrame
+        One row per observation that the conflict policy set aside: ``id``,
+        the key columns, ``as_of``, ``low``, ``high`` (``<NA>`` = unbounded),
+        ``reason`` (``superseded``: a later kept claim contradicts it;
+        ``outweighed``: a heavier same-time claim contradicts it;
+        ``outvoted``: it is outside the maximum-weight consistent subset) and
+        ``superseded_by`` (the id of an observation of a kept claim that
+        contradicts it).
+    method, on_conflict : str
+        The options used.
+    freq : str or None
+        The grid frequency, or ``None`` for one row per time slot.
+    by : tuple of str
+        The key columns.
+    observations : pandas.DataFrame
+        The canonical observation frame the estimate was computed from (for
+        :func:`kzfigures.explain`).
+    """
+
+    series: pd.DataFrame
+    set_aside: pd.DataFrame
+    method: str
+    on_conflict: str
+    freq: str | None
+    by: tuple[str, ...]
+    observations: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """A copy of :attr:`series`, the tidy best-estimate frame."""
+        return self.series.copy()
+
+    def __repr__(self) -> str:
+        keys = self.series[list(self.by)].drop_duplicates().shape[0] if len(self.series) else 0
+        return (
+            f"Estimate(method={self.method!r}, on_conflict={self.on_conflict!r}, freq={self.freq!r}, "
+            f"by={self.by!r}, series={keys} keys x {len(self.series)} rows, set_aside={len(self.set_aside)})"
+        )
+
+
+# --- options -------------------------------------------------------------------
+
+
+def _check_choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
+    if not isinstance(value, str) or value not in allowed:
+        raise InvalidArgumentError(f"{name} must be one of {', '.join(map(repr, allowed))} (got {value!r})")
+    return value
+
+
+def _check_freq(freq: object) -> pd.offsets.BaseOffset | None:
+    if freq is None:
+        return None
+    if not isinstance(freq, str | pd.DateOffset | pd.Timedelta):
+        raise InvalidArgumentError(f"freq must be a pandas offset alias such as 'D' or None (got {freq!r})")
+    try:
+        offset = pd.tseries.frequencies.to_offset(freq)
+    except (ValueError, TypeError):
+        raise InvalidArgumentError(f"freq must be a pandas offset alias such as 'D' or None (got {freq!r})") from None
+    if offset is None or offset.n <= 0:
+        raise InvalidArgumentError(f"freq must be a positive offset (got {freq!r})")
+    return offset
+
+
+def _observation_weights(frame: pd.DataFrame, weights: Weights) -> _FloatArray:
+    """One weight per observation (row order), checked to be finite and > 0."""
+    n = len(frame)
+    if weights is None:
+        return np.ones(n)
+    if isinstance(weights, Mapping):
+        kinds = {kind.value for kind in OutletKind}
+        for kind, value in weights.items():
+            if kind not in kinds:
+                raise InvalidArgumentError(
+                    f"weights maps outlet kinds to weights; {kind!r} is not an outlet kind "
+                    f"(expected one of {', '.join(sorted(kinds))})"
+                )
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not (math.isfinite(value) and value > 0)
+            ):
+                raise InvalidArgumentError(f"weights[{kind!r}] must be a finite number > 0 (got {value!r})")
+        return frame["outlet_kind"].map(lambda kind: float(weights.get(kind, 1.0))).to_numpy(dtype=np.float64)
+    if callable(weights):
+        values = np.asarray(weights(frame), dtype=np.float64)
+        if values.shape != (n,):
+            raise InvalidArgumentError(f"weights(frame) must return one weight per row ({n}); got shape {values.shape}")
+        bad = np.flatnonzero(~(np.isfinite(values) & (values > 0)))
+        if len(bad):
+            row = int(bad[0])
+            raise InvalidArgumentError(
+                f"weights must be finite and > 0; row {row} (id {frame['id'].iloc[row]!r}) has {values[row]!r}"
+            )
+        return values
+    raise InvalidArgumentError(
+        f"weights must be None, a mapping of outlet kind to weight, or a function of the frame (got {weights!r})"
+    )
+
+
+# --- claims --------------------------------------------------------------------
+
+
+def _points(frame: pd.DataFrame) -> _IntArray:
+    """Each observation's point value (:attr:`kzfigures.Figure.point`), vectorized."""
+    low = frame["low"].to_numpy(dtype=np.int64)
+    high = frame["high"].to_numpy(dtype=np.float64, na_value=np.inf)
+    stated = frame["stated"].to_numpy(dtype=np.float64, na_value=np.nan)
+    midpoint = np.where(np.isfinite(high), np.floor((low + np.where(np.isfinite(high), high, 0)) / 2), low)
+    clipped = np.minimum(np.maximum(stated, low), high)
+    return np.where(np.isnan(stated), midpoint, clipped).astype(np.int64)
+
+
+def _isotonic_by_series(series: _IntArray, y: _FloatArray, w: _FloatArray) -> tuple[_FloatArray, _IntArray]:
+    """Weighted isotonic fits of many series in one call, with their block numbers.
+
+    ``series`` must be sorted. Shifting series ``k`` up by ``k * span`` (span
+    wider than all the values) leaves no violation across a boundary, so one
+    pool-adjacent-violators pass solves every series at once.
+    """
+    n = len(y)
+    if n == 0:
+        return np.zeros(0), np.zeros(0, dtype=np.int64)
+    first = np.r_[True, series[1:] != series[:-1]]
+    rank = np.cumsum(first) - 1
+    # Shift each series to start at its own minimum, then apart by the widest range.
+    base = np.minimum.reduceat(y, np.flatnonzero(first))[rank]
+    span = float(np.max(np.maximum.reduceat(y, np.flatnonzero(first))[rank] - base)) + 1.0
+    result = isotonic_regression(y - base + rank * span, weights=w, increasing=True)
+    starts = np.asarray(result.blocks)
+    blocks = np.repeat(np.arange(len(starts) - 1), np.diff(starts))
+    # Recompute each block's weighted mean from the unshifted values: no rounding from the shift.
+    fit = (np.bincount(blocks, weights=w * y) / np.bincount(blocks, weights=w))[blocks]
+    return fit, blocks.astype(np.int64)
+
+
+def isotonic_by_series(series: Sequence[int] | _IntArray, y: Sequence[float], w: Sequence[float]) -> _FloatArray:
+    """Weighted isotonic regression of each series, vectorized across series.
+
+    Solves, for each series ``k`` independently,
+
+    .. math:: \\min_x \\sum_{i \\in k} w_i (y_i - x_i)^2 \\quad \\text{s.t. } x_i \\le x_{i+1},
+
+    by one call of :func:`scipy.optimize.isotonic_regression` on the series
+    shifted apart. ``O(N)`` after the sort for ``N`` values in all. Rows must
+    be sorted by series and, within a series, by time.
+
+    Examples
+    --------
+    >>> isotonic_by_series([0, 0, 0, 1, 1], [3.0, 1.0, 2.0, 5.0, 4.0], [1, 1, 1, 1, 1]).tolist()
+    [2.0, 2.0, 2.0, 4.5, 4.5]
+    """
+    keys = np.asarray(series, dtype=np.int64)
+    if np.any(np.diff(keys) < 0):
+        raise InvalidArgumentError("isotonic_by_series needs rows sorted by series")
+    fit, _ = _isotonic_by_series(keys, np.asarray(y, dtype=np.float64), np.asarray(w, dtype=np.float64))
+    return fit
+
+
+# --- the estimate ----------------------------------------------------------------
+
+
+def best_estimate(
+    observations: pd.DataFrame | Iterable[Observation],
+    by: str | Sequence[str] = DEFAULT_BY,
+    method: str = "isotonic",
+    freq: str | pd.DateOffset | None = None,
+    weights: Weights = None,
+    on_conflict: str = "latest",
+) -> Estimate:
+    """The best-estimate series of each key: envelope, best value and provenance.
+
+    Parameters
+    ----------
+    observations : DataFrame or iterable of Observation
+        Anything :func:`kzfigures.frame.as_frame` accepts.
+    by : str or sequence of str
+        The series key (default ``("metric", "group", "region")``).
+    method : {"isotonic", "latest", "conservative", "median"}
+        How ``best`` is chosen inside the envelope (see Notes).
+    freq : str, DateOffset or None
+        ``None``: one row per time slot. A pandas offset alias (``"D"``): a
+        regular grid from the first to the last slot start of each key.
+    weights : None, mapping or callable
+        ``None``: every claim weighs 1. A mapping ``outlet_kind -> weight``
+        (kinds not named weigh 1), or ``f(frame) -> array`` of one weight per
+        observation. Weights must be finite and ``> 0``. A claim weighs the
+        *maximum* of its observations' weights: echoing a claim never adds
+        weight.
+    on_conflict : {"latest", "drop-minority", "raise"}
+        What to do with observations no non-decreasing count can fit (see
+        Notes and :mod:`kzfigures.conflicts`).
+
+    Returns
+    -------
+    Estimate
+        ``.series`` is the tidy frame, one row per key and time, with
+        columns: the ``by`` columns; ``time`` (slot start, or grid time;
+        tz-aware in the frame's zone); ``slot`` (int64: the slot at or before
+        ``time``); ``slot_start``, ``slot_end`` (that slot's period); ``low``
+        (Int64), ``best`` (float64), ``high`` (Int64, ``<NA>`` = unbounded);
+        ``n_claims``, ``n_observations`` (kept, in the slot containing
+        ``time``; 0 between slots), ``n_set_aside`` (observations set aside
+        there); ``cumulative`` (bool); ``fit`` (float64: the
+        method's value before clipping into the envelope); ``low_ids``, ``best_ids``,
+        ``high_ids`` (object: sorted tuples of observation ids that set
+        ``low``, ``best``, ``high``; empty when ``low`` is 0 by default or
+        ``high`` is unbounded). ``.set_aside`` lists what was set aside and why.
+
+    Raises
+    ------
+    InvalidArgumentError
+        An unknown ``method``, ``on_conflict`` or ``freq``, or bad weights.
+    UnknownColumnError
+        ``by`` names a column that cannot key a series.
+    InconsistentObservationsError
+        ``on_conflict="raise"`` and some key is inconsistent; carries the
+        violations frame.
+
+    Notes
+    -----
+    With slots ``s`` and kept claims ``lo_i <= C(s_i) <= hi_i``, a cumulative
+    key has the envelope
+
+    .. math:: L(s) = \\max\\{lo_i : s_i \\le s\\} \\;(0 \\text{ if none}), \\qquad
+              U(s) = \\min\\{hi_i : s_i \\ge s\\} \\;(+\\infty \\text{ if none}).
+
+    The kept claims are consistent iff ``L(s_i) <= hi_i`` for all ``i`` (the
+    pairwise condition ``lo_i <= hi_j`` whenever ``s_i <= s_j``; proof in
+    :mod:`kzfigures.conflicts`); then ``L <= U``, both are non-decreasing
+    and feasible, and the envelope is tight: for any ``v`` in
+    ``[L(s), U(s)]``, ``t -> median(L(t), v, U(t))`` is a fitting count
+    with value ``v`` at ``s``.
+
+    ``best(s) = median(L(s), g(s), U(s))`` where ``g`` is non-decreasing, so
+    ``best`` is non-decreasing and inside the envelope. ``g`` by method:
+    ``isotonic``, the weighted isotonic fit of the per-slot weighted mean of
+    the claims' point values (stated value clipped into its interval; equal
+    to the fit over the claims themselves); ``median``, the isotonic fit of
+    the per-slot weighted lower median; ``latest``, the weighted lower median
+    of the slot's claims, and ``best`` is then a running maximum (a headline
+    figure that never falls); ``conservative``, ``L`` itself. Slots with no
+    kept claim carry ``g`` forward (backward before the first one).
+    Non-cumulative keys skip the monotone constraint: ``L``/``U`` are the
+    slot's own largest ``lo`` and smallest ``hi``, and ``g`` is the slot's
+    mean (``isotonic``) or median.
+
+    With ``freq``, a grid time inside a slot takes that slot's row; a time
+    between slots takes ``low`` and ``best`` from the slot before (carried
+    forward) and ``high`` from the slot after (carried backward); for
+    non-cumulative keys all three carry forward.
+
+    Complexity: ``O(n log n)`` for ``n`` observations plus the conflict
+    policy (``latest`` ``O(n log n)``; ``drop-minority`` ``O(S * V)`` per
+    inconsistent key). All keys share one isotonic call (see
+    :func:`isotonic_by_series`): measured against one
+    :func:`scipy.optimize.isotonic_regression` call per key, 0.11 s vs
+    0.16 s for 10,000 keys x 100 slots and 0.09 s vs 1.33 s for 100,000
+    keys x 10 slots (``benchmarks/bench_isotonic.py``).
+
+    Examples
+    --------
+    A police toll repeated twice, then revised down by the health ministry:
+    ``latest`` keeps the revision, ``drop-minority`` the majority.
+
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"metric": ["killed"] * 3, "stated": [410, 410, 300],
+    ...                       "as_of": ["2022-01-07T00:00+06:00", "2022-01-08T00:00+06:00", "2022-01-09T00:00+06:00"],
+    ...                       "authority": ["Police", "Police", "Ministry of Health"]})
+    >>> best_estimate(frame).series[["time", "low", "best", "high"]]
+                           time  low   best  high
+    0 2022-01-07 00:00:00+06:00    0  300.0   300
+    1 2022-01-08 00:00:00+06:00    0  300.0   300
+    2 2022-01-09 00:00:00+06:00  300  300.0   300
+    >>> best_estimate(frame, on_conflict="drop-minority").set_aside[["id", "reason", "superseded_by"]]
+          id    reason superseded_by
+    0  row-2  outvoted         row-1
+    """
+    method = _check_choice("method", method, METHODS)
+    on_conflict = _check_choice("on_conflict", on_conflict, ON_CONFLICT)
+    offset = _check_freq(freq)
+    frame = as_frame(observations)
+    columns = check_by(by, frame)
+    observation_weight = _observation_weights(frame, weights)
+    freq_label = None if offset is None else (freq if isinstance(freq, str) else offset.freqstr)
+    tz = frame["as_of"].dt.tz
+    if len(frame) == 0:
+        return Estimate(
+            series=_empty_series(frame, columns),
+            set_aside=_set_aside_frame(frame, columns, np.zeros(0, dtype=bool), [], []),
+            method=method,
+            on_conflict=on_conflict,
+            freq=freq_label,
+            by=tuple(columns),
+            observations=frame,
+        )
+
+    # -- observations and claims ------------------------------------------------
+    series = series_ids(frame, columns)
+    slot = time_slots(frame, columns)
+    claim = claim_ids(frame, columns)
+    start, end = period_bounds(frame)
+    ids = frame["id"].to_numpy(dtype=object)
+    obs = pd.DataFrame(
+        {
+            "claim": claim,
+            "series": series,
+            "slot": slot,
+            "lo": frame["low"].to_numpy(dtype=np.int64),
+            "hi": frame["high"].fillna(HI_INF).to_numpy(dtype=np.int64),
+            "weight": observation_weight,
+            "point": _points(frame),
+            "id": ids,
+        }
+    )
+    series_cumulative = pd.Series(frame["cumulative"].to_numpy(dtype=bool)).groupby(series).all().to_numpy()
+    grouped = obs.groupby("claim", sort=True)
+    claims = grouped[["series", "slot", "lo", "hi"]].first()
+    claims["weight"] = grouped["weight"].max()
+    claims["point"] = grouped["point"].quantile(0.5, interpolation="lower").astype(np.int64)
+    claims["witness_id"] = grouped["id"].min()
+    kept, reason, witness = _settle(claims, series_cumulative, on_conflict, frame, columns)
+    obs_kept = kept[claim]
+
+    # -- slots ----------------------------------------------------------------------
+    slots_per_series = obs.groupby("series")["slot"].max().to_numpy() + 1
+    series_offset = np.r_[0, np.cumsum(slots_per_series)[:-1]]
+    n_slots = int(slots_per_series.sum())
+    obs_pos = series_offset[series] + slot
+    slot_series = np.repeat(np.arange(len(slots_per_series)), slots_per_series)
+    slot_start = np.full(n_slots, np.iinfo(np.int64).max, dtype=np.int64)
+    slot_end = np.full(n_slots, np.iinfo(np.int64).min, dtype=np.int64)
+    np.minimum.at(slot_start, obs_pos, start)
+    np.maximum.at(slot_end, obs_pos, end)
+    cumulative = series_cumulative[slot_series]
+    table = _slot_values(claims, kept, series_offset, n_slots, slot_series, cumulative, method)
+    n_kept_obs = np.bincount(obs_pos[obs_kept], minlength=n_slots)
+    n_aside_obs = np.bincount(obs_pos[~obs_kept], minlength=n_slots)
+
+    # -- provenance -------------------------------------------------------------------
+    kept_obs = pd.DataFrame(
+        {"pos": obs_pos[obs_kept], "lo": obs["lo"][obs_kept], "hi": obs["hi"][obs_kept], "id": ids[obs_kept]}
+    )
+    kept_obs["block"] = table["block"].to_numpy()[kept_obs["pos"].to_numpy()]
+    low_ids = _lookup_ids(kept_obs, ["pos", "lo"], [table["low_pos"], table["low"]])
+    high_ids = _lookup_ids(kept_obs, ["pos", "hi"], [table["high_pos"], table["high"]])
+    block_ids = _lookup_ids(kept_obs, ["block"], [table["block"]])
+    g, best = table["g"].to_numpy(), table["best"].to_numpy()
+    clipped_low = g < table["low"].to_numpy()
+    clipped_high = g > table["high"].to_numpy(dtype=np.float64)
+    own = np.where(clipped_low, low_ids, np.where(clipped_high, high_ids, block_ids))
+    if method == "conservative":
+        best_ids = low_ids
+    elif method == "latest":
+        best_ids = own[table["best_pos"].to_numpy()]
+    else:
+        best_ids = own
+
+    per_slot = pd.DataFrame(
+        {
+            "series": slot_series,
+            "slot": np.arange(n_slots) - series_offset[slot_series],
+            "start": slot_start,
+            "end": slot_end,
+            "low": table["low"].to_numpy(),
+            "best": best,
+            "fit": g,
+            "high": table["high"].to_numpy(),
+            "n_claims": table["n_claims"].to_numpy(),
+            "n_observations": n_kept_obs,
+            "n_set_aside": n_aside_obs,
+            "cumulative": cumulative,
+            "low_ids": low_ids,
+            "best_ids": best_ids,
+            "high_ids": high_ids,
+        }
+    )
+    rows = per_slot if offset is None else _on_grid(per_slot, offset, tz)
+    key_rows = frame.iloc[np.unique(series, return_index=True)[1]][columns].reset_index(drop=True)
+    return Estimate(
+        series=_series_frame(rows, key_rows, columns, tz),
+        set_aside=_set_aside_frame(
+            frame, columns, ~obs_kept, reason[claim], claims["witness_id"].to_numpy()[witness[claim]]
+        ),
+        method=method,
+        on_conflict=on_conflict,
+        freq=freq_label,
+        by=tuple(columns),
+        observations=frame,
+    )
+
+
+def _settle(
+    claims: pd.DataFrame, series_cumulative: npt.NDArray[np.bool_], on_conflict: str, frame: pd.DataFrame, by: list[str]
+) -> tuple[npt.NDArray[np.bool_], _IntArray, _IntArray]:
+    """Apply the conflict policy to each inconsistent series; keep all of a consistent one."""
+    n = len(claims)
+    kept = np.ones(n, dtype=bool)
+    reason = np.zeros(n, dtype=np.int64)
+    witness = np.full(n, -1, dtype=np.int64)
+    series = claims["series"].to_numpy()
+    slot, lo, hi = (claims[c].to_numpy(dtype=np.int64) for c in ("slot", "lo", "hi"))
+    # Vectorized pairwise check over all series at once: L(s_i) <= hi_i.
+    slot_max_lo = claims.groupby(["series", "slot"])["lo"].transform("max").to_numpy()
+    running = pd.Series(slot_max_lo).groupby(series).cummax().to_numpy()
+    level = np.where(series_cumulative[series], running, slot_max_lo)
+    bad_series = np.unique(series[hi < level])
+    if len(bad_series) and on_conflict == "raise":
+        raise InconsistentObservationsError(_violations_frame(frame, by, bad_series))
+    settle = settle_latest if on_conflict == "latest" else settle_drop_minority
+    starts = np.searchsorted(series, bad_series, side="left")
+    stops = np.searchsorted(series, bad_series, side="right")
+    for key, first, stop in zip(bad_series, starts, stops, strict=True):
+        part = slice(first, stop)
+        cumulative = bool(series_cumulative[key])
+        decided = settle(slot[part], lo[part], hi[part], claims["weight"].to_numpy()[part], cumulative=cumulative)
+        kept[part] = decided.kept
+        reason[part] = decided.reason
+        witness[part] = np.where(decided.witness >= 0, decided.witness + first, -1)
+    return kept, reason, witness
+
+
+def _violations_frame(frame: pd.DataFrame, by: list[str], bad_series: _IntArray) -> pd.DataFrame:
+    """The violations behind an inconsistency, from :func:`kzfigures.violations` when available."""
+    from kzfigures.violations import violations  # analyses of one level; imported where needed
+
+    del bad_series  # violations() lists every pair at fault across all keys
+    result = violations(frame, by=tuple(by))
+    table = pd.DataFrame(result.frame)
+    # Soft violations (falling stated values inside overlapping intervals) are not inconsistencies.
+    return table[table["kind"] != "soft"].reset_index(drop=True) if "kind" in table else table
+
+
+def _weighted_lower_median(position: _IntArray, value: _IntArray, weight: _FloatArray, size: int) -> _FloatArray:
+    """Per position: the smallest value whose cumulative weight reaches half the total."""
+    result = np.full(size, np.nan)
+    if len(position) == 0:
+        return result
+    order = np.lexsort((value, position))
+    pos, val, w = position[order], value[order], weight[order]
+    cum = pd.Series(w).groupby(pos).cumsum().to_numpy()
+    total = np.bincount(pos, weights=w, minlength=size)[pos]
+    reached = cum >= total / 2 * (1 - 1e-12)
+    first = reached & ~np.r_[False, reached[:-1] & (pos[1:] == pos[:-1])]
+    result[pos[first]] = val[first]
+    return result
+
+
+def _slot_values(
+    claims: pd.DataFrame,
+    kept: npt.NDArray[np.bool_],
+    series_offset: _IntArray,
+    n_slots: int,
+    slot_series: _IntArray,
+    cumulative: npt.NDArray[np.bool_],
+    method: str,
+) -> pd.DataFrame:
+    """Envelope, fit and best per slot (all series), with the slots that set low and high."""
+    k = claims[kept]
+    pos = series_offset[k["series"].to_numpy()] + k["slot"].to_numpy()
+    lo, hi = k["lo"].to_numpy(dtype=np.int64), k["hi"].to_numpy(dtype=np.int64)
+    weight, point = k["weight"].to_numpy(dtype=np.float64), k["point"].to_numpy(dtype=np.int64)
+    max_lo = np.full(n_slots, -1, dtype=np.int64)
+    min_hi = np.full(n_slots, HI_INF, dtype=np.int64)
+    np.maximum.at(max_lo, pos, lo)
+    np.minimum.at(min_hi, pos, hi)
+    total_weight = np.bincount(pos, weights=weight, minlength=n_slots)
+    has = total_weight > 0
+    n_claims = np.bincount(pos, minlength=n_slots)
+    by_series = pd.Series(max_lo).groupby(slot_series)
+    low = np.maximum(np.where(cumulative, by_series.cummax().to_numpy(), max_lo), 0)
+    reverse = pd.Series(min_hi[::-1]).groupby(slot_series[::-1])
+    high = np.where(cumulative, reverse.cummin().to_numpy()[::-1], min_hi)
+    positions = pd.Series(np.arange(n_slots, dtype=np.float64))
+    low_pos = positions.where((max_lo == low) & has).groupby(slot_series)
+    high_pos = positions.where((min_hi == high) & has & (high < HI_INF)).groupby(slot_series)
+    if not cumulative.all():
+        own = positions.where(has)
+        low_from = np.where(cumulative, low_pos.ffill().to_numpy(), own.to_numpy())
+        high_from = np.where(cumulative, high_pos.bfill().to_numpy(), own.where(high < HI_INF).to_numpy())
+    else:
+        low_from, high_from = low_pos.ffill().to_numpy(), high_pos.bfill().to_numpy()
+
+    # The fit g at slots with kept claims, then carried to the others.
+    mean = np.bincount(pos, weights=weight * point, minlength=n_slots) / np.where(has, total_weight, 1.0)
+    median = _weighted_lower_median(pos, point, weight, n_slots)
+    y = {"isotonic": mean, "median": median, "latest": median, "conservative": low.astype(np.float64)}[method]
+    g = np.full(n_slots, np.nan)
+    block = np.full(n_slots, np.nan)
+    fitted = has & cumulative if method in ("isotonic", "median") else np.zeros(n_slots, dtype=bool)
+    fit, fit_block = _isotonic_by_series(
+        slot_series[fitted], y[fitted].astype(np.float64), total_weight[fitted].astype(np.float64)
+    )
+    g[fitted] = fit
+    block[fitted] = fit_block
+    alone = has & ~fitted
+    g[alone] = y[alone]
+    block[alone] = n_slots + np.flatnonzero(alone)  # numbers distinct from the fit's blocks
+    carried = pd.DataFrame({"g": g, "block": block}).groupby(slot_series)
+    g = carried["g"].ffill().fillna(carried["g"].bfill()).to_numpy()
+    block = carried["block"].ffill().fillna(carried["block"].bfill()).to_numpy()
+    upper = np.where(high == HI_INF, np.inf, high.astype(np.float64))
+    best = np.minimum(np.maximum(g, low), upper)
+    best_pos = np.arange(n_slots)
+    if method == "latest":
+        headline = pd.Series(best).groupby(slot_series).cummax().to_numpy()
+        source = positions.where((best == headline) | ~cumulative).groupby(slot_series).ffill().to_numpy()
+        best = np.where(cumulative, headline, best)
+        best_pos = source.astype(np.int64)
+    return pd.DataFrame(
+        {
+            "low": low,
+            "high": high,
+            "g": g,
+            "best": best,
+            "block": block.astype(np.int64),
+            "low_pos": low_from,
+            "high_pos": high_from,
+            "best_pos": best_pos,
+            "n_claims": n_claims,
+        }
+    )
+
+
+def _lookup_ids(kept_obs: pd.DataFrame, keys: list[str], values: list[pd.Series]) -> npt.NDArray[np.object_]:
+    """Sorted tuples of the kept observation ids matching each row's key values (``()`` if none)."""
+    ids_by_key: Any = kept_obs.groupby(keys)["id"]
+    table = ids_by_key.agg(lambda ids: tuple(sorted(ids)))
+    wanted = pd.MultiIndex.from_arrays([pd.Series(v).to_numpy(dtype=np.float64) for v in values])
+    index = pd.MultiIndex.from_arrays(
+        [table.index.get_level_values(i).to_numpy(dtype=np.float64) for i in range(len(keys))]
+    )
+    found = pd.Series(table.to_numpy(), index=index).reindex(wanted)
+    result = np.empty(len(found), dtype=object)
+    result[:] = [v if isinstance(v, tuple) else () for v in found.to_numpy()]
+    return result
+
+
+def _on_grid(per_slot: pd.DataFrame, offset: pd.offsets.BaseOffset, tz: Any) -> pd.DataFrame:
+    """Rows at a regular grid from each key's first to last slot start (carry semantics in the docstring)."""
+    parts = []
+    for _, slots in per_slot.groupby("series", sort=True):
+        starts = slots["start"].to_numpy()
+        first, last = (pd.Timestamp(int(t), unit="ns", tz="UTC").tz_convert(tz) for t in (starts[0], starts[-1]))
+        grid = pd.date_range(first, last, freq=offset).tz_convert("UTC").as_unit("ns").asi8
+        at = np.searchsorted(starts, grid, side="right") - 1
+        rows = slots.iloc[at].reset_index(drop=True)
+        inside = grid < slots["end"].to_numpy()[at]
+        after = slots.iloc[np.minimum(at + 1, len(slots) - 1)].reset_index(drop=True)
+        between = ~inside & rows["cumulative"].to_numpy()
+        rows.loc[between, "high"] = after.loc[between, "high"].to_numpy()
+        rows.loc[between, "high_ids"] = after.loc[between, "high_ids"].to_numpy()
+        for column in ("n_claims", "n_observations", "n_set_aside"):
+            rows.loc[~inside, column] = 0
+        rows["time"] = grid
+        parts.append(rows)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _times(ns: Any, tz: Any) -> pd.Series:
+    return pd.Series(pd.to_datetime(np.asarray(ns, dtype=np.int64), unit="ns", utc=True)).dt.tz_convert(tz)
+
+
+def _series_frame(rows: pd.DataFrame, key_rows: pd.DataFrame, columns: list[str], tz: Any) -> pd.DataFrame:
+    keys = key_rows.iloc[rows["series"].to_numpy()].reset_index(drop=True)
+    time = rows["time"] if "time" in rows else rows["start"]
+    high = pd.array(rows["high"].to_numpy(dtype=np.int64), dtype="Int64")
+    high[rows["high"].to_numpy() == HI_INF] = pd.NA
+    result = pd.DataFrame(
+        {
+            **{c: keys[c] for c in columns},
+            "time": _times(time, tz),
+            "slot": rows["slot"].to_numpy(dtype=np.int64),
+            "slot_start": _times(rows["start"], tz),
+            "slot_end": _times(rows["end"], tz),
+            "low": pd.array(rows["low"].to_numpy(dtype=np.int64), dtype="Int64"),
+            "best": rows["best"].to_numpy(dtype=np.float64),
+            "high": high,
+            "fit": rows["fit"].to_numpy(dtype=np.float64),
+            "n_claims": rows["n_claims"].to_numpy(dtype=np.int64),
+            "n_observations": rows["n_observations"].to_numpy(dtype=np.int64),
+            "n_set_aside": rows["n_set_aside"].to_numpy(dtype=np.int64),
+            "cumulative": rows["cumulative"].to_numpy(dtype=bool),
+            "low_ids": rows["low_ids"].to_numpy(dtype=object),
+            "best_ids": rows["best_ids"].to_numpy(dtype=object),
+            "high_ids": rows["high_ids"].to_numpy(dtype=object),
+        }
+    )
+    return result.sort_values([*columns, "time"], kind="stable").reset_index(drop=True)
+
+
+def _empty_series(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    tz = frame["as_of"].dtype
+    return pd.DataFrame(
+        {
+            **{c: pd.Series([], dtype=frame[c].dtype) for c in columns},
+            "time": pd.Series([], dtype=tz),
+            "slot": pd.Series([], dtype=np.int64),
+            "slot_start": pd.Series([], dtype=tz),
+            "slot_end": pd.Series([], dtype=tz),
+            "low": pd.Series([], dtype="Int64"),
+            "best": pd.Series([], dtype=np.float64),
+            "high": pd.Series([], dtype="Int64"),
+            "fit": pd.Series([], dtype=np.float64),
+            "n_claims": pd.Series([], dtype=np.int64),
+            "n_observations": pd.Series([], dtype=np.int64),
+            "n_set_aside": pd.Series([], dtype=np.int64),
+            "cumulative": pd.Series([], dtype=bool),
+            "low_ids": pd.Series([], dtype=object),
+            "best_ids": pd.Series([], dtype=object),
+            "high_ids": pd.Series([], dtype=object),
+        }
+    )
+
+
+def _set_aside_frame(
+    frame: pd.DataFrame, columns: list[str], aside: npt.NDArray[np.bool_], reason: Any, witness_id: Any
+) -> pd.DataFrame:
+    rows = frame.loc[aside, ["id", *columns, "as_of", "low", "high"]].reset_index(drop=True)
+    rows["reason"] = pd.array([REASONS[r] for r in np.asarray(reason, dtype=np.int64)[aside]], dtype="string")
+    rows["superseded_by"] = pd.array(np.asarray(witness_id, dtype=object)[aside], dtype="string")
+    return rows.sort_values([*columns, "as_of", "id"], kind="stable").reset_index(drop=True)

@@ -1,0 +1,362 @@
+r"""The spread of reported figures: what range was reported, and by whom.
+
+>>> from kzfigures.datasets import kazakhstan_2022
+>>> detained = ranges(kazakhstan_2022(), key={"metric": "detained", "group": "all"})
+>>> detained[["hull_low", "hull_high", "consensus_low", "consensus_high", "consensus_empty"]]
+   hull_low  hull_high  consensus_low  consensus_high  consensus_empty
+0      2000       <NA>           7939            4404             True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from kzfigures.claims import DEFAULT_BY, check_by, claim_ids, period_bounds, speakers, time_slots
+from kzfigures.errors import InvalidArgumentError, TimezoneError
+from kzfigures.frame import as_frame
+from kzfigures.model import Observation
+from kzfigures.selection import select_key
+
+__all__ = ["RANGE_COLUMNS", "Range", "range_records", "ranges"]
+
+#: The statistics columns of :func:`ranges` and their dtypes (after the key columns).
+RANGE_COLUMNS: Mapping[str, str] = {
+    "min_stated": "Int64",
+    "max_stated": "Int64",
+    "hull_low": "Int64",
+    "hull_high": "Int64",
+    "consensus_low": "Int64",
+    "consensus_high": "Int64",
+    "consensus_empty": "bool",
+    "n_observations": "int64",
+    "n_claims": "int64",
+    "n_speakers": "int64",
+    "hull_low_ids": "object",
+    "hull_high_ids": "object",
+    "consensus_low_ids": "object",
+    "consensus_high_ids": "object",
+}
+
+_EACH = "each"
+
+
+def ranges(
+    observations: pd.DataFrame | Iterable[Observation],
+    by: str | Sequence[str] = DEFAULT_BY,
+    at: dt.datetime | str | None = None,
+    *,
+    key: Mapping[str, Any] | None = None,
+) -> pd.DataFrame:
+    r"""The range of figures reported for each series key.
+
+    Parameters
+    ----------
+    observations : DataFrame or iterable of Observation
+        Anything :func:`kzfigures.frame.as_frame` accepts.
+    by : str or sequence of str
+        The series key columns (default ``("metric", "group", "region")``).
+    at : None, "each", or a timezone-aware time
+        ``None``: one row per key over the whole record. A time (``datetime``,
+        ``Timestamp`` or ISO text with an offset): one row per key for the
+        claims *current at* that time (see Notes). ``"each"``: one row per key
+        and time slot, over the observations of that slot.
+    key : mapping, optional
+        Keep only rows whose columns equal these values, e.g.
+        ``{"metric": "detained"}``.
+
+    Returns
+    -------
+    DataFrame
+        One row per key (per key and slot for ``at="each"``), sorted by key
+        (and slot), with a fresh ``RangeIndex``:
+
+        ====================  ==================  ===========================================
+        column                dtype               meaning
+        ====================  ==================  ===========================================
+        *by columns*          as in the input     the series key
+        slot                  int64               time slot (``at="each"`` only; 0 = earliest)
+        slot_start            datetime64[ns, tz]  earliest ``as_of`` in the slot (``"each"`` only)
+        min_stated            Int64               smallest stated number (``<NA>``: none stated)
+        max_stated            Int64               largest stated number
+        hull_low              Int64               :math:`\min_i l_i`
+        hull_high             Int64               :math:`\max_i h_i`; ``<NA>`` if any is unbounded
+        consensus_low         Int64               :math:`\max_i l_i`
+        consensus_high        Int64               :math:`\min_i h_i` over bounded highs;
+                                                  ``<NA>`` if all are unbounded
+        consensus_empty       bool                consensus_low > consensus_high: sources disagree
+        n_observations        int64               rows (echoes counted)
+        n_claims              int64               distinct claims (see :mod:`kzfigures.claims`)
+        n_speakers            int64               distinct speakers (authority, else outlet)
+        hull_low_ids          object (tuple)      ids with :math:`l_i` = hull_low, sorted
+        hull_high_ids         object (tuple)      ids with :math:`h_i` = hull_high, or the
+                                                  unbounded ones when hull_high is ``<NA>``
+        consensus_low_ids     object (tuple)      ids with :math:`l_i` = consensus_low
+        consensus_high_ids    object (tuple)      ids with :math:`h_i` = consensus_high
+                                                  (empty when all are unbounded)
+        ====================  ==================  ===========================================
+
+        The id columns hold tuples of ``str`` (ids are free text, so a joined
+        string could be ambiguous). :func:`range_records` turns rows into
+        :class:`Range` objects.
+
+    Raises
+    ------
+    UnknownColumnError
+        ``by`` or ``key`` names a column that cannot key a series.
+    UnknownKeyError
+        ``key`` matches no observation.
+    TimezoneError
+        ``at`` is a naive time (or the input mixes naive and aware times).
+    InvalidArgumentError
+        ``at`` is neither None, ``"each"`` nor a time.
+
+    Notes
+    -----
+    For the observations :math:`i \in S` selected (per key; per key and slot
+    for ``"each"``) with intervals :math:`[l_i, h_i]`, :math:`h_i = \infty`
+    when unbounded:
+
+    .. math::
+
+        \text{hull} = [\min_{i \in S} l_i,\ \max_{i \in S} h_i], \qquad
+        \text{consensus} = [\max_{i \in S} l_i,\ \min_{i \in S} h_i].
+
+    The hull contains every interval; the consensus is the set of counts
+    every interval allows, empty when two intervals are disjoint.
+
+    *Current claims* (``at`` a time :math:`t`). Observation :math:`i` is
+    *known at* :math:`t` when its as-of period has started:
+    :math:`\text{start}_i \le t` (a figure "as of January 9" is known at any
+    time on January 9). For each speaker :math:`a` of a key, let
+    :math:`s_a` be the latest time slot among its known observations; then
+    :math:`S = \{i \text{ known at } t : \text{slot}_i = s_{a(i)}\}`: each
+    speaker's most recent figure, all of it if it said two things in that
+    slot. Keys with nothing known at :math:`t` have no row.
+
+    Complexity: ``O(n log n)`` (the sorts of time slots and groupby).
+
+    Examples
+    --------
+    On January 9 the consensus of the detention count is empty: the
+    Presidential Office's "almost 6,000" ``[5400, 5999]`` and the Police's
+    6,044 cannot both hold.
+
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> frame = kazakhstan_2022()
+    >>> slots = ranges(frame, at="each", key={"metric": "detained", "group": "all"})
+    >>> jan9 = slots.iloc[2]
+    >>> str(jan9["slot_start"].date()), int(jan9["consensus_low"]), int(jan9["consensus_high"])
+    ('2022-01-09', 6044, 5999)
+    >>> bool(jan9["consensus_empty"]), jan9["consensus_low_ids"], jan9["consensus_high_ids"]
+    (True, ('kz22-004-08',), ('kz22-004-05',))
+
+    At noon on January 9 the current claims still include Asian Lite News's
+    4,404 of January 8 (it published nothing later):
+
+    >>> noon = ranges(frame, at="2022-01-09T12:00+06:00", key={"metric": "detained", "group": "all"})
+    >>> int(noon.loc[0, "consensus_high"]), noon.loc[0, "consensus_high_ids"]
+    (4404, ('kz22-002-05',))
+
+    Every interval lies inside its key's hull:
+    >>> table = ranges(frame)
+    >>> merged = frame.merge(table, on=["metric", "group", "region"])
+    >>> bool((merged["low"] >= merged["hull_low"]).all())
+    True
+    """
+    frame = select_key(as_frame(observations), key)
+    columns = check_by(by, frame)
+    at_ns = _check_at(at)
+    each = isinstance(at, str) and at == _EACH
+    if len(frame) == 0:
+        return _empty(frame, columns, each)
+    rows = _annotate(frame, columns)
+    group_columns = [*columns, "slot"] if each else columns
+    if at_ns is not None:
+        known = rows[rows["start"] <= at_ns]
+        latest = known.groupby([*columns, "speaker"], sort=False, dropna=False)["slot"].transform("max")
+        rows = known[known["slot"] == latest]
+        if len(rows) == 0:
+            return _empty(frame, columns, each)
+    result = _statistics(rows, group_columns)
+    if each:
+        starts = rows.groupby(group_columns, sort=True, dropna=False)["as_of"].min()
+        result.insert(len(columns) + 1, "slot_start", starts.to_numpy())
+    for column in columns:
+        result[column] = result[column].astype(frame[column].dtype)
+    return result
+
+
+def _check_at(at: object) -> int | None:
+    """``at`` as UTC nanoseconds, or None for ``None`` and ``"each"``."""
+    if at is None or (isinstance(at, str) and at == _EACH):
+        return None
+    if isinstance(at, str):
+        try:
+            moment = pd.Timestamp(at)
+        except ValueError:
+            raise InvalidArgumentError(f"at must be None, 'each' or a timezone-aware time (got {at!r})") from None
+    elif isinstance(at, dt.datetime):
+        moment = pd.Timestamp(at)
+    else:
+        raise InvalidArgumentError(
+            f"at must be None, 'each' or a timezone-aware time (got {at!r} of type {type(at).__name__})"
+        )
+    if moment.tzinfo is None:
+        raise TimezoneError(f"at must be timezone-aware (got the naive time {at!r}); give an offset such as +06:00")
+    return int(moment.tz_convert("UTC").as_unit("ns").value)
+
+
+def _annotate(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The columns the statistics need, one row per observation."""
+    start, _ = period_bounds(frame)
+    rows = frame[[*columns, "id", "low", "high", "stated", "as_of"]].copy()
+    rows["slot"] = time_slots(frame, columns)
+    rows["speaker"] = speakers(frame).to_numpy(dtype=object)
+    rows["claim"] = claim_ids(frame, columns)
+    rows["start"] = start
+    return rows
+
+
+def _ids_where(rows: pd.DataFrame, mask: pd.Series, groups: list[str], index: pd.Index) -> pd.Series:
+    """Sorted tuples of the ids of ``rows[mask]`` per group, aligned on ``index`` (empty tuple if none)."""
+    chosen = rows[mask.to_numpy(dtype=bool)].sort_values("id", kind="stable")
+    ids: pd.Series = chosen.groupby(groups, sort=True, dropna=False)["id"].agg(list)
+    aligned = ids.reindex(index)
+    return aligned.map(lambda v: tuple(str(i) for i in v) if isinstance(v, list) else ())
+
+
+def _statistics(rows: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
+    grouped = rows.groupby(groups, sort=True, dropna=False)
+    unbounded = rows["high"].isna()
+    any_unbounded = unbounded.groupby([rows[c] for c in groups], sort=True, dropna=False).any()
+    hull_high = grouped["high"].max().mask(any_unbounded)
+    out = pd.DataFrame(
+        {
+            "min_stated": grouped["stated"].min(),
+            "max_stated": grouped["stated"].max(),
+            "hull_low": grouped["low"].min(),
+            "hull_high": hull_high,
+            "consensus_low": grouped["low"].max(),
+            "consensus_high": grouped["high"].min(),
+        }
+    )
+    out["consensus_empty"] = (out["consensus_low"] > out["consensus_high"]).fillna(False).astype(bool)
+    out["n_observations"] = grouped.size().astype(np.int64)
+    out["n_claims"] = grouped["claim"].nunique().astype(np.int64)
+    out["n_speakers"] = grouped["speaker"].nunique().astype(np.int64)
+
+    def per_row(statistic: pd.Series) -> pd.Series:
+        return (
+            rows[groups]
+            .merge(statistic.rename("value").reset_index(), on=groups, how="left", validate="many_to_one")["value"]
+            .set_axis(rows.index)
+        )
+
+    at_hull_high = (rows["high"] == per_row(out["hull_high"])).fillna(False) | (
+        unbounded & per_row(any_unbounded).astype(bool)
+    )
+    out["hull_low_ids"] = _ids_where(rows, rows["low"] == per_row(out["hull_low"]), groups, out.index)
+    out["hull_high_ids"] = _ids_where(rows, at_hull_high, groups, out.index)
+    out["consensus_low_ids"] = _ids_where(rows, rows["low"] == per_row(out["consensus_low"]), groups, out.index)
+    at_consensus_high = (rows["high"] == per_row(out["consensus_high"])).fillna(False)
+    out["consensus_high_ids"] = _ids_where(rows, at_consensus_high, groups, out.index)
+    out = out.astype(dict(RANGE_COLUMNS))
+    return out.reset_index()
+
+
+def _empty(frame: pd.DataFrame, columns: list[str], each: bool) -> pd.DataFrame:
+    data: dict[str, pd.Series] = {c: pd.Series([], dtype=frame[c].dtype) for c in columns}
+    if each:
+        data["slot"] = pd.Series([], dtype="int64")
+        data["slot_start"] = pd.Series([], dtype=frame["as_of"].dtype)
+    data.update({name: pd.Series([], dtype=kind) for name, kind in RANGE_COLUMNS.items()})
+    return pd.DataFrame(data)
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value is None or value is pd.NA else int(value)
+
+
+def _optional_time(value: Any) -> pd.Timestamp | None:
+    return None if value is None or value is pd.NaT else pd.Timestamp(value)
+
+
+def _ids(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in value)
+
+
+def _values(value: Any) -> tuple[Any, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class Range:
+    """One row of :func:`ranges` as a value object (see :func:`ranges` for each field).
+
+    ``key`` holds the values of the ``by`` columns, in order; ``slot`` and
+    ``slot_start`` are None except for ``at="each"``.
+
+    >>> r = Range(by=("metric",), key=("killed",), hull_low=18, hull_high=18, consensus_low=18,
+    ...           consensus_high=18, n_observations=4, n_claims=1, n_speakers=1)
+    >>> r.consensus_empty, r.hull_low_ids
+    (False, ())
+    """
+
+    by: tuple[str, ...] = attrs.field(converter=_ids)
+    key: tuple[Any, ...] = attrs.field(converter=_values)
+    hull_low: int = attrs.field(converter=int)
+    hull_high: int | None = attrs.field(converter=_optional_int)
+    consensus_low: int = attrs.field(converter=int)
+    consensus_high: int | None = attrs.field(converter=_optional_int)
+    n_observations: int = attrs.field(converter=int)
+    n_claims: int = attrs.field(converter=int)
+    n_speakers: int = attrs.field(converter=int)
+    min_stated: int | None = attrs.field(default=None, converter=_optional_int)
+    max_stated: int | None = attrs.field(default=None, converter=_optional_int)
+    consensus_empty: bool = attrs.field(default=False, converter=bool)
+    hull_low_ids: tuple[str, ...] = attrs.field(default=(), converter=_ids)
+    hull_high_ids: tuple[str, ...] = attrs.field(default=(), converter=_ids)
+    consensus_low_ids: tuple[str, ...] = attrs.field(default=(), converter=_ids)
+    consensus_high_ids: tuple[str, ...] = attrs.field(default=(), converter=_ids)
+    slot: int | None = attrs.field(default=None, converter=_optional_int)
+    slot_start: pd.Timestamp | None = attrs.field(default=None, converter=_optional_time)
+
+    @by.validator
+    def _check_key_length(self, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
+        if len(value) != len(self.key):
+            raise InvalidArgumentError(f"'key' must have one value per 'by' column {value!r} (got {self.key!r})")
+
+
+def range_records(frame: pd.DataFrame) -> list[Range]:
+    """The rows of a :func:`ranges` frame as :class:`Range` objects, in order.
+
+    The key columns are the columns that are not statistics.
+
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> [r] = range_records(ranges(kazakhstan_2022(), key={"metric": "killed", "group": "law_enforcement"}))
+    >>> r.key, r.n_observations, r.n_claims
+    (('killed', 'law_enforcement', 'all'), 3, 1)
+    """
+    missing = [c for c in RANGE_COLUMNS if c not in frame.columns]
+    if missing:
+        raise InvalidArgumentError(f"not a ranges() frame: it lacks the columns {missing}")
+    by = tuple(c for c in frame.columns if c not in RANGE_COLUMNS and c not in ("slot", "slot_start"))
+    records = []
+    for row in frame.astype("object").to_dict(orient="records"):
+        values: dict[str, Any] = {str(name): (None if v is pd.NA or v is pd.NaT else v) for name, v in row.items()}
+        records.append(
+            Range(
+                by=by,
+                key=tuple(values[c] for c in by),
+                **{name: values[name] for name in RANGE_COLUMNS},
+                slot=values.get("slot"),
+                slot_start=values.get("slot_start"),
+            )
+        )
+    return records

@@ -1,0 +1,391 @@
+"""best_estimate: invariants against independent references, and the Kazakhstan series derived by hand."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kzfigures.conflicts import HI_INF
+from kzfigures.datasets import kazakhstan_2022
+from kzfigures.errors import (
+    InconsistentObservationsError,
+    InvalidArgumentError,
+    UnknownColumnError,
+    UnknownKeyError,
+)
+from kzfigures.estimate import METHODS, best_estimate, isotonic_by_series
+from kzfigures.frame import from_frame
+
+# --- building frames ------------------------------------------------------------
+
+
+def frame_of(rows: list[tuple[int, int, int | None, str]], *, cumulative: bool = True) -> pd.DataFrame:
+    """Observations (day, low, high or None, speaker), one series, ids o0, o1, ..."""
+    low = [r[1] for r in rows]
+    high = [r[2] for r in rows]
+    qualifier = ["exact" if h == lo else "at_least" if h is None else "range" for lo, h in zip(low, high, strict=True)]
+    stated = [lo if q != "range" else None for lo, q in zip(low, qualifier, strict=True)]
+    return from_frame(
+        pd.DataFrame(
+            {
+                "id": [f"o{i}" for i in range(len(rows))],
+                "metric": ["killed"] * len(rows),
+                "low": low,
+                "high": pd.array(high, dtype="Int64"),
+                "stated": pd.array(stated, dtype="Int64"),
+                "qualifier": qualifier,
+                "as_of": [f"2022-01-{10 + r[0]:02d}T00:00+06:00" for r in rows],
+                "authority": [r[3] for r in rows],
+                "cumulative": [cumulative] * len(rows),
+            }
+        )
+    )
+
+
+@st.composite
+def observation_rows(draw: Any, max_size: int = 12) -> list[tuple[int, int, int | None, str]]:
+    n = draw(st.integers(1, max_size))
+    rows = []
+    for _ in range(n):
+        day = draw(st.integers(0, 5))
+        low = draw(st.integers(0, 60))
+        kind = draw(st.sampled_from(["exact", "range", "open"]))
+        high = low if kind == "exact" else None if kind == "open" else low + draw(st.integers(1, 30))
+        rows.append((day, low, high, draw(st.sampled_from("ABCDEFGH"))))
+    return rows
+
+
+def hi_of(frame: pd.DataFrame) -> np.ndarray:
+    return frame["high"].fillna(HI_INF).to_numpy(dtype=np.int64)
+
+
+def day_of(frame: pd.DataFrame) -> np.ndarray:
+    return frame["as_of"].dt.day.to_numpy()
+
+
+def pairwise_consistent(day: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> bool:
+    """The pairwise condition, brute force: lo_i <= hi_j whenever t_i <= t_j."""
+    return bool(np.all((day[:, None] > day[None, :]) | (lo[:, None] <= hi[None, :])))
+
+
+def feasible(day: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> bool:
+    """Independent check: some non-decreasing count fits (greedy: the smallest value each day)."""
+    count = 0
+    for d in np.unique(day):
+        at = day == d
+        count = max(count, int(lo[at].max()))
+        if count > hi[at].min():
+            return False
+    return True
+
+
+# --- invariants -------------------------------------------------------------------
+
+
+@settings(deadline=None)
+@given(observation_rows(), st.sampled_from(METHODS), st.sampled_from(["latest", "drop-minority"]))
+def test_best_is_monotone_inside_the_envelope_and_covers_every_kept_observation(rows, method, policy):
+    frame = frame_of(rows)
+    result = best_estimate(frame, method=method, on_conflict=policy)
+    series = result.series
+    best = series["best"].to_numpy()
+    low = series["low"].to_numpy(dtype=np.float64)
+    high = series["high"].to_numpy(dtype=np.float64, na_value=np.inf)
+    assert np.all(np.diff(best) >= -1e-9)
+    assert np.all(low <= best + 1e-9)
+    assert np.all(best <= high + 1e-9)
+    assert np.all(np.diff(low) >= 0)
+    assert np.all(high[1:] >= high[:-1])
+    kept = frame[~frame["id"].isin(result.set_aside["id"])]
+    assert pairwise_consistent(day_of(kept), kept["low"].to_numpy(), hi_of(kept))
+    row_of_day = dict(zip(series["time"].dt.day, range(len(series)), strict=True))
+    for day, lo, hi in zip(day_of(kept), kept["low"], hi_of(kept), strict=True):
+        row = row_of_day[day]
+        assert lo <= high[row]
+        assert low[row] <= hi
+    # Every set-aside observation is still accounted for: set aside + kept = all.
+    assert len(kept) + len(result.set_aside) == len(frame)
+
+
+@settings(deadline=None)
+@given(observation_rows(), st.sampled_from(METHODS), st.sampled_from(["latest", "drop-minority"]), st.randoms())
+def test_row_order_does_not_matter(rows, method, policy, random):
+    frame = frame_of(rows)
+    shuffled = frame.sample(frac=1, random_state=random.randint(0, 2**31)).reset_index(drop=True)
+    a = best_estimate(frame, method=method, on_conflict=policy)
+    b = best_estimate(shuffled, method=method, on_conflict=policy)
+    pd.testing.assert_frame_equal(a.series, b.series)
+    pd.testing.assert_frame_equal(a.set_aside, b.set_aside)
+
+
+@settings(deadline=None)
+@given(st.lists(st.integers(0, 50), min_size=1, max_size=6), st.sampled_from(METHODS))
+def test_a_consistent_set_of_exact_figures_is_reproduced_exactly(steps, method):
+    values = np.cumsum(steps)
+    rows = [(day, int(v), int(v), speaker) for day, v in enumerate(values) for speaker in "AB"]
+    series = best_estimate(frame_of(rows), method=method).series
+    assert series["best"].tolist() == values.astype(float).tolist()
+    assert series["low"].tolist() == values.tolist() == series["high"].tolist()
+
+
+@settings(deadline=None)
+@given(observation_rows())
+def test_latest_sets_aside_only_what_a_later_or_simultaneous_kept_claim_contradicts(rows):
+    frame = frame_of(rows)
+    result = best_estimate(frame, on_conflict="latest")
+    if not pairwise_consistent(day_of(frame), frame["low"].to_numpy(), hi_of(frame)):
+        assert len(result.set_aside) > 0
+    by_id = frame.set_index("id")
+    aside = set(result.set_aside["id"])
+    for row in result.set_aside.itertuples():
+        witness = by_id.loc[row.superseded_by]
+        assert row.superseded_by not in aside
+        mine, theirs = by_id.loc[row.id], witness
+        assert theirs["as_of"] >= mine["as_of"]
+        mine_hi = HI_INF if pd.isna(mine["high"]) else mine["high"]
+        theirs_hi = HI_INF if pd.isna(theirs["high"]) else theirs["high"]
+        if theirs["as_of"] > mine["as_of"]:
+            assert row.reason == "superseded"
+            assert mine["low"] > theirs_hi
+        else:
+            assert row.reason == "outweighed"
+            assert mine["low"] > theirs_hi or theirs["low"] > mine_hi
+
+
+def brute_force_min_dropped_weight(day: np.ndarray, lo: np.ndarray, hi: np.ndarray, w: np.ndarray) -> float:
+    n = len(day)
+    best = np.inf
+    for size in range(n + 1):
+        for kept in itertools.combinations(range(n), size):
+            index = list(kept)
+            if feasible(day[index], lo[index], hi[index]):
+                best = min(best, float(w.sum() - w[index].sum()))
+    return best
+
+
+@settings(deadline=None)
+@given(observation_rows(max_size=8), st.lists(st.sampled_from([1.0, 2.0, 3.5]), min_size=8, max_size=8))
+def test_drop_minority_drops_a_minimum_weight_set(rows, weight_list):
+    # Every observation its own speaker, so each is its own claim and weighs its own weight.
+    rows = [(d, lo, hi, f"S{i}") for i, (d, lo, hi, _) in enumerate(rows)]
+    frame = frame_of(rows)
+    weights = np.array(weight_list[: len(rows)])
+    result = best_estimate(frame, on_conflict="drop-minority", weights=lambda f: weights)
+    dropped = weights[frame["id"].isin(result.set_aside["id"]).to_numpy()].sum()
+    expected = brute_force_min_dropped_weight(day_of(frame), frame["low"].to_numpy(), hi_of(frame), weights)
+    assert dropped == pytest.approx(expected)
+    kept = ~frame["id"].isin(result.set_aside["id"]).to_numpy()
+    assert feasible(day_of(frame)[kept], frame["low"].to_numpy()[kept], hi_of(frame)[kept])
+
+
+@settings(deadline=None)
+@given(
+    st.lists(
+        st.lists(st.tuples(st.integers(0, 100), st.integers(1, 5)), min_size=1, max_size=10), min_size=1, max_size=6
+    )
+)
+def test_isotonic_fit_equals_scikit_learn(groups):
+    from sklearn.isotonic import IsotonicRegression
+
+    series = np.concatenate([[k] * len(g) for k, g in enumerate(groups)])
+    y = np.array([v for g in groups for v, _ in g], dtype=float)
+    w = np.array([w for g in groups for _, w in g], dtype=float)
+    fit = isotonic_by_series(series, y, w)
+    for k in range(len(groups)):
+        at = series == k
+        x = np.arange(at.sum())
+        expected = IsotonicRegression().fit(x, y[at], sample_weight=w[at]).predict(x)
+        np.testing.assert_allclose(fit[at], expected, rtol=1e-12, atol=1e-9)
+
+
+def test_isotonic_best_is_the_weighted_fit_of_the_claims_clipped_into_the_envelope():
+    # Open-ended claims only, so the envelope is [L, inf) and clipping only raises:
+    # points 50 (day 0), 20 (day 1), 40 (day 2) -> PAVA pools 50 and 20 to 35, then 40.
+    rows = [(0, 50, None, "A"), (1, 20, None, "B"), (2, 40, None, "C")]
+    series = best_estimate(frame_of(rows)).series
+    assert series["low"].tolist() == [50, 50, 50]
+    # Fit 35, 35, 40 clipped up to L = 50 everywhere.
+    assert series["best"].tolist() == [50.0, 50.0, 50.0]
+    assert series["best_ids"].tolist() == [("o0",), ("o0",), ("o0",)]
+    rows = [(0, 10, None, "A"), (1, 30, 30, "B"), (1, 20, 40, "C"), (2, 40, None, "D")]
+    series = best_estimate(frame_of(rows)).series
+    # Day 1: points 30 and 30 (midpoint of [20, 40]); envelope [30, 30].
+    assert series["best"].tolist() == [10.0, 30.0, 40.0]
+    assert series["best_ids"].tolist() == [("o0",), ("o1", "o2"), ("o3",)]
+    assert series["high"].isna().tolist() == [False, False, True]
+    assert series["high_ids"].tolist() == [("o1",), ("o1",), ()]
+
+
+def test_weights_decide_a_same_time_conflict_and_echoes_add_no_weight():
+    rows = [(0, 100, 100, "Police"), (0, 100, 100, "Police"), (0, 100, 100, "Police"), (0, 80, 80, "Ministry")]
+    frame = frame_of(rows)
+    # Three echoes of one police claim are one voice: a 1-1 tie, settled toward the higher point.
+    assert best_estimate(frame).set_aside["id"].tolist() == ["o3"]
+    heavier = np.array([1.0, 1.0, 1.0, 2.0])
+    assert best_estimate(frame, weights=lambda f: heavier).set_aside["id"].tolist() == ["o0", "o1", "o2"]
+
+
+def test_non_cumulative_keys_skip_the_monotone_constraint():
+    rows = [(0, 100, 100, "A"), (1, 40, 40, "A"), (1, 50, 70, "B")]
+    result = best_estimate(frame_of(rows, cumulative=False))
+    # Day 1: 40 and [50, 70] conflict; a 1-1 tie goes to the higher point, so [50, 70] stays
+    # (its point is the midpoint, 60). Day 0's 100 is not pulled down: no monotone constraint.
+    assert result.series["best"].tolist() == [100.0, 60.0]
+    assert result.set_aside["id"].tolist() == ["o1"]
+    assert result.series["cumulative"].tolist() == [False, False]
+
+
+def test_grid_carries_low_and_best_forward_and_high_backward():
+    rows = [(0, 10, 10, "A"), (3, 40, 40, "A")]
+    series = best_estimate(frame_of(rows), freq="D").series
+    assert series["time"].dt.day.tolist() == [10, 11, 12, 13]
+    assert series["low"].tolist() == [10, 10, 10, 40]
+    assert series["best"].tolist() == [10.0, 10.0, 10.0, 40.0]
+    assert series["high"].tolist() == [10, 40, 40, 40]
+    assert series["n_claims"].tolist() == [1, 0, 0, 1]
+    assert series["high_ids"].tolist() == [("o0",), ("o1",), ("o1",), ("o1",)]
+
+
+# --- the health ministry correction --------------------------------------------------
+
+
+def test_a_later_correction_beats_any_number_of_repetitions():
+    # Police say 410 dead on days 0-2, carried by four outlets each day; on day 3 the
+    # health ministry revises the toll to 300. No non-decreasing count fits 410 then 300.
+    rows = [(d, 410, 410, "Police") for d in range(3) for _ in range(4)] + [(3, 300, 300, "Ministry of Health")]
+    frame = frame_of(rows)
+    result = best_estimate(frame)
+    assert sorted(result.set_aside["id"]) == sorted(f"o{i}" for i in range(12))
+    assert set(result.set_aside["reason"]) == {"superseded"}
+    assert set(result.set_aside["superseded_by"]) == {"o12"}
+    assert result.series["best"].tolist() == [300.0] * 4
+    assert result.series["high"].tolist() == [300] * 4
+    # drop-minority counts claims: three police claims (one per day) outvote one.
+    outvoted = best_estimate(frame, on_conflict="drop-minority")
+    assert outvoted.set_aside["id"].tolist() == ["o12"]
+    assert outvoted.series["best"].tolist() == [410.0] * 4
+
+
+# --- Kazakhstan, detained, derived by hand from the articles ----------------------------
+
+
+def test_kazakhstan_detained_series():
+    # The articles give, for the count of detained people (all groups, all regions):
+    #   Jan 7   "more than 3,000"  Interior Ministry (via Khabar 24; echoed by CNN) -> [3001, inf), one claim
+    #   Jan 8   "thousands" twice (CNN's own, and a quote with no outlet) -> [2000, 9999], two claims;
+    #           4,404 (Asian Lite News, citing Xinhua) -> [4404, 4404]
+    #   Jan 9   "almost 6,000" Presidential Office -> [5400, 5999]; 6,044 Police -> [6044, 6044];
+    #           "thousands" (hamslivenews.com) -> [2000, 9999]
+    #   Jan 10  7,939 Interior Ministry -> [7939, 7939]; "about 8,000" Kazakh authorities,
+    #           reported twice -> [7200, 8800], one claim
+    # Nothing later contradicts anything earlier: L = 3001, 4404, 6044, 7939 and every high is
+    # >= L at its day, except "almost 6,000" (5999 < 6044) on Jan 9: a same-day conflict.
+    # Jan 9 under "latest": 6,044 + thousands (weight 2) vs almost 6,000 + thousands (weight 2):
+    # a tie, settled toward the higher common point, so 6,044 stays and almost 6,000 is set aside
+    # as outweighed by 6,044. drop-minority reaches the same set (8 of 9 claims is the most).
+    # Envelope over what is kept: U(Jan 10) = min(8800, 7939) = 7939; U(Jan 9) = 6044;
+    # U(Jan 8) = 4404 (the exact count); U(Jan 7) = 4404 too (later highs bound earlier days).
+    # Isotonic: the per-day means 3001, (5999 + 5999 + 4404) / 3, (6044 + 5999) / 2,
+    # (7939 + 8000) / 2 already rise, and clipping into the envelope gives 3001, 4404, 6044, 7939.
+    # Nothing is known for Jan 6 (no report yet) or Jan 11 (no report as of that day): the
+    # series runs from the first report, Jan 7, to the last, Jan 10.
+    frame = kazakhstan_2022().query("metric == 'detained' and group == 'all'")
+    for policy in ("latest", "drop-minority"):
+        result = best_estimate(frame, on_conflict=policy)
+        series = result.series
+        assert [t.strftime("%b %d") for t in series["time"]] == ["Jan 07", "Jan 08", "Jan 09", "Jan 10"]
+        assert series["low"].tolist() == [3001, 4404, 6044, 7939]
+        assert series["high"].tolist() == [4404, 4404, 6044, 7939]
+        assert series["best"].tolist() == [3001.0, 4404.0, 6044.0, 7939.0]
+        assert result.set_aside["id"].tolist() == ["kz22-004-05"]
+        assert result.set_aside["superseded_by"].tolist() == ["kz22-004-08"]
+        jan10 = series.iloc[3]
+        assert jan10["low_ids"] == ("kz22-003-03",)
+        assert jan10["high_ids"] == ("kz22-003-03",)
+        assert jan10["n_claims"] == 2
+        assert jan10["n_observations"] == 3
+        assert series.iloc[2]["low_ids"] == ("kz22-004-08",)
+    assert best_estimate(frame).set_aside["reason"].tolist() == ["outweighed"]
+    conservative = best_estimate(frame, method="conservative").series
+    assert conservative["best"].tolist() == [3001.0, 4404.0, 6044.0, 7939.0]
+
+
+def test_raise_carries_the_violations():
+    frame = kazakhstan_2022().query("metric == 'detained' and group == 'all'")
+    with pytest.raises(InconsistentObservationsError) as error:
+        best_estimate(frame, on_conflict="raise")
+    # The one inconsistency: almost 6,000 and 6,044 on the same day (a conflict).
+    assert error.value.violations["kind"].tolist() == ["conflict"]
+
+
+def test_raise_is_silent_for_a_consistent_record():
+    frame = frame_of([(0, 10, 10, "A"), (1, 20, None, "B")])
+    assert best_estimate(frame, on_conflict="raise").set_aside.empty
+
+
+def test_empty_input_gives_empty_frames():
+    result = best_estimate(frame_of([(0, 1, 1, "A")]).iloc[:0])
+    assert result.series.empty
+    assert result.set_aside.empty
+    assert str(result.series["low"].dtype) == "Int64"
+
+
+# --- bad arguments ---------------------------------------------------------------------
+
+BAD_ARGUMENTS = [
+    ({"method": "mean"}, InvalidArgumentError),
+    ({"method": None}, InvalidArgumentError),
+    ({"on_conflict": "ignore"}, InvalidArgumentError),
+    ({"freq": "fortnightly-ish"}, InvalidArgumentError),
+    ({"freq": 3}, InvalidArgumentError),
+    ({"freq": "-1D"}, InvalidArgumentError),
+    ({"weights": {"independent_media": -1.0}}, InvalidArgumentError),
+    ({"weights": {"independent_media": 0}}, InvalidArgumentError),
+    ({"weights": {"tabloid": 2.0}}, InvalidArgumentError),
+    ({"weights": lambda f: -np.ones(len(f))}, InvalidArgumentError),
+    ({"weights": lambda f: np.ones(len(f) + 1)}, InvalidArgumentError),
+    ({"weights": lambda f: np.full(len(f), np.nan)}, InvalidArgumentError),
+    ({"weights": 2.0}, InvalidArgumentError),
+    ({"by": ("metric", "colour")}, UnknownColumnError),
+    ({"by": ()}, InvalidArgumentError),
+]
+
+
+@pytest.mark.parametrize(("kwargs", "error"), BAD_ARGUMENTS)
+def test_bad_arguments_raise(kwargs, error):
+    with pytest.raises(error):
+        best_estimate(kazakhstan_2022(), **kwargs)
+
+
+# --- explain, report, command line ---------------------------------------------------------
+
+
+def test_explain_says_where_each_number_comes_from():
+    from kzfigures.explain import explain
+
+    result = best_estimate(kazakhstan_2022())
+    text = explain(result, "2022-01-11", key={"metric": "detained", "group": "all", "region": "all"})
+    # Jan 11 has no report: the Jan 10 row (7,939 from the Interior Ministry) is the latest.
+    assert text.splitlines()[0] == "detained (all, all) as of Jan 10, 2022:"
+    assert "low 7,939 from Interior Ministry (kz22-003-03)" in text
+    with pytest.raises(UnknownKeyError):
+        explain(result, "2022-01-10", key=("detained", "nobody", "all"))
+    with pytest.raises(InvalidArgumentError):
+        explain(result, "2022-01-06", key=("detained", "all", "all"))
+    with pytest.raises(InvalidArgumentError):
+        explain(result, "2022-01-10")
+
+
+def test_report_prints_the_quotable_summary_line(capsys):
+    from kzfigures.cli import main
+
+    assert main(["report"]) == 0
+    out = capsys.readouterr().out
+    assert "BEST ESTIMATES" in out
+    assert "best estimate 7,939 detained as of Jan 10 (range 7,939), from" in out

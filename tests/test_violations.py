@@ -1,0 +1,280 @@
+"""violations(): hand-derived expectations from the articles and an O(n^2) brute-force reference.
+
+Detained, all (see docs/datasheet.md): more than 3,000 [3001, inf) on Jan 7; 4,404 and "thousands"
+[2000, 9999] on Jan 8; almost 6,000 [5400, 5999] (Presidential Office) and 6,044 (Police) on Jan 9;
+about 8,000 [7200, 8800] and 7,939 on Jan 10. No earlier low exceeds a later high (3001 <= 4404,
+6044 <= 7939), so no definite violation; on Jan 9, 6,044 lies above [5400, 5999]: a conflict with
+drop 6044 - 5999 = 45; on Jan 10, 7,939 lies inside [7200, 8800]: nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kzfigures.claims import period_bounds, speakers
+from kzfigures.datasets import kazakhstan_2022
+from kzfigures.errors import InvalidArgumentError, TimezoneError, UnknownColumnError, UnknownKeyError
+from kzfigures.frame import from_frame
+from kzfigures.model import Figure
+from kzfigures.violations import ViolationReport, violations
+from tests._generated import echo, frames
+
+KEY = ["metric", "group", "region"]
+
+
+@pytest.fixture(scope="module")
+def dataset() -> pd.DataFrame:
+    return kazakhstan_2022()
+
+
+def test_detained_series_has_one_conflict_and_no_definite_violation(dataset: pd.DataFrame) -> None:
+    found = violations(dataset, key={"metric": "detained", "group": "all"}).frame
+    assert found["kind"].tolist() == ["conflict"]
+    row = found.iloc[0]
+    assert (row["id"], row["witness_id"]) == ("kz22-004-05", "kz22-004-08")
+    assert (row["speaker"], row["witness_speaker"], row["relation"]) == (
+        "Presidential Office",
+        "Police",
+        "disagreement",
+    )
+    assert row["drop"] == 6044 - 5999
+    assert row["time_gap"] == pd.Timedelta(0)
+    assert row["n_conflicting_earlier"] == 0
+
+
+def test_the_whole_dataset(dataset: pd.DataFrame) -> None:
+    report = violations(dataset)
+    assert isinstance(report, ViolationReport)
+    # "large number" [2, inf) of Jan 10 has point 2, below the 164 dead of Jan 9: a soft fall,
+    # against the smallest id among the three 164s.
+    soft = report.frame[report.frame["kind"] == "soft"]
+    assert soft[["id", "witness_id", "drop"]].values.tolist() == [["kz22-003-04", "kz22-003-05", 164 - 2]]
+    assert set(report.frame["kind"]) == {"conflict", "soft"}
+    assert report.skipped_keys == (("killed", "security_forces", "all"),)
+    assert report.skipped_ids == ("kz22-004-07",)
+    assert len(report.checked_keys) == 11
+    assert report.mixed_keys == ()
+
+
+def _detained(rows: list[tuple[str, str, str | None, int, int | None, int | None, str]]) -> pd.DataFrame:
+    ids, as_of, authority, low, high, stated, qualifier = zip(*rows, strict=True)
+    return from_frame(
+        pd.DataFrame(
+            {
+                "id": ids,
+                "metric": "detained",
+                "as_of": as_of,
+                "authority": authority,
+                "low": pd.array(low, dtype="Int64"),
+                "high": pd.array(high, dtype="Int64"),
+                "stated": pd.array(stated, dtype="Int64"),
+                "qualifier": qualifier,
+            }
+        )
+    )
+
+
+def test_about_8000_then_7939_a_day_later_is_a_soft_fall() -> None:
+    frame = _detained(
+        [
+            ("a", "2022-01-09T00:00+06:00", "Kazakh authorities", 7200, 8800, 8000, "about"),
+            ("b", "2022-01-10T00:00+06:00", "Interior Ministry", 7939, 7939, 7939, "exact"),
+        ]
+    )
+    [row] = violations(frame).frame.to_dict(orient="records")
+    assert (row["kind"], row["id"], row["witness_id"], row["relation"]) == ("soft", "b", "a", "disagreement")
+    assert (row["drop"], row["time_gap"]) == (8000 - 7939, pd.Timedelta(days=1))
+
+
+def test_same_day_about_8000_and_7939_is_nothing() -> None:
+    frame = _detained(
+        [
+            ("a", "2022-01-10T00:00+06:00", "Kazakh authorities", 7200, 8800, 8000, "about"),
+            ("b", "2022-01-10T00:00+06:00", "Interior Ministry", 7939, 7939, 7939, "exact"),
+        ]
+    )
+    assert len(violations(frame).frame) == 0
+
+
+def test_a_downward_revision_by_one_authority_is_definite() -> None:
+    frame = _detained(
+        [
+            ("a", "2022-01-08T00:00+06:00", "Police", 4404, 4404, 4404, "exact"),
+            ("b", "2022-01-09T00:00+06:00", "Police", 6044, 6044, 6044, "exact"),
+            ("c", "2022-01-10T09:00+06:00", "Police", 5000, 5000, 5000, "exact"),
+        ]
+    )
+    [row] = violations(frame).frame.to_dict(orient="records")
+    assert (row["kind"], row["id"], row["witness_id"], row["relation"]) == ("definite", "c", "b", "revision")
+    assert (row["drop"], row["n_conflicting_earlier"]) == (1044, 1)
+    assert row["time_gap"] == pd.Timedelta(hours=33)
+
+
+def test_a_mixed_key_checks_only_its_cumulative_rows() -> None:
+    frame = _detained(
+        [
+            ("a", "2022-01-08T00:00+06:00", "Police", 4404, 4404, 4404, "exact"),
+            ("b", "2022-01-09T00:00+06:00", "Police", 16, 16, 16, "exact"),
+        ]
+    )
+    frame["cumulative"] = [True, False]
+    report = violations(frame)
+    assert len(report.frame) == 0
+    assert report.checked_keys == report.mixed_keys == (("detained", "all", "all"),)
+    assert report.skipped_ids == ("b",)
+
+
+BAD: list[tuple[dict[str, Any], type[Exception]]] = [
+    ({"by": ("metric", "colour")}, UnknownColumnError),
+    ({"by": "colour"}, UnknownColumnError),
+    ({"by": ("metric", "metric")}, InvalidArgumentError),
+    ({"key": {"metric": "arrested"}}, UnknownKeyError),
+    ({"key": {"colour": "red"}}, UnknownColumnError),
+    ({"key": ["metric"]}, InvalidArgumentError),
+]
+
+
+@pytest.mark.parametrize(("options", "error"), BAD)
+def test_bad_arguments_raise(dataset: pd.DataFrame, options: dict[str, Any], error: type[Exception]) -> None:
+    with pytest.raises(error):
+        violations(dataset, **options)
+
+
+def test_mixed_naive_and_aware_times_raise() -> None:
+    raw = pd.DataFrame(
+        {"metric": ["detained"] * 2, "as_of": ["2022-01-07T00:00+06:00", "2022-01-08"], "stated": [1, 2]}
+    )
+    with pytest.raises(TimezoneError):
+        violations(raw)
+
+
+# --- brute-force reference -------------------------------------------------------
+
+
+def reference_slots(start: list[int], end: list[int], series: list[Any]) -> list[int]:
+    """Slots by connected components of the overlap graph, numbered by earliest start (O(n^2))."""
+    n = len(start)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for i in range(n):
+        for j in range(n):
+            if series[i] == series[j] and start[i] < end[j] and start[j] < end[i]:
+                parent[find(i)] = find(j)
+    first = {}
+    for i in range(n):
+        root = find(i)
+        first[root] = min(first.get(root, start[i]), start[i])
+    slots = []
+    for i in range(n):
+        earlier = {find(j) for j in range(n) if series[j] == series[i] and first[find(j)] < first[find(i)]}
+        slots.append(len(earlier))
+    return slots
+
+
+def reference(frame: pd.DataFrame) -> set[tuple[Any, ...]]:
+    rows = frame[frame["cumulative"]].reset_index(drop=True)
+    if len(rows) == 0:
+        return set()
+    start, end = (list(map(int, a)) for a in period_bounds(rows))
+    series = list(zip(*(rows[c] for c in KEY), strict=True))
+    slots = reference_slots(start, end, series)
+    who = speakers(rows).tolist()
+    inf = float("inf")
+    low = [int(v) for v in rows["low"]]
+    high = [inf if v is pd.NA else int(v) for v in rows["high"]]
+    point = [
+        Figure(
+            int(r.low),
+            None if r.high is pd.NA else int(r.high),
+            None if r.stated is pd.NA else int(r.stated),
+            r.qualifier,
+        ).point
+        for r in rows.itertuples()
+    ]
+    ids = rows["id"].tolist()
+    found = set()
+
+    def best(candidates: list[int], value: list[Any]) -> int:
+        return min(candidates, key=lambda j: (-value[j], ids[j]))
+
+    def row(kind: str, i: int, w: int, drop: int, count: int) -> tuple[Any, ...]:
+        relation = "revision" if who[i] == who[w] else "disagreement"
+        return (kind, ids[i], ids[w], relation, int(drop), start[i] - start[w], count, slots[i], slots[w])
+
+    for i in range(len(rows)):
+        earlier = [j for j in range(len(rows)) if series[j] == series[i] and slots[j] < slots[i]]
+        same = [j for j in range(len(rows)) if series[j] == series[i] and slots[j] == slots[i]]
+        count = sum(1 for j in earlier if low[j] > high[i])
+        definite = bool(earlier) and count > 0
+        if definite:
+            w = best(earlier, low)
+            found.add(row("definite", i, w, low[w] - high[i], count))
+        w = best(same, low)
+        if low[w] > high[i]:
+            found.add(row("conflict", i, w, low[w] - high[i], count))
+        if earlier and not definite:
+            w = best(earlier, point)
+            if point[i] < point[w]:
+                found.add(row("soft", i, w, point[w] - point[i], count))
+    return found
+
+
+def as_set(report: ViolationReport) -> set[tuple[Any, ...]]:
+    f = report.frame
+    return {
+        (
+            r.kind,
+            r.id,
+            r.witness_id,
+            r.relation,
+            int(r.drop),
+            int(r.time_gap.value),
+            int(r.n_conflicting_earlier),
+            int(r.slot),
+            int(r.witness_slot),
+        )
+        for r in f.itertuples()
+    }
+
+
+@settings(deadline=None)
+@given(frames())
+def test_agrees_with_the_brute_force_reference(frame: pd.DataFrame) -> None:
+    assert as_set(violations(frame)) == reference(frame)
+
+
+@settings(deadline=None)
+@given(frames(max_size=40))
+def test_agrees_with_the_reference_on_longer_series(frame: pd.DataFrame) -> None:
+    assert as_set(violations(frame)) == reference(frame)
+
+
+@settings(deadline=None, max_examples=30)
+@given(frames(), st.randoms(use_true_random=False))
+def test_row_order_does_not_matter(frame: pd.DataFrame, random: Any) -> None:
+    shuffled = frame.sample(frac=1, random_state=random.randint(0, 2**31)).reset_index(drop=True)
+    pd.testing.assert_frame_equal(violations(shuffled).frame, violations(frame).frame)
+
+
+@settings(deadline=None, max_examples=30)
+@given(frames(), st.data())
+def test_echoing_a_claim_does_not_change_the_kinds(frame: pd.DataFrame, data: st.DataObject) -> None:
+    attributed = np.flatnonzero(frame["authority"].notna().to_numpy())
+    if len(attributed) == 0:
+        return
+    position = int(data.draw(st.sampled_from(list(attributed))))
+    before = violations(frame).frame
+    after = violations(echo(frame, position, "Khabar 24")).frame
+    assert set(after["kind"]) == set(before["kind"])
+    assert set(before["id"]) <= set(after["id"])
