@@ -21,6 +21,8 @@ from kzfigures.errors import (
     UnknownKeyError,
     ValidationError,
 )
+from kzfigures.estimate import Estimate, best_estimate, isotonic_by_series
+from kzfigures.explain import explain
 from kzfigures.frame import (
     COLUMNS,
     as_frame,
@@ -41,6 +43,7 @@ __all__ = [
     "COLUMNS",
     "DEFAULT_CONVENTIONS",
     "Conventions",
+    "Estimate",
     "Figure",
     "FigureMatch",
     "FigureParseError",
@@ -61,10 +64,13 @@ __all__ = [
     "ViolationReport",
     "__version__",
     "as_frame",
+    "best_estimate",
     "content_id",
+    "explain",
     "extract_figures",
     "from_frame",
     "infer_precision",
+    "isotonic_by_series",
     "parse_figure",
     "range_records",
     "ranges",
