@@ -158,7 +158,7 @@ def _api_markdown() -> str:
         for name in names:
             obj = getattr(kzfigures, name)
             if inspect.isclass(obj):
-                entries.append(f".. autoclass:: kzfigures.{name}\n   :members:\n   :show-inheritance:")
+                entries.append(f".. autoclass:: kzfigures.{name}\n   :members:\n   :undoc-members:\n   :show-inheritance:")
             elif callable(obj):
                 entries.append(f".. autofunction:: kzfigures.{name}")
             else:
