@@ -214,9 +214,12 @@ def _draw_charts(app: Any) -> None:
 
     GENERATED.mkdir(exist_ok=True)
     frame = kazakhstan_2022()
+    estimate = kzfigures.best_estimate(frame)
+    found = kzfigures.violations(frame)
     for metric in ("detained", "killed"):
         key = {"metric": metric, "group": "all"}
-        timeline(frame, key=key).savefig(GENERATED / f"tutorial-{metric}.png", dpi=110)
+        chart = timeline(frame, estimate, key=key, violations=found)
+        chart.savefig(GENERATED / f"tutorial-{metric}.png", dpi=110)
 
 
 def setup(app: Any) -> dict[str, Any]:

@@ -32,9 +32,11 @@ __all__ = ["timeline"]
 
 _INSTALL = 'kzfigures.plot needs matplotlib; install it with: pip install "kzfigures[plot]"'
 _MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*", "h", "<", ">")
-# Width (in days) over which the claims of one time slot are spread, so that
-# claims about the same day stand side by side instead of on top of each other.
-_SPREAD_DAYS = 0.5
+# The claims of one time slot stand side by side inside the slot's first day
+# (from _FIRST_DAY to _FIRST_DAY + _SPREAD_DAYS), right of the date tick, so
+# they sit on the same step of the estimate as the day they describe.
+_FIRST_DAY = 0.12
+_SPREAD_DAYS = 0.6
 
 
 def _matplotlib() -> Any:
@@ -109,10 +111,10 @@ def _claims_table(series: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     claims = table.loc[~table["echo"], ["claim", "slot"]].drop_duplicates()
     rank = claims.groupby("slot").cumcount()
     size = claims.groupby("slot")["claim"].transform("size")
-    offset_days = (rank - (size - 1) / 2) * (_SPREAD_DAYS / size.clip(lower=2))
+    offset_days = _FIRST_DAY + rank * np.minimum(0.2, _SPREAD_DAYS / size)
     table["offset"] = table["claim"].map(pd.Series(offset_days.to_numpy(), index=claims["claim"].to_numpy()))
     slot_start = table.groupby("slot")["start"].transform("min")
-    echo_nudge = np.where(table["echo"], _SPREAD_DAYS / 5, 0.0)
+    echo_nudge = np.where(table["echo"], 0.07, 0.0)
     table["x"] = slot_start + pd.to_timedelta(table["offset"] + echo_nudge, unit="D")
     return table
 
@@ -192,7 +194,7 @@ def timeline(
     -----
     The x axis shows wall-clock dates in the observations' own time zone; a
     figure as of a day is drawn at the start of that day, the claims of one
-    day side by side across its first half. The y axis is linear, from 0.
+    day side by side just right of its date tick. The y axis is linear, from 0.
     Cost: ``O(n log n)`` for ``n`` observations, plus drawing.
 
     Examples
