@@ -106,13 +106,13 @@ def _claims_table(series: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     )
     table = table.sort_values(["claim", "published", "id"], kind="stable", na_position="last")
     table["echo"] = table.duplicated("claim", keep="first")
-    # Spread the claims of one slot across the day, in claim order; echoes sit
+    # Spread the claims of one slot along its day, in claim order; echoes sit
     # beside their claim.
     claims = table.loc[~table["echo"], ["claim", "slot"]].drop_duplicates()
-    rank = claims.groupby("slot").cumcount()
-    size = claims.groupby("slot")["claim"].transform("size")
+    rank = claims.groupby("slot").cumcount().to_numpy(dtype=float)
+    size = claims.groupby("slot")["claim"].transform("size").to_numpy(dtype=float)
     offset_days = _FIRST_DAY + rank * np.minimum(0.2, _SPREAD_DAYS / size)
-    table["offset"] = table["claim"].map(pd.Series(offset_days.to_numpy(), index=claims["claim"].to_numpy()))
+    table["offset"] = table["claim"].map(pd.Series(offset_days, index=claims["claim"].to_numpy()))
     slot_start = table.groupby("slot")["start"].transform("min")
     echo_nudge = np.where(table["echo"], 0.07, 0.0)
     table["x"] = slot_start + pd.to_timedelta(table["offset"] + echo_nudge, unit="D")
