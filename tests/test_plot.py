@@ -188,3 +188,16 @@ def test_headless_without_pyplot(tmp_path):
     env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
     subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=120)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_draws_the_real_estimate_and_violation_objects():
+    import kzfigures
+
+    frame = kazakhstan_2022()
+    ax = timeline(frame, kzfigures.best_estimate(frame), key=DETAINED, violations=kzfigures.violations(frame)).axes[0]
+    (best,) = [line for line in ax.get_lines() if line.get_gid() == "best"]
+    # By hand (docs/methodology.md): 3,001 then pinned by 4,404, 6,044 and 7,939; the last held a day.
+    assert list(best.get_ydata()) == [3001, 4404, 6044, 7939, 7939]
+    # Only the detained series' violation is marked: the conflict on Jan 9, not the deaths' soft one.
+    labels = [text.get_text() for text in ax.texts if text.get_gid() == "violation-label"]
+    assert labels == ["conflict vs kz22-004-08"]
