@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -94,9 +95,16 @@ examples:
 """
 
 
+def _help_formatter(prog: str) -> argparse.HelpFormatter:
+    # Keep --help within 80 columns even in a wide terminal, like the report.
+    width = min(80, shutil.get_terminal_size().columns)
+    return argparse.RawDescriptionHelpFormatter(prog, width=width, max_help_position=24)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kzfigures",
+        formatter_class=_help_formatter,
         description="Reconcile conflicting casualty and detention figures.",
         epilog="Run 'kzfigures report --help' for the report's options.",
     )
@@ -107,7 +115,7 @@ def _parser() -> argparse.ArgumentParser:
         help="report on a set of observations (default: the bundled dataset)",
         description=_DESCRIPTION,
         epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_help_formatter,
     )
     report.add_argument(
         "path",

@@ -354,7 +354,8 @@ def test_no_command_prints_help_and_exits_2(capsys):
     assert "report" in capsys.readouterr().err
 
 
-def test_help_documents_every_option(capsys):
+def test_help_documents_every_option(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # a wide terminal must not widen --help past 80 columns
     with pytest.raises(SystemExit) as exit_info:
         main(["report", "--help"])
     assert exit_info.value.code == 0
