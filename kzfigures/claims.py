@@ -129,7 +129,11 @@ def period_bounds(frame: pd.DataFrame) -> tuple[npt.NDArray[np.int64], npt.NDArr
     True
     """
     start = frame["as_of"].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]").view(np.int64)
-    length = frame["as_of_precision"].map(_PRECISION_NS).to_numpy(dtype=np.int64)
+    # Look up each distinct precision once rather than mapping every row's text.
+    codes, distinct = pd.factorize(frame["as_of_precision"])
+    if (codes < 0).any():
+        raise ValueError("as_of_precision is missing; pass a frame from kzfigures.frame.from_frame")
+    length = np.array([_PRECISION_NS[p] for p in distinct], dtype=np.int64)[codes]
     return start, start + length
 
 
@@ -166,10 +170,12 @@ def speakers(frame: pd.DataFrame) -> pd.Series:
     ...                        "id": ["a", "b", "c"]}, dtype="string")).tolist()
     ['Police', 'outlet: CNN', 'observation: c']
     """
-    authority = frame["authority"].astype("string")
-    by_outlet = "outlet: " + frame["outlet"].astype("string")
-    by_id = "observation: " + frame["id"].astype("string")
-    result: pd.Series = authority.fillna(by_outlet).fillna(by_id)
+    result: pd.Series = frame["authority"].astype("string").copy()
+    missing = result.isna().to_numpy(dtype=bool)
+    if missing.any():  # build the fallback texts only for the rows that need them
+        by_outlet = "outlet: " + frame["outlet"].astype("string")[missing]
+        by_id = "observation: " + frame["id"].astype("string")[missing]
+        result[missing] = by_outlet.fillna(by_id).to_numpy()
     return result
 
 

@@ -169,8 +169,14 @@ def settle_latest(
             members = members[lo[members] <= upper]
             if len(members) == 0:
                 continue
-        point = stab_point(lo[members], hi[members], weight[members])
-        inside = (lo[members] <= point) & (point <= hi[members])
+        m_lo, m_hi, m_weight = lo[members], hi[members], weight[members]
+        if m_lo.max() <= m_hi.min() and m_weight.min() > 1e-12 * m_weight.sum():
+            # All share [max lo, min hi], where every other point is covered by less weight (by more
+            # than stab_point's tolerance), so the sweep would return max lo: skip it.
+            point = int(m_lo.max())
+        else:
+            point = stab_point(m_lo, m_hi, m_weight)
+        inside = (m_lo <= point) & (point <= m_hi)
         winners = members[inside]
         kept[winners] = True
         for loser in members[~inside]:

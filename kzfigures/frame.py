@@ -388,7 +388,8 @@ def from_frame(
     if "id" in source.columns:
         ids = _text(source["id"])
         missing_id = ids.isna()
-        ids = ids.mask(missing_id, pd.Series([f"row-{i}" for i in range(n)], dtype="string"))
+        if missing_id.any():  # build the default ids only when some are needed
+            ids = ids.mask(missing_id, pd.Series([f"row-{i}" for i in range(n)], dtype="string"))
     else:
         ids = pd.Series([f"row-{i}" for i in range(n)], dtype="string")
     duplicated = ids.duplicated(keep=False).to_numpy()
@@ -399,13 +400,12 @@ def from_frame(
         values = _text(source[name]) if name in source.columns else _constant_text(_TEXT_DEFAULTS[name], n)
         if name in _TEXT_DEFAULTS:
             values = values.fillna(_TEXT_DEFAULTS[name])
-        bad = ~values.fillna("").str.fullmatch(_LABEL_PATTERN).astype(bool)
-        failures.add(bad.to_numpy(), name, values, "must be lower-case letters, digits and _ starting with a letter")
+        bad = ~_fullmatch_distinct(values, _LABEL_PATTERN)
+        failures.add(bad, name, values, "must be lower-case letters, digits and _ starting with a letter")
         out[name] = values
 
     region = _text(source["region"]) if "region" in source.columns else _constant_text("all", n)
-    region = region.fillna("all")
-    failures.add((region.str.strip() == "").to_numpy(), "region", region, "must not be empty")
+    region = region.fillna("all")  # _text made blank cells missing, so no region is empty
     out["region"] = region
 
     # The figure.
@@ -453,7 +453,16 @@ def _text(values: pd.Series) -> pd.Series:
     else:
         text = values.astype("object").where(values.notna(), None)
         text = text.map(lambda v: v if v is None or isinstance(v, str) else str(v)).astype("string")
-    return text.mask(text.str.strip() == "")
+    # s.strip() == "" exactly when s is empty or all whitespace; isspace builds no new strings.
+    blank = (text == "") | text.str.isspace()
+    return text.mask(blank.to_numpy(dtype=bool, na_value=False))
+
+
+def _fullmatch_distinct(values: pd.Series, pattern: str) -> np.ndarray:
+    """``values.str.fullmatch(pattern)`` as a bool array (missing = False), once per distinct value."""
+    codes, distinct = pd.factorize(values)  # missing values get code -1
+    matches = pd.Series(distinct, dtype="string").str.fullmatch(pattern).to_numpy(dtype=bool, na_value=False)
+    return np.append(matches, False)[codes]
 
 
 def _constant_text(value: str | None, n: int) -> pd.Series:
@@ -693,9 +702,11 @@ def _times(
     if required:
         failures.add(missing & ~unreadable, name, raw, "is required")
 
-    inferred = _infer_precisions(wall, date_only)
-    precision = given_precision.where(given_precision.notna(), inferred)
-    precision = precision.where(~missing)
+    precision = given_precision
+    if precision.isna().any():  # infer only when some precision is not given
+        precision = precision.where(precision.notna(), _infer_precisions(wall, date_only))
+    if missing.any():
+        precision = precision.where(~missing)
     misaligned = ~missing & ~_aligned(wall, precision)
     failures.add(
         misaligned,
@@ -723,17 +734,18 @@ def _offset_minutes(offsets: pd.Series) -> np.ndarray:
 def _infer_precisions(wall: pd.Series, date_only: np.ndarray) -> pd.Series:
     nanos_of_day = (wall - wall.dt.normalize()).dt.total_seconds().to_numpy() * 1.0
     seconds = np.nan_to_num(nanos_of_day)
-    precision = np.where(
-        seconds % 60 != 0,
-        Precision.SECOND.value,
-        np.where(seconds % 3600 != 0, Precision.MINUTE.value, np.where(seconds != 0, Precision.HOUR.value, "day")),
-    )
-    precision = np.where(date_only, Precision.DAY.value, precision)
-    return pd.Series(precision, dtype="string")
+    finest = np.select([seconds % 60 != 0, seconds % 3600 != 0, seconds != 0], [0, 1, 2], 3)
+    finest[date_only] = 3
+    # Gather from an object pool: no per-row conversion of numpy unicode to str.
+    names = np.array([p.value for p in (Precision.SECOND, Precision.MINUTE, Precision.HOUR, Precision.DAY)], object)
+    return pd.Series(pd.array(names[finest], dtype="string"))
 
 
 def _aligned(wall: pd.Series, precision: pd.Series) -> np.ndarray:
-    unit_seconds = precision.map({"day": 86400, "hour": 3600, "minute": 60, "second": 1}).astype("float64")
+    # Look up each distinct precision once (unknown ones are NaN, reported elsewhere).
+    codes, distinct = pd.factorize(precision)
+    seconds_of = {"day": 86400.0, "hour": 3600.0, "minute": 60.0, "second": 1.0}
+    unit_seconds = pd.Series(np.append([seconds_of.get(p, np.nan) for p in distinct], np.nan)[codes])
     since_midnight = (wall - wall.dt.normalize()).dt.total_seconds()
     remainder = np.mod(since_midnight.to_numpy(dtype=float), np.nan_to_num(unit_seconds.to_numpy(), nan=1.0))
     return np.asarray((remainder == 0) | np.isnan(since_midnight.to_numpy(dtype=float)), dtype=bool)

@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from kzfigures.claims import DEFAULT_BY, check_by, claim_ids, period_bounds, speakers, time_slots
@@ -223,12 +224,24 @@ def _annotate(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return rows
 
 
-def _ids_where(rows: pd.DataFrame, mask: pd.Series, groups: list[str], index: pd.Index) -> pd.Series:
-    """Sorted tuples of the ids of ``rows[mask]`` per group, aligned on ``index`` (empty tuple if none)."""
-    chosen = rows[mask.to_numpy(dtype=bool)].sort_values("id", kind="stable")
-    ids: pd.Series = chosen.groupby(groups, sort=True, dropna=False)["id"].agg(list)
-    aligned = ids.reindex(index)
-    return aligned.map(lambda v: tuple(str(i) for i in v) if isinstance(v, list) else ())
+def _ids_where(
+    ids: npt.NDArray[np.object_], group: npt.NDArray[np.intp], mask: pd.Series, index: pd.Index
+) -> pd.Series:
+    """Sorted tuples of the ids of the rows in ``mask`` per group, aligned on ``index`` (empty tuple if none).
+
+    ``ids`` are sorted, ``group[i]`` is row i's position in ``index``. One sort by (group, id) and
+    a tuple per run: no Python call per group through groupby().agg.
+    """
+    chosen = np.flatnonzero(mask.to_numpy(dtype=bool, na_value=False))
+    order = chosen[np.argsort(group[chosen], kind="stable")]  # ids sorted within each group
+    runs = group[order]
+    starts = np.flatnonzero(np.r_[True, runs[1:] != runs[:-1]]) if len(order) else np.zeros(0, dtype=np.intp)
+    listed, ends = ids[order].tolist(), [*starts[1:].tolist(), len(order)][: len(starts)]
+    values = np.empty(len(index), dtype=object)
+    values[:] = [()] * len(index)
+    for position, a, b in zip(runs[starts].tolist(), starts.tolist(), ends, strict=True):
+        values[position] = tuple(listed[a:b])
+    return pd.Series(values, index=index)
 
 
 def _statistics(rows: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
@@ -251,21 +264,25 @@ def _statistics(rows: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
     out["n_claims"] = grouped["claim"].nunique().astype(np.int64)
     out["n_speakers"] = grouped["speaker"].nunique().astype(np.int64)
 
-    def per_row(statistic: pd.Series) -> pd.Series:
-        return (
-            rows[groups]
-            .merge(statistic.rename("value").reset_index(), on=groups, how="left", validate="many_to_one")["value"]
-            .set_axis(rows.index)
-        )
+    # Each row's group statistic, by transform on the same grouping (no merge on the key columns).
+    row_unbounded = unbounded.groupby([rows[c] for c in groups], sort=True, dropna=False).transform("any")
+    row_hull_high = grouped["high"].transform("max").mask(row_unbounded.to_numpy(dtype=bool))
+    at_hull_high = (rows["high"] == row_hull_high).fillna(False) | (unbounded & row_unbounded.astype(bool))
+    at_hull_low = rows["low"] == grouped["low"].transform("min")
+    at_consensus_low = rows["low"] == grouped["low"].transform("max")
+    # Rows sorted by id once; each row's group is its position in out.index (same sorted grouping).
+    by_id = np.argsort(rows["id"].to_numpy(dtype=str), kind="stable")
+    ids = rows["id"].to_numpy(dtype=object)[by_id]
+    group: npt.NDArray[np.intp] = np.asarray(grouped.ngroup().to_numpy(), dtype=np.intp)[by_id]
 
-    at_hull_high = (rows["high"] == per_row(out["hull_high"])).fillna(False) | (
-        unbounded & per_row(any_unbounded).astype(bool)
-    )
-    out["hull_low_ids"] = _ids_where(rows, rows["low"] == per_row(out["hull_low"]), groups, out.index)
-    out["hull_high_ids"] = _ids_where(rows, at_hull_high, groups, out.index)
-    out["consensus_low_ids"] = _ids_where(rows, rows["low"] == per_row(out["consensus_low"]), groups, out.index)
-    at_consensus_high = (rows["high"] == per_row(out["consensus_high"])).fillna(False)
-    out["consensus_high_ids"] = _ids_where(rows, at_consensus_high, groups, out.index)
+    def ids_where(mask: pd.Series) -> pd.Series:
+        return _ids_where(ids, group, mask.iloc[by_id], out.index)
+
+    out["hull_low_ids"] = ids_where(at_hull_low)
+    out["hull_high_ids"] = ids_where(at_hull_high)
+    out["consensus_low_ids"] = ids_where(at_consensus_low)
+    at_consensus_high = (rows["high"] == grouped["high"].transform("min")).fillna(False)
+    out["consensus_high_ids"] = ids_where(at_consensus_high)
     out = out.astype(dict(RANGE_COLUMNS))
     return out.reset_index()
 

@@ -304,7 +304,7 @@ def _find(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     ):
         chosen = np.flatnonzero(mask)
         pieces.append((kind, order[chosen], order[witness[chosen]], drop[chosen], counts[chosen]))
-    return _assemble(rows, columns, slot, start, point, pieces)
+    return _assemble(rows, columns, series, slot, start, point, id_rank, pieces)
 
 
 def _count_earlier_above(
@@ -343,9 +343,11 @@ def _count_earlier_above(
 def _assemble(
     rows: pd.DataFrame,
     columns: list[str],
+    series: npt.NDArray[np.int64],
     slot: npt.NDArray[np.int64],
     start: npt.NDArray[np.int64],
     point: npt.NDArray[np.int64],
+    id_rank: npt.NDArray[np.int64],
     pieces: list[tuple[str, Any, Any, Any, Any]],
 ) -> pd.DataFrame:
     kind = np.concatenate([np.full(len(p[1]), p[0], dtype=object) for p in pieces])
@@ -354,34 +356,46 @@ def _assemble(
     drop = np.concatenate([p[3] for p in pieces]).astype(np.int64)
     counts = np.concatenate([p[4] for p in pieces]).astype(np.int64)
     speaker = speakers(rows).to_numpy(dtype=object)
-    out = pd.DataFrame({"kind": pd.array(kind, dtype="string")})
-    for column in columns:
-        out[column] = rows[column].to_numpy()[who]
-        out[column] = out[column].astype(rows[column].dtype)
     ids = rows["id"].to_numpy(dtype=object)
     same = speaker[who] == speaker[witness]
-    out["id"] = ids[who]
-    out["witness_id"] = ids[witness]
-    out["relation"] = np.where(same, "revision", "disagreement")
-    out["speaker"] = speaker[who]
-    out["witness_speaker"] = speaker[witness]
-    out["slot"] = slot[who]
-    out["witness_slot"] = slot[witness]
-    out["as_of"] = rows["as_of"].to_numpy()[who]
-    out["witness_as_of"] = rows["as_of"].to_numpy()[witness]
-    out["low"] = rows["low"].to_numpy()[who]
-    out["high"] = rows["high"].to_numpy()[who]
-    out["point"] = point[who]
-    out["witness_low"] = rows["low"].to_numpy()[witness]
-    out["witness_high"] = rows["high"].to_numpy()[witness]
-    out["witness_point"] = point[witness]
-    out["drop"] = drop
-    out["time_gap"] = pd.to_timedelta(start[who] - start[witness], unit="ns")
-    out["n_conflicting_earlier"] = counts
+
+    def take(column: str, positions: npt.NDArray[np.intp]) -> Any:
+        # Gather the column's own array: to_numpy() would box tz-aware times and Int64 with NA
+        # into Python objects, one per row.
+        return rows[column].array.take(positions)
+
+    # Build every column first and the frame once: inserting columns one by one re-infers each.
+    data: dict[str, Any] = {"kind": pd.array(kind, dtype="string")}
+    data.update({column: take(column, who) for column in columns})
+    data.update(
+        {
+            "id": ids[who],
+            "witness_id": ids[witness],
+            "relation": np.array(["disagreement", "revision"], dtype=object)[same.astype(np.intp)],
+            "speaker": speaker[who],
+            "witness_speaker": speaker[witness],
+            "slot": slot[who],
+            "witness_slot": slot[witness],
+            "as_of": take("as_of", who),
+            "witness_as_of": take("as_of", witness),
+            "low": take("low", who),
+            "high": take("high", who),
+            "point": point[who],
+            "witness_low": take("low", witness),
+            "witness_high": take("high", witness),
+            "witness_point": point[witness],
+            "drop": drop,
+            "time_gap": pd.to_timedelta(start[who] - start[witness], unit="ns"),
+            "n_conflicting_earlier": counts,
+        }
+    )
+    out = pd.DataFrame(data)
     out = out.astype(_dtypes(rows))
-    rank = out["kind"].map({k: i for i, k in enumerate(KINDS)}).astype(np.int64)
-    ordering = out.assign(_kind=rank).sort_values([*columns, "slot", "_kind", "id"], kind="stable").index
-    return out.loc[ordering].reset_index(drop=True)
+    # Sort by key, slot, kind, id. Series ids number the keys in key order (missing last, as
+    # sort_values puts them) and id_rank is the ids' order, so integer keys give the same order.
+    kind_rank = np.concatenate([np.full(len(p[1]), KINDS.index(p[0]), dtype=np.int64) for p in pieces])
+    ordering = np.lexsort((id_rank[who], kind_rank, slot[who], series[who]))
+    return out.take(ordering).reset_index(drop=True)
 
 
 def _dtypes(frame: pd.DataFrame) -> dict[str, Any]:

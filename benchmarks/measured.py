@@ -1,0 +1,124 @@
+"""What the benchmarks time: one callable per column of the table.
+
+Each entry takes a canonical frame and returns whatever the measured code
+returns. A library function that does not exist yet (a branch that has not
+landed) is ``None`` and is reported as "not available".
+
+``analyses_once`` answers "what would the analyses cost if the frame were
+validated once?": it runs :func:`~kzfigures.frame.from_frame` once, then
+the three analyses with their own ``as_frame`` call replaced by the identity
+(for the duration of the call only). It measures a possible API (validate
+once, analyse many times), not one the library offers today.
+
+``report`` is the command line exactly as a user runs it,
+``kzfigures report observations.csv`` with its output captured: reading and
+validating the CSV, every analysis the CLI composes, and the text. Its
+setup (writing the CSV) is not timed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+import kzfigures
+from kzfigures.frame import from_frame, to_csv
+
+from .baselines import floor, naive
+
+__all__ = ["ANALYSES", "COLUMNS", "Report", "callables"]
+
+#: The analyses whose sum is held to the speed targets.
+ANALYSES = ("ranges", "violations", "best_estimate")
+
+#: Every timed column, in table order.
+COLUMNS = ("from_frame", *ANALYSES, "analyses", "analyses_once", "report", "floor", "naive")
+
+# The modules whose analyses validate their input through their own ``as_frame`` name.
+_VALIDATING_MODULES = ("kzfigures.ranges", "kzfigures.violations", "kzfigures.estimate")
+
+
+def _library(name: str) -> Callable[..., Any] | None:
+    function = getattr(kzfigures, name, None)
+    return function if callable(function) else None
+
+
+def callables() -> dict[str, Callable[[pd.DataFrame], Any] | None]:
+    """The timed callables by column name; ``None`` where the library lacks the function."""
+    found: dict[str, Callable[[pd.DataFrame], Any] | None] = {
+        "from_frame": from_frame,
+        **{name: _library(name) for name in ANALYSES},
+    }
+    parts = [found[name] for name in ANALYSES]
+    if all(part is not None for part in parts):
+
+        def analyses(frame: pd.DataFrame) -> list[Any]:
+            return [part(frame) for part in parts if part is not None]
+
+        def analyses_once(frame: pd.DataFrame) -> list[Any]:
+            canonical = from_frame(frame)
+            with _validation_skipped():
+                return [part(canonical) for part in parts if part is not None]
+
+        found["analyses"] = analyses
+        found["analyses_once"] = analyses_once
+    else:
+        found["analyses"] = found["analyses_once"] = None
+    found["report"] = Report.run
+    found["floor"] = floor
+    found["naive"] = naive
+    return found
+
+
+@contextlib.contextmanager
+def _validation_skipped() -> Iterator[None]:
+    """Within the block, the analyses take their (already canonical) input as is."""
+    modules = [importlib.import_module(name) for name in _VALIDATING_MODULES]
+    saved = [module.as_frame for module in modules]
+    try:
+        for module in modules:
+            module.as_frame = _identity  # type: ignore[attr-defined]
+        yield
+    finally:
+        for module, original in zip(modules, saved, strict=True):
+            module.as_frame = original  # type: ignore[attr-defined]
+
+
+def _identity(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame
+
+
+class Report:
+    """``kzfigures report PATH`` on a CSV of the frame, output captured."""
+
+    _paths: dict[int, Path] = {}  # noqa: RUF012 - one CSV per frame, written once
+    _directory = tempfile.TemporaryDirectory(prefix="kzfigures-bench-")
+
+    @classmethod
+    def prepare(cls, frame: pd.DataFrame) -> Path:
+        """Write the frame as CSV (untimed); :meth:`run` then reads it."""
+        path = Path(cls._directory.name) / f"observations-{id(frame)}.csv"
+        if not path.exists():
+            to_csv(frame, path)
+        cls._paths[id(frame)] = path
+        return path
+
+    @classmethod
+    def run(cls, frame: pd.DataFrame) -> str:
+        """Run the CLI on the prepared CSV and return what it printed."""
+        from kzfigures.cli import main
+
+        path = cls._paths.get(id(frame)) or cls.prepare(frame)
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            status = main(["report", str(path)])
+        if status != 0:
+            raise RuntimeError(f"kzfigures report failed ({status}): {err.getvalue()[:500]}")
+        return out.getvalue()

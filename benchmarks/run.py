@@ -1,0 +1,419 @@
+"""Time and measure kzfigures on synthetic workloads; print the table and the targets.
+
+Usage (from a checkout; needs only the package and its test extras)::
+
+    python benchmarks/run.py                     # sizes 1e3 .. 1e6, keys = n / 100
+    python benchmarks/run.py --quick             # 1e3 .. 1e5, one repeat
+    python benchmarks/run.py --sizes 1e6 --keys 1,100,1e4 --repeat 5
+
+Time is the best of ``--repeat`` runs, garbage collected before each (a run
+over 5 s is not repeated), measured two ways: **CPU** seconds of this process
+(``time.process_time``, user + system) and **wall** seconds
+(``time.perf_counter``). The measured code is single-threaded, so on an idle
+machine the two agree; on a shared machine wall time also counts the waits
+for a core, so the tables and the verdicts use CPU time, and the wall-clock
+table and the load average are printed beside them. Peak memory is
+measured in a fresh subprocess per (column, size), two ways:
+
+- **traced**: the ``tracemalloc`` peak of the call, i.e. the most bytes the
+  call held at once beyond what existed before it. Without pyarrow every
+  numpy buffer, pandas array and Python string is traced, and the figure
+  does not depend on the allocator keeping or returning freed pages, so it
+  is the one held to the "< 5x the input frame" target.
+- **rss**: the growth of the process's resident-set high-water mark
+  (``VmHWM``, reset through ``/proc/self/clear_refs`` just before the call),
+  the operating system's view, allocator slack included.
+
+``tracemalloc`` slows Python-level allocation, so it never runs in a timed
+process. The input frame's size is ``DataFrame.memory_usage(deep=True)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gc
+import itertools
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: import the checkout, not an installed copy
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np
+import pandas as pd
+import scipy
+
+import kzfigures
+from benchmarks.measured import ANALYSES, COLUMNS, Report, callables
+from benchmarks.workloads import generate
+
+#: Targets from issue 7.
+TARGET_N, TARGET_KEYS = 1_000_000, 10_000
+TARGET_SECONDS = 1.0
+TARGET_FLOOR_RATIO = 3.0
+TARGET_GROWTH = 12.0
+TARGET_MEMORY_RATIO = 5.0
+NOT_REPEATED_ABOVE = 5.0  # seconds
+
+MEMORY_COLUMNS = ("from_frame", *ANALYSES, "analyses", "analyses_once", "report", "floor", "naive")
+
+
+def keys_for(n: int) -> int:
+    """Default key count: 100 observations per key, 1 to 10^4 keys."""
+    return int(min(max(1, n // 100), TARGET_KEYS))
+
+
+def best_time(function: Callable[[pd.DataFrame], Any], frame: pd.DataFrame, repeat: int) -> tuple[float, float]:
+    """Best of ``repeat`` runs: (CPU seconds, wall seconds), each the minimum over the runs."""
+    cpu = wall = float("inf")
+    for _ in range(max(1, repeat)):
+        gc.collect()
+        start_cpu, start_wall = time.process_time(), time.perf_counter()
+        function(frame)
+        cpu = min(cpu, time.process_time() - start_cpu)
+        wall = min(wall, time.perf_counter() - start_wall)
+        if wall > NOT_REPEATED_ABOVE:
+            break
+    return cpu, wall
+
+
+# --- memory, in a child process ---------------------------------------------------
+
+
+def _status_kib(field: str) -> int | None:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def _memory_child(column: str, n: int, keys: int, seed: int, how: str) -> dict[str, Any]:
+    function = callables()[column]
+    if function is None:
+        return {"bytes": None}
+    frame = generate(n, keys, seed=seed).frame
+    if column == "report":
+        Report.prepare(frame)
+    gc.collect()
+    if how == "traced":
+        tracemalloc.start()
+        function(frame)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        return {"bytes": peak}
+    try:
+        Path("/proc/self/clear_refs").write_text("5")  # reset VmHWM to the current RSS
+    except OSError:
+        return {"bytes": None}
+    before = _status_kib("VmRSS")
+    function(frame)
+    after = _status_kib("VmHWM")
+    return {"bytes": None if before is None or after is None else (after - before) * 1024}
+
+
+def measure_memory(column: str, n: int, keys: int, seed: int, how: str) -> int | None:
+    """Peak bytes of ``column`` on the (n, keys, seed) workload, in a fresh interpreter."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--memory-child", column, how]
+    command += ["--sizes", str(n), "--keys", str(keys), "--seed", str(seed)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        print(f"  memory of {column} at n={n} failed: {done.stderr.strip()[-300:]}", file=sys.stderr)
+        return None
+    value = json.loads(done.stdout.strip().splitlines()[-1])["bytes"]
+    return None if value is None else int(value)
+
+
+# --- the run ----------------------------------------------------------------------
+
+
+def run(
+    sizes: Sequence[int],
+    keys: Sequence[int | None],
+    *,
+    repeat: int,
+    seed: int,
+    memory: bool,
+    naive_max: int,
+    report_max: int,
+) -> list[dict[str, Any]]:
+    """Measure every column at every (size, keys); return one record per pair."""
+    functions = callables()
+    records = []
+    for n in sizes:
+        for wanted in keys:
+            k = keys_for(n) if wanted is None else min(wanted, n)
+            started = time.perf_counter()
+            work = generate(n, k, seed=seed)
+            record: dict[str, Any] = {
+                "n": n,
+                "keys": k,
+                "generate_s": time.perf_counter() - started,
+                "input_bytes": work.input_bytes,
+                "planted": len(work.planted),
+                "time": {},
+                "wall": {},
+                "traced": {},
+                "rss": {},
+            }
+            skipped = {"naive": n > naive_max, "report": n > report_max}
+            for column in COLUMNS:
+                function = functions[column]
+                if function is None or skipped.get(column, False):
+                    record["time"][column] = record["wall"][column] = None if function is None else "skipped"
+                    continue
+                if column == "report":
+                    Report.prepare(work.frame)
+                record["time"][column], record["wall"][column] = best_time(function, work.frame, repeat)
+            if memory:
+                for column in MEMORY_COLUMNS:
+                    if functions[column] is None or skipped.get(column, False):
+                        continue
+                    for how in ("traced", "rss"):
+                        record[how][column] = measure_memory(column, n, k, seed, how)
+            records.append(record)
+            print(f"  measured n={n:,} keys={k:,}", file=sys.stderr)
+    return records
+
+
+# --- printing ---------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    """The machine and library versions, as printed above the tables."""
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = "unknown"
+    with contextlib.suppress(ValueError, OSError, AttributeError):
+        ram = f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.1f} GiB"
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "unknown"
+    return {
+        "cpus (nproc)": str(os.cpu_count()),
+        "cpu": cpu,
+        "ram": ram,
+        "load average at start": load,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "pandas": pd.__version__,
+        "scipy": scipy.__version__,
+        "kzfigures": kzfigures.__version__,
+    }
+
+
+def _seconds(value: Any) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, str):
+        return value
+    return f"{value:.3f}" if value < 10 else f"{value:.1f}"
+
+
+def _ratio(top: Any, bottom: Any) -> str:
+    if isinstance(top, float) and isinstance(bottom, float) and bottom > 0:
+        return f"{top / bottom:.1f}x"
+    return "n/a"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
+    lines = ["  ".join(str(c).rjust(w) for c, w in zip(header, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(str(c).rjust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
+    return "\n".join(lines)
+
+
+def time_table(records: Sequence[dict[str, Any]], clock: str = "time") -> str:
+    """Seconds per column, then the analyses against the floor and the naive baseline."""
+    header = ["n", "keys", "input MB", *COLUMNS, "analyses/floor", "naive/analyses"]
+    rows = []
+    for r in records:
+        t = r[clock]
+        rows.append(
+            [
+                f"{r['n']:,}",
+                f"{r['keys']:,}",
+                f"{r['input_bytes'] / 1e6:.1f}",
+                *[_seconds(t[c]) for c in COLUMNS],
+                _ratio(t["analyses"], t["floor"]),
+                _ratio(t["naive"], t["analyses"]),
+            ]
+        )
+    return _table(header, rows)
+
+
+def memory_table(records: Sequence[dict[str, Any]], how: str) -> str:
+    """Peak bytes per column as a multiple of the input frame (MB in brackets)."""
+    header = ["n", "keys", "input MB", *MEMORY_COLUMNS]
+    rows = []
+    for r in records:
+        cells = []
+        for column in MEMORY_COLUMNS:
+            value = r[how].get(column)
+            cells.append("n/a" if value is None else f"{value / r['input_bytes']:.2f}x ({value / 1e6:.0f})")
+        rows.append([f"{r['n']:,}", f"{r['keys']:,}", f"{r['input_bytes'] / 1e6:.1f}", *cells])
+    return _table(header, rows)
+
+
+def growth_table(records: Sequence[dict[str, Any]]) -> str:
+    """Time ratio between consecutive sizes (same keys-per-observation rule), per column."""
+    header = ["from n", "to n", "n ratio", *COLUMNS]
+    rows = []
+    for a, b in _growth_pairs(records):
+        cells = [_ratio(b["time"][c], a["time"][c]) for c in COLUMNS]
+        rows.append([f"{a['n']:,}", f"{b['n']:,}", f"{b['n'] / a['n']:.0f}x", *cells])
+    return _table(header, rows)
+
+
+def _growth_pairs(records: Sequence[dict[str, Any]]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    auto = [r for r in records if r["keys"] == keys_for(r["n"])]
+    auto.sort(key=lambda r: r["n"])
+    return list(itertools.pairwise(auto))
+
+
+def targets(records: Sequence[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """(target, measured, PASS/MISS/not measured) for each target of issue 7."""
+    at = next((r for r in records if r["n"] == TARGET_N and r["keys"] == TARGET_KEYS), None)
+    results = []
+
+    def verdict(ok: bool | None) -> str:
+        return "not measured" if ok is None else ("PASS" if ok else "MISS")
+
+    analyses = at["time"]["analyses"] if at else None
+    floor = at["time"]["floor"] if at else None
+    timed = isinstance(analyses, float)
+    results.append(
+        (
+            "ranges + violations + best_estimate, 1e6 rows / 1e4 keys < 1 s (CPU)",
+            f"{analyses:.2f} s" if timed else "n/a (not available)" if at else "n/a",
+            verdict(analyses < TARGET_SECONDS if timed else None),
+        )
+    )
+    once = at["time"].get("analyses_once") if at else None
+    results.append(
+        (
+            "(info) the same with the frame validated once",
+            f"{once:.2f} s" if isinstance(once, float) else "n/a",
+            "info",
+        )
+    )
+    results.append(
+        (
+            "... within 3x of the floor",
+            _ratio(analyses, floor) if timed else "n/a",
+            verdict(analyses / floor <= TARGET_FLOOR_RATIO if timed and isinstance(floor, float) else None),
+        )
+    )
+    steps = [
+        (a, b, b["time"]["analyses"] / a["time"]["analyses"])
+        for a, b in _growth_pairs(records)
+        if isinstance(a["time"]["analyses"], float) and isinstance(b["time"]["analyses"], float)
+    ]
+    worst = max(steps, key=lambda s: s[2] / (s[1]["n"] / s[0]["n"]), default=None)
+    results.append(
+        (
+            "linear growth: 10x rows costs <= 12x time (analyses)",
+            f"worst {worst[2]:.1f}x for {worst[0]['n']:,} -> {worst[1]['n']:,}" if worst else "n/a",
+            verdict(all(ratio <= TARGET_GROWTH * (b["n"] / a["n"]) / 10 for a, b, ratio in steps) if steps else None),
+        )
+    )
+    largest = max((r for r in records if r["traced"].get("analyses") is not None), key=lambda r: r["n"], default=None)
+    ratio = largest["traced"]["analyses"] / largest["input_bytes"] if largest else None
+    results.append(
+        (
+            "peak memory (traced) of the analyses < 5x the input frame",
+            f"{ratio:.2f}x at n={largest['n']:,}" if largest and ratio is not None else "n/a",
+            verdict(ratio < TARGET_MEMORY_RATIO if ratio is not None else None),
+        )
+    )
+    parse = at["time"]["from_frame"] if at else None
+    results.append(
+        (
+            "from_frame of 1e6 valid rows < 1 s (CPU)",
+            f"{parse:.2f} s" if isinstance(parse, float) else "n/a",
+            verdict(parse < TARGET_SECONDS if isinstance(parse, float) else None),
+        )
+    )
+    return results
+
+
+def render(records: Sequence[dict[str, Any]], command: str, memory: bool) -> str:
+    """The whole printout: machine, command, tables, targets."""
+    parts = ["kzfigures benchmarks", ""]
+    parts += [f"{name}: {value}" for name, value in machine().items()]
+    parts += [f"command: {command}", ""]
+    parts += ["time, CPU s (best of repeats; n/a = not available, skipped = over --naive-max/--report-max)"]
+    parts += [time_table(records), ""]
+    parts += ["time, wall s (best of repeats)", time_table(records, "wall"), ""]
+    parts += ["growth (CPU time ratio between consecutive sizes)", growth_table(records), ""]
+    if memory:
+        parts += ["peak memory, traced (tracemalloc peak / input frame; MB)", memory_table(records, "traced"), ""]
+        parts += ["peak memory, rss (VmHWM growth / input frame; MB)", memory_table(records, "rss"), ""]
+    parts += ["targets", _table(["target", "measured", "result"], targets(records))]
+    return "\n".join(parts)
+
+
+def _numbers(text: str) -> list[int]:
+    return [int(float(part)) for part in text.split(",") if part.strip()]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1e3,1e4,1e5,1e6", help="observation counts (default %(default)s)")
+    parser.add_argument("--keys", default="auto", help="key counts, or 'auto' = n / 100 capped to 1..1e4")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per cell; the best counts (default 3)")
+    parser.add_argument("--seed", type=int, default=0, help="workload seed (default 0)")
+    parser.add_argument("--quick", action="store_true", help="sizes 1e3,1e4,1e5, one repeat")
+    parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory subprocesses")
+    parser.add_argument("--naive-max", type=float, default=1e6, help="largest n for the naive baseline")
+    parser.add_argument("--report-max", type=float, default=1e5, help="largest n for the CLI report")
+    parser.add_argument("--json", type=Path, help="also write the raw measurements here")
+    parser.add_argument("--memory-child", nargs=2, metavar=("COLUMN", "HOW"), help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmarks and print the report."""
+    args = _parser().parse_args(argv)
+    if args.memory_child:
+        column, how = args.memory_child
+        print(json.dumps(_memory_child(column, _numbers(args.sizes)[0], _numbers(args.keys)[0], args.seed, how)))
+        return 0
+    sizes = [1_000, 10_000, 100_000] if args.quick else _numbers(args.sizes)
+    keys: list[int | None] = [None] if args.keys == "auto" else list(_numbers(args.keys))
+    repeat = 1 if args.quick else args.repeat
+    memory = not args.no_memory
+    command = "python benchmarks/run.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    records = run(
+        sizes,
+        keys,
+        repeat=repeat,
+        seed=args.seed,
+        memory=memory,
+        naive_max=int(args.naive_max),
+        report_max=int(args.report_max),
+    )
+    print(render(records, command.strip(), memory))
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine(), "command": command, "records": records}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
