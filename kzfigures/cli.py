@@ -1,5 +1,8 @@
 """The ``kzfigures`` command line: ``kzfigures report [PATH]``.
 
+Also runs as ``python -m kzfigures``. Exit status: 0 done, 2 bad input or
+bad options (one line per problem on stderr, never a traceback).
+
 >>> main(["--version"])  # doctest: +ELLIPSIS
 kzfigures ...
 0
@@ -8,6 +11,9 @@ kzfigures ...
 from __future__ import annotations
 
 import argparse
+import io
+import json
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,76 +22,382 @@ from typing import Any
 import pandas as pd
 
 from kzfigures._version import __version__
-from kzfigures.errors import FrameValidationError, KzFiguresError
+from kzfigures.errors import FrameValidationError, InconsistentObservationsError, KzFiguresError
+from kzfigures.estimate import METHODS, ON_CONFLICT, Estimate, best_estimate
 from kzfigures.frame import read_csv, read_json
-from kzfigures.report import estimate_section, observations_section, ranges_section, violations_section
+from kzfigures.ranges import ranges
+from kzfigures.report import (
+    estimate_section,
+    filter_key,
+    markdown_table,
+    observations_section,
+    observations_table,
+    parse_key,
+    ranges_section,
+    select_series,
+    summary_lines,
+    summary_section,
+    violations_section,
+    when,
+)
+from kzfigures.violations import violations
 
 __all__ = ["main"]
+
+FORMATS = ("text", "markdown", "csv", "json")
+
+_DESCRIPTION = """\
+Report on casualty or detention figures: what was reported, the range, the
+running totals that went down, and the best estimate.
+
+PATH is a CSV or JSON file of observations in the kzfigures schema (one row
+per reported figure; see the documentation's tutorial and datasheet). A .json
+suffix is read as JSON records, anything else as CSV. Without PATH, the
+bundled Kazakhstan January 2022 dataset is used.
+"""
+
+_EPILOG = """\
+sections (text and markdown), for each series (metric, group, region):
+  observations    every figure, oldest first: as-of date, words as
+                  reported, interval, who said it through whom
+  ranges          the hull of what was reported and the consensus every
+                  figure allows, with observation, claim and speaker counts
+  violations      where a running total falls: definite, conflict, soft
+  best estimates  low, best and high at each time, what was set aside
+  summary         one line per series that a journalist can quote
+
+formats:
+  text      for an 80-column terminal; thousands separators; open-ended
+            figures read "more than 3,000" or "3,001 or more"
+  markdown  headings, bullet points and pipe tables to paste into a CMS
+  csv       the best-estimate series for Datawrapper, one row per series
+            and date: metric, group, region, date, low, best, high,
+            n_claims, n_observations (best rounded to a whole count; an
+            empty high means no upper bound). With --key selecting one
+            series, the date, low, best and high columns chart directly
+            as a line or range chart.
+  json      one object: kzfigures, source, key, options, and the tables
+            observations, ranges, violations, estimate, set_aside, and
+            the summary lines (null high means no upper bound)
+
+exit status:
+  0  the report was written
+  2  bad options, or a file that is missing, unreadable or has bad rows
+     (one line per bad cell on stderr: row, column, reason, value), or,
+     with --on-conflict raise, observations that cannot all be true
+
+examples:
+  kzfigures report
+  kzfigures report --key metric=detained,group=all --format markdown
+  kzfigures report --key metric=detained,group=all --format csv > chart.csv
+  kzfigures report my_figures.csv --tz Asia/Almaty --freq D
+  kzfigures report --key metric=killed,group=all --plot killed.png
+"""
+
+
+def _help_formatter(prog: str) -> argparse.HelpFormatter:
+    # Keep --help within 80 columns even in a wide terminal, like the report.
+    width = min(80, shutil.get_terminal_size().columns)
+    return argparse.RawDescriptionHelpFormatter(prog, width=width, max_help_position=24)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kzfigures",
+        formatter_class=_help_formatter,
         description="Reconcile conflicting casualty and detention figures.",
+        epilog="Run 'kzfigures report --help' for the report's options.",
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
-    commands = parser.add_subparsers(dest="command")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     report = commands.add_parser(
         "report",
-        help="report on a set of observations",
-        description="Report on observations: by default the bundled Kazakhstan 2022 dataset.",
+        help="report on a set of observations (default: the bundled dataset)",
+        description=_DESCRIPTION,
+        epilog=_EPILOG,
+        formatter_class=_help_formatter,
     )
     report.add_argument(
         "path",
         nargs="?",
         type=Path,
-        help="a CSV or JSON file of observations in the kzfigures schema (default: the bundled dataset)",
+        metavar="PATH",
+        help="CSV or JSON observations (default: the bundled Kazakhstan 2022 dataset)",
+    )
+    report.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="output format (default: text)",
+    )
+    report.add_argument(
+        "--key",
+        metavar="COLUMN=VALUE,...",
+        help="only the series matching these values, e.g. metric=detained,group=all",
+    )
+    report.add_argument(
+        "--method",
+        choices=METHODS,
+        default="isotonic",
+        help="how the best estimate is chosen inside the feasible range (default: isotonic)",
+    )
+    report.add_argument(
+        "--on-conflict",
+        choices=ON_CONFLICT,
+        default="latest",
+        help="what to do with figures that cannot all be true (default: latest: later information wins)",
+    )
+    report.add_argument(
+        "--freq",
+        metavar="OFFSET",
+        help="best estimate on a regular grid, e.g. D for daily (default: at each reported time)",
+    )
+    report.add_argument(
+        "--plot",
+        type=Path,
+        metavar="FILE.png",
+        help="also draw the timeline chart of the series --key selects (needs the plot extra) and save it to FILE",
+    )
+    report.add_argument(
+        "--tz",
+        default="UTC",
+        metavar="ZONE",
+        help="time zone for times in PATH written without an offset, e.g. Asia/Almaty (default: UTC)",
     )
     return parser
 
 
-def _load(path: Path | None) -> pd.DataFrame:
+class _BadInputError(Exception):
+    """Lines for stderr; the command exits with status 2."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+def _load(path: Path | None, tz: str) -> pd.DataFrame:
     if path is None:
         from kzfigures.datasets import kazakhstan_2022
 
         return kazakhstan_2022()
-    if path.suffix.lower() == ".json":
-        return read_json(path)
-    return read_csv(path)
+    name = str(path)
+    if not path.exists():
+        raise _BadInputError([f"kzfigures: cannot read {name}: no such file"])
+    try:
+        if path.suffix.lower() == ".json":
+            return read_json(path, tz=tz)
+        return read_csv(path, tz=tz)
+    except FrameValidationError as error:
+        raise _BadInputError(_failure_lines(name, error.failure_cases, csv=path.suffix.lower() != ".json")) from None
+    except (OSError, UnicodeDecodeError, ValueError, KzFiguresError) as error:
+        # One line: pandas' parser messages span several.
+        reason = getattr(error, "strerror", None) or " ".join(str(error).split()) or type(error).__name__
+        raise _BadInputError([f"kzfigures: cannot read {name}: {reason}"]) from None
+
+
+def _failure_lines(name: str, cases: pd.DataFrame, *, csv: bool) -> list[str]:
+    """One line per bad cell: where (row, and the file's line for CSV), column, value, reason."""
+    lines = []
+    case: Any
+    for case in cases.itertuples(index=False):
+        if pd.isna(case.row):
+            where = "file"
+        elif csv:
+            # Rows are 0-based data rows; line 1 of the file is the header.
+            where = f"row {int(case.row)} (line {int(case.row) + 2})"
+        else:
+            where = f"row {int(case.row)} (record {int(case.row) + 1})"
+        lines.append(f"kzfigures: {name}: {where}, column {case.column}: {case.reason} (got {case.value!r})")
+    return lines
+
+
+def _records(table: pd.DataFrame) -> Any:
+    return json.loads(table.to_json(orient="records", date_format="iso", force_ascii=False))
+
+
+def _estimate_table(result: Estimate) -> pd.DataFrame:
+    """The best-estimate series as the flat table of the CSV and markdown outputs."""
+    series = result.series
+    by = list(result.by)
+    dates = [when(t, "day" if (t == t.normalize()) else "minute") for t in series["time"]]
+    return pd.DataFrame(
+        {
+            **{c: series[c].astype("string") for c in by},
+            "date": pd.array(dates, dtype="string"),
+            "low": series["low"].astype("Int64"),
+            "best": series["best"].round().astype("int64"),
+            "high": series["high"].astype("Int64"),
+            "n_claims": series["n_claims"].astype("int64"),
+            "n_observations": series["n_observations"].astype("int64"),
+        }
+    ).reset_index(drop=True)
+
+
+def _ranges_table(frame: pd.DataFrame) -> pd.DataFrame:
+    table = ranges(frame)
+    columns = ["metric", "group", "region", "hull_low", "hull_high", "consensus_low", "consensus_high"]
+    counts = ["n_observations", "n_claims", "n_speakers"]
+    return table[[*columns, "consensus_empty", *counts]].reset_index(drop=True)
+
+
+def _violations_table(frame: pd.DataFrame) -> pd.DataFrame:
+    table = violations(frame).frame
+    dates = table["as_of"].dt.strftime("%Y-%m-%d").astype("string")
+    witness_dates = table["witness_as_of"].dt.strftime("%Y-%m-%d").astype("string")
+    return pd.DataFrame(
+        {
+            "kind": table["kind"],
+            "metric": table["metric"],
+            "group": table["group"],
+            "region": table["region"],
+            "id": table["id"],
+            "as_of": dates,
+            "low": table["low"],
+            "high": table["high"],
+            "speaker": table["speaker"],
+            "witness_id": table["witness_id"],
+            "witness_as_of": witness_dates,
+            "witness_low": table["witness_low"],
+            "witness_high": table["witness_high"],
+            "witness_speaker": table["witness_speaker"],
+            "relation": table["relation"],
+            "drop": table["drop"],
+        }
+    ).reset_index(drop=True)
+
+
+def _set_aside_table(result: Estimate) -> pd.DataFrame:
+    aside = result.set_aside
+    return pd.DataFrame(
+        {
+            "id": aside["id"],
+            **{c: aside[c] for c in result.by},
+            "as_of": aside["as_of"].dt.strftime("%Y-%m-%d").astype("string"),
+            "low": aside["low"],
+            "high": aside["high"],
+            "reason": aside["reason"],
+            "superseded_by": aside["superseded_by"],
+        }
+    ).reset_index(drop=True)
+
+
+def _markdown(frame: pd.DataFrame, result: Estimate) -> str:
+    unbounded = ("high", "hull_high", "consensus_high", "witness_high")
+    parts = ["# kzfigures report", "", "## Summary", ""]
+    parts += [f"- {line}" for line in summary_lines(result)]
+    parts += ["", "## Observations", "", markdown_table(observations_table(frame), unbounded=unbounded)]
+    parts += ["", "## Ranges", "", markdown_table(_ranges_table(frame), unbounded=unbounded)]
+    found = _violations_table(frame)
+    parts += ["", "## Violations", ""]
+    parts += [markdown_table(found, unbounded=unbounded) if len(found) else "None found."]
+    parts += ["", "## Best estimates", "", markdown_table(_estimate_table(result), unbounded=unbounded)]
+    aside = _set_aside_table(result)
+    if len(aside):
+        parts += ["", "### Set aside", "", markdown_table(aside, unbounded=unbounded)]
+    return "\n".join(parts)
+
+
+def _render(frame: pd.DataFrame, args: argparse.Namespace) -> str:
+    result = best_estimate(frame, method=args.method, freq=args.freq, on_conflict=args.on_conflict)
+    if args.format == "text":
+        sections = [
+            observations_section(frame),
+            ranges_section(frame),
+            violations_section(frame),
+            estimate_section(result),
+            summary_section(result),
+        ]
+        return "\n\n".join(sections)
+    if args.format == "markdown":
+        return _markdown(frame, result)
+    if args.format == "csv":
+        out = io.StringIO()
+        _estimate_table(result).to_csv(out, index=False, lineterminator="\n")
+        return out.getvalue().rstrip("\n")
+    document = {
+        "kzfigures": __version__,
+        "source": "kazakhstan_2022 (bundled)" if args.path is None else str(args.path),
+        "key": parse_key(args.key),
+        "options": {"method": args.method, "on_conflict": args.on_conflict, "freq": args.freq},
+        "summary": summary_lines(result),
+        "observations": _records(observations_table(frame)),
+        "ranges": _records(_ranges_table(frame)),
+        "violations": _records(_violations_table(frame)),
+        "estimate": _records(_estimate_table(result)),
+        "set_aside": _records(_set_aside_table(result)),
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def _report(args: argparse.Namespace) -> str:
+    frame = _load(args.path, args.tz)
+    try:
+        frame = filter_key(frame, args.key)
+    except KzFiguresError as error:
+        raise _BadInputError([f"kzfigures: --key: {error}"]) from None
+    try:
+        text = _render(frame, args)
+    except InconsistentObservationsError as error:
+        n = len(error.violations)
+        lines = [f"kzfigures: --on-conflict raise: {n} violation{'s' if n != 1 else ''} of a non-decreasing count"]
+        lines += [
+            f"kzfigures: {row.kind}: {row.id} against {row.witness_id}"
+            for row in error.violations.itertuples(index=False)
+        ]
+        raise _BadInputError(lines) from None
+    except KzFiguresError as error:
+        raise _BadInputError([f"kzfigures: {' '.join(str(error).split())}"]) from None
+    if args.plot is not None:
+        _plot(frame, args)
+    return text
+
+
+def _plot(frame: pd.DataFrame, args: argparse.Namespace) -> None:
+    try:
+        select_series(frame, args.key)
+        from kzfigures.plot import timeline
+
+        figure = timeline(
+            frame,
+            best_estimate(frame, method=args.method, freq=args.freq, on_conflict=args.on_conflict),
+            key=args.key,
+            violations=violations(frame),
+        )
+        figure.savefig(args.plot, dpi=150)
+    except KzFiguresError as error:
+        raise _BadInputError([f"kzfigures: --plot draws one series: {error}"]) from None
+    except ImportError as error:
+        raise _BadInputError([f"kzfigures: --plot: {error}"]) from None
+    except (OSError, ValueError) as error:
+        raise _BadInputError([f"kzfigures: --plot: cannot write {args.plot}: {error}"]) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (0 ok, 2 bad input)."""
-    args = _parser().parse_args(argv)
+    """Run the command line; return the exit status (0 done, 2 bad input or options).
+
+    "several" officials detained is the interval [3, 9]; its best estimate is
+    the midpoint, 6.
+
+    >>> main(["report", "--key", "metric=detained,group=officials", "--format", "csv"])
+    metric,group,region,date,low,best,high,n_claims,n_observations
+    detained,officials,all,2022-01-08,3,6,9,1,1
+    0
+    """
+    parser = _parser()
+    args = parser.parse_args(argv)
     if args.version:
         print(f"kzfigures {__version__}")
         return 0
     if args.command != "report":
-        _parser().print_help()
+        parser.print_help(sys.stderr)
         return 2
     try:
-        frame = _load(args.path)
-    except FrameValidationError as error:
-        case: Any
-        for case in error.failure_cases.itertuples(index=False):
-            where = "file" if pd.isna(case.row) else f"row {case.row}"
-            print(
-                f"kzfigures: {args.path}: {where}, column {case.column}: {case.reason} (got {case.value!r})",
-                file=sys.stderr,
-            )
+        output = _report(args)
+    except _BadInputError as error:
+        for line in error.lines:
+            print(line, file=sys.stderr)
         return 2
-    except (OSError, UnicodeDecodeError, ValueError, KzFiguresError) as error:
-        # One line: pandas' parser messages end in a newline.
-        reason = " ".join(str(error).split())
-        print(f"kzfigures: cannot read {args.path}: {reason}", file=sys.stderr)
-        return 2
-    print(observations_section(frame))
-    print()
-    print(ranges_section(frame))
-    print()
-    print(violations_section(frame))
-    print()
-    print(estimate_section(frame))
+    print(output)
     return 0
 
 

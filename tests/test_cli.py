@@ -52,10 +52,10 @@ def test_bad_csv_exits_2_with_one_line_per_bad_row(tmp_path, capsys):
     assert captured.out == ""
     lines = captured.err.splitlines()
     assert len(lines) == 3
-    assert "row 0, column metric" in lines[0]
+    assert "row 0 (line 2), column metric" in lines[0]
     assert "'Killed'" in lines[0]
-    assert "row 2, column as_of" in lines[1]
-    assert "row 2, column stated" in lines[2]
+    assert "row 2 (line 4), column as_of" in lines[1]
+    assert "row 2 (line 4), column stated" in lines[2]
     assert "Traceback" not in captured.err
 
 

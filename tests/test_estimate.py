@@ -388,4 +388,4 @@ def test_report_prints_the_quotable_summary_line(capsys):
     assert main(["report"]) == 0
     out = capsys.readouterr().out
     assert "BEST ESTIMATES" in out
-    assert "best estimate 7,939 detained as of Jan 10 (range 7,939 to 7,939), from" in out
+    assert "best estimate 7,939 detained as of Jan 10 (range 7,939), from" in out
