@@ -40,7 +40,7 @@ import kzfigures  # noqa: E402
 
 project = "kzfigures"
 author = "kzfigures developers"
-copyright = "2026, kzfigures developers"  # noqa: A001 - the name Sphinx reads
+copyright = "2026, kzfigures developers"
 release = kzfigures.__version__
 version = ".".join(release.split(".")[:2])
 
@@ -158,15 +158,14 @@ def _api_markdown() -> str:
         for name in names:
             obj = getattr(kzfigures, name)
             if inspect.isclass(obj):
-                entries.append(f".. autoclass:: kzfigures.{name}\n   :members:\n   :undoc-members:\n   :show-inheritance:")
+                options = "   :members:\n   :undoc-members:\n   :show-inheritance:"
+                entries.append(f".. autoclass:: kzfigures.{name}\n{options}")
             elif callable(obj):
                 entries.append(f".. autofunction:: kzfigures.{name}")
             else:
                 entries.append(f".. py:data:: kzfigures.{name}\n\n   {_constant_doc(name)}")
         body = "\n\n".join(entries)
-        parts.append(
-            f"## {title}\n\n```{{eval-rst}}\n.. autosummary::\n   :nosignatures:\n\n{table}\n\n{body}\n```\n"
-        )
+        parts.append(f"## {title}\n\n```{{eval-rst}}\n.. autosummary::\n   :nosignatures:\n\n{table}\n\n{body}\n```\n")
     return "\n".join(parts)
 
 
@@ -197,9 +196,7 @@ def _public_name(app: Any, env: Any, node: Any, contnode: Any) -> Any:
     if name not in kzfigures.__all__ or node["reftarget"] == f"kzfigures.{name}":
         return None
     domain = env.get_domain("py")
-    return domain.resolve_xref(
-        env, node["refdoc"], app.builder, node["reftype"], f"kzfigures.{name}", node, contnode
-    )
+    return domain.resolve_xref(env, node["refdoc"], app.builder, node["reftype"], f"kzfigures.{name}", node, contnode)
 
 
 # -- The tutorial's chart ---------------------------------------------------
