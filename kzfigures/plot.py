@@ -302,7 +302,13 @@ def _draw_claims(mpl: Any, ax: Axes, table: pd.DataFrame, *, arrow: float) -> No
             ax.errorbar(
                 interval["x"],
                 interval["point"],
-                yerr=[interval["point"] - interval["low"], interval["high"] - interval["point"]],
+                # Plain arrays: matplotlib 3.8 calls float() on one-element Series, which pandas deprecates.
+                yerr=np.vstack(
+                    [
+                        (interval["point"] - interval["low"]).to_numpy(dtype=float),
+                        (interval["high"] - interval["point"]).to_numpy(dtype=float),
+                    ]
+                ),
                 fmt="none",
                 ecolor=colour,
                 elinewidth=1.5,
