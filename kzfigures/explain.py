@@ -25,6 +25,7 @@ import pandas as pd
 
 from kzfigures.errors import InvalidArgumentError, TimezoneError, UnknownKeyError
 from kzfigures.estimate import Estimate
+from kzfigures.words import figure_words, who_said
 
 __all__ = ["explain", "source_words"]
 
@@ -39,21 +40,16 @@ def source_words(observations: pd.DataFrame, ids: Sequence[str]) -> str:
     'Interior Ministry (kz22-003-03)'
     """
     rows = observations.set_index("id").loc[list(ids)]
-    parts = []
-    for identifier, row in rows.iterrows():
-        has_authority = not pd.isna(row["authority"])
-        who = [str(row["authority"])] if has_authority else []
-        if not pd.isna(row["via"]):
-            who.append(f"via {row['via']}")
-        if not pd.isna(row["outlet"]):
-            who.append(f"in {row['outlet']}" if has_authority else str(row["outlet"]))
-        parts.append(f"{' '.join(who) or 'an unnamed source'} ({identifier})")
+    parts = [
+        f"{who_said(authority, via, outlet)} ({identifier})"
+        for identifier, authority, via, outlet in zip(
+            rows.index, rows["authority"], rows["via"], rows["outlet"], strict=True
+        )
+    ]
     return "; ".join(parts)
 
 
 def _figure(row: pd.Series) -> str:
-    from kzfigures.report import figure_words
-
     return figure_words(row["low"], row["high"], row["stated"], row["qualifier"], row["figure"])
 
 

@@ -28,6 +28,7 @@ import pandas as pd
 from kzfigures.errors import ObservationTypeError, TimezoneError, ValidationError
 
 __all__ = [
+    "QUALIFIER_WORDS",
     "Figure",
     "Observation",
     "OutletKind",
@@ -65,6 +66,17 @@ class Qualifier(enum.StrEnum):
     ALMOST = "almost"
     RANGE = "range"
     VAGUE = "vague"
+
+
+#: The canonical English words before a stated number, per qualifier.
+QUALIFIER_WORDS: Mapping[Qualifier, str] = {
+    Qualifier.MORE_THAN: "more than",
+    Qualifier.AT_LEAST: "at least",
+    Qualifier.FEWER_THAN: "fewer than",
+    Qualifier.AT_MOST: "at most",
+    Qualifier.ABOUT: "about",
+    Qualifier.ALMOST: "almost",
+}
 
 
 class OutletKind(enum.StrEnum):
@@ -422,14 +434,7 @@ class Figure:
             word = vague_words.get((self.low, self.high))
             if word is not None:
                 return word
-        words = {
-            Qualifier.MORE_THAN: "more than",
-            Qualifier.AT_LEAST: "at least",
-            Qualifier.FEWER_THAN: "fewer than",
-            Qualifier.AT_MOST: "at most",
-            Qualifier.ABOUT: "about",
-            Qualifier.ALMOST: "almost",
-        }
+        words = QUALIFIER_WORDS
         if self.qualifier is Qualifier.EXACT or (stated is not None and self.qualifier is Qualifier.VAGUE):
             return f"{stated:,}"
         if self.qualifier in words and stated is not None:

@@ -22,7 +22,8 @@ import pandas as pd
 from kzfigures.claims import DEFAULT_BY, claim_ids, speakers, time_slots
 from kzfigures.frame import as_frame
 from kzfigures.model import Observation
-from kzfigures.report import figure_words, key_label, select_series
+from kzfigures.report import key_label, select_series
+from kzfigures.words import figure_words
 
 if TYPE_CHECKING:  # pragma: no cover - annotations only; matplotlib is optional
     from matplotlib.axes import Axes

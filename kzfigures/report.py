@@ -19,10 +19,10 @@ import pandas as pd
 
 from kzfigures.claims import DEFAULT_BY, check_by
 from kzfigures.errors import InvalidArgumentError, UnknownKeyError
-from kzfigures.model import Qualifier
 from kzfigures.ranges import ranges
 from kzfigures.selection import select_key
 from kzfigures.violations import violations
+from kzfigures.words import figure_words, who_said
 
 __all__ = [
     "estimate_section",
@@ -44,36 +44,6 @@ __all__ = [
 
 WIDTH = 80
 
-_WORDS = {
-    Qualifier.MORE_THAN.value: "more than",
-    Qualifier.AT_LEAST.value: "at least",
-    Qualifier.FEWER_THAN.value: "fewer than",
-    Qualifier.AT_MOST.value: "at most",
-    Qualifier.ABOUT.value: "about",
-    Qualifier.ALMOST.value: "almost",
-}
-
-
-def figure_words(low: Any, high: Any, stated: Any, qualifier: str, text: Any = None) -> str:
-    """Words for a figure: the phrase as written if known, else canonical words.
-
-    Open-ended figures read "more than 3,000", never "inf".
-
-    >>> figure_words(3001, None, 3000, "more_than")
-    'more than 3,000'
-    >>> figure_words(24, 99, None, "vague", "dozens")
-    'dozens'
-    """
-    if isinstance(text, str) and text:
-        return text
-    if qualifier in _WORDS and not pd.isna(stated):
-        return f"{_WORDS[qualifier]} {int(stated):,}"
-    if qualifier == Qualifier.EXACT.value:
-        return f"{int(stated):,}"
-    if pd.isna(high):
-        return f"at least {int(low):,}"
-    return f"between {int(low):,} and {int(high):,}"
-
 
 def _interval(low: Any, high: Any) -> str:
     upper = "..." if pd.isna(high) else f"{int(high):,}"
@@ -81,14 +51,7 @@ def _interval(low: Any, high: Any) -> str:
 
 
 def _source(row: pd.Series) -> str:
-    parts = []
-    if not pd.isna(row["authority"]):
-        parts.append(str(row["authority"]))
-    if not pd.isna(row["via"]):
-        parts.append(f"via {row['via']}")
-    if not pd.isna(row["outlet"]):
-        parts.append(f"in {row['outlet']}")
-    return " ".join(parts) if parts else "source not given"
+    return who_said(row["authority"], row["via"], row["outlet"])
 
 
 def key_label(metric: str, group: str, region: str) -> str:
