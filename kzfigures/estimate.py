@@ -33,7 +33,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import isotonic_regression
 
-from kzfigures.claims import DEFAULT_BY, check_by, claim_ids, period_bounds, series_ids, time_slots
+from kzfigures.claims import DEFAULT_BY, annotate, check_by
 from kzfigures.conflicts import HI_INF, REASONS, settle_drop_minority, settle_latest
 from kzfigures.errors import InconsistentObservationsError, InvalidArgumentError
 from kzfigures.frame import as_frame
@@ -357,10 +357,8 @@ def best_estimate(
         )
 
     # -- observations and claims ------------------------------------------------
-    series = series_ids(frame, columns)
-    slot = time_slots(frame, columns)
-    claim = claim_ids(frame, columns)
-    start, end = period_bounds(frame)
+    index = annotate(frame, columns)  # series, slots and claims in one pass
+    series, slot, claim, start, end = index.series, index.slot, index.claim, index.start, index.end
     ids = frame["id"].to_numpy(dtype=object)
     obs = pd.DataFrame(
         {
