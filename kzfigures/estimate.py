@@ -228,6 +228,8 @@ def best_estimate(
     freq: str | pd.DateOffset | None = None,
     weights: Weights = None,
     on_conflict: str = "latest",
+    *,
+    validate: bool = True,
 ) -> Estimate:
     """The best-estimate series of each key: envelope, best value and provenance.
 
@@ -251,6 +253,12 @@ def best_estimate(
     on_conflict : {"latest", "drop-minority", "raise"}
         What to do with observations no non-decreasing count can fit (see
         Notes and :mod:`kzfigures.conflicts`).
+    validate : bool, keyword-only
+        ``False`` skips validating ``observations`` for a frame that is
+        canonical already (from :func:`~kzfigures.from_frame`,
+        :func:`~kzfigures.read_csv` or :func:`~kzfigures.to_frame`, or rows
+        selected from one, and not modified since); see
+        :func:`kzfigures.frame.as_frame`. Validate once, analyse many times.
 
     Returns
     -------
@@ -340,7 +348,7 @@ def best_estimate(
     method = _check_choice("method", method, METHODS)
     on_conflict = _check_choice("on_conflict", on_conflict, ON_CONFLICT)
     offset = _check_freq(freq)
-    frame = as_frame(observations)
+    frame = as_frame(observations, validate=validate)
     columns = check_by(by, frame)
     observation_weight = _observation_weights(frame, weights)
     freq_label = None if offset is None else (freq if isinstance(freq, str) else offset.freqstr)
@@ -488,7 +496,7 @@ def _violations_frame(frame: pd.DataFrame, by: list[str], bad_series: _IntArray)
     from kzfigures.violations import violations  # analyses of one level; imported where needed
 
     del bad_series  # violations() lists every pair at fault across all keys
-    result = violations(frame, by=tuple(by))
+    result = violations(frame, by=tuple(by), validate=False)  # frame is canonical already
     table = pd.DataFrame(result.frame)
     # Soft violations (falling stated values inside overlapping intervals) are not inconsistencies.
     return table[table["kind"] != "soft"].reset_index(drop=True) if "kind" in table else table

@@ -53,6 +53,7 @@ def ranges(
     at: dt.datetime | str | None = None,
     *,
     key: Mapping[str, Any] | None = None,
+    validate: bool = True,
 ) -> pd.DataFrame:
     r"""The range of figures reported for each series key.
 
@@ -70,6 +71,12 @@ def ranges(
     key : mapping, optional
         Keep only rows whose columns equal these values, e.g.
         ``{"metric": "detained"}``.
+    validate : bool, keyword-only
+        ``False`` skips validating ``observations`` for a frame that is
+        canonical already (from :func:`~kzfigures.from_frame`,
+        :func:`~kzfigures.read_csv` or :func:`~kzfigures.to_frame`, or rows
+        selected from one, and not modified since); see
+        :func:`kzfigures.frame.as_frame`. Validate once, analyse many times.
 
     Returns
     -------
@@ -170,7 +177,7 @@ def ranges(
     >>> bool((merged["low"] >= merged["hull_low"]).all())
     True
     """
-    frame = select_key(as_frame(observations), key)
+    frame = select_key(as_frame(observations, validate=validate), key)
     columns = check_by(by, frame)
     at_ns = _check_at(at)
     each = isinstance(at, str) and at == _EACH

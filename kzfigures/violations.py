@@ -105,6 +105,7 @@ def violations(
     by: str | Sequence[str] = DEFAULT_BY,
     *,
     key: Mapping[str, Any] | None = None,
+    validate: bool = True,
 ) -> ViolationReport:
     r"""Every cumulative observation that cannot be reconciled with a non-decreasing count.
 
@@ -116,6 +117,12 @@ def violations(
         The series key columns (default ``("metric", "group", "region")``).
     key : mapping, optional
         Check only rows whose columns equal these values.
+    validate : bool, keyword-only
+        ``False`` skips validating ``observations`` for a frame that is
+        canonical already (from :func:`~kzfigures.from_frame`,
+        :func:`~kzfigures.read_csv` or :func:`~kzfigures.to_frame`, or rows
+        selected from one, and not modified since); see
+        :func:`kzfigures.frame.as_frame`. Validate once, analyse many times.
 
     Returns
     -------
@@ -201,7 +208,7 @@ def violations(
     >>> report.skipped_keys
     (('killed', 'security_forces', 'all'),)
     """
-    frame = select_key(as_frame(observations), key)
+    frame = select_key(as_frame(observations, validate=validate), key)
     columns = check_by(by, frame)
     checked, skipped, mixed = _key_lists(frame, columns)
     cumulative = frame["cumulative"].to_numpy(dtype=bool)
