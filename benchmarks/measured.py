@@ -4,11 +4,9 @@ Each entry takes a canonical frame and returns whatever the measured code
 returns. A library function that does not exist yet (a branch that has not
 landed) is ``None`` and is reported as "not available".
 
-``analyses_once`` answers "what would the analyses cost if the frame were
-validated once?": it runs :func:`~kzfigures.frame.from_frame` once, then
-the three analyses with their own ``as_frame`` call replaced by the identity
-(for the duration of the call only). It measures a possible API (validate
-once, analyse many times), not one the library offers today.
+``analyses_once`` is the same three analyses with the frame validated once:
+:func:`~kzfigures.frame.from_frame`, then each analysis with
+``validate=False`` (validate once, analyse many times).
 
 ``report`` is the command line exactly as a user runs it,
 ``kzfigures report observations.csv`` with its output captured: reading and
@@ -19,10 +17,9 @@ setup (writing the CSV) is not timed.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import io
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +37,6 @@ ANALYSES = ("ranges", "violations", "best_estimate")
 
 #: Every timed column, in table order.
 COLUMNS = ("from_frame", *ANALYSES, "analyses", "analyses_once", "report", "floor", "naive")
-
-# The modules whose analyses validate their input through their own ``as_frame`` name.
-_VALIDATING_MODULES = ("kzfigures.ranges", "kzfigures.violations", "kzfigures.estimate")
 
 
 def _library(name: str) -> Callable[..., Any] | None:
@@ -64,8 +58,7 @@ def callables() -> dict[str, Callable[[pd.DataFrame], Any] | None]:
 
         def analyses_once(frame: pd.DataFrame) -> list[Any]:
             canonical = from_frame(frame)
-            with _validation_skipped():
-                return [part(canonical) for part in parts if part is not None]
+            return [part(canonical, validate=False) for part in parts if part is not None]
 
         found["analyses"] = analyses
         found["analyses_once"] = analyses_once
@@ -75,24 +68,6 @@ def callables() -> dict[str, Callable[[pd.DataFrame], Any] | None]:
     found["floor"] = floor
     found["naive"] = naive
     return found
-
-
-@contextlib.contextmanager
-def _validation_skipped() -> Iterator[None]:
-    """Within the block, the analyses take their (already canonical) input as is."""
-    modules = [importlib.import_module(name) for name in _VALIDATING_MODULES]
-    saved = [module.as_frame for module in modules]
-    try:
-        for module in modules:
-            module.as_frame = _identity  # type: ignore[attr-defined]
-        yield
-    finally:
-        for module, original in zip(modules, saved, strict=True):
-            module.as_frame = original  # type: ignore[attr-defined]
-
-
-def _identity(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame
 
 
 class Report:

@@ -33,7 +33,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import isotonic_regression
 
-from kzfigures.claims import DEFAULT_BY, check_by, claim_ids, period_bounds, series_ids, time_slots
+from kzfigures.claims import DEFAULT_BY, annotate, check_by
 from kzfigures.conflicts import HI_INF, REASONS, settle_drop_minority, settle_latest
 from kzfigures.errors import InconsistentObservationsError, InvalidArgumentError
 from kzfigures.frame import as_frame
@@ -228,6 +228,8 @@ def best_estimate(
     freq: str | pd.DateOffset | None = None,
     weights: Weights = None,
     on_conflict: str = "latest",
+    *,
+    validate: bool = True,
 ) -> Estimate:
     """The best-estimate series of each key: envelope, best value and provenance.
 
@@ -251,6 +253,12 @@ def best_estimate(
     on_conflict : {"latest", "drop-minority", "raise"}
         What to do with observations no non-decreasing count can fit (see
         Notes and :mod:`kzfigures.conflicts`).
+    validate : bool, keyword-only
+        ``False`` skips validating ``observations`` for a frame that is
+        canonical already (from :func:`~kzfigures.from_frame`,
+        :func:`~kzfigures.read_csv` or :func:`~kzfigures.to_frame`, or rows
+        selected from one, and not modified since); see
+        :func:`kzfigures.frame.as_frame`. Validate once, analyse many times.
 
     Returns
     -------
@@ -340,7 +348,7 @@ def best_estimate(
     method = _check_choice("method", method, METHODS)
     on_conflict = _check_choice("on_conflict", on_conflict, ON_CONFLICT)
     offset = _check_freq(freq)
-    frame = as_frame(observations)
+    frame = as_frame(observations, validate=validate)
     columns = check_by(by, frame)
     observation_weight = _observation_weights(frame, weights)
     freq_label = None if offset is None else (freq if isinstance(freq, str) else offset.freqstr)
@@ -357,10 +365,8 @@ def best_estimate(
         )
 
     # -- observations and claims ------------------------------------------------
-    series = series_ids(frame, columns)
-    slot = time_slots(frame, columns)
-    claim = claim_ids(frame, columns)
-    start, end = period_bounds(frame)
+    index = annotate(frame, columns)  # series, slots and claims in one pass
+    series, slot, claim, start, end = index.series, index.slot, index.claim, index.start, index.end
     ids = frame["id"].to_numpy(dtype=object)
     obs = pd.DataFrame(
         {
@@ -403,13 +409,13 @@ def best_estimate(
     n_aside_obs = np.bincount(obs_pos[~obs_kept], minlength=n_slots)
 
     # -- provenance -------------------------------------------------------------------
-    kept_obs = pd.DataFrame(
-        {"pos": obs_pos[obs_kept], "lo": obs["lo"][obs_kept], "hi": obs["hi"][obs_kept], "id": ids[obs_kept]}
-    )
-    kept_obs["block"] = table["block"].to_numpy()[kept_obs["pos"].to_numpy()]
-    low_ids = _lookup_ids(kept_obs, ["pos", "lo"], [table["low_pos"], table["low"]])
-    high_ids = _lookup_ids(kept_obs, ["pos", "hi"], [table["high_pos"], table["high"]])
-    block_ids = _lookup_ids(kept_obs, ["block"], [table["block"]])
+    kept_rows = by_id[obs_kept[by_id]]  # the kept observations in id order
+    kept_pos, kept_ids = obs_pos[kept_rows], ids[kept_rows]
+    kept_lo, kept_hi = obs["lo"].to_numpy()[kept_rows], obs["hi"].to_numpy()[kept_rows]
+    kept_block = table["block"].to_numpy()[kept_pos]
+    low_ids = _lookup_ids(_pair_keys(kept_pos, kept_lo, table["low_pos"], table["low"]), kept_ids)
+    high_ids = _lookup_ids(_pair_keys(kept_pos, kept_hi, table["high_pos"], table["high"]), kept_ids)
+    block_ids = _lookup_ids((kept_block, table["block"].to_numpy(dtype=np.int64)), kept_ids)
     g, best = table["g"].to_numpy(), table["best"].to_numpy()
     clipped_low = g < table["low"].to_numpy()
     clipped_high = g > table["high"].to_numpy(dtype=np.float64)
@@ -490,7 +496,7 @@ def _violations_frame(frame: pd.DataFrame, by: list[str], bad_series: _IntArray)
     from kzfigures.violations import violations  # analyses of one level; imported where needed
 
     del bad_series  # violations() lists every pair at fault across all keys
-    result = violations(frame, by=tuple(by))
+    result = violations(frame, by=tuple(by), validate=False)  # frame is canonical already
     table = pd.DataFrame(result.frame)
     # Soft violations (falling stated values inside overlapping intervals) are not inconsistencies.
     return table[table["kind"] != "soft"].reset_index(drop=True) if "kind" in table else table
@@ -587,24 +593,47 @@ def _slot_values(
     )
 
 
-def _lookup_ids(kept_obs: pd.DataFrame, keys: list[str], values: list[pd.Series]) -> npt.NDArray[np.object_]:
-    """Sorted tuples of the kept observation ids matching each row's key values (``()`` if none)."""
-    # One sort by (key, id), then a tuple per run of equal keys: a Python call per group through
-    # groupby().agg costs far more than slicing one sorted array.
-    key_matrix = np.column_stack([kept_obs[k].to_numpy(dtype=np.float64) for k in keys])
-    ids = kept_obs["id"].to_numpy(dtype=object)
-    present = ~np.isnan(key_matrix).any(axis=1)  # as groupby, which drops missing keys
-    key_matrix, ids = key_matrix[present], ids[present]
-    order = np.lexsort((ids.astype(str), *key_matrix.T[::-1]))
-    key_matrix, ids = key_matrix[order], ids[order]
-    starts = np.flatnonzero(np.r_[True, (key_matrix[1:] != key_matrix[:-1]).any(axis=1)][: len(ids)])
-    listed, ends = ids.tolist(), [*starts[1:].tolist(), len(ids)]
-    tuples = [tuple(listed[a:b]) for a, b in zip(starts.tolist(), ends, strict=True)]
-    index = pd.MultiIndex.from_arrays([key_matrix[starts, i] for i in range(len(keys))])
-    wanted = pd.MultiIndex.from_arrays([pd.Series(v).to_numpy(dtype=np.float64) for v in values])
-    found = pd.Series(tuples, index=index, dtype=object).reindex(wanted)
-    result = np.empty(len(found), dtype=object)
-    result[:] = [v if isinstance(v, tuple) else () for v in found.to_numpy()]
+def _pair_keys(
+    pos: _IntArray, value: _IntArray, wanted_pos: pd.Series, wanted_value: pd.Series
+) -> tuple[_IntArray, _IntArray]:
+    """One integer per (slot position, value), for the kept observations and the wanted rows (-1: none)."""
+    where = wanted_pos.to_numpy(dtype=np.float64)
+    present = ~np.isnan(where)
+    wanted = wanted_value.to_numpy(dtype=np.int64)
+    # Dense ranks of the values keep pos * width + rank exact in int64.
+    distinct, ranks = np.unique(np.concatenate([value, wanted]), return_inverse=True)
+    width = len(distinct)
+    ranks = ranks.reshape(-1)
+    kept_key = pos * width + ranks[: len(value)]
+    wanted_key = np.where(present, np.where(present, where, 0).astype(np.int64) * width + ranks[len(value) :], -1)
+    return kept_key, wanted_key
+
+
+def _lookup_ids(keys: tuple[_IntArray, _IntArray], ids: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
+    """Per wanted key, the sorted tuple of the ids of the observations with that key (``()`` if none).
+
+    ``keys`` is (each observation's key, each wanted row's key or -1); ``ids`` are sorted, so one
+    stable sort by key keeps them sorted within each key. A tuple is built only for the runs some
+    row wants: no Python call per group through groupby().agg.
+    """
+    kept_key, wanted_key = keys
+    order = np.argsort(kept_key, kind="stable")
+    sorted_key = kept_key[order]
+    starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]]) if len(order) else np.zeros(0, np.intp)
+    ends = np.r_[starts[1:], len(order)].astype(np.intp)
+    run_key = sorted_key[starts]
+    run = np.minimum(np.searchsorted(run_key, wanted_key), max(len(run_key) - 1, 0))
+    hit = (wanted_key >= 0) & (run_key[run] == wanted_key) if len(run_key) else np.zeros(len(wanted_key), bool)
+    needed = np.unique(run[hit])
+    listed = ids[order].tolist()
+    tuples = np.empty(len(run_key), dtype=object)
+    tuples[needed] = np.fromiter(
+        (tuple(listed[a:b]) for a, b in zip(starts[needed].tolist(), ends[needed].tolist(), strict=True)),
+        dtype=object,
+        count=len(needed),
+    )
+    result = np.fromiter((() for _ in range(len(wanted_key))), dtype=object, count=len(wanted_key))
+    result[hit] = tuples[run[hit]]
     return result
 
 

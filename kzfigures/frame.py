@@ -312,21 +312,86 @@ def to_observations(frame: pd.DataFrame) -> list[Observation]:
     return observations
 
 
-def as_frame(observations: pd.DataFrame | Iterable[Observation]) -> pd.DataFrame:
+def as_frame(observations: pd.DataFrame | Iterable[Observation], *, validate: bool = True) -> pd.DataFrame:
     """Return the canonical frame for a frame or an iterable of observations.
 
     The analyses call this on their input, so they accept either form.
 
+    Parameters
+    ----------
+    observations : DataFrame or iterable of Observation
+        A frame is validated with :func:`from_frame`; observations are
+        converted with :func:`to_frame`.
+    validate : bool, keyword-only
+        ``False`` skips :func:`from_frame` for a frame that is canonical
+        already: returned by :func:`from_frame`, :func:`read_csv`,
+        :func:`read_json` or :func:`to_frame` (or rows selected from one)
+        and not modified since. Only its columns and their dtypes are
+        checked (``O(1)``), so values that break the schema's rules give
+        wrong results, not an error. The index is reset to ``0..n-1``.
+
+    Raises
+    ------
+    FrameValidationError
+        ``validate=False`` and a canonical column is missing, out of order
+        or of another dtype.
+    InvalidArgumentError
+        ``validate`` is not a bool.
+
+    Examples
+    --------
     >>> as_frame([]).shape[0]
     0
+    >>> frame = from_frame(pd.DataFrame({"metric": ["killed"], "stated": [18], "as_of": ["2022-01-07"]}))
+    >>> as_frame(frame, validate=False).equals(frame)
+    True
+    >>> as_frame(frame.astype({"low": "float64"}), validate=False)
+    Traceback (most recent call last):
+    ...
+    kzfigures.errors.FrameValidationError: ...
+    ...low...float64...
     """
+    if not isinstance(validate, bool):
+        raise InvalidArgumentError(f"validate must be True or False (got {validate!r})")
     if isinstance(observations, pd.DataFrame):
-        return from_frame(observations)
+        return from_frame(observations) if validate else _trusted(observations)
     if isinstance(observations, str | bytes):
         raise ObservationTypeError(
             "expected a DataFrame or an iterable of Observations, got text; use read_csv() for a file"
         )
     return to_frame(observations)
+
+
+_TRUSTED = "validate=False needs a canonical frame (from from_frame, read_csv, read_json or to_frame)"
+
+
+def _trusted(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame declared canonical: its columns and dtypes checked, nothing else."""
+    failures = _Failures()
+    leading = list(frame.columns[: len(COLUMNS)])
+    for position, (name, kind) in enumerate(COLUMNS.items()):
+        expected = "datetime64[ns, <zone>]" if kind == "datetime" else kind
+        if name not in frame.columns:
+            failures.add_frame_level(name, "<missing column>", f"{_TRUSTED}; expected a {expected} column")
+            continue
+        dtype = frame[name].dtype
+        ok = (
+            isinstance(dtype, pd.DatetimeTZDtype) and dtype.unit == "ns"
+            if kind == "datetime"
+            else dtype == pd.api.types.pandas_dtype(kind)
+        )
+        if not ok:
+            failures.add_frame_level(name, str(dtype), f"{_TRUSTED}; expected dtype {expected}")
+        elif position >= len(leading) or leading[position] != name:
+            failures.add_frame_level(name, "<out of order>", f"{_TRUSTED}; expected the order of COLUMNS")
+    failures.raise_if_any()
+    # A shallow copy: on pandas 3 (copy-on-write) later edits of the caller's frame do not show through.
+    return frame.reset_index(drop=True) if not _default_index(frame) else frame.copy(deep=False)
+
+
+def _default_index(frame: pd.DataFrame) -> bool:
+    index = frame.index
+    return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
 
 
 # --- validation ----------------------------------------------------------------

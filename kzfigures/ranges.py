@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from kzfigures.claims import DEFAULT_BY, check_by, claim_ids, period_bounds, speakers, time_slots
+from kzfigures.claims import DEFAULT_BY, annotate, check_by
 from kzfigures.errors import InvalidArgumentError, TimezoneError
 from kzfigures.frame import as_frame
 from kzfigures.model import Observation
@@ -53,6 +53,7 @@ def ranges(
     at: dt.datetime | str | None = None,
     *,
     key: Mapping[str, Any] | None = None,
+    validate: bool = True,
 ) -> pd.DataFrame:
     r"""The range of figures reported for each series key.
 
@@ -70,6 +71,12 @@ def ranges(
     key : mapping, optional
         Keep only rows whose columns equal these values, e.g.
         ``{"metric": "detained"}``.
+    validate : bool, keyword-only
+        ``False`` skips validating ``observations`` for a frame that is
+        canonical already (from :func:`~kzfigures.from_frame`,
+        :func:`~kzfigures.read_csv` or :func:`~kzfigures.to_frame`, or rows
+        selected from one, and not modified since); see
+        :func:`kzfigures.frame.as_frame`. Validate once, analyse many times.
 
     Returns
     -------
@@ -170,7 +177,7 @@ def ranges(
     >>> bool((merged["low"] >= merged["hull_low"]).all())
     True
     """
-    frame = select_key(as_frame(observations), key)
+    frame = select_key(as_frame(observations, validate=validate), key)
     columns = check_by(by, frame)
     at_ns = _check_at(at)
     each = isinstance(at, str) and at == _EACH
@@ -215,12 +222,12 @@ def _check_at(at: object) -> int | None:
 
 def _annotate(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """The columns the statistics need, one row per observation."""
-    start, _ = period_bounds(frame)
+    index = annotate(frame, columns)  # slots, speakers and claims in one pass
     rows = frame[[*columns, "id", "low", "high", "stated", "as_of"]].copy()
-    rows["slot"] = time_slots(frame, columns)
-    rows["speaker"] = speakers(frame).to_numpy(dtype=object)
-    rows["claim"] = claim_ids(frame, columns)
-    rows["start"] = start
+    rows["slot"] = index.slot
+    rows["speaker"] = index.speaker  # codes: grouped and counted like the texts, cheaper
+    rows["claim"] = index.claim
+    rows["start"] = index.start
     return rows
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from kzfigures.claims import DEFAULT_BY, check_by, period_bounds, series_ids, speakers, time_slots
+from kzfigures.claims import DEFAULT_BY, ClaimIndex, annotate, check_by
 from kzfigures.frame import as_frame
 from kzfigures.model import Observation
 from kzfigures.selection import select_key
@@ -105,6 +105,7 @@ def violations(
     by: str | Sequence[str] = DEFAULT_BY,
     *,
     key: Mapping[str, Any] | None = None,
+    validate: bool = True,
 ) -> ViolationReport:
     r"""Every cumulative observation that cannot be reconciled with a non-decreasing count.
 
@@ -116,6 +117,12 @@ def violations(
         The series key columns (default ``("metric", "group", "region")``).
     key : mapping, optional
         Check only rows whose columns equal these values.
+    validate : bool, keyword-only
+        ``False`` skips validating ``observations`` for a frame that is
+        canonical already (from :func:`~kzfigures.from_frame`,
+        :func:`~kzfigures.read_csv` or :func:`~kzfigures.to_frame`, or rows
+        selected from one, and not modified since); see
+        :func:`kzfigures.frame.as_frame`. Validate once, analyse many times.
 
     Returns
     -------
@@ -201,7 +208,7 @@ def violations(
     >>> report.skipped_keys
     (('killed', 'security_forces', 'all'),)
     """
-    frame = select_key(as_frame(observations), key)
+    frame = select_key(as_frame(observations, validate=validate), key)
     columns = check_by(by, frame)
     checked, skipped, mixed = _key_lists(frame, columns)
     cumulative = frame["cumulative"].to_numpy(dtype=bool)
@@ -255,20 +262,18 @@ def _dense_rank(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
 
 def _find(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     n = len(rows)
-    series = series_ids(rows, columns)
-    slot = time_slots(rows, columns)
-    start, _ = period_bounds(rows)
+    index = annotate(rows, columns)  # series, slots and speakers in one pass
+    series = index.series
     low = rows["low"].to_numpy(dtype=np.int64)
     high = rows["high"].fillna(_UNBOUNDED).to_numpy(dtype=np.int64)
     point = _points(low, high, rows["stated"])
     id_rank = np.argsort(np.argsort(rows["id"].to_numpy(dtype=str), kind="stable")).astype(np.int64)
 
-    # Sort by (series, slot); g numbers the (series, slot) runs 0, 1, ... in that order.
-    order = np.lexsort((slot, series))
-    s_series, s_slot = series[order], slot[order]
+    # Rows sorted by (series, slot); g numbers the (series, slot) runs 0, 1, ... in that order.
+    order = index.order
+    s_series, g = series[order], index.series_slot[order]
     new_series = np.r_[True, s_series[1:] != s_series[:-1]]
-    new_slot = new_series | np.r_[True, s_slot[1:] != s_slot[:-1]]
-    g = np.cumsum(new_slot) - 1
+    new_slot = np.r_[True, g[1:] != g[:-1]]
     positions = np.arange(n)
     series_first = np.maximum.accumulate(np.where(new_series, positions, 0))
     slot_first = np.maximum.accumulate(np.where(new_slot, positions, 0))
@@ -304,7 +309,7 @@ def _find(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     ):
         chosen = np.flatnonzero(mask)
         pieces.append((kind, order[chosen], order[witness[chosen]], drop[chosen], counts[chosen]))
-    return _assemble(rows, columns, series, slot, start, point, id_rank, pieces)
+    return _assemble(rows, columns, index, point, id_rank, pieces)
 
 
 def _count_earlier_above(
@@ -343,9 +348,7 @@ def _count_earlier_above(
 def _assemble(
     rows: pd.DataFrame,
     columns: list[str],
-    series: npt.NDArray[np.int64],
-    slot: npt.NDArray[np.int64],
-    start: npt.NDArray[np.int64],
+    index: ClaimIndex,
     point: npt.NDArray[np.int64],
     id_rank: npt.NDArray[np.int64],
     pieces: list[tuple[str, Any, Any, Any, Any]],
@@ -355,7 +358,8 @@ def _assemble(
     witness = np.concatenate([p[2] for p in pieces]).astype(np.intp)
     drop = np.concatenate([p[3] for p in pieces]).astype(np.int64)
     counts = np.concatenate([p[4] for p in pieces]).astype(np.int64)
-    speaker = speakers(rows).to_numpy(dtype=object)
+    series, slot, start, speaker = index.series, index.slot, index.start, index.speaker
+    names = index.speaker_names
     ids = rows["id"].to_numpy(dtype=object)
     same = speaker[who] == speaker[witness]
 
@@ -372,8 +376,8 @@ def _assemble(
             "id": ids[who],
             "witness_id": ids[witness],
             "relation": np.array(["disagreement", "revision"], dtype=object)[same.astype(np.intp)],
-            "speaker": speaker[who],
-            "witness_speaker": speaker[witness],
+            "speaker": names[speaker[who]],
+            "witness_speaker": names[speaker[witness]],
             "slot": slot[who],
             "witness_slot": slot[witness],
             "as_of": take("as_of", who),
