@@ -234,14 +234,14 @@ def _estimate_table(result: Estimate) -> pd.DataFrame:
 
 
 def _ranges_table(frame: pd.DataFrame) -> pd.DataFrame:
-    table = ranges(frame)
+    table = ranges(frame, validate=False)  # read_csv or the dataset validated it
     columns = ["metric", "group", "region", "hull_low", "hull_high", "consensus_low", "consensus_high"]
     counts = ["n_observations", "n_claims", "n_speakers"]
     return table[[*columns, "consensus_empty", *counts]].reset_index(drop=True)
 
 
 def _violations_table(frame: pd.DataFrame) -> pd.DataFrame:
-    table = violations(frame).frame
+    table = violations(frame, validate=False).frame
     dates = table["as_of"].dt.strftime("%Y-%m-%d").astype("string")
     witness_dates = table["witness_as_of"].dt.strftime("%Y-%m-%d").astype("string")
     return pd.DataFrame(
@@ -298,7 +298,7 @@ def _markdown(frame: pd.DataFrame, result: Estimate) -> str:
 
 
 def _render(frame: pd.DataFrame, args: argparse.Namespace) -> str:
-    result = best_estimate(frame, method=args.method, freq=args.freq, on_conflict=args.on_conflict)
+    result = best_estimate(frame, method=args.method, freq=args.freq, on_conflict=args.on_conflict, validate=False)
     if args.format == "text":
         sections = [
             observations_section(frame),
@@ -359,9 +359,9 @@ def _plot(frame: pd.DataFrame, args: argparse.Namespace) -> None:
 
         figure = timeline(
             frame,
-            best_estimate(frame, method=args.method, freq=args.freq, on_conflict=args.on_conflict),
+            best_estimate(frame, method=args.method, freq=args.freq, on_conflict=args.on_conflict, validate=False),
             key=args.key,
-            violations=violations(frame),
+            violations=violations(frame, validate=False),
         )
         figure.savefig(args.plot, dpi=150)
     except KzFiguresError as error:
