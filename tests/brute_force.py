@@ -9,6 +9,8 @@ For a cumulative series, with time slots from :func:`kzfigures.claims.time_slots
   intervals overlap and the pair is not definite.
 
 Pairs are returned as (earlier or first id, later or second id); conflict pairs sorted.
+:func:`slots` recomputes time slots from overlapping periods, and :func:`violation_rows` the
+``(kind, id, witness_id)`` rows of :func:`kzfigures.violations` from those slots, every pair checked.
 """
 
 from __future__ import annotations
