@@ -564,7 +564,9 @@ def _slot_values(
     )
     g[fitted] = fit
     block[fitted] = fit_block
-    alone = has & ~fitted
+    # L is defined at every slot, so conservative's g = L needs no carrying: carrying a later L
+    # back into a slot whose claims were all set aside would put best above that slot's low.
+    alone = (has | (method == "conservative")) & ~fitted
     g[alone] = y[alone]
     block[alone] = n_slots + np.flatnonzero(alone)  # numbers distinct from the fit's blocks
     carried = pd.DataFrame({"g": g, "block": block}).groupby(slot_series)

@@ -9,6 +9,8 @@ For a cumulative series, with time slots from :func:`kzfigures.claims.time_slots
   intervals overlap and the pair is not definite.
 
 Pairs are returned as (earlier or first id, later or second id); conflict pairs sorted.
+:func:`slots` recomputes time slots from overlapping periods, and :func:`violation_rows` the
+``(kind, id, witness_id)`` rows of :func:`kzfigures.violations` from those slots, every pair checked.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import math
 
 import pandas as pd
 
-from kzfigures.claims import series_ids, time_slots
+from kzfigures.claims import period_bounds, series_ids, time_slots
+from kzfigures.model import Figure
 
 
 def _rows(frame: pd.DataFrame) -> list[tuple[str, int, int, int, float, float]]:
@@ -56,3 +59,66 @@ def soft_pairs(frame: pd.DataFrame) -> set[tuple[str, str]]:
         for b in rows
         if a[1] == b[1] and a[2] < b[2] and a[5] > b[5] and max(a[3], b[3]) <= min(a[4], b[4])
     }
+
+
+def slots(frame: pd.DataFrame) -> list[int]:
+    """Time slots straight from their definition, ``O(n^2)``: connected components of overlapping
+    as-of periods within a series, numbered 0, 1, ... by their earliest start."""
+    series = series_ids(frame)
+    start, end = (list(map(int, bound)) for bound in period_bounds(frame))
+    n = len(frame)
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for i in range(n):
+        for j in range(n):
+            if series[i] == series[j] and start[i] < end[j] and start[j] < end[i]:
+                parent[root(i)] = root(j)
+    first: dict[int, int] = {}
+    for i in range(n):
+        first[root(i)] = min(first.get(root(i), start[i]), start[i])
+    return [
+        len({root(j) for j in range(n) if series[j] == series[i] and first[root(j)] < first[root(i)]}) for i in range(n)
+    ]
+
+
+def violation_rows(frame: pd.DataFrame) -> set[tuple[str, str, str]]:
+    """``(kind, id, witness_id)`` of every violation, by the definitions in :func:`kzfigures.violations`,
+    checking every pair: ``O(n^2)``. Slots come from :func:`slots`, points from :attr:`Figure.point`,
+    and every arg max breaks ties to the smallest id."""
+    rows = frame[frame["cumulative"].to_numpy(dtype=bool)].reset_index(drop=True)
+    series = series_ids(rows)
+    slot = slots(rows)
+    ids = [str(i) for i in rows["id"]]
+    low = [int(v) for v in rows["low"]]
+    high = [math.inf if pd.isna(v) else int(v) for v in rows["high"]]
+    point = [
+        Figure(
+            int(r.low),
+            None if pd.isna(r.high) else int(r.high),
+            None if pd.isna(r.stated) else int(r.stated),
+            r.qualifier,
+        ).point
+        for r in rows.itertuples()
+    ]
+    found = set()
+
+    def argmax(candidates: list[int], value: list[int]) -> int:
+        return min(candidates, key=lambda j: (-value[j], ids[j]))
+
+    for i in range(len(rows)):
+        earlier = [j for j in range(len(rows)) if series[j] == series[i] and slot[j] < slot[i]]
+        same = [j for j in range(len(rows)) if series[j] == series[i] and slot[j] == slot[i]]
+        definite = any(low[j] > high[i] for j in earlier)
+        if definite:
+            found.add(("definite", ids[i], ids[argmax(earlier, low)]))
+        w = argmax(same, low)
+        if low[w] > high[i]:
+            found.add(("conflict", ids[i], ids[w]))
+        if earlier and not definite and point[i] < max(point[j] for j in earlier):
+            found.add(("soft", ids[i], ids[argmax(earlier, point)]))
+    return found

@@ -388,4 +388,17 @@ def test_report_prints_the_quotable_summary_line(capsys):
     assert main(["report"]) == 0
     out = capsys.readouterr().out
     assert "BEST ESTIMATES" in out
+<<<<<<< HEAD
     assert "best estimate 7,939 detained as of Jan 10 (range 7,939), from" in out
+=======
+    assert "best estimate 7,939 detained as of Jan 10 (range 7,939 to 7,939), from" in out
+
+
+def test_conservative_best_is_the_low_where_every_claim_was_set_aside():
+    # 2 on day 0, then 1 on day 1: latest sets the 2 aside, so day 0 keeps no claim and L(0) = 0.
+    # Conservative best is L itself, also there (found by the property suite: it carried L(1) = 1 back).
+    series = best_estimate(frame_of([(0, 2, 2, "A"), (1, 1, 1, "B")]), method="conservative").series
+    assert series["low"].tolist() == [0, 1]
+    assert series["best"].tolist() == [0.0, 1.0]
+    assert series["best_ids"].tolist() == [(), ("o1",)]
+>>>>>>> props

@@ -1,25 +1,69 @@
 """The library's property suite: named invariants, each stated in its test's docstring.
 
-Started with the invariants of the frame, claims and figures; ranges, violations and the
-estimate add theirs as they land. Data comes from :mod:`kzfigures.strategies`.
+The invariants of figures and the parser, the frame and its files, claims and time slots,
+ranges, violations and the best estimate. Data comes from :mod:`kzfigures.strategies`, the
+strategies the library ships: the library tests itself with what it gives its users. Expected
+values come from the definitions (``tests/brute_force.py`` checks every pair), never from the
+function under test.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import math
+from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
-from hypothesis import given
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kzfigures.claims import claim_ids, period_bounds, series_ids, speakers, time_slots
+from kzfigures.claims import DEFAULT_BY, claim_ids, period_bounds, series_ids, speakers, time_slots
+from kzfigures.errors import InconsistentObservationsError
+from kzfigures.estimate import METHODS, ON_CONFLICT, best_estimate
 from kzfigures.frame import from_frame, read_csv, read_json, to_csv, to_frame, to_json, to_observations
 from kzfigures.model import Figure
 from kzfigures.parse import parse_figure
-from kzfigures.strategies import figure_phrases, figures, observation_frames, observations, timelines
+from kzfigures.ranges import ranges
+from kzfigures.strategies import Timeline, figure_phrases, figures, observation_frames, observations, timelines
+from kzfigures.violations import violations
+from tests import brute_force
+
+KEY = list(DEFAULT_BY)
+ASTANA = dt.timezone(dt.timedelta(hours=6))
+
+
+def at_most(n: int) -> settings:
+    """The active profile's number of examples, but at most ``n``.
+
+    For properties that run whole analyses several times per example: with the ``ci`` profile's
+    examples for every one of them, this file alone would take minutes. The caps keep it near
+    a minute under ``ci``; ``ci`` still derandomizes them.
+    """
+    return settings(max_examples=min(n, settings.default.max_examples))
+
 
 FRAMES = observation_frames(max_size=8)
+
+#: Small frames full of ties: two series over three days, numbers up to 30 (equal lows, equal
+#: points, overlapping times of every precision), unbounded highs, some rows not cumulative.
+TIED_FRAMES = observation_frames(
+    elements=observations(
+        keys=st.sampled_from([("detained", "all", "all"), ("killed", "all", "all")]),
+        figures=figures(max_value=30),
+        tz=st.just(ASTANA),
+        min_date=dt.date(2022, 1, 7),
+        max_date=dt.date(2022, 1, 9),
+    ),
+    max_size=10,
+)
+
+#: Timelines small enough to keep each example fast: two series, up to four days, 0-2 plants.
+CONSISTENT = timelines(n_keys=2, max_days=4)
+SOME_PLANTED = st.integers(0, 2).flatmap(lambda k: timelines(n_keys=2, max_days=4, violations=k))
 
 
 @given(figures())
@@ -29,24 +73,28 @@ def test_point_lies_in_the_interval(figure: Figure) -> None:
     assert figure.high is None or figure.point <= figure.high
 
 
+@at_most(60)
 @given(FRAMES)
 def test_from_frame_is_the_identity_on_canonical_frames(frame: pd.DataFrame) -> None:
     """Validation is idempotent: from_frame(f) == f for a canonical frame f."""
     assert from_frame(frame).equals(frame)
 
 
+@at_most(60)
 @given(FRAMES)
 def test_objects_round_trip(frame: pd.DataFrame) -> None:
     """to_frame(to_observations(f)) == f: objects and frames carry the same information."""
     assert to_frame(to_observations(frame)).equals(frame)
 
 
+@at_most(60)
 @given(st.lists(observations(tz=st.just(dt.timezone(dt.timedelta(hours=6)))), max_size=6, unique_by=lambda o: o.id))
 def test_observations_round_trip(items: list) -> None:  # type: ignore[type-arg]
     """to_observations(to_frame(obs)) == obs for observations of one zone."""
     assert to_observations(to_frame(items)) == items
 
 
+@at_most(40)
 @given(FRAMES)
 def test_csv_round_trip_keeps_every_value(frame: pd.DataFrame) -> None:
     """read_csv(to_csv(f)) has the same values as f, row for row, at the same instants."""
@@ -54,6 +102,7 @@ def test_csv_round_trip_keeps_every_value(frame: pd.DataFrame) -> None:
     _assert_same_values(back, frame)
 
 
+@at_most(40)
 @given(FRAMES)
 def test_json_round_trip_keeps_every_value(frame: pd.DataFrame) -> None:
     """read_json(to_json(f)) has the same values as f, row for row, at the same instants."""
@@ -70,6 +119,7 @@ def _assert_same_values(back: pd.DataFrame, frame: pd.DataFrame) -> None:
             pd.testing.assert_series_equal(back[name], frame[name])
 
 
+@at_most(60)
 @given(FRAMES, st.randoms(use_true_random=False))
 def test_slots_and_claims_ignore_row_order(frame: pd.DataFrame, random: object) -> None:
     """Time slots, speakers and claim identity of a row do not depend on the order of the rows."""
@@ -82,6 +132,7 @@ def test_slots_and_claims_ignore_row_order(frame: pd.DataFrame, random: object) 
     assert (claim_ids(shuffled) == claim_ids(frame)[order]).all()
 
 
+@at_most(100)
 @given(FRAMES)
 def test_earlier_slots_end_before_later_slots_start(frame: pd.DataFrame) -> None:
     """Slots are totally ordered: every period in slot s ends no later than any period of slot s+1 starts."""
@@ -96,6 +147,7 @@ def test_earlier_slots_end_before_later_slots_start(frame: pd.DataFrame) -> None
                 assert slots[i] == slots[j]
 
 
+@at_most(60)
 @given(timelines(max_echoes=1), st.integers(1, 4))
 def test_echoing_a_claim_adds_no_claim(timeline: object, copies: int) -> None:
     """Carrying an authority's claim through more outlets adds observations, not claims."""
@@ -122,3 +174,344 @@ def test_parse_inverts_to_text(figure: Figure) -> None:
     """parse_figure(f.to_text()) has f's interval and qualifier: the canonical words read back."""
     back = parse_figure(figure.to_text() if figure.qualifier.value != "vague" else figure.text or "")
     assert (back.low, back.high, back.qualifier) == (figure.low, figure.high, figure.qualifier)
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _shuffled(frame: pd.DataFrame, random: Any) -> pd.DataFrame:
+    order = list(range(len(frame)))
+    random.shuffle(order)
+    return frame.iloc[order].reset_index(drop=True)
+
+
+def _echo(frame: pd.DataFrame, position: int, copies: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(base, more): ``frame`` with the row at ``position`` attributed to an authority (if it was
+    not), and ``base`` plus ``copies`` more outlets carrying that same claim."""
+    base = frame.copy()
+    if pd.isna(base.loc[position, "authority"]):
+        base.loc[position, "authority"] = "Some Ministry"
+    base = from_frame(base)
+    echoes = pd.concat([base.iloc[[position]]] * copies, ignore_index=True)
+    echoes["id"] = [f"echo-{i}" for i in range(copies)]
+    echoes["outlet"] = [f"Echo Outlet {i}" for i in range(copies)]
+    return base, from_frame(pd.concat([base, echoes], ignore_index=True))
+
+
+def _optional(value: Any) -> int | None:
+    return None if pd.isna(value) else int(value)
+
+
+# --- ranges ----------------------------------------------------------------------------
+
+
+@at_most(40)
+@given(st.one_of(TIED_FRAMES.filter(lambda f: len(f) > 0), SOME_PLANTED.map(lambda t: t.frame)))
+def test_ranges_contain_every_stated_value(frame: pd.DataFrame) -> None:
+    """Per key, hull_low <= low_i and high_i <= hull_high for every observation i (<NA> high:
+    unbounded, and then hull_high is <NA>); min_stated and max_stated are the smallest and largest
+    stated numbers (<NA> if none); consensus is [max low_i, min bounded high_i]."""
+    table = ranges(frame).set_index(KEY)
+    for key, rows in frame.groupby(KEY):
+        row = table.loc[key]
+        highs = [_optional(h) for h in rows["high"]]
+        stated = [int(s) for s in rows["stated"].dropna()]
+        assert all(row["hull_low"] <= low for low in rows["low"])
+        if None in highs:
+            assert pd.isna(row["hull_high"])
+        else:
+            assert all(high <= row["hull_high"] for high in highs)
+        assert row["hull_low"] == min(rows["low"])
+        assert _optional(row["min_stated"]) == (min(stated) if stated else None)
+        assert _optional(row["max_stated"]) == (max(stated) if stated else None)
+        bounded = [h for h in highs if h is not None]
+        assert row["consensus_low"] == max(rows["low"])
+        assert _optional(row["consensus_high"]) == (min(bounded) if bounded else None)
+
+
+@at_most(25)
+@given(SOME_PLANTED, st.randoms(use_true_random=False))
+def test_ranges_ignore_row_order(timeline: Timeline, random: Any) -> None:
+    """ranges(f) == ranges(shuffle(f)), for the whole record and for each time slot."""
+    frame = timeline.frame
+    shuffled = _shuffled(frame, random)
+    for at in (None, "each"):
+        pd.testing.assert_frame_equal(ranges(shuffled, at=at), ranges(frame, at=at))
+
+
+@at_most(25)
+@given(SOME_PLANTED, st.data())
+def test_echoing_a_claim_changes_only_the_observation_count_of_ranges(timeline: Timeline, data: st.DataObject) -> None:
+    """Carrying a claim through k more outlets leaves n_claims, n_speakers, hull and consensus of
+    every key unchanged, and adds k to the echoed key's n_observations."""
+    position = data.draw(st.integers(0, len(timeline.frame) - 1), label="position")
+    copies = data.draw(st.integers(1, 3), label="copies")
+    base, more = _echo(timeline.frame, position, copies)
+    before, after = ranges(base).set_index(KEY), ranges(more).set_index(KEY)
+    unchanged = ["n_claims", "n_speakers", "hull_low", "hull_high", "consensus_low", "consensus_high"]
+    pd.testing.assert_frame_equal(after[unchanged], before[unchanged])
+    grown = before["n_observations"].copy()
+    grown[tuple(base.loc[position, KEY])] += copies
+    pd.testing.assert_series_equal(after["n_observations"], grown)
+
+
+@at_most(40)
+@given(st.one_of(TIED_FRAMES.filter(lambda f: len(f) > 0), SOME_PLANTED.map(lambda t: t.frame)))
+def test_ranges_each_has_one_row_per_time_slot(frame: pd.DataFrame) -> None:
+    """ranges(at="each") has, per key, one row per time slot (counted by brute force over
+    overlapping periods), numbered 0, 1, ...; the slot's n_observations are its rows and
+    slot_start is its earliest as_of."""
+    table = ranges(frame, at="each")
+    slots = brute_force.slots(frame)
+    expected = frame.assign(slot=slots).groupby([*KEY, "slot"])
+    assert len(table) == expected.ngroups
+    got = table.set_index([*KEY, "slot"])
+    for (*key, slot), rows in expected:
+        row = got.loc[(*key, slot)]
+        assert row["n_observations"] == len(rows)
+        assert row["slot_start"] == rows["as_of"].min()
+
+
+# --- violations ----------------------------------------------------------------------------
+
+
+@at_most(100)
+@given(st.integers(1, 4).flatmap(lambda k: timelines(n_keys=2, max_days=4, violations=k)))
+def test_planted_violations_are_always_found(timeline: Timeline) -> None:
+    """Every planted violation is found: a planted definite one as (definite, id, witness) with
+    the planted witness; a planted conflict pair as one conflict row on its lower observation
+    with the other as witness; a planted soft fall as soft against an earlier observation whose
+    point is at least the planted witness's. And nothing else is definite or conflict."""
+    found = violations(timeline.frame).frame
+    rows = {(r.kind, r.id, r.witness_id) for r in found.itertuples()}
+    by_id = timeline.frame.set_index("id")
+    point = {
+        i: Figure(int(r.low), _optional(r.high), _optional(r.stated), r.qualifier).point for i, r in by_id.iterrows()
+    }
+    expected_hard = set()
+    for plant in timeline.planted.itertuples():
+        if plant.kind == "definite":
+            expected_hard.add(("definite", plant.id, plant.witness_id))
+        elif plant.kind == "conflict":
+            lower, upper = sorted((plant.id, plant.witness_id), key=lambda i: by_id.loc[i, "low"])
+            expected_hard.add(("conflict", lower, upper))
+        else:
+            soft = found[(found["kind"] == "soft") & (found["id"] == plant.id)]
+            assert len(soft) == 1
+            assert point[soft["witness_id"].iloc[0]] >= point[plant.witness_id]
+    assert {r for r in rows if r[0] != "soft"} == expected_hard
+
+
+@at_most(100)
+@given(CONSISTENT)
+def test_consistent_timelines_are_never_flagged(timeline: Timeline) -> None:
+    """A consistent timeline (violations=0) has no definite and no conflict violation."""
+    found = violations(timeline.frame).frame
+    assert not found["kind"].isin(["definite", "conflict"]).any()
+
+
+@at_most(100)
+@given(st.one_of(TIED_FRAMES, SOME_PLANTED.map(lambda t: t.frame)))
+def test_violations_agree_with_the_brute_force_reference(frame: pd.DataFrame) -> None:
+    """violations(f) lists exactly the (kind, id, witness) that checking every pair by the
+    definitions finds, with ties, unbounded highs and mixed precisions."""
+    found = violations(frame).frame
+    assert {(r.kind, r.id, r.witness_id) for r in found.itertuples()} == brute_force.violation_rows(frame)
+
+
+@at_most(40)
+@given(SOME_PLANTED, st.randoms(use_true_random=False))
+def test_violations_ignore_row_order(timeline: Timeline, random: Any) -> None:
+    """violations(f).frame == violations(shuffle(f)).frame."""
+    frame = timeline.frame
+    pd.testing.assert_frame_equal(violations(_shuffled(frame, random)).frame, violations(frame).frame)
+
+
+# --- the best estimate -----------------------------------------------------------------
+
+
+def _slot_rows(series: pd.DataFrame, frame: pd.DataFrame) -> npt.NDArray[np.intp]:
+    """For each observation, the series row (freq=None) whose slot period contains its as_of."""
+    positions = np.full(len(frame), -1, dtype=np.intp)
+    for row in series.itertuples():
+        inside = (frame[KEY] == [row.metric, row.group, row.region]).all(axis=1)
+        inside &= (frame["as_of"] >= row.slot_start) & (frame["as_of"] < row.slot_end)
+        assert (positions[inside.to_numpy()] == -1).all()
+        positions[inside.to_numpy()] = row.Index
+    assert (positions >= 0).all()
+    return positions
+
+
+@at_most(40)
+@given(SOME_PLANTED, st.sampled_from(METHODS), st.sampled_from(["latest", "drop-minority"]))
+def test_best_is_non_decreasing_and_inside_every_kept_observation(timeline: Timeline, method: str, policy: str) -> None:
+    """Per cumulative key, best is non-decreasing; low <= best <= high; and at each slot,
+    low_i <= low <= best <= high <= high_i for every kept observation i of that slot."""
+    frame = timeline.frame
+    result = best_estimate(frame, method=method, on_conflict=policy)
+    series = result.series
+    low = series["low"].to_numpy(dtype=np.float64)
+    high = series["high"].to_numpy(dtype=np.float64, na_value=np.inf)
+    best = series["best"].to_numpy()
+    assert (low <= best).all()
+    assert (best <= high).all()
+    for _, key_rows in series.groupby(KEY):
+        assert key_rows["time"].is_monotonic_increasing
+        assert (np.diff(key_rows["best"].to_numpy()) >= 0).all()
+    kept = ~frame["id"].isin(result.set_aside["id"]).to_numpy()
+    at = _slot_rows(series, frame)[kept]
+    assert (frame["low"].to_numpy(dtype=np.float64)[kept] <= low[at]).all()
+    assert (high[at] <= frame["high"].to_numpy(dtype=np.float64, na_value=np.inf)[kept]).all()
+
+
+@at_most(40)
+@given(SOME_PLANTED, st.sampled_from(METHODS), st.sampled_from(["latest", "drop-minority"]))
+def test_the_estimate_of_the_estimate_is_unchanged(timeline: Timeline, method: str, policy: str) -> None:
+    """Feed the series back as one claim per row: [low, high] of the row, stated round(best),
+    as of the slot start. The estimate of that has the same keys and times, the same low and high,
+    sets nothing aside, and its best is round(best) (|best' - best| <= 1/2; equal when best is a
+    whole number)."""
+    series = best_estimate(timeline.frame, method=method, on_conflict=policy).series
+    rounded = np.floor(series["best"].to_numpy() + 0.5).astype(np.int64)
+    fed_back = from_frame(
+        pd.DataFrame(
+            {
+                "id": [f"estimate-{i}" for i in range(len(series))],
+                **{c: series[c] for c in KEY},
+                "low": series["low"],
+                "high": series["high"],
+                "stated": pd.array(rounded, dtype="Int64"),
+                "qualifier": "about",
+                "as_of": series["slot_start"],
+                "as_of_precision": "second",
+                "authority": "kzfigures",
+                "cumulative": True,
+            }
+        )
+    )
+    again = best_estimate(fed_back, method=method, on_conflict=policy)
+    assert again.set_aside.empty
+    for column in [*KEY, "time", "low", "high"]:
+        pd.testing.assert_series_equal(again.series[column], series[column])
+    assert again.series["best"].tolist() == rounded.astype(np.float64).tolist()
+
+
+@at_most(40)
+@given(SOME_PLANTED, st.sampled_from(METHODS), st.sampled_from(["latest", "drop-minority"]), st.randoms())
+def test_the_estimate_ignores_row_order(timeline: Timeline, method: str, policy: str, random: Any) -> None:
+    """best_estimate(f) == best_estimate(shuffle(f)): the same series and the same set aside."""
+    frame = timeline.frame
+    a = best_estimate(frame, method=method, on_conflict=policy)
+    b = best_estimate(_shuffled(frame, random), method=method, on_conflict=policy)
+    pd.testing.assert_frame_equal(b.series, a.series)
+    pd.testing.assert_frame_equal(b.set_aside, a.set_aside)
+
+
+@at_most(25)
+@given(SOME_PLANTED, st.sampled_from(METHODS), st.sampled_from(["latest", "drop-minority"]), st.data())
+def test_echoing_a_claim_leaves_the_estimate_unchanged(
+    timeline: Timeline, method: str, policy: str, data: st.DataObject
+) -> None:
+    """With one weight per claim, carrying a claim through k more outlets changes no low, best,
+    high, fit or n_claims; its slot counts k more observations, kept or set aside with the claim."""
+    position = data.draw(st.integers(0, len(timeline.frame) - 1), label="position")
+    copies = data.draw(st.integers(1, 3), label="copies")
+    base, more = _echo(timeline.frame, position, copies)
+    before = best_estimate(base, method=method, on_conflict=policy)
+    after = best_estimate(more, method=method, on_conflict=policy)
+    same = [*KEY, "time", "slot", "low", "best", "high", "fit", "n_claims"]
+    pd.testing.assert_frame_equal(after.series[same], before.series[same])
+    echoed_aside = base.loc[position, "id"] in set(before.set_aside["id"])
+    counted = "n_set_aside" if echoed_aside else "n_observations"
+    grown = before.series[counted].to_numpy().copy()
+    grown[_slot_rows(before.series, base.iloc[[position]])[0]] += copies
+    assert after.series[counted].tolist() == grown.tolist()
+    echo_ids = {f"echo-{i}" for i in range(copies)} if echoed_aside else set()
+    assert set(after.set_aside["id"]) == set(before.set_aside["id"]) | echo_ids
+
+
+@at_most(25)
+@given(CONSISTENT, st.sampled_from(METHODS))
+def test_a_consistent_timeline_sets_nothing_aside(timeline: Timeline, method: str) -> None:
+    """On a consistent timeline no policy sets anything aside, on_conflict="raise" does not raise,
+    and every policy gives the same series."""
+    results = [best_estimate(timeline.frame, method=method, on_conflict=policy) for policy in ON_CONFLICT]
+    for result in results:
+        assert result.set_aside.empty
+        pd.testing.assert_frame_equal(result.series, results[0].series)
+
+
+@at_most(40)
+@given(
+    st.integers(1, 3).flatmap(lambda k: timelines(max_days=4, violations=k, violation_kinds=["definite", "conflict"]))
+)
+def test_raise_names_every_planted_inconsistency(timeline: Timeline) -> None:
+    """With a planted definite or conflict violation, on_conflict="raise" raises
+    InconsistentObservationsError whose .violations frame has each planted definite id as
+    definite, each planted conflict pair as a conflict, and no soft row."""
+    with pytest.raises(InconsistentObservationsError) as error:
+        best_estimate(timeline.frame, on_conflict="raise")
+    found = error.value.violations
+    assert "soft" not in set(found["kind"])
+    pairs = {(r.kind, frozenset((r.id, r.witness_id))) for r in found.itertuples()}
+    definite_ids = set(found.loc[found["kind"] == "definite", "id"])
+    for plant in timeline.planted.itertuples():
+        if plant.kind == "definite":
+            assert plant.id in definite_ids
+        else:
+            assert ("conflict", frozenset((plant.id, plant.witness_id))) in pairs
+
+
+@at_most(40)
+@given(SOME_PLANTED, st.sampled_from(METHODS), st.sampled_from(["latest", "drop-minority"]))
+def test_every_observation_is_kept_or_set_aside(timeline: Timeline, method: str, policy: str) -> None:
+    """Each input observation is either set aside (once) or kept: the set-aside ids are distinct
+    input ids, the series counts every kept one in n_observations and every set-aside one in
+    n_set_aside, and every id the series or set_aside cites as a source (low_ids, best_ids,
+    high_ids, superseded_by) is a kept observation."""
+    frame = timeline.frame
+    result = best_estimate(frame, method=method, on_conflict=policy)
+    aside = result.set_aside["id"].tolist()
+    assert len(set(aside)) == len(aside)
+    assert set(aside) <= set(frame["id"])
+    kept = set(frame["id"]) - set(aside)
+    assert result.series["n_observations"].sum() == len(kept)
+    assert result.series["n_set_aside"].sum() == len(aside)
+    cited = {i for column in ("low_ids", "best_ids", "high_ids") for ids in result.series[column] for i in ids}
+    assert cited <= kept
+    assert set(result.set_aside["superseded_by"]) <= kept
+
+
+def _consistent(frame: pd.DataFrame, kept: npt.NDArray[np.bool_]) -> bool:
+    """The pairwise condition by brute force: low_i <= high_j for kept i, j of a series with
+    slot_i <= slot_j (slots of the whole frame)."""
+    series, slots = series_ids(frame), brute_force.slots(frame)
+    low = frame["low"].tolist()
+    high = [math.inf if pd.isna(h) else int(h) for h in frame["high"]]
+    chosen = np.flatnonzero(kept)
+    return all(low[i] <= high[j] for i in chosen for j in chosen if series[i] == series[j] and slots[i] <= slots[j])
+
+
+@at_most(100)
+@given(SOME_PLANTED, st.sampled_from(["latest", "drop-minority"]))
+def test_what_is_kept_is_consistent(timeline: Timeline, policy: str) -> None:
+    """The kept observations fit one non-decreasing count: low_i <= high_j whenever i is no later
+    than j (brute force over every pair)."""
+    frame = timeline.frame
+    kept = ~frame["id"].isin(best_estimate(frame, on_conflict=policy).set_aside["id"]).to_numpy()
+    assert _consistent(frame, kept)
+
+
+@at_most(40)
+@given(SOME_PLANTED)
+def test_drop_minority_keeps_at_least_as_many_claims_as_latest(timeline: Timeline) -> None:
+    """drop-minority keeps a largest consistent set of claims (one weight per claim), so it never
+    keeps fewer claims than latest does."""
+    frame = timeline.frame
+    claims = claim_ids(frame)
+
+    def kept_claims(policy: str) -> int:
+        aside = frame["id"].isin(best_estimate(frame, on_conflict=policy).set_aside["id"]).to_numpy()
+        return len(set(claims[~aside]))
+
+    assert kept_claims("drop-minority") >= kept_claims("latest")
