@@ -388,10 +388,7 @@ def test_report_prints_the_quotable_summary_line(capsys):
     assert main(["report"]) == 0
     out = capsys.readouterr().out
     assert "BEST ESTIMATES" in out
-<<<<<<< HEAD
     assert "best estimate 7,939 detained as of Jan 10 (range 7,939), from" in out
-=======
-    assert "best estimate 7,939 detained as of Jan 10 (range 7,939 to 7,939), from" in out
 
 
 def test_conservative_best_is_the_low_where_every_claim_was_set_aside():
@@ -401,4 +398,3 @@ def test_conservative_best_is_the_low_where_every_claim_was_set_aside():
     assert series["low"].tolist() == [0, 1]
     assert series["best"].tolist() == [0.0, 1.0]
     assert series["best_ids"].tolist() == [(), ("o1",)]
->>>>>>> props
