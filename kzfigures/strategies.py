@@ -190,6 +190,20 @@ def _feasible(qualifier: Qualifier, min_value: int, max_value: int) -> bool:
 # --- figures ---------------------------------------------------------------------------
 
 
+def _drawable_qualifiers(qualifiers: Any, min_value: int, max_value: int) -> list[Qualifier]:
+    """The qualifiers to draw from, checked eagerly against the value bounds."""
+    _check_bounds("min_value", min_value, "max_value", max_value)
+    chosen = _check_qualifiers(qualifiers)
+    if chosen is None:
+        return [q for q in Qualifier if _feasible(q, min_value, max_value)]
+    for q in chosen:
+        if not _feasible(q, min_value, max_value):
+            raise InvalidArgumentError(
+                f"qualifier {q.value!r} cannot be drawn with min_value={min_value}, max_value={max_value}"
+            )
+    return list(chosen)
+
+
 def figures(
     *,
     qualifiers: Collection[Qualifier | str] | None = None,
@@ -235,15 +249,7 @@ def figures(
     ...
     kzfigures.errors.InvalidArgumentError: qualifier 'vague' cannot be drawn with min_value=0, max_value=1
     """
-    _check_bounds("min_value", min_value, "max_value", max_value)
-    chosen = _check_qualifiers(qualifiers)
-    if chosen is None:
-        chosen = [q for q in Qualifier if _feasible(q, min_value, max_value)]
-    for q in chosen:
-        if not _feasible(q, min_value, max_value):
-            raise InvalidArgumentError(
-                f"qualifier {q.value!r} cannot be drawn with min_value={min_value}, max_value={max_value}"
-            )
+    chosen = _drawable_qualifiers(qualifiers, min_value, max_value)
     return _figures(chosen, min_value, max_value)
 
 
@@ -299,15 +305,7 @@ def figure_phrases(
     >>> (figure.low, figure.high, figure.stated, figure.text == phrase)
     (5400, 5999, 6000, True)
     """
-    _check_bounds("min_value", min_value, "max_value", max_value)
-    chosen = _check_qualifiers(qualifiers)
-    if chosen is None:
-        chosen = [q for q in Qualifier if _feasible(q, min_value, max_value)]
-    for q in chosen:
-        if not _feasible(q, min_value, max_value):
-            raise InvalidArgumentError(
-                f"qualifier {q.value!r} cannot be drawn with min_value={min_value}, max_value={max_value}"
-            )
+    chosen = _drawable_qualifiers(qualifiers, min_value, max_value)
     return _figure_phrases(chosen, min_value, max_value)
 
 
