@@ -54,6 +54,15 @@ def _source(row: pd.Series) -> str:
     return who_said(row["authority"], row["via"], row["outlet"])
 
 
+def count(n: int, noun: str) -> str:
+    """``n`` and the noun, plural unless ``n`` is 1: "1 claim", "9 claims".
+
+    >>> count(1, "claim"), count(4404, "observation")
+    ('1 claim', '4,404 observations')
+    """
+    return f"{int(n):,} {noun}{'' if n == 1 else 's'}"
+
+
 def key_label(metric: str, group: str, region: str) -> str:
     """A short heading for a series key.
 
@@ -74,7 +83,7 @@ def observations_section(frame: pd.DataFrame) -> str:
     ordered = frame.sort_values(["metric", "group", "region", "as_of", "id"], kind="stable")
     for (metric, group, region), rows in ordered.groupby(["metric", "group", "region"], sort=False):
         lines.append("")
-        lines.append(f"{key_label(str(metric), str(group), str(region))}  ({len(rows)} observations)")
+        lines.append(f"{key_label(str(metric), str(group), str(region))}  ({count(len(rows), 'observation')})")
         for _, row in rows.iterrows():
             when = row["as_of"].strftime("%b %d") if row["as_of_precision"] == "day" else str(row["as_of"])[:16]
             words = figure_words(row["low"], row["high"], row["stated"], row["qualifier"], row["figure"])
@@ -105,8 +114,9 @@ def ranges_section(frame: pd.DataFrame) -> str:
     for row in ranges(frame).to_dict(orient="records"):
         lines.append("")
         lines.append(
-            f"{key_label(str(row['metric']), str(row['group']), str(row['region']))}  ({row['n_observations']} "
-            f"observations, {row['n_claims']} claims, {row['n_speakers']} speakers)"
+            f"{key_label(str(row['metric']), str(row['group']), str(row['region']))}  "
+            f"({count(row['n_observations'], 'observation')}, {count(row['n_claims'], 'claim')}, "
+            f"{count(row['n_speakers'], 'speaker')})"
         )
         lines.append(f"  reported:   {_bound(row['hull_low'], row['hull_high'])}")
         if row["consensus_empty"]:
@@ -208,7 +218,7 @@ def estimate_section(
             high = "..." if pd.isna(row["high"]) else f"{int(row['high']):,}"
             lines.append(
                 f"  {row['time'].strftime('%b %d'):<7} best {row['best']:>9,.0f}   "
-                f"range [{int(row['low']):,}, {high}]   {row['n_claims']} claims"
+                f"range [{int(row['low']):,}, {high}]   {count(row['n_claims'], 'claim')}"
             )
         summary = estimate_summary_line(rows.iloc[-1], result.observations, by)
         lines.extend(textwrap.wrap(summary, WIDTH, initial_indent="  > ", subsequent_indent="    "))
