@@ -50,10 +50,6 @@ def _interval(low: Any, high: Any) -> str:
     return f"[{int(low):,}, {upper}]"
 
 
-def _source(row: pd.Series) -> str:
-    return who_said(row["authority"], row["via"], row["outlet"])
-
-
 def count(n: int, noun: str) -> str:
     """``n`` and the noun, plural unless ``n`` is 1: "1 claim", "9 claims".
 
@@ -84,11 +80,13 @@ def observations_section(frame: pd.DataFrame) -> str:
     for (metric, group, region), rows in ordered.groupby(["metric", "group", "region"], sort=False):
         lines.append("")
         lines.append(f"{key_label(str(metric), str(group), str(region))}  ({count(len(rows), 'observation')})")
-        for _, row in rows.iterrows():
-            when = row["as_of"].strftime("%b %d") if row["as_of_precision"] == "day" else str(row["as_of"])[:16]
-            words = figure_words(row["low"], row["high"], row["stated"], row["qualifier"], row["figure"])
-            head = f"  {when:<7} {words:<18} {_interval(row['low'], row['high']):<16} "
-            wrapped = textwrap.wrap(_source(row), WIDTH - len(head)) or [""]
+        # itertuples, not iterrows: no Series per row (about ten times faster on a large file).
+        row: Any
+        for row in rows.itertuples(index=False):
+            when = row.as_of.strftime("%b %d") if row.as_of_precision == "day" else str(row.as_of)[:16]
+            words = figure_words(row.low, row.high, row.stated, row.qualifier, row.figure)
+            head = f"  {when:<7} {words:<18} {_interval(row.low, row.high):<16} "
+            wrapped = textwrap.wrap(who_said(row.authority, row.via, row.outlet), WIDTH - len(head)) or [""]
             lines.append(head + wrapped[0])
             lines.extend(" " * len(head) + more for more in wrapped[1:])
     return "\n".join(lines)
