@@ -16,6 +16,7 @@ Pairs are returned as (earlier or first id, later or second id); conflict pairs 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pandas as pd
 
@@ -62,11 +63,15 @@ def soft_pairs(frame: pd.DataFrame) -> set[tuple[str, str]]:
 
 
 def slots(frame: pd.DataFrame) -> list[int]:
-    """Time slots straight from their definition, ``O(n^2)``: connected components of overlapping
-    as-of periods within a series, numbered 0, 1, ... by their earliest start."""
-    series = series_ids(frame)
+    """Time slots straight from their definition, ``O(n^2)`` (see :func:`slots_of`)."""
     start, end = (list(map(int, bound)) for bound in period_bounds(frame))
-    n = len(frame)
+    return slots_of(start, end, list(series_ids(frame)))
+
+
+def slots_of(start: list[int], end: list[int], series: list[Any]) -> list[int]:
+    """Connected components of overlapping periods ``[start, end)`` within a series, numbered
+    0, 1, ... by their earliest start, ``O(n^2)``."""
+    n = len(start)
     parent = list(range(n))
 
     def root(i: int) -> int:

@@ -24,6 +24,7 @@ from kzfigures.frame import from_frame
 from kzfigures.model import Figure
 from kzfigures.violations import ViolationReport, violations
 from tests._generated import echo, frames
+from tests.brute_force import slots_of
 
 KEY = ["metric", "group", "region"]
 
@@ -157,38 +158,13 @@ def test_mixed_naive_and_aware_times_raise() -> None:
 # --- brute-force reference -------------------------------------------------------
 
 
-def reference_slots(start: list[int], end: list[int], series: list[Any]) -> list[int]:
-    """Slots by connected components of the overlap graph, numbered by earliest start (O(n^2))."""
-    n = len(start)
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            i = parent[i]
-        return i
-
-    for i in range(n):
-        for j in range(n):
-            if series[i] == series[j] and start[i] < end[j] and start[j] < end[i]:
-                parent[find(i)] = find(j)
-    first = {}
-    for i in range(n):
-        root = find(i)
-        first[root] = min(first.get(root, start[i]), start[i])
-    slots = []
-    for i in range(n):
-        earlier = {find(j) for j in range(n) if series[j] == series[i] and first[find(j)] < first[find(i)]}
-        slots.append(len(earlier))
-    return slots
-
-
 def reference(frame: pd.DataFrame) -> set[tuple[Any, ...]]:
     rows = frame[frame["cumulative"]].reset_index(drop=True)
     if len(rows) == 0:
         return set()
     start, end = (list(map(int, a)) for a in period_bounds(rows))
     series = list(zip(*(rows[c] for c in KEY), strict=True))
-    slots = reference_slots(start, end, series)
+    slots = slots_of(start, end, series)
     who = speakers(rows).tolist()
     inf = float("inf")
     low = [int(v) for v in rows["low"]]
