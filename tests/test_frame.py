@@ -411,9 +411,11 @@ def test_extra_columns_survive_csv():
 
 ZONES = [dt.UTC, ALMATY, dt.timezone(dt.timedelta(hours=-5)), dt.timezone(dt.timedelta(hours=5, minutes=30))]
 LABELS = st.sampled_from(["killed", "injured", "detained", "all", "law_enforcement", "children"])
-TEXT = st.none() | st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=12).filter(
-    lambda s: s.strip() != ""
-)
+# No NUL: pandas 2.2's C CSV parser ends a field at "\x00" (pandas 3 keeps it), which
+# no casualty note needs; see the 0.1.0 notes.
+TEXT = st.none() | st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="\x00"), min_size=1, max_size=12
+).filter(lambda s: s.strip() != "")
 
 
 @st.composite
