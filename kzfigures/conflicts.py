@@ -157,11 +157,31 @@ def settle_latest(
     kept = np.zeros(n, dtype=bool)
     reason = np.zeros(n, dtype=np.int64)
     witness = np.full(n, -1, dtype=np.int64)
+    if n == 0:
+        return Settlement(kept=kept, reason=reason, witness=witness)
     order = np.argsort(slot, kind="stable")
     bounds = np.flatnonzero(np.diff(slot[order])) + 1
-    groups = np.split(order, bounds)
+    starts = np.r_[0, bounds]
+    # Per-slot summaries, so that the walk does scalar work on the common slot whose claims all
+    # share a point and none is above U; only the other slots run the general code below.
+    s_lo, s_hi, s_weight = lo[order], hi[order], weight[order]
+    max_lo = np.maximum.reduceat(s_lo, starts).tolist()
+    min_hi = np.minimum.reduceat(s_hi, starts).tolist()
+    simple = (np.minimum.reduceat(s_weight, starts) > 1e-12 * np.add.reduceat(s_weight, starts)).tolist()
+    group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, n]))
+    by_hi = np.lexsort((s_hi, group))  # stable: the first claim of a slot with its smallest hi
+    lowest_of = order[by_hi[starts]].tolist()
+    ends = np.r_[bounds, n].tolist()
+    all_kept = np.zeros(len(starts), dtype=bool)
     upper, upper_claim = HI_INF, -1
-    for members in reversed(groups):
+    for g in range(len(starts) - 1, -1, -1):
+        if max_lo[g] <= min_hi[g] and simple[g] and (not cumulative or max_lo[g] <= upper):
+            # Every claim contains max lo and is kept (stab_point would return max lo).
+            all_kept[g] = True
+            if cumulative and min_hi[g] <= upper:
+                upper, upper_claim = min_hi[g], lowest_of[g]
+            continue
+        members = order[starts[g] : ends[g]]
         if cumulative:
             superseded = members[lo[members] > upper]
             reason[superseded] = REASONS.index("superseded")
@@ -186,6 +206,7 @@ def settle_latest(
             lowest = winners[np.argmin(hi[winners])]
             if hi[lowest] <= upper:
                 upper, upper_claim = int(hi[lowest]), int(lowest)
+    kept[order[all_kept[group]]] = True
     return Settlement(kept=kept, reason=reason, witness=witness)
 
 

@@ -127,3 +127,49 @@ def violation_rows(frame: pd.DataFrame) -> set[tuple[str, str, str]]:
         if earlier and not definite and point[i] < max(point[j] for j in earlier):
             found.add(("soft", ids[i], ids[argmax(earlier, point)]))
     return found
+
+
+def settle_latest_walk(
+    slot: list[int], lo: list[int], hi: list[float], weight: list[float], *, cumulative: bool
+) -> tuple[list[bool], list[str], list[int]]:
+    """:func:`kzfigures.conflicts.settle_latest` as its docstring states it, one claim at a time.
+
+    ``hi`` uses ``math.inf`` for unbounded. The stab point is found by trying
+    every ``lo`` as a candidate (the heaviest covered point is always some
+    ``lo``), heaviest first, then highest; weights within a relative ``1e-12``
+    count as equal, as in the library. Returns kept, reason and witness per claim.
+    """
+    n = len(slot)
+    kept, reason, witness = [False] * n, ["kept"] * n, [-1] * n
+    upper, upper_claim = math.inf, -1
+    for s in sorted(set(slot), reverse=True):
+        members = [i for i in range(n) if slot[i] == s]
+        if cumulative:
+            for i in members:
+                if lo[i] > upper:
+                    reason[i], witness[i] = "superseded", upper_claim
+            members = [i for i in members if lo[i] <= upper]
+            if not members:
+                continue
+
+        def cover(point: int, members: list[int] = members) -> float:
+            return sum(weight[i] for i in members if lo[i] <= point <= hi[i])
+
+        heaviest = max(cover(lo[i]) for i in members)
+        point = max(lo[i] for i in members if abs(cover(lo[i]) - heaviest) <= 1e-12 * abs(heaviest))
+        winners = [i for i in members if lo[i] <= point <= hi[i]]
+        for i in winners:
+            kept[i] = True
+        for i in members:
+            if i in winners:
+                continue
+            reason[i] = "outweighed"
+            if hi[i] < point:  # below: the first winner with the largest lo contradicts it
+                witness[i] = max(winners, key=lambda k: (lo[k], -winners.index(k)))
+            else:  # above: the first winner with the smallest hi
+                witness[i] = min(winners, key=lambda k: (hi[k], winners.index(k)))
+        if cumulative:
+            lowest = min(winners, key=lambda k: (hi[k], winners.index(k)))
+            if hi[lowest] <= upper:
+                upper, upper_claim = hi[lowest], lowest
+    return kept, reason, witness
