@@ -183,7 +183,7 @@ def ranges(
     each = isinstance(at, str) and at == _EACH
     if len(frame) == 0:
         return _empty(frame, columns, each)
-    rows = _annotate(frame, columns)
+    rows = _annotate(frame, columns, each)
     group_columns = [*columns, "slot"] if each else columns
     if at_ns is not None:
         known = rows[rows["start"] <= at_ns]
@@ -193,7 +193,7 @@ def ranges(
             return _empty(frame, columns, each)
     result = _statistics(rows, group_columns)
     if each:
-        starts = rows.groupby(group_columns, sort=True, dropna=False)["as_of"].min()
+        starts = rows.groupby(level=0, sort=True)["as_of"].min()
         result.insert(len(columns) + 1, "slot_start", starts.to_numpy())
     for column in columns:
         result[column] = result[column].astype(frame[column].dtype)
@@ -220,14 +220,16 @@ def _check_at(at: object) -> int | None:
     return int(moment.tz_convert("UTC").as_unit("ns").value)
 
 
-def _annotate(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """The columns the statistics need, one row per observation."""
+def _annotate(frame: pd.DataFrame, columns: list[str], each: bool) -> pd.DataFrame:
+    """The columns the statistics need, one row per observation, indexed by result row."""
     index = annotate(frame, columns)  # slots, speakers and claims in one pass
     rows = frame[[*columns, "id", "low", "high", "stated", "as_of"]].copy()
     rows["slot"] = index.slot
     rows["speaker"] = index.speaker  # codes: grouped and counted like the texts, cheaper
     rows["claim"] = index.claim
     rows["start"] = index.start
+    # The index numbers the result rows (series, or (series, slot) for "each"), in key order.
+    rows.index = pd.Index(index.series_slot if each else index.series, name=None)
     return rows
 
 
@@ -252,9 +254,11 @@ def _ids_where(
 
 
 def _statistics(rows: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
-    grouped = rows.groupby(groups, sort=True, dropna=False)
+    # Group by the integer index (series, or (series, slot), numbered in key order) rather than
+    # hashing the key texts in every aggregation; the key values come back from each group's first row.
+    grouped = rows.groupby(level=0, sort=True)
     unbounded = rows["high"].isna()
-    any_unbounded = unbounded.groupby([rows[c] for c in groups], sort=True, dropna=False).any()
+    any_unbounded = unbounded.groupby(level=0, sort=True).any()
     hull_high = grouped["high"].max().mask(any_unbounded)
     out = pd.DataFrame(
         {
@@ -272,7 +276,7 @@ def _statistics(rows: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
     out["n_speakers"] = grouped["speaker"].nunique().astype(np.int64)
 
     # Each row's group statistic, by transform on the same grouping (no merge on the key columns).
-    row_unbounded = unbounded.groupby([rows[c] for c in groups], sort=True, dropna=False).transform("any")
+    row_unbounded = unbounded.groupby(level=0, sort=True).transform("any")
     row_hull_high = grouped["high"].transform("max").mask(row_unbounded.to_numpy(dtype=bool))
     at_hull_high = (rows["high"] == row_hull_high).fillna(False) | (unbounded & row_unbounded.astype(bool))
     at_hull_low = rows["low"] == grouped["low"].transform("min")
@@ -291,7 +295,16 @@ def _statistics(rows: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
     at_consensus_high = (rows["high"] == grouped["high"].transform("min")).fillna(False)
     out["consensus_high_ids"] = ids_where(at_consensus_high)
     out = out.astype(dict(RANGE_COLUMNS))
-    return out.reset_index()
+    # Every row of a group has the same key values, so the first row's are the group's (NA included).
+    keys = rows.iloc[_first_rows(rows.index)][groups]
+    keys.index = out.index
+    return pd.concat([keys, out], axis=1).reset_index(drop=True)
+
+
+def _first_rows(group: pd.Index) -> npt.NDArray[np.intp]:
+    """Position of the first row of each group, in group order."""
+    _, first = np.unique(group.to_numpy(dtype=np.int64), return_index=True)
+    return np.asarray(first, dtype=np.intp)
 
 
 def _empty(frame: pd.DataFrame, columns: list[str], each: bool) -> pd.DataFrame:
