@@ -23,6 +23,7 @@ mathematics and the policies as algorithms.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -627,14 +628,20 @@ def _lookup_ids(keys: tuple[_IntArray, _IntArray], ids: npt.NDArray[np.object_])
     run = np.minimum(np.searchsorted(run_key, wanted_key), max(len(run_key) - 1, 0))
     hit = (wanted_key >= 0) & (run_key[run] == wanted_key) if len(run_key) else np.zeros(len(wanted_key), bool)
     needed = np.unique(run[hit])
-    listed = ids[order].tolist()
+    # Only the ids of the runs some row wants become Python objects.
+    first, last = starts[needed], ends[needed]
+    lengths = last - first
+    taken = np.repeat(first - np.r_[0, np.cumsum(lengths)[:-1]], lengths) + np.arange(int(lengths.sum()))
+    listed = ids[order[taken]].tolist()
+    bounds = np.r_[0, np.cumsum(lengths)].tolist()
     tuples = np.empty(len(run_key), dtype=object)
     tuples[needed] = np.fromiter(
-        (tuple(listed[a:b]) for a, b in zip(starts[needed].tolist(), ends[needed].tolist(), strict=True)),
+        (tuple(listed[a:b]) for a, b in itertools.pairwise(bounds)),
         dtype=object,
         count=len(needed),
     )
-    result = np.fromiter((() for _ in range(len(wanted_key))), dtype=object, count=len(wanted_key))
+    result = np.empty(len(wanted_key), dtype=object)
+    result.fill(())  # one shared empty tuple, not a Python call per row
     result[hit] = tuples[run[hit]]
     return result
 
