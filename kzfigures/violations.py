@@ -284,23 +284,28 @@ def _find(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     def encode(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         return _dense_rank(values)[order] * n + (n - 1 - id_rank[order])
 
-    def decode(codes: npt.NDArray[np.int64], encoded: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
-        by_code = np.argsort(encoded)
-        return np.asarray(by_code[np.searchsorted(encoded[by_code], codes)], dtype=np.intp)
+    # id_rank is a permutation, so a code's remainder mod n names its row: no search needed.
+    position_of_rank = np.empty(n, dtype=np.intp)
+    position_of_rank[id_rank[order]] = np.arange(n)
+
+    def decode(codes: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
+        return np.asarray(position_of_rank[n - 1 - codes % n], dtype=np.intp)
 
     enc_low, enc_point = encode(low), encode(point)
     running_low = pd.Series(enc_low).groupby(s_series).cummax().to_numpy()
     running_point = pd.Series(enc_point).groupby(s_series).cummax().to_numpy()
-    earlier_low = decode(running_low[before], enc_low)  # sorted positions of the witnesses
-    earlier_point = decode(running_point[before], enc_point)
-    slot_low = decode(pd.Series(enc_low).groupby(g).transform("max").to_numpy(), enc_low)
+    earlier_low = decode(running_low[before])  # sorted positions of the witnesses
+    earlier_point = decode(running_point[before])
+    slot_low = decode(pd.Series(enc_low).groupby(g).transform("max").to_numpy())
 
     s_low, s_high, s_point = low[order], high[order], point[order]
     definite = has_earlier & (s_low[earlier_low] > s_high)
     conflict = s_low[slot_low] > s_high
     soft = has_earlier & ~definite & (s_point < s_point[earlier_point])
 
-    counts = _count_earlier_above(s_series, g, s_low, s_high)
+    # Slots within the series, not across all of them: the levels of the count are log2 of the
+    # largest series' slots rather than of the total.
+    counts = _count_earlier_above(s_series, index.slot[order], s_low, s_high)
     pieces = []
     for kind, mask, witness, drop in (
         ("definite", definite, earlier_low, s_low[earlier_low] - s_high),
@@ -315,7 +320,7 @@ def _find(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def _count_earlier_above(
     series: npt.NDArray[np.int64], g: npt.NDArray[np.int64], low: npt.NDArray[np.int64], high: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.int64]:
-    r"""For each row, :math:`\#\{j : \text{same series},\ g_j < g_i,\ l_j > h_i\}` (rows sorted by g).
+    r"""For each row, :math:`\#\{j : \text{same series},\ g_j < g_i,\ l_j > h_i\}` (rows sorted by series, g).
 
     Divide and conquer on the bits of ``g``: a pair with :math:`g_j < g_i`
     is counted once, at the highest bit where they differ, with ``j`` in the
