@@ -382,15 +382,24 @@ def best_estimate(
         }
     )
     series_cumulative = pd.Series(frame["cumulative"].to_numpy(dtype=bool)).groupby(series).all().to_numpy()
-    grouped = obs.groupby("claim", sort=True)
-    claims = grouped[["series", "slot", "lo", "hi"]].first()
-    claims["weight"] = grouped["weight"].max()
-    claims["point"] = grouped["point"].quantile(0.5, interpolation="lower").astype(np.int64)
+    # Claims are numbered 0 .. C-1 with none missing, so per-claim reductions are ufunc.at into
+    # arrays of C (a tenth of the cost of groupby, which sorts the keys first).
+    n_claims = int(claim.max()) + 1
+    first_row = np.full(n_claims, len(frame), dtype=np.int64)
+    np.minimum.at(first_row, claim, np.arange(len(frame)))
+    claims = obs.iloc[first_row][["series", "slot", "lo", "hi"]].reset_index(drop=True)
+    claims.index.name = "claim"
+    weight = np.zeros(n_claims)
+    np.maximum.at(weight, claim, observation_weight)
+    claims["weight"] = weight
+    claims["point"] = obs.groupby("claim", sort=True)["point"].quantile(0.5, interpolation="lower").to_numpy(np.int64)
     # The smallest id per claim, via integer ranks: groupby min on text runs in Python per group.
     by_id = np.argsort(frame["id"].to_numpy(dtype=str), kind="stable")
     id_rank = np.empty(len(by_id), dtype=np.int64)
     id_rank[by_id] = np.arange(len(by_id))
-    claims["witness_id"] = ids[by_id[pd.Series(id_rank).groupby(claim, sort=True).min().to_numpy()]]
+    smallest = np.full(n_claims, len(frame), dtype=np.int64)
+    np.minimum.at(smallest, claim, id_rank)
+    claims["witness_id"] = ids[by_id[smallest]]
     kept, reason, witness = _settle(claims, series_cumulative, on_conflict, frame, columns)
     obs_kept = kept[claim]
 
