@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from kzfigures._sorting import lexsort_stable
 from kzfigures.claims import DEFAULT_BY, ClaimIndex, annotate, check_by
 from kzfigures.frame import as_frame
 from kzfigures.model import Observation
@@ -364,6 +365,12 @@ def _assemble(
     drop = np.concatenate([p[3] for p in pieces]).astype(np.int64)
     counts = np.concatenate([p[4] for p in pieces]).astype(np.int64)
     series, slot, start, speaker = index.series, index.slot, index.start, index.speaker
+    # Sort by key, slot, kind, id before gathering anything. Series ids number the keys in key
+    # order (missing last, as sort_values puts them) and id_rank is the ids' order, so integer keys
+    # give the same order as sorting the frame; (kind, id) is unique, so the order is total.
+    kind_rank = np.concatenate([np.full(len(p[1]), KINDS.index(p[0]), dtype=np.int64) for p in pieces])
+    ordering = lexsort_stable((id_rank[who], kind_rank, slot[who], series[who]))
+    kind, who, witness, drop, counts = (a[ordering] for a in (kind, who, witness, drop, counts))
     names = index.speaker_names
     ids = rows["id"].to_numpy(dtype=object)
     same = speaker[who] == speaker[witness]
@@ -398,13 +405,7 @@ def _assemble(
             "n_conflicting_earlier": counts,
         }
     )
-    out = pd.DataFrame(data)
-    out = out.astype(_dtypes(rows))
-    # Sort by key, slot, kind, id. Series ids number the keys in key order (missing last, as
-    # sort_values puts them) and id_rank is the ids' order, so integer keys give the same order.
-    kind_rank = np.concatenate([np.full(len(p[1]), KINDS.index(p[0]), dtype=np.int64) for p in pieces])
-    ordering = np.lexsort((id_rank[who], kind_rank, slot[who], series[who]))
-    return out.take(ordering).reset_index(drop=True)
+    return pd.DataFrame(data).astype(_dtypes(rows))
 
 
 def _dtypes(frame: pd.DataFrame) -> dict[str, Any]:
