@@ -27,7 +27,7 @@ from kzfigures.errors import InvalidArgumentError, TimezoneError, UnknownKeyErro
 from kzfigures.estimate import Estimate
 from kzfigures.words import figure_words, who_said
 
-__all__ = ["explain", "source_words"]
+__all__ = ["explain", "source_words", "source_words_by_id"]
 
 _WIDTH = 80
 
@@ -39,7 +39,12 @@ def source_words(observations: pd.DataFrame, ids: Sequence[str]) -> str:
     >>> source_words(kazakhstan_2022(), ["kz22-003-03"])
     'Interior Ministry (kz22-003-03)'
     """
-    rows = observations.set_index("id").loc[list(ids)]
+    return source_words_by_id(observations.set_index("id"), ids)
+
+
+def source_words_by_id(by_id: pd.DataFrame, ids: Sequence[str]) -> str:
+    """:func:`source_words` for observations already indexed by id (index them once, look up many times)."""
+    rows = by_id.loc[list(ids)]
     parts = [
         f"{who_said(authority, via, outlet)} ({identifier})"
         for identifier, authority, via, outlet in zip(

@@ -169,12 +169,16 @@ def estimate_summary_line(row: Any, observations: pd.DataFrame, by: tuple[str, .
     >>> estimate_summary_line(result.series.iloc[-1], result.observations, result.by)
     'best estimate 7,939 detained as of Jan 10 (range 7,939), from Interior Ministry (kz22-003-03)'
     """
-    from kzfigures.explain import source_words
+    return _summary_line(row, observations.set_index("id"), by)
+
+
+def _summary_line(row: Any, by_id: pd.DataFrame, by: tuple[str, ...]) -> str:
+    from kzfigures.explain import source_words_by_id
 
     labels = [str(row[c]) for c in by[1:] if str(row[c]) != "all"]
     what = str(row[by[0]]) + (f" ({', '.join(labels)})" if labels else "")
     ids = row["best_ids"] or row["low_ids"]
-    source = source_words(observations, ids) if ids else "no kept report"
+    source = source_words_by_id(by_id, ids) if ids else "no kept report"
     return (
         f"best estimate {row['best']:,.0f} {what} as of {row['time'].strftime('%b %d')} "
         f"(range {_bound(row['low'], row['high'])}), from {source}"
@@ -207,6 +211,10 @@ def estimate_section(
     result = _estimate(frame, method, freq, on_conflict)
     lines = ["BEST ESTIMATES", "=" * WIDTH]
     by = result.by
+    # Index the observations and split the set-aside rows by key once, not once per key.
+    by_id = result.observations.set_index("id")
+    aside_of = dict(iter(result.set_aside.groupby(list(by), sort=False)))
+    no_aside = result.set_aside.iloc[:0]
     for key, rows in result.series.groupby(list(by), sort=True):
         lines.append("")
         kind = "cumulative" if bool(rows["cumulative"].iloc[0]) else "not cumulative"
@@ -218,12 +226,10 @@ def estimate_section(
                 f"  {row['time'].strftime('%b %d'):<7} best {row['best']:>9,.0f}   "
                 f"range [{int(row['low']):,}, {high}]   {count(row['n_claims'], 'claim')}"
             )
-        summary = estimate_summary_line(rows.iloc[-1], result.observations, by)
+        summary = _summary_line(rows.iloc[-1], by_id, by)
         lines.extend(textwrap.wrap(summary, WIDTH, initial_indent="  > ", subsequent_indent="    "))
-        aside = result.set_aside
-        mask = (aside[list(by)].astype("string") == pd.Series([str(k) for k in key], index=list(by))).all(axis=1)
         item: Any
-        for item in aside[mask.to_numpy()].itertuples():
+        for item in aside_of.get(key, no_aside).itertuples():
             note = f"set aside {item.id} ({item.as_of.strftime('%b %d')}): {item.reason} by {item.superseded_by}"
             lines.extend(textwrap.wrap(note, WIDTH, initial_indent="  ! ", subsequent_indent="    "))
     return "\n".join(lines)
@@ -251,7 +257,8 @@ def summary_lines(result: Any) -> list[str]:
     if len(series) == 0:
         return []
     last = series.groupby(list(result.by), sort=True).tail(1)
-    return [estimate_summary_line(row, result.observations, result.by) for _, row in last.iterrows()]
+    by_id = result.observations.set_index("id")
+    return [_summary_line(row, by_id, result.by) for _, row in last.iterrows()]
 
 
 def summary_section(result: Any) -> str:
