@@ -43,7 +43,13 @@ def source_words(observations: pd.DataFrame, ids: Sequence[str]) -> str:
 
 
 def source_words_by_id(by_id: pd.DataFrame, ids: Sequence[str]) -> str:
-    """:func:`source_words` for observations already indexed by id (index them once, look up many times)."""
+    """:func:`source_words` for observations already indexed by id (index them once, look up many times).
+
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> by_id = kazakhstan_2022().set_index("id")
+    >>> source_words_by_id(by_id, ["kz22-003-03"])
+    'Interior Ministry (kz22-003-03)'
+    """
     rows = by_id.loc[list(ids)]
     parts = [
         f"{who_said(authority, via, outlet)} ({identifier})"
