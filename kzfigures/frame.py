@@ -135,6 +135,9 @@ _FALSE = {"false", "f", "no", "n", "0"}
 # A UTC offset only ever follows a time of day: the "-07" of "2022-01-07" is the day, not an offset.
 _OFFSET_PATTERN = r"^(?P<body>\d{4}-\d{2}-\d{2}[T ][0-9:.]+?)\s*(?P<offset>Z|z|[+-]\d{2}(?::?\d{2})?)$"
 _DATE_ONLY_PATTERN = r"\d{4}-\d{2}-\d{2}"
+_NANOS_OF = {"day": 86_400 * 10**9, "hour": 3_600 * 10**9, "minute": 60 * 10**9, "second": 10**9}
+_NAT_NANOS = np.iinfo(np.int64).min  # how numpy stores NaT
+_NOT_TIMES = frozenset(name for name, kind in COLUMNS.items() if kind != "datetime")
 
 
 class _Failures:
@@ -225,11 +228,9 @@ def to_frame(observations: Iterable[Observation]) -> pd.DataFrame:
     tz: Any = items[0].as_of.tzinfo if len(zones) == 1 else "UTC"
 
     def times(values: list[pd.Timestamp | None]) -> pd.Series:
-        series = pd.Series(
-            [pd.NaT if v is None else v.tz_convert("UTC").tz_localize(None) for v in values], dtype="datetime64[ns]"
-        )
-        aware: pd.Series = series.dt.tz_localize("UTC").dt.tz_convert(tz)
-        return aware
+        # Timestamp.value is nanoseconds since the epoch in UTC, whatever the zone or unit.
+        nanos = np.array([_NAT_NANOS if v is None else v.value for v in values], dtype=np.int64)
+        return pd.Series(pd.DatetimeIndex(nanos.view("datetime64[ns]")).tz_localize("UTC").tz_convert(tz))
 
     columns: dict[str, Any] = {
         "id": [o.id for o in items],
@@ -254,8 +255,14 @@ def to_frame(observations: Iterable[Observation]) -> pd.DataFrame:
         "url": [o.url for o in items],
         "note": [o.note for o in items],
     }
-    frame = pd.DataFrame(columns)
-    frame = frame.astype({name: kind for name, kind in COLUMNS.items() if kind != "datetime"})
+    # Each column is built in its dtype: one DataFrame.astype over the whole frame costs
+    # more than the rest of this function on the small frames that strategies build.
+    frame = pd.DataFrame(
+        {
+            name: pd.array(values, dtype=COLUMNS[name]) if name in _NOT_TIMES else values
+            for name, values in columns.items()
+        }
+    )
     _check_one_zone(frame["as_of"], frame["as_of_precision"], "as_of", frame["id"])
     _check_one_zone(frame["published"], frame["published_precision"], "published", frame["id"])
     return frame
@@ -806,9 +813,11 @@ def _offset_minutes(offsets: pd.Series) -> np.ndarray:
 
 
 def _infer_precisions(wall: pd.Series, date_only: np.ndarray) -> pd.Series:
-    nanos_of_day = (wall - wall.dt.normalize()).dt.total_seconds().to_numpy() * 1.0
-    seconds = np.nan_to_num(nanos_of_day)
-    finest = np.select([seconds % 60 != 0, seconds % 3600 != 0, seconds != 0], [0, 1, 2], 3)
+    nanos, missing = _wall_nanos(wall)
+    nanos = np.where(missing, 0, nanos)
+    finest = np.select(
+        [nanos % _NANOS_OF["minute"] != 0, nanos % _NANOS_OF["hour"] != 0, nanos % _NANOS_OF["day"] != 0], [0, 1, 2], 3
+    )
     finest[date_only] = 3
     # Gather from an object pool: no per-row conversion of numpy unicode to str.
     names = np.array([p.value for p in (Precision.SECOND, Precision.MINUTE, Precision.HOUR, Precision.DAY)], object)
@@ -840,13 +849,23 @@ def _check_one_zone(times: pd.Series, precision: pd.Series, name: str, ids: pd.S
 
 
 def _aligned(wall: pd.Series, precision: pd.Series) -> np.ndarray:
-    # Look up each distinct precision once (unknown ones are NaN, reported elsewhere).
+    """True where a wall time starts a period of its precision (or is missing).
+
+    Periods are whole divisors of a day and days start at multiples of
+    86,400 s since the epoch, so "aligned" is ``wall_ns mod unit_ns == 0``.
+    """
+    # Look up each distinct precision once; an unknown one (reported elsewhere) is checked to the second.
     codes, distinct = pd.factorize(precision)
-    seconds_of = {"day": 86400.0, "hour": 3600.0, "minute": 60.0, "second": 1.0}
-    unit_seconds = pd.Series(np.append([seconds_of.get(p, np.nan) for p in distinct], np.nan)[codes])
-    since_midnight = (wall - wall.dt.normalize()).dt.total_seconds()
-    remainder = np.mod(since_midnight.to_numpy(dtype=float), np.nan_to_num(unit_seconds.to_numpy(), nan=1.0))
-    return np.asarray((remainder == 0) | np.isnan(since_midnight.to_numpy(dtype=float)), dtype=bool)
+    units = [_NANOS_OF.get(p, _NANOS_OF["second"]) for p in distinct] + [_NANOS_OF["second"]]
+    unit_nanos = np.array(units, dtype=np.int64)[codes]
+    nanos, missing = _wall_nanos(wall)
+    return np.asarray((nanos % unit_nanos == 0) | missing, dtype=bool)
+
+
+def _wall_nanos(wall: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Nanoseconds since the epoch of naive wall times, and where they are missing."""
+    values = wall.to_numpy(dtype="datetime64[ns]")
+    return values.view(np.int64), np.isnat(values)
 
 
 def _booleans(source: pd.DataFrame, name: str, failures: _Failures, n: int) -> pd.Series:
