@@ -376,12 +376,16 @@ def test_soft_and_conflict_plants_stay_inside_the_envelope(timeline: Timeline) -
 
 # --- shrinking -----------------------------------------------------------------------
 
+# The same budget under every profile, to generate and shrink only: find() counts what it
+# finds as a failure, and the explain phase would re-run it hundreds of times, traced.
+_SHRINK = settings(max_examples=500, database=None, phases=[Phase.generate, Phase.shrink])
+
 
 def test_a_definite_violation_shrinks_to_at_most_three_observations() -> None:
     # Some timelines with up to three violations of any kind: the search must shrink days,
     # claims, echoes and the other plants away, down to a witness and its violation.
     some = st.integers(0, 3).flatmap(lambda k: timelines(max_days=4, violations=k))
-    minimal = find(some, lambda t: bool(definite_pairs(t.frame)), settings=settings(max_examples=500, database=None))
+    minimal = find(some, lambda t: bool(definite_pairs(t.frame)), settings=_SHRINK)
     assert len(minimal.frame) <= 3
 
 
@@ -390,7 +394,7 @@ def test_a_consistent_timeline_shrinks_to_two_observations_at_most() -> None:
     minimal = find(
         timelines(max_days=5),
         lambda t: (t.frame["qualifier"] == "about").any(),
-        settings=settings(max_examples=500, database=None),
+        settings=_SHRINK,
     )
     assert len(minimal.frame) <= 2
 
