@@ -915,8 +915,8 @@ def read_csv(
     return from_frame(raw, tz=tz, conventions=conventions)
 
 
-def _serializable(frame: pd.DataFrame) -> pd.DataFrame:
-    canonical = from_frame(frame)
+def _serializable(canonical: pd.DataFrame) -> pd.DataFrame:
+    """A canonical frame (from ``as_frame``, validated once) with its times and booleans as text."""
     text = canonical.copy()
     for name in ("as_of", "published"):
         text[name] = canonical[name].dt.strftime("%Y-%m-%dT%H:%M:%S%z").astype("string")
