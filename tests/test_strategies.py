@@ -378,7 +378,9 @@ def test_soft_and_conflict_plants_stay_inside_the_envelope(timeline: Timeline) -
 
 # The same budget under every profile, to generate and shrink only: find() counts what it
 # finds as a failure, and the explain phase would re-run it hundreds of times, traced.
-_SHRINK = settings(max_examples=500, database=None, phases=[Phase.generate, Phase.shrink])
+# Derandomized: from some random starts the shrinker stops at three rows for "about"
+# (seen under hypothesis 6.100 with and without the explain phase), so an unseeded run flakes.
+_SHRINK = settings(max_examples=500, database=None, derandomize=True, phases=[Phase.generate, Phase.shrink])
 
 
 def test_a_definite_violation_shrinks_to_at_most_three_observations() -> None:
