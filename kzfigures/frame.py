@@ -137,8 +137,8 @@ _OFFSET_PATTERN = r"^(?P<body>\d{4}-\d{2}-\d{2}[T ][0-9:.]+?)\s*(?P<offset>Z|z|[
 _DATE_ONLY_PATTERN = r"\d{4}-\d{2}-\d{2}"
 _NANOS_OF = {"day": 86_400 * 10**9, "hour": 3_600 * 10**9, "minute": 60 * 10**9, "second": 10**9}
 _NAT_NANOS = np.iinfo(np.int64).min  # how numpy stores NaT
-_NOT_TIMES = frozenset(name for name, kind in COLUMNS.items() if kind != "datetime")
-_CANONICAL_DTYPES = {name: pd.api.types.pandas_dtype(COLUMNS[name]) for name in _NOT_TIMES}
+# The dtype of every column but the times (whose zone depends on the frame).
+_CANONICAL_DTYPES = {name: pd.api.types.pandas_dtype(kind) for name, kind in COLUMNS.items() if kind != "datetime"}
 
 
 class _Failures:
@@ -260,7 +260,7 @@ def to_frame(observations: Iterable[Observation]) -> pd.DataFrame:
     # more than the rest of this function on the small frames that strategies build.
     frame = pd.DataFrame(
         {
-            name: pd.array(values, dtype=COLUMNS[name]) if name in _NOT_TIMES else values
+            name: pd.array(values, dtype=_CANONICAL_DTYPES[name]) if name in _CANONICAL_DTYPES else values
             for name, values in columns.items()
         }
     )
