@@ -501,3 +501,45 @@ def test_property_csv_round_trip_is_the_identity(observations):
 def test_property_json_round_trip_is_the_identity(observations):
     frame = to_frame(observations)
     pd.testing.assert_frame_equal(read_json(io.StringIO(to_json(frame))), frame)
+
+
+# --- blank cells ------------------------------------------------------------------
+
+_BLANKS = ["", " ", "\t", " \n ", "\u00a0", "\u2003\u3000"]
+
+
+def _blank_reference(cells: list[object]) -> list[bool]:
+    """A cell is blank when it is text that strips to nothing (the definition, cell by cell)."""
+    return [isinstance(cell, str) and cell.strip() == "" for cell in cells]
+
+
+@pytest.mark.parametrize("distinct", [False, True], ids=["repetitive", "distinct"])
+@pytest.mark.parametrize("where", [0, 4095, 4096, 9999], ids=lambda r: f"blank-at-{r}")
+@pytest.mark.parametrize("dtype", ["string", "object"])
+def test_a_blank_cell_is_missing_wherever_it_is(distinct: bool, where: int, dtype: str) -> None:
+    # 10,000 rows: past the sample that tells a repetitive column from a distinct one.
+    n = 10_000
+    outlets: list[object] = [f"outlet {i}" if distinct else ["CNN", "Reuters"][i % 2] for i in range(n)]
+    outlets[where] = _BLANKS[where % len(_BLANKS)]
+    outlets[7] = None
+    frame = pd.DataFrame(
+        {"metric": "detained", "stated": 1, "as_of": "2022-01-07", "outlet": pd.Series(outlets, dtype=dtype)}
+    )
+    outlet = from_frame(frame)["outlet"]
+    assert outlet.isna().tolist() == [b or i == 7 for i, b in enumerate(_blank_reference(outlets))]
+    assert outlet.iloc[where + 1 if where < n - 1 else 0] == outlets[where + 1 if where < n - 1 else 0]
+
+
+@settings(max_examples=50)
+@given(
+    st.lists(st.one_of(st.none(), st.sampled_from(_BLANKS), st.sampled_from(["a", " a ", "b"]), st.text()), min_size=1)
+)
+def test_blank_cells_are_exactly_those_that_strip_to_nothing(cells: list[str | None]) -> None:
+    frame = pd.DataFrame(
+        {"metric": "killed", "stated": 1, "as_of": "2022-01-07", "note": pd.Series(cells, dtype=object)}
+    )
+    note = from_frame(frame)["note"]
+    expected_missing = [cell is None or blank for cell, blank in zip(cells, _blank_reference(cells), strict=True)]
+    assert note.isna().tolist() == expected_missing
+    kept = [cell for cell, missing in zip(cells, expected_missing, strict=True) if not missing]
+    assert note.dropna().tolist() == kept
