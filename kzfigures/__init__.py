@@ -36,6 +36,7 @@ from kzfigures.frame import (
 )
 from kzfigures.model import Figure, Observation, OutletKind, Precision, Qualifier, content_id, infer_precision
 from kzfigures.parse import FigureMatch, extract_figures, parse_figure
+from kzfigures.prepared import Prepared, prepare
 from kzfigures.ranges import Range, range_records, ranges
 from kzfigures.violations import ViolationReport, violations
 
@@ -55,6 +56,7 @@ __all__ = [
     "ObservationTypeError",
     "OutletKind",
     "Precision",
+    "Prepared",
     "Qualifier",
     "Range",
     "TimezoneError",
@@ -72,6 +74,7 @@ __all__ = [
     "infer_precision",
     "isotonic_by_series",
     "parse_figure",
+    "prepare",
     "range_records",
     "ranges",
     "read_csv",

@@ -25,6 +25,7 @@ from kzfigures._version import __version__
 from kzfigures.errors import FrameValidationError, InconsistentObservationsError, KzFiguresError
 from kzfigures.estimate import METHODS, ON_CONFLICT, Estimate, best_estimate
 from kzfigures.frame import read_csv, read_json
+from kzfigures.prepared import Prepared, prepare
 from kzfigures.ranges import ranges
 from kzfigures.report import (
     estimate_section,
@@ -233,15 +234,15 @@ def _estimate_table(result: Estimate) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def _ranges_table(frame: pd.DataFrame) -> pd.DataFrame:
-    table = ranges(frame, validate=False)  # read_csv or the dataset validated it
+def _ranges_table(prepared: Prepared) -> pd.DataFrame:
+    table = ranges(prepared)
     columns = ["metric", "group", "region", "hull_low", "hull_high", "consensus_low", "consensus_high"]
     counts = ["n_observations", "n_claims", "n_speakers"]
     return table[[*columns, "consensus_empty", *counts]].reset_index(drop=True)
 
 
-def _violations_table(frame: pd.DataFrame) -> pd.DataFrame:
-    table = violations(frame, validate=False).frame
+def _violations_table(prepared: Prepared) -> pd.DataFrame:
+    table = violations(prepared).frame
     dates = table["as_of"].dt.strftime("%Y-%m-%d").astype("string")
     witness_dates = table["witness_as_of"].dt.strftime("%Y-%m-%d").astype("string")
     return pd.DataFrame(
@@ -281,13 +282,14 @@ def _set_aside_table(result: Estimate) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def _markdown(frame: pd.DataFrame, result: Estimate) -> str:
+def _markdown(prepared: Prepared, result: Estimate) -> str:
+    frame = prepared.frame
     unbounded = ("high", "hull_high", "consensus_high", "witness_high")
     parts = ["# kzfigures report", "", "## Summary", ""]
     parts += [f"- {line}" for line in summary_lines(result)]
     parts += ["", "## Observations", "", markdown_table(observations_table(frame), unbounded=unbounded)]
-    parts += ["", "## Ranges", "", markdown_table(_ranges_table(frame), unbounded=unbounded)]
-    found = _violations_table(frame)
+    parts += ["", "## Ranges", "", markdown_table(_ranges_table(prepared), unbounded=unbounded)]
+    found = _violations_table(prepared)
     parts += ["", "## Violations", ""]
     parts += [markdown_table(found, unbounded=unbounded) if len(found) else "None found."]
     parts += ["", "## Best estimates", "", markdown_table(_estimate_table(result), unbounded=unbounded)]
@@ -298,18 +300,20 @@ def _markdown(frame: pd.DataFrame, result: Estimate) -> str:
 
 
 def _render(frame: pd.DataFrame, args: argparse.Namespace) -> str:
-    result = best_estimate(frame, method=args.method, freq=args.freq, on_conflict=args.on_conflict, validate=False)
+    # read_csv or the dataset validated the frame; the sections share one claim index.
+    prepared = prepare(frame, validate=False)
+    result = best_estimate(prepared, method=args.method, freq=args.freq, on_conflict=args.on_conflict)
     if args.format == "text":
         sections = [
             observations_section(frame),
-            ranges_section(frame),
-            violations_section(frame),
+            ranges_section(prepared),
+            violations_section(prepared),
             estimate_section(result),
             summary_section(result),
         ]
         return "\n\n".join(sections)
     if args.format == "markdown":
-        return _markdown(frame, result)
+        return _markdown(prepared, result)
     if args.format == "csv":
         out = io.StringIO()
         _estimate_table(result).to_csv(out, index=False, lineterminator="\n")
@@ -321,8 +325,8 @@ def _render(frame: pd.DataFrame, args: argparse.Namespace) -> str:
         "options": {"method": args.method, "on_conflict": args.on_conflict, "freq": args.freq},
         "summary": summary_lines(result),
         "observations": _records(observations_table(frame)),
-        "ranges": _records(_ranges_table(frame)),
-        "violations": _records(_violations_table(frame)),
+        "ranges": _records(_ranges_table(prepared)),
+        "violations": _records(_violations_table(prepared)),
         "estimate": _records(_estimate_table(result)),
         "set_aside": _records(_set_aside_table(result)),
     }

@@ -34,11 +34,11 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import isotonic_regression
 
-from kzfigures.claims import DEFAULT_BY, annotate, check_by
+from kzfigures.claims import DEFAULT_BY, check_by
 from kzfigures.conflicts import HI_INF, REASONS, settle_drop_minority, settle_latest
 from kzfigures.errors import InconsistentObservationsError, InvalidArgumentError
-from kzfigures.frame import as_frame
 from kzfigures.model import Observation, OutletKind
+from kzfigures.prepared import Prepared, index_for, resolve
 
 __all__ = ["METHODS", "ON_CONFLICT", "Estimate", "best_estimate", "isotonic_by_series"]
 
@@ -223,7 +223,7 @@ def isotonic_by_series(series: Sequence[int] | _IntArray, y: Sequence[float], w:
 
 
 def best_estimate(
-    observations: pd.DataFrame | Iterable[Observation],
+    observations: pd.DataFrame | Iterable[Observation] | Prepared,
     by: str | Sequence[str] = DEFAULT_BY,
     method: str = "isotonic",
     freq: str | pd.DateOffset | None = None,
@@ -236,8 +236,9 @@ def best_estimate(
 
     Parameters
     ----------
-    observations : DataFrame or iterable of Observation
-        Anything :func:`kzfigures.frame.as_frame` accepts.
+    observations : DataFrame, iterable of Observation or Prepared
+        Anything :func:`kzfigures.frame.as_frame` accepts, or a
+        :class:`~kzfigures.Prepared` (:func:`~kzfigures.prepare`) to validate and index once.
     by : str or sequence of str
         The series key (default ``("metric", "group", "region")``).
     method : {"isotonic", "latest", "conservative", "median"}
@@ -349,7 +350,7 @@ def best_estimate(
     method = _check_choice("method", method, METHODS)
     on_conflict = _check_choice("on_conflict", on_conflict, ON_CONFLICT)
     offset = _check_freq(freq)
-    frame = as_frame(observations, validate=validate)
+    frame, prepared = resolve(observations, validate=validate)
     columns = check_by(by, frame)
     observation_weight = _observation_weights(frame, weights)
     freq_label = None if offset is None else (freq if isinstance(freq, str) else offset.freqstr)
@@ -366,7 +367,7 @@ def best_estimate(
         )
 
     # -- observations and claims ------------------------------------------------
-    index = annotate(frame, columns)  # series, slots and claims in one pass
+    index = index_for(prepared, frame, columns)  # series, slots and claims in one pass
     series, slot, claim, start, end = index.series, index.slot, index.claim, index.start, index.end
     ids = frame["id"].to_numpy(dtype=object)
     obs = pd.DataFrame(

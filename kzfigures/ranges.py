@@ -18,10 +18,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from kzfigures.claims import DEFAULT_BY, annotate, check_by
+from kzfigures.claims import DEFAULT_BY, ClaimIndex, check_by
 from kzfigures.errors import InvalidArgumentError, TimezoneError
-from kzfigures.frame import as_frame
 from kzfigures.model import Observation
+from kzfigures.prepared import Prepared, index_for, resolve
 from kzfigures.selection import select_key
 
 __all__ = ["RANGE_COLUMNS", "Range", "range_records", "ranges"]
@@ -48,7 +48,7 @@ _EACH = "each"
 
 
 def ranges(
-    observations: pd.DataFrame | Iterable[Observation],
+    observations: pd.DataFrame | Iterable[Observation] | Prepared,
     by: str | Sequence[str] = DEFAULT_BY,
     at: dt.datetime | str | None = None,
     *,
@@ -59,8 +59,9 @@ def ranges(
 
     Parameters
     ----------
-    observations : DataFrame or iterable of Observation
-        Anything :func:`kzfigures.frame.as_frame` accepts.
+    observations : DataFrame, iterable of Observation or Prepared
+        Anything :func:`kzfigures.frame.as_frame` accepts, or a
+        :class:`~kzfigures.Prepared` (:func:`~kzfigures.prepare`) to validate and index once.
     by : str or sequence of str
         The series key columns (default ``("metric", "group", "region")``).
     at : None, "each", or a timezone-aware time
@@ -177,13 +178,14 @@ def ranges(
     >>> bool((merged["low"] >= merged["hull_low"]).all())
     True
     """
-    frame = select_key(as_frame(observations, validate=validate), key)
+    frame, prepared = resolve(observations, validate=validate)
+    frame = select_key(frame, key)
     columns = check_by(by, frame)
     at_ns = _check_at(at)
     each = isinstance(at, str) and at == _EACH
     if len(frame) == 0:
         return _empty(frame, columns, each)
-    rows = _annotate(frame, columns, each)
+    rows = _annotate(frame, index_for(prepared, frame, columns), each)
     group_columns = [*columns, "slot"] if each else columns
     if at_ns is not None:
         known = rows[rows["start"] <= at_ns]
@@ -220,9 +222,9 @@ def _check_at(at: object) -> int | None:
     return int(moment.tz_convert("UTC").as_unit("ns").value)
 
 
-def _annotate(frame: pd.DataFrame, columns: list[str], each: bool) -> pd.DataFrame:
+def _annotate(frame: pd.DataFrame, index: ClaimIndex, each: bool) -> pd.DataFrame:
     """The columns the statistics need, one row per observation, indexed by result row."""
-    index = annotate(frame, columns)  # slots, speakers and claims in one pass
+    columns = list(index.by)
     rows = frame[[*columns, "id", "low", "high", "stated", "as_of"]].copy()
     rows["slot"] = index.slot
     rows["speaker"] = index.speaker  # codes: grouped and counted like the texts, cheaper

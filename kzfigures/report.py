@@ -19,6 +19,7 @@ import pandas as pd
 
 from kzfigures.claims import DEFAULT_BY, check_by
 from kzfigures.errors import InvalidArgumentError, UnknownKeyError
+from kzfigures.prepared import Prepared
 from kzfigures.ranges import ranges
 from kzfigures.selection import select_key
 from kzfigures.violations import violations
@@ -101,7 +102,7 @@ def _bound(low: Any, high: Any) -> str:
     return f"{int(low):,} to {int(high):,}"
 
 
-def ranges_section(frame: pd.DataFrame) -> str:
+def ranges_section(frame: pd.DataFrame | Prepared) -> str:
     """What range was reported for each key: hull, consensus and counts (see :func:`kzfigures.ranges`).
 
     >>> from kzfigures.datasets import kazakhstan_2022
@@ -127,7 +128,7 @@ def ranges_section(frame: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def violations_section(frame: pd.DataFrame) -> str:
+def violations_section(frame: pd.DataFrame | Prepared) -> str:
     """Where a running total falls (see :func:`kzfigures.violations`), and which keys were checked.
 
     >>> from kzfigures.datasets import kazakhstan_2022

@@ -18,9 +18,9 @@ import numpy.typing as npt
 import pandas as pd
 
 from kzfigures._sorting import lexsort_stable
-from kzfigures.claims import DEFAULT_BY, ClaimIndex, annotate, check_by
-from kzfigures.frame import as_frame
+from kzfigures.claims import DEFAULT_BY, ClaimIndex, annotate, check_by, restrict
 from kzfigures.model import Observation
+from kzfigures.prepared import Prepared, prepared_index, resolve
 from kzfigures.selection import select_key
 
 __all__ = ["KINDS", "VIOLATION_COLUMNS", "ViolationReport", "violations"]
@@ -102,7 +102,7 @@ class ViolationReport:
 
 
 def violations(
-    observations: pd.DataFrame | Iterable[Observation],
+    observations: pd.DataFrame | Iterable[Observation] | Prepared,
     by: str | Sequence[str] = DEFAULT_BY,
     *,
     key: Mapping[str, Any] | None = None,
@@ -112,8 +112,9 @@ def violations(
 
     Parameters
     ----------
-    observations : DataFrame or iterable of Observation
-        Anything :func:`kzfigures.frame.as_frame` accepts.
+    observations : DataFrame, iterable of Observation or Prepared
+        Anything :func:`kzfigures.frame.as_frame` accepts, or a
+        :class:`~kzfigures.Prepared` (:func:`~kzfigures.prepare`) to validate and index once.
     by : str or sequence of str
         The series key columns (default ``("metric", "group", "region")``).
     key : mapping, optional
@@ -209,13 +210,20 @@ def violations(
     >>> report.skipped_keys
     (('killed', 'security_forces', 'all'),)
     """
-    frame = select_key(as_frame(observations, validate=validate), key)
+    frame, prepared = resolve(observations, validate=validate)
+    frame = select_key(frame, key)
     columns = check_by(by, frame)
     checked, skipped, mixed = _key_lists(frame, columns)
     cumulative = frame["cumulative"].to_numpy(dtype=bool)
     skipped_ids = tuple(sorted(str(i) for i in frame.loc[~cumulative, "id"]))
     rows = frame[cumulative].reset_index(drop=True)
-    found = _find(rows, columns) if len(rows) else _empty(frame, columns)
+    shared = prepared_index(prepared, frame, columns)
+    if not len(rows):
+        found = _empty(frame, columns)
+    elif shared is not None and not mixed:  # only whole series are dropped: restrict the prepared index
+        found = _find(rows, restrict(shared, cumulative))
+    else:
+        found = _find(rows, annotate(rows, columns))
     return ViolationReport(
         frame=found,
         by=tuple(columns),
@@ -261,9 +269,9 @@ def _dense_rank(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     return np.unique(values, return_inverse=True)[1].astype(np.int64).reshape(-1)
 
 
-def _find(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+def _find(rows: pd.DataFrame, index: ClaimIndex) -> pd.DataFrame:
     n = len(rows)
-    index = annotate(rows, columns)  # series, slots and speakers in one pass
+    columns = list(index.by)
     series = index.series
     low = rows["low"].to_numpy(dtype=np.int64)
     high = rows["high"].fillna(_UNBOUNDED).to_numpy(dtype=np.int64)

@@ -1,0 +1,159 @@
+"""``prepare``: one validation and one claim index give every analysis the results of the frame itself."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import kzfigures.prepared
+from kzfigures import Prepared, best_estimate, prepare, ranges, violations
+from kzfigures.claims import ClaimIndex, annotate, restrict
+from kzfigures.datasets import kazakhstan_2022
+from kzfigures.errors import FrameValidationError, InvalidArgumentError
+
+from ._generated import frames
+
+_FIELDS = [f.name for f in ClaimIndex.__attrs_attrs__ if f.name != "by"]
+
+
+def _results(observations: Any, by: tuple[str, ...], key: dict[str, str] | None) -> list[Any]:
+    """Every table the analyses return, for one input."""
+    report = violations(observations, by=by, key=key)
+    estimate = best_estimate(observations, by=by)
+    return [
+        ranges(observations, by=by, key=key),
+        ranges(observations, by=by, at="each"),
+        ranges(observations, by=by, at="2022-01-08T12:00+06:00"),
+        report.frame,
+        (report.checked_keys, report.skipped_keys, report.mixed_keys, report.skipped_ids),
+        estimate.series,
+        estimate.set_aside,
+        best_estimate(observations, by=by, on_conflict="drop-minority", method="median").series,
+    ]
+
+
+def _assert_same(left: list[Any], right: list[Any]) -> None:
+    for a, b in zip(left, right, strict=True):
+        if isinstance(a, pd.DataFrame):
+            pd.testing.assert_frame_equal(a, b, check_exact=True)
+        else:
+            assert a == b
+
+
+@pytest.mark.parametrize("by", [("metric", "group", "region"), ("metric",), ("metric", "authority")])
+def test_the_dataset_prepared_gives_the_results_of_the_frame(by: tuple[str, ...]) -> None:
+    frame = kazakhstan_2022()
+    _assert_same(_results(prepare(frame, by=by), by, None), _results(frame, by, None))
+
+
+@settings(deadline=None, max_examples=40)
+@given(frames(), st.sampled_from([("metric", "group", "region"), ("metric", "authority")]), st.booleans())
+def test_generated_frames_prepared_give_the_results_of_the_frame(
+    frame: pd.DataFrame, by: tuple[str, ...], with_key: bool
+) -> None:
+    # The generated series often mix cumulative and daily rows: violations() falls back to annotate.
+    key = {"metric": str(frame["metric"].iloc[0])} if with_key else None
+    _assert_same(_results(prepare(frame, by=by), by, key), _results(frame, by, key))
+
+
+def test_a_prepared_index_for_another_by_is_not_used() -> None:
+    frame = kazakhstan_2022()
+    prepared = prepare(frame, by="metric")
+    pd.testing.assert_frame_equal(ranges(prepared), ranges(frame))
+
+
+def test_analyses_use_the_prepared_index_rather_than_their_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    prepared = prepare(kazakhstan_2022())
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("annotate() called although the prepared index serves")
+
+    for module in (kzfigures.prepared, sys.modules["kzfigures.violations"]):
+        monkeypatch.setattr(module, "annotate", refuse)
+    ranges(prepared)
+    best_estimate(prepared)
+    violations(prepared)  # the dataset's series are each cumulative or not: no mixed key
+
+
+def test_edits_of_the_callers_frame_after_prepare_do_not_reach_it() -> None:
+    frame = kazakhstan_2022()
+    prepared = prepare(frame)
+    expected = ranges(frame)
+    frame.loc[:, "low"] = 0
+    pd.testing.assert_frame_equal(ranges(prepared), expected)
+
+
+def test_prepare_validates() -> None:
+    with pytest.raises(FrameValidationError):
+        prepare(pd.DataFrame({"metric": ["Killed"], "stated": [1], "as_of": ["2022-01-07"]}))
+
+
+def test_prepare_of_a_prepared_keeps_it_or_reindexes_it() -> None:
+    prepared = prepare(kazakhstan_2022())
+    assert prepare(prepared) is prepared
+    by_metric = prepare(prepared, by="metric")
+    assert by_metric.by == ("metric",)
+    assert by_metric.frame is prepared.frame
+    assert (by_metric.index.series == annotate(prepared.frame, "metric").series).all()
+
+
+def test_prepared_repr_and_length() -> None:
+    frame = kazakhstan_2022()
+    prepared = prepare(frame)
+    n_series = len(frame.drop_duplicates(["metric", "group", "region"]))
+    assert repr(prepared) == f"Prepared({len(frame)} observations in {n_series} series, by={prepared.by!r})"
+    assert len(prepared) == len(frame)
+    assert repr(prepare(frame.iloc[:0])) == "Prepared(0 observations in 0 series, by=('metric', 'group', 'region'))"
+
+
+def test_a_prepared_needs_an_index_of_its_frame() -> None:
+    frame = kazakhstan_2022()
+    with pytest.raises(InvalidArgumentError, match="must describe the 43 rows"):
+        Prepared(frame, annotate(frame.iloc[:5]))
+
+
+@pytest.mark.parametrize("value", [0, None, "no"])
+@pytest.mark.parametrize("analysis", [ranges, violations, best_estimate, prepare])
+def test_validate_must_be_a_bool_for_a_prepared_too(value: object, analysis: Callable[..., Any]) -> None:
+    with pytest.raises(InvalidArgumentError, match="validate must be True or False"):
+        analysis(prepare(kazakhstan_2022()), validate=value)
+
+
+# --- restrict ------------------------------------------------------------------------
+
+
+def _assert_index_equal(left: ClaimIndex, right: ClaimIndex) -> None:
+    assert left.by == right.by
+    for name in _FIELDS:
+        np.testing.assert_array_equal(getattr(left, name), getattr(right, name), err_msg=name)
+
+
+@settings(deadline=None, max_examples=60)
+@given(frames(max_size=20), st.sampled_from([("metric",), ("metric", "authority"), ("authority", "outlet")]), st.data())
+def test_restrict_equals_annotating_the_kept_series(frame: pd.DataFrame, by: tuple[str, ...], data: st.DataObject):
+    index = annotate(frame, by)
+    n_series = int(index.series.max()) + 1
+    kept_series = data.draw(st.lists(st.booleans(), min_size=n_series, max_size=n_series))
+    keep = np.array(kept_series)[index.series]
+    _assert_index_equal(restrict(index, keep), annotate(frame[keep].reset_index(drop=True), by))
+
+
+def test_restrict_refuses_part_of_a_series() -> None:
+    frame = kazakhstan_2022()
+    keep = np.zeros(len(frame), dtype=bool)
+    keep[0] = True  # the first row's series has more than one row
+    with pytest.raises(InvalidArgumentError, match="whole series"):
+        restrict(annotate(frame), keep)
+
+
+@pytest.mark.parametrize("keep", [np.ones(3, dtype=bool), np.ones(43, dtype=np.int64)])
+def test_restrict_needs_one_bool_per_row(keep: np.ndarray) -> None:
+    with pytest.raises(InvalidArgumentError, match="one bool per row"):
+        restrict(annotate(kazakhstan_2022()), keep)
