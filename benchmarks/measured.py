@@ -4,9 +4,9 @@ Each entry takes a canonical frame and returns whatever the measured code
 returns. A library function that does not exist yet (a branch that has not
 landed) is ``None`` and is reported as "not available".
 
-``analyses_once`` is the same three analyses with the frame validated once:
-:func:`~kzfigures.frame.from_frame`, then each analysis with
-``validate=False`` (validate once, analyse many times).
+``analyses_once`` is the same three analyses with the frame validated and
+indexed once: :func:`kzfigures.prepare`, then each analysis of the
+:class:`~kzfigures.Prepared`.
 
 ``report`` is the command line exactly as a user runs it,
 ``kzfigures report observations.csv`` with its output captured: reading and
@@ -57,8 +57,8 @@ def callables() -> dict[str, Callable[[pd.DataFrame], Any] | None]:
             return [part(frame) for part in parts if part is not None]
 
         def analyses_once(frame: pd.DataFrame) -> list[Any]:
-            canonical = from_frame(frame)
-            return [part(canonical, validate=False) for part in parts if part is not None]
+            prepared = kzfigures.prepare(frame)
+            return [part(prepared) for part in parts if part is not None]
 
         found["analyses"] = analyses
         found["analyses_once"] = analyses_once

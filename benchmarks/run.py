@@ -308,7 +308,7 @@ def targets(records: Sequence[dict[str, Any]]) -> list[tuple[str, str, str]]:
     once = at["time"].get("analyses_once") if at else None
     results.append(
         (
-            "(info) the same with the frame validated once",
+            "(info) the same, validated and indexed once (prepare)",
             f"{once:.2f} s" if isinstance(once, float) else "n/a",
             "info",
         )
