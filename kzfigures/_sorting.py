@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["lexsort_stable"]
+__all__ = ["lexsort_stable", "order_codes"]
 
 
 def lexsort_stable(keys: tuple[npt.NDArray[np.int64], ...]) -> npt.NDArray[np.intp]:
@@ -24,3 +24,35 @@ def lexsort_stable(keys: tuple[npt.NDArray[np.int64], ...]) -> npt.NDArray[np.in
     for key in keys[1:]:
         order = order[np.argsort(key[order], kind="stable")]
     return np.asarray(order, dtype=np.intp)
+
+
+#: The largest int64, used by the analyses for an unbounded high.
+_TOP = int(np.iinfo(np.int64).max)
+
+
+def order_codes(values: npt.NDArray[np.int64], limit: int) -> tuple[npt.NDArray[np.int64], int]:
+    """Integer codes ``0 <= c < width`` that order as ``values`` do, with ``width <= limit`` if possible.
+
+    The analyses pack a code with another integer, ``code * n + r``, and need
+    ``width * n`` to fit in int64. Counts are small numbers, so the values
+    shifted to start at 0 usually fit: that costs ``O(n)``. Otherwise the codes
+    are dense ranks, one sort. The largest int64 (an unbounded high) orders
+    above every other value either way.
+
+    >>> codes, width = order_codes(np.array([7, 5, 2**63 - 1, 5]), limit=100)
+    >>> codes.tolist(), width
+    ([2, 0, 3, 0], 4)
+    >>> order_codes(np.array([0, 10**15]), limit=100)[0].tolist()
+    [0, 1]
+    """
+    if len(values) == 0:
+        return np.zeros(0, dtype=np.int64), 1
+    unbounded = values == _TOP
+    finite = values[~unbounded]
+    low = int(finite.min()) if len(finite) else 0
+    top = int(finite.max()) if len(finite) else 0
+    width = top - low + 2  # room for the unbounded code, top - low + 1
+    if width <= limit:
+        return np.where(unbounded, top - low + 1, values - low).astype(np.int64), width
+    distinct, ranks = np.unique(values, return_inverse=True)
+    return ranks.astype(np.int64).reshape(-1), len(distinct)

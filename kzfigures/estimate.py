@@ -34,6 +34,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import isotonic_regression
 
+from kzfigures._sorting import order_codes
 from kzfigures.claims import DEFAULT_BY, check_by
 from kzfigures.conflicts import HI_INF, REASONS, settle_drop_minority, settle_latest
 from kzfigures.errors import InconsistentObservationsError, InvalidArgumentError
@@ -613,10 +614,9 @@ def _pair_keys(
     where = wanted_pos.to_numpy(dtype=np.float64)
     present = ~np.isnan(where)
     wanted = wanted_value.to_numpy(dtype=np.int64)
-    # Dense ranks of the values keep pos * width + rank exact in int64.
-    distinct, ranks = np.unique(np.concatenate([value, wanted]), return_inverse=True)
-    width = len(distinct)
-    ranks = ranks.reshape(-1)
+    # Codes that order as the values do keep pos * width + code exact in int64.
+    n_pos = int(max(pos.max(initial=0), np.nanmax(where, initial=0))) + 1
+    ranks, width = order_codes(np.concatenate([value, wanted]), 2**62 // n_pos)
     kept_key = pos * width + ranks[: len(value)]
     wanted_key = np.where(present, np.where(present, where, 0).astype(np.int64) * width + ranks[len(value) :], -1)
     return kept_key, wanted_key

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from kzfigures._sorting import lexsort_stable
+from kzfigures._sorting import lexsort_stable, order_codes
 from kzfigures.claims import DEFAULT_BY, ClaimIndex, annotate, check_by, restrict
 from kzfigures.model import Observation
 from kzfigures.prepared import Prepared, prepared_index, resolve
@@ -51,6 +51,8 @@ VIOLATION_COLUMNS: Mapping[str, str] = {
 }
 
 _UNBOUNDED = np.iinfo(np.int64).max
+# Codes packed as code * n + r stay below this, so no int64 overflows.
+_PACK = 2**62
 
 
 def _keys_tuple(value: Any) -> tuple[tuple[Any, ...], ...]:
@@ -265,10 +267,6 @@ def _points(low: npt.NDArray[np.int64], high: npt.NDArray[np.int64], stated: pd.
     return np.where(has_stated, clipped, midpoint).astype(np.int64)
 
 
-def _dense_rank(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    return np.unique(values, return_inverse=True)[1].astype(np.int64).reshape(-1)
-
-
 def _find(rows: pd.DataFrame, index: ClaimIndex) -> pd.DataFrame:
     n = len(rows)
     columns = list(index.by)
@@ -291,7 +289,7 @@ def _find(rows: pd.DataFrame, index: ClaimIndex) -> pd.DataFrame:
 
     # One integer per (value, id) so that max picks the largest value, then the smallest id.
     def encode(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        return _dense_rank(values)[order] * n + (n - 1 - id_rank[order])
+        return order_codes(values, _PACK // n)[0][order] * n + (n - 1 - id_rank[order])
 
     # id_rank is a permutation, so a code's remainder mod n names its row: no search needed.
     position_of_rank = np.empty(n, dtype=np.intp)
@@ -340,9 +338,8 @@ def _count_earlier_above(
     counts = np.zeros(n, dtype=np.int64)
     if n == 0:
         return counts
-    ranks = _dense_rank(np.concatenate([low, high]))
+    ranks, width = order_codes(np.concatenate([low, high]), _PACK // n)  # block ids number < n
     low_rank, high_rank = ranks[:n], ranks[n:]
-    width = int(ranks.max()) + 1
     n_slots = int(g.max()) + 1
     level = 0
     while (1 << level) < n_slots:
