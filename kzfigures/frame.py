@@ -67,7 +67,8 @@ import csv
 import datetime as dt
 import json
 import os
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Mapping, Set
 from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
@@ -508,9 +509,7 @@ def from_frame(
         out[name] = _text(source[name]) if name in source.columns else _constant_text(None, n)
     kind = _text(source["outlet_kind"]) if "outlet_kind" in source.columns else _constant_text(None, n)
     kind = kind.fillna(OutletKind.OTHER.value)
-    failures.add(
-        ~kind.isin(_OUTLET_KINDS).to_numpy(), "outlet_kind", kind, f"must be one of {', '.join(_OUTLET_KINDS)}"
-    )
+    failures.add(_outside(kind, _OUTLET_KINDS), "outlet_kind", kind, f"must be one of {', '.join(_OUTLET_KINDS)}")
     out["outlet_kind"] = kind
 
     out["cumulative"] = _booleans(source, "cumulative", failures, n)
@@ -567,9 +566,32 @@ _SAMPLE = 4096
 
 def _fullmatch_distinct(values: pd.Series, pattern: str) -> np.ndarray:
     """``values.str.fullmatch(pattern)`` as a bool array (missing = False), once per distinct value."""
-    codes, distinct = pd.factorize(values)  # missing values get code -1
-    matches = pd.Series(distinct, dtype="string").str.fullmatch(pattern).to_numpy(dtype=bool, na_value=False)
-    return np.append(matches, False)[codes]
+    compiled = re.compile(pattern)
+    return ~_where_in(values, {v for v in set(values.to_numpy(dtype=object)) if not _text_matches(compiled, v)})
+
+
+def _text_matches(pattern: re.Pattern[str], value: object) -> bool:
+    return isinstance(value, str) and pattern.fullmatch(value) is not None
+
+
+def _outside(values: pd.Series, allowed: Iterable[str]) -> np.ndarray:
+    """True where a present value is not one of ``allowed``, checked once per distinct value."""
+    distinct = set(values.to_numpy(dtype=object))
+    return _where_in(values, {v for v in distinct if isinstance(v, str)} - set(allowed))
+
+
+def _where_in(values: pd.Series, chosen: Set[object]) -> np.ndarray:
+    """Where a cell of a ``string`` column is one of ``chosen`` (missing: if it holds NA); O(1) if empty.
+
+    ``set()`` of a column hashes its cells in C (its strings cache their hash), so finding
+    the distinct values and testing them costs a fraction of ``isin`` over every cell,
+    which only runs when some value was chosen (a column with a bad value).
+    """
+    if not chosen:
+        return np.zeros(len(values), dtype=bool)
+    texts = [v for v in chosen if isinstance(v, str)]
+    where = values.isin(texts).to_numpy(dtype=bool, na_value=False)
+    return where | values.isna().to_numpy(dtype=bool) if len(texts) < len(chosen) else where
 
 
 def _constant_text(value: str | None, n: int) -> pd.Series:
@@ -613,8 +635,8 @@ def _figure_columns(
     stated, bad_stated = _integers(source, "stated", failures, n)
     text = _text(source["figure"]) if "figure" in source.columns else _constant_text(None, n)
     qualifier = _text(source["qualifier"]) if "qualifier" in source.columns else _constant_text(None, n)
-    bad_qualifier = qualifier.notna() & ~qualifier.isin(_QUALIFIERS)
-    failures.add(bad_qualifier.to_numpy(), "qualifier", qualifier, f"must be one of {', '.join(_QUALIFIERS)}")
+    bad_qualifier = _outside(qualifier, _QUALIFIERS)
+    failures.add(bad_qualifier, "qualifier", qualifier, f"must be one of {', '.join(_QUALIFIERS)}")
 
     # Rows with no numbers but a figure text: parse each distinct text once.
     to_parse = (stated.isna() & low.isna() & text.notna()).to_numpy()
@@ -652,7 +674,7 @@ def _figure_columns(
         high.iloc[positions] = np.where(pd.isna(given_high), d_high.to_numpy(), given_high)
         mask = np.zeros(n, dtype=bool)
         mask[np.flatnonzero(derive)] = problem
-        mask &= ~(bad_low | bad_high | bad_stated | bad_qualifier.to_numpy(dtype=bool))
+        mask &= ~(bad_low | bad_high | bad_stated | bad_qualifier)
         failures.add(mask, "qualifier", qualifier, "bounds cannot be derived for this qualifier: give 'low' and 'high'")
     # A figure given only as bounds is a range.
     qualifier = qualifier.fillna(Qualifier.RANGE.value)
@@ -749,7 +771,7 @@ def _times(
     precision_name = f"{name}_precision"
     given_precision = _text(source[precision_name]) if precision_name in source.columns else _constant_text(None, n)
     failures.add(
-        (given_precision.notna() & ~given_precision.isin(_PRECISIONS)).to_numpy(),
+        _outside(given_precision, _PRECISIONS),
         precision_name,
         given_precision,
         f"must be one of {', '.join(_PRECISIONS)}",

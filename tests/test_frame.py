@@ -356,6 +356,11 @@ HEAD = "metric,as_of,stated\n"
             [(0, "cumulative", "maybe"), (0, "group", "Police"), (0, "outlet_kind", "tv")],
         ),
         (HEAD + "k,2022-01-07,99999999999999999999999\n", [(0, "stated", "99999999999999999999999")]),
+        # A blank or missing metric is no label; a missing qualifier is allowed.
+        (
+            "metric,as_of,stated,qualifier\n,2022-01-07,3,\n  ,2022-01-07,3,about\nk,2022-01-07,3,exact\n",
+            [(0, "metric", "<missing>"), (1, "metric", "<missing>")],
+        ),
     ],
 )
 def test_bad_frames_report_every_failure(text, expected):
