@@ -16,6 +16,8 @@ from kzfigures.model import QUALIFIER_WORDS, Qualifier
 
 __all__ = ["figure_words", "who_said"]
 
+_WORDS = {q.value: w for q, w in QUALIFIER_WORDS.items()}
+
 
 def figure_words(low: Any, high: Any, stated: Any, qualifier: str, text: Any = None) -> str:
     """Words for a figure: the phrase as written if known, else canonical words.
@@ -29,9 +31,8 @@ def figure_words(low: Any, high: Any, stated: Any, qualifier: str, text: Any = N
     """
     if isinstance(text, str) and text:
         return text
-    words = {q.value: w for q, w in QUALIFIER_WORDS.items()}
-    if qualifier in words and not pd.isna(stated):
-        return f"{words[qualifier]} {int(stated):,}"
+    if qualifier in _WORDS and not pd.isna(stated):
+        return f"{_WORDS[qualifier]} {int(stated):,}"
     if qualifier == Qualifier.EXACT.value:
         return f"{int(stated):,}"
     if pd.isna(high):
