@@ -794,34 +794,43 @@ def _times(
         aware = wall.dt.tz_localize(tz)
         missing = wall.isna().to_numpy()
     else:
-        text = _text(raw).str.strip()
-        missing = text.isna().to_numpy()
+        # Parse each distinct text once: an archive states a few thousand distinct times on
+        # millions of rows. codes number the distinct texts (-1: missing); per_row() spreads a
+        # result over the rows.
+        codes, distinct = pd.factorize(_text(raw))
+        missing = codes < 0
+
+        def per_row(values: Any, fill: Any) -> Any:
+            return np.append(np.asarray(values), np.asarray([fill], dtype=np.asarray(values).dtype))[codes]
+
+        text = pd.Series(distinct, dtype="string").str.strip()
         split = text.str.extract(_OFFSET_PATTERN, expand=True)
         offsets = split["offset"].astype("string")
-        has_offset = offsets.notna().to_numpy()
-        looks_like_time = text.str.match(r"\d{4}-\d{2}-\d{2}").fillna(False).to_numpy(dtype=bool)
+        has_offset = per_row(offsets.notna().to_numpy(dtype=bool), False)
+        looks_like_time = per_row(text.str.match(r"\d{4}-\d{2}-\d{2}").to_numpy(dtype=bool, na_value=False), False)
         naive = ~has_offset & ~missing & looks_like_time
         if (has_offset & ~missing).any() and naive.any():
             naive_rows = np.flatnonzero(naive)
-            shown = ", ".join(f"row {r} ({text.iloc[r]!r})" for r in naive_rows[:5])
+            shown = ", ".join(f"row {r} ({text.iloc[codes[r]]!r})" for r in naive_rows[:5])
             more = f" and {len(naive_rows) - 5} more" if len(naive_rows) > 5 else ""
             raise TimezoneError(
                 f"column {name!r} mixes times with and without a UTC offset; "
                 f"give every time an offset or none: no offset in {shown}{more}"
             )
         body = split["body"].astype("string").fillna(text).str.strip()
-        date_only = body.str.fullmatch(_DATE_ONLY_PATTERN).fillna(False).to_numpy(dtype=bool)
-        wall = pd.to_datetime(body, format="ISO8601", errors="coerce").astype("datetime64[ns]")
+        date_only = per_row(body.str.fullmatch(_DATE_ONLY_PATTERN).to_numpy(dtype=bool, na_value=False), False)
+        parsed = pd.to_datetime(body, format="ISO8601", errors="coerce").astype("datetime64[ns]")
+        wall = pd.Series(per_row(parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns")))
         unreadable = wall.isna().to_numpy() & ~missing
         failures.add(
             unreadable, name, raw, "must be an ISO 8601 date or time, e.g. 2022-01-07 or 2022-01-07T14:00+06:00"
         )
         if has_offset.any():
-            minutes = _offset_minutes(offsets)
+            minutes = per_row(_offset_minutes(offsets), np.nan)
             utc = (wall - pd.to_timedelta(minutes, unit="min")).dt.tz_localize("UTC")
-            distinct = np.unique(minutes[~np.isnan(minutes)])
-            zone = dt.timezone(dt.timedelta(minutes=float(distinct[0]))) if len(distinct) == 1 else "UTC"
-            if zone != "UTC" and distinct[0] == 0:
+            offsets_used = np.unique(minutes[~np.isnan(minutes)])
+            zone = dt.timezone(dt.timedelta(minutes=float(offsets_used[0]))) if len(offsets_used) == 1 else "UTC"
+            if zone != "UTC" and offsets_used[0] == 0:
                 zone = "UTC"
             aware = utc.dt.tz_convert(zone)
         else:
