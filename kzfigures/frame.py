@@ -594,6 +594,16 @@ def _where_in(values: pd.Series, chosen: Set[object]) -> np.ndarray:
     return where | values.isna().to_numpy(dtype=bool) if len(texts) < len(chosen) else where
 
 
+def _per_row(codes: np.ndarray, values: Any, fill: Any) -> np.ndarray:
+    """``values[codes]``, with ``fill`` where a code is -1: a result per distinct value, per row.
+
+    >>> _per_row(np.array([1, -1, 0]), np.array([10, 20]), 0).tolist()
+    [20, 0, 10]
+    """
+    array = np.asarray(values)
+    return np.asarray(np.append(array, np.asarray([fill], dtype=array.dtype))[codes])
+
+
 def _constant_text(value: str | None, n: int) -> pd.Series:
     return pd.Series([value] * n, dtype="string")
 
@@ -603,21 +613,26 @@ def _integers(source: pd.DataFrame, name: str, failures: _Failures, n: int) -> t
     if name not in source.columns:
         return pd.Series(pd.array([None] * n, dtype="Int64")), np.zeros(n, dtype=bool)
     raw = source[name]
+    bad: np.ndarray
     if raw.dtype == "Int64":
         numbers = raw
-        bad = pd.Series(False, index=raw.index)
+        bad = np.zeros(n, dtype=bool)
     else:
-        blank = raw.isna() | (raw.astype("string").str.strip() == "").fillna(False)
-        as_number = pd.to_numeric(raw.where(~blank), errors="coerce")
+        # Each distinct cell is read once (codes: -1 for a missing cell), then spread over the rows.
+        codes, distinct = pd.factorize(raw)
+        cells = pd.Series(distinct, dtype=object)
+        blank = (cells.astype("string").str.strip() == "").to_numpy(dtype=bool, na_value=True)
+        as_number = pd.to_numeric(cells.where(~blank), errors="coerce")
         floats = as_number.astype("float64")
-        not_whole = floats.notna() & (np.floor(floats) != floats)
+        not_whole = (floats.notna() & (np.floor(floats) != floats)).to_numpy(dtype=bool)
         # Beyond int64 a count cannot be stored (and is no count of people).
-        too_large = floats.abs() >= 2.0**63
-        failures.add(too_large.fillna(False).to_numpy(), name, raw, "is too large to be a count")
-        bad = (~blank & as_number.isna()) | not_whole
-        failures.add(bad.to_numpy(), name, raw, "must be a whole number")
-        bad = bad | too_large.fillna(False)
-        numbers = floats.where(~bad).round().astype("Int64")
+        too_large = (floats.abs() >= 2.0**63).to_numpy(dtype=bool, na_value=False)
+        failures.add(_per_row(codes, too_large, False), name, raw, "is too large to be a count")
+        unreadable = (~blank & as_number.isna().to_numpy(dtype=bool)) | not_whole
+        failures.add(_per_row(codes, unreadable, False), name, raw, "must be a whole number")
+        bad = _per_row(codes, unreadable | too_large, False)
+        whole = floats.where(~(unreadable | too_large)).round().astype("Int64")
+        numbers = pd.Series(whole.array.take(codes, allow_fill=True))
     negative = (numbers < 0).fillna(False)
     failures.add(negative.to_numpy(), name, raw, "must be >= 0")
     return numbers, np.asarray(bad, dtype=bool) | negative.to_numpy(dtype=bool)
@@ -795,19 +810,18 @@ def _times(
         missing = wall.isna().to_numpy()
     else:
         # Parse each distinct text once: an archive states a few thousand distinct times on
-        # millions of rows. codes number the distinct texts (-1: missing); per_row() spreads a
+        # millions of rows. codes number the distinct texts (-1: missing); _per_row() spreads a
         # result over the rows.
         codes, distinct = pd.factorize(_text(raw))
         missing = codes < 0
 
-        def per_row(values: Any, fill: Any) -> Any:
-            return np.append(np.asarray(values), np.asarray([fill], dtype=np.asarray(values).dtype))[codes]
-
         text = pd.Series(distinct, dtype="string").str.strip()
         split = text.str.extract(_OFFSET_PATTERN, expand=True)
         offsets = split["offset"].astype("string")
-        has_offset = per_row(offsets.notna().to_numpy(dtype=bool), False)
-        looks_like_time = per_row(text.str.match(r"\d{4}-\d{2}-\d{2}").to_numpy(dtype=bool, na_value=False), False)
+        has_offset = _per_row(codes, offsets.notna().to_numpy(dtype=bool), False)
+        looks_like_time = _per_row(
+            codes, text.str.match(r"\d{4}-\d{2}-\d{2}").to_numpy(dtype=bool, na_value=False), False
+        )
         naive = ~has_offset & ~missing & looks_like_time
         if (has_offset & ~missing).any() and naive.any():
             naive_rows = np.flatnonzero(naive)
@@ -818,15 +832,15 @@ def _times(
                 f"give every time an offset or none: no offset in {shown}{more}"
             )
         body = split["body"].astype("string").fillna(text).str.strip()
-        date_only = per_row(body.str.fullmatch(_DATE_ONLY_PATTERN).to_numpy(dtype=bool, na_value=False), False)
+        date_only = _per_row(codes, body.str.fullmatch(_DATE_ONLY_PATTERN).to_numpy(dtype=bool, na_value=False), False)
         parsed = pd.to_datetime(body, format="ISO8601", errors="coerce").astype("datetime64[ns]")
-        wall = pd.Series(per_row(parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns")))
+        wall = pd.Series(_per_row(codes, parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns")))
         unreadable = wall.isna().to_numpy() & ~missing
         failures.add(
             unreadable, name, raw, "must be an ISO 8601 date or time, e.g. 2022-01-07 or 2022-01-07T14:00+06:00"
         )
         if has_offset.any():
-            minutes = per_row(_offset_minutes(offsets), np.nan)
+            minutes = _per_row(codes, _offset_minutes(offsets), np.nan)
             utc = (wall - pd.to_timedelta(minutes, unit="min")).dt.tz_localize("UTC")
             offsets_used = np.unique(minutes[~np.isnan(minutes)])
             zone = dt.timezone(dt.timedelta(minutes=float(offsets_used[0]))) if len(offsets_used) == 1 else "UTC"
@@ -931,10 +945,11 @@ def _booleans(source: pd.DataFrame, name: str, failures: _Failures, n: int) -> p
     raw = source[name]
     if pd.api.types.is_bool_dtype(raw.dtype) and not raw.isna().any():
         return raw.astype(bool)
-    text = _text(raw).str.strip().str.lower()
-    truthy = text.isin(_TRUE).to_numpy(dtype=bool)
-    falsy = text.isin(_FALSE).to_numpy(dtype=bool)
-    blank = text.isna().to_numpy()
+    codes, distinct = pd.factorize(_text(raw))  # each distinct word read once; -1: blank
+    words = pd.Series(distinct, dtype="string").str.strip().str.lower()
+    truthy = _per_row(codes, words.isin(_TRUE).to_numpy(dtype=bool), False)
+    falsy = _per_row(codes, words.isin(_FALSE).to_numpy(dtype=bool), False)
+    blank = codes < 0
     failures.add(~(truthy | falsy | blank), name, raw, "must be true or false (or empty for the default, true)")
     return pd.Series(truthy | blank)
 
