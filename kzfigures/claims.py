@@ -250,6 +250,9 @@ class ClaimIndex:
         :func:`claim_ids`: the claim, numbered in order of series, slot, speaker, low, high.
     order : ndarray of intp
         The rows sorted by (series, slot), rows of one slot in row order (a stable sort).
+    id_rank : ndarray of int64
+        Each row's position when the rows are sorted by ``id`` (a permutation of ``0..n-1``):
+        results list ids in this order, and integers sort faster than texts.
     """
 
     by: tuple[str, ...]
@@ -262,6 +265,7 @@ class ClaimIndex:
     speaker_names: npt.NDArray[np.object_]
     claim: npt.NDArray[np.int64]
     order: npt.NDArray[np.intp]
+    id_rank: npt.NDArray[np.int64]
 
     def speaker_texts(self) -> npt.NDArray[np.object_]:
         """The speaker of each row as text (the values of :func:`speakers`)."""
@@ -297,7 +301,9 @@ def annotate(frame: pd.DataFrame, by: str | Sequence[str] = DEFAULT_BY) -> Claim
     if n == 0:
         empty = np.zeros(0, dtype=np.int64)
         names = np.zeros(0, dtype=object)
-        return ClaimIndex(tuple(columns), empty, empty, empty, empty, empty, empty, names, empty, empty.astype(np.intp))
+        return ClaimIndex(
+            tuple(columns), empty, empty, empty, empty, empty, empty, names, empty, empty.astype(np.intp), empty
+        )
     # Sorted codes compare as the speaker texts do, so the claim numbering is that of the texts.
     codes, names = pd.factorize(speakers(frame).to_numpy(dtype=object), sort=True)
     speaker = np.asarray(codes, dtype=np.int64)
@@ -312,6 +318,9 @@ def annotate(frame: pd.DataFrame, by: str | Sequence[str] = DEFAULT_BY) -> Claim
     claim = np.empty(n, dtype=np.int64)
     claim[by_claim] = np.cumsum(new_claim) - 1
     order = np.argsort(times.series_slot, kind="stable")
+    by_id = np.argsort(frame["id"].to_numpy(dtype=str), kind="stable")
+    id_rank = np.empty(n, dtype=np.int64)
+    id_rank[by_id] = np.arange(n)
     return ClaimIndex(
         by=tuple(columns),
         series=_readonly(times.series),
@@ -323,6 +332,7 @@ def annotate(frame: pd.DataFrame, by: str | Sequence[str] = DEFAULT_BY) -> Claim
         speaker_names=_readonly(np.asarray(names, dtype=object)),
         claim=_readonly(claim),
         order=_readonly(np.asarray(order, dtype=np.intp)),
+        id_rank=_readonly(id_rank),
     )
 
 
@@ -348,7 +358,8 @@ def restrict(index: ClaimIndex, keep: npt.NDArray[np.bool_]) -> ClaimIndex:
     >>> keep = (frame["metric"] == "detained").to_numpy()
     >>> part = restrict(annotate(frame), keep)
     >>> direct = annotate(frame[keep].reset_index(drop=True))
-    >>> all((getattr(part, f) == getattr(direct, f)).all() for f in ("series", "slot", "claim", "order", "speaker"))
+    >>> fields = ("series", "slot", "claim", "order", "speaker", "id_rank")
+    >>> all((getattr(part, f) == getattr(direct, f)).all() for f in fields)
     True
 
     Raises
@@ -384,4 +395,5 @@ def restrict(index: ClaimIndex, keep: npt.NDArray[np.bool_]) -> ClaimIndex:
         speaker_names=_readonly(index.speaker_names[used_names]),
         claim=_readonly(_renumbered(index.claim[keep], int(index.claim.max()) + 1)),
         order=_readonly(np.asarray(row[by_slot], dtype=np.intp)),
+        id_rank=_readonly(_renumbered(index.id_rank[keep], len(keep))),
     )

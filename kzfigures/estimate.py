@@ -396,9 +396,9 @@ def best_estimate(
     claims["weight"] = weight
     claims["point"] = obs.groupby("claim", sort=True)["point"].quantile(0.5, interpolation="lower").to_numpy(np.int64)
     # The smallest id per claim, via integer ranks: groupby min on text runs in Python per group.
-    by_id = np.argsort(frame["id"].to_numpy(dtype=str), kind="stable")
-    id_rank = np.empty(len(by_id), dtype=np.int64)
-    id_rank[by_id] = np.arange(len(by_id))
+    id_rank = index.id_rank
+    by_id = np.empty(len(id_rank), dtype=np.intp)
+    by_id[id_rank] = np.arange(len(id_rank))  # the rows in id order: the inverse permutation
     smallest = np.full(n_claims, len(frame), dtype=np.int64)
     np.minimum.at(smallest, claim, id_rank)
     claims["witness_id"] = ids[by_id[smallest]]

@@ -229,6 +229,7 @@ def _annotate(frame: pd.DataFrame, index: ClaimIndex, each: bool) -> pd.DataFram
     rows["slot"] = index.slot
     rows["speaker"] = index.speaker  # codes: grouped and counted like the texts, cheaper
     rows["claim"] = index.claim
+    rows["id_rank"] = index.id_rank
     rows["start"] = index.start
     # The index numbers the result rows (series, or (series, slot) for "each"), in key order.
     rows.index = pd.Index(index.series_slot if each else index.series, name=None)
@@ -284,7 +285,7 @@ def _statistics(rows: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
     at_hull_low = rows["low"] == grouped["low"].transform("min")
     at_consensus_low = rows["low"] == grouped["low"].transform("max")
     # Rows sorted by id once; each row's group is its position in out.index (same sorted grouping).
-    by_id = np.argsort(rows["id"].to_numpy(dtype=str), kind="stable")
+    by_id = np.argsort(rows["id_rank"].to_numpy(), kind="stable")  # ranks: no text comparisons
     ids = rows["id"].to_numpy(dtype=object)[by_id]
     group: npt.NDArray[np.intp] = np.asarray(grouped.ngroup().to_numpy(), dtype=np.intp)[by_id]
 

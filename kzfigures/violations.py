@@ -274,7 +274,7 @@ def _find(rows: pd.DataFrame, index: ClaimIndex) -> pd.DataFrame:
     low = rows["low"].to_numpy(dtype=np.int64)
     high = rows["high"].fillna(_UNBOUNDED).to_numpy(dtype=np.int64)
     point = _points(low, high, rows["stated"])
-    id_rank = np.argsort(np.argsort(rows["id"].to_numpy(dtype=str), kind="stable")).astype(np.int64)
+    id_rank = index.id_rank
 
     # Rows sorted by (series, slot); g numbers the (series, slot) runs 0, 1, ... in that order.
     order = index.order

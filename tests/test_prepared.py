@@ -157,3 +157,11 @@ def test_restrict_refuses_part_of_a_series() -> None:
 def test_restrict_needs_one_bool_per_row(keep: np.ndarray) -> None:
     with pytest.raises(InvalidArgumentError, match="one bool per row"):
         restrict(annotate(kazakhstan_2022()), keep)
+
+
+@settings(deadline=None, max_examples=30)
+@given(frames(max_size=20))
+def test_id_rank_is_each_rows_place_in_id_order(frame: pd.DataFrame) -> None:
+    ids = frame["id"].tolist()
+    in_order = sorted(ids)
+    assert annotate(frame).id_rank.tolist() == [in_order.index(i) for i in ids]
