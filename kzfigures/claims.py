@@ -352,7 +352,6 @@ def restrict(index: ClaimIndex, keep: npt.NDArray[np.bool_]) -> ClaimIndex:
     speakers and claims keep their order, so they are only numbered again.
     ``O(n)``.
 
-    >>> import pandas as pd
     >>> from kzfigures.datasets import kazakhstan_2022
     >>> frame = kazakhstan_2022()
     >>> keep = (frame["metric"] == "detained").to_numpy()

@@ -33,7 +33,8 @@ from kzfigures.errors import InvalidArgumentError
 from kzfigures.frame import as_frame
 from kzfigures.model import Observation
 
-__all__ = ["Prepared", "index_for", "prepare", "prepared_index", "resolve"]
+# resolve, prepared_index and index_for are the analyses' helpers, not part of the API.
+__all__ = ["Prepared", "prepare"]
 
 
 def _same_length(instance: Prepared, attribute: attrs.Attribute[ClaimIndex], index: ClaimIndex) -> None:
@@ -56,6 +57,13 @@ class Prepared:
     index : ClaimIndex
         Series, time slot, speaker and claim of every row of ``frame``
         (:func:`~kzfigures.claims.annotate`) for the key columns ``index.by``.
+
+    Examples
+    --------
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> prepared = prepare(kazakhstan_2022(), by=("metric", "group"))
+    >>> prepared.by, len(prepared), int(prepared.index.series.max()) + 1
+    (('metric', 'group'), 43, 12)
     """
 
     frame: pd.DataFrame = attrs.field(validator=attrs.validators.instance_of(pd.DataFrame))
