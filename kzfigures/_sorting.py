@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["lexsort_stable", "order_codes"]
+__all__ = ["PACK_LIMIT", "lexsort_stable", "order_codes"]
 
 
 def lexsort_stable(keys: tuple[npt.NDArray[np.int64], ...]) -> npt.NDArray[np.intp]:
@@ -25,6 +25,9 @@ def lexsort_stable(keys: tuple[npt.NDArray[np.int64], ...]) -> npt.NDArray[np.in
         order = order[np.argsort(key[order], kind="stable")]
     return np.asarray(order, dtype=np.intp)
 
+
+#: Integers packed as ``code * n + r`` stay below this, so nothing overflows int64.
+PACK_LIMIT = 2**62
 
 #: The largest int64, used by the analyses for an unbounded high.
 _TOP = int(np.iinfo(np.int64).max)

@@ -34,7 +34,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import isotonic_regression
 
-from kzfigures._sorting import order_codes
+from kzfigures._sorting import PACK_LIMIT, order_codes
 from kzfigures.claims import DEFAULT_BY, check_by
 from kzfigures.conflicts import HI_INF, REASONS, settle_drop_minority, settle_latest
 from kzfigures.errors import InconsistentObservationsError, InvalidArgumentError
@@ -616,7 +616,7 @@ def _pair_keys(
     wanted = wanted_value.to_numpy(dtype=np.int64)
     # Codes that order as the values do keep pos * width + code exact in int64.
     n_pos = int(max(pos.max(initial=0), np.nanmax(where, initial=0))) + 1
-    ranks, width = order_codes(np.concatenate([value, wanted]), 2**62 // n_pos)
+    ranks, width = order_codes(np.concatenate([value, wanted]), PACK_LIMIT // n_pos)
     kept_key = pos * width + ranks[: len(value)]
     wanted_key = np.where(present, np.where(present, where, 0).astype(np.int64) * width + ranks[len(value) :], -1)
     return kept_key, wanted_key

@@ -25,7 +25,7 @@ import pandas as pd
 
 from kzfigures.errors import InvalidArgumentError, TimezoneError, UnknownKeyError
 from kzfigures.estimate import Estimate
-from kzfigures.words import figure_words, who_said
+from kzfigures.words import figure_words, sources_text
 
 __all__ = ["explain", "source_words", "source_words_by_id"]
 
@@ -51,13 +51,7 @@ def source_words_by_id(by_id: pd.DataFrame, ids: Sequence[str]) -> str:
     'Interior Ministry (kz22-003-03)'
     """
     rows = by_id.loc[list(ids)]
-    parts = [
-        f"{who_said(authority, via, outlet)} ({identifier})"
-        for identifier, authority, via, outlet in zip(
-            rows.index, rows["authority"], rows["via"], rows["outlet"], strict=True
-        )
-    ]
-    return "; ".join(parts)
+    return sources_text(zip(rows.index, rows["authority"], rows["via"], rows["outlet"], strict=True))
 
 
 def _figure(row: pd.Series) -> str:

@@ -25,7 +25,7 @@ from kzfigures.prepared import Prepared
 from kzfigures.ranges import ranges
 from kzfigures.selection import select_key
 from kzfigures.violations import violations
-from kzfigures.words import figure_words, who_said
+from kzfigures.words import figure_words, sources_text, who_said
 
 __all__ = [
     "estimate_section",
@@ -242,7 +242,7 @@ class _SourceWords:
         self._who = _cells(observations, ["authority", "via", "outlet"])
 
     def __call__(self, ids: Sequence[str]) -> str:
-        return "; ".join(f"{who_said(*self._who[self._row[i]])} ({i})" for i in ids)
+        return sources_text((i, *self._who[self._row[i]]) for i in ids)
 
 
 def _summary_line(row: Any, sources: _SourceWords, by: tuple[str, ...]) -> str:
@@ -306,9 +306,8 @@ def estimate_section(
                 f"  {time.strftime('%b %d'):<7} best {best:>9,.0f}   "
                 f"range [{int(low):,}, {upper}]   {count(n_claims, 'claim')}"
             )
-        time, best, low, high, _, _, best_ids, low_ids = cells[end - 1]
-        last = {**dict(zip(by, key, strict=True)), "time": time, "best": best, "low": low, "high": high}
-        summary = _summary_line({**last, "best_ids": best_ids, "low_ids": low_ids}, sources, by)
+        last = dict(zip(by, key, strict=True)) | dict(zip(columns, cells[end - 1], strict=True))
+        summary = _summary_line(last, sources, by)
         lines.extend(_wrap(summary, WIDTH, initial_indent="  > ", subsequent_indent="    "))
         lines.extend(notes.get(key, []))
     return "\n".join(lines)

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from kzfigures._sorting import lexsort_stable, order_codes
+from kzfigures._sorting import PACK_LIMIT, lexsort_stable, order_codes
 from kzfigures.claims import DEFAULT_BY, ClaimIndex, annotate, check_by, restrict
 from kzfigures.model import Observation
 from kzfigures.prepared import Prepared, prepared_index, resolve
@@ -51,8 +51,6 @@ VIOLATION_COLUMNS: Mapping[str, str] = {
 }
 
 _UNBOUNDED = np.iinfo(np.int64).max
-# Codes packed as code * n + r stay below this, so no int64 overflows.
-_PACK = 2**62
 
 
 def _keys_tuple(value: Any) -> tuple[tuple[Any, ...], ...]:
@@ -289,7 +287,7 @@ def _find(rows: pd.DataFrame, index: ClaimIndex) -> pd.DataFrame:
 
     # One integer per (value, id) so that max picks the largest value, then the smallest id.
     def encode(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        return order_codes(values, _PACK // n)[0][order] * n + (n - 1 - id_rank[order])
+        return order_codes(values, PACK_LIMIT // n)[0][order] * n + (n - 1 - id_rank[order])
 
     # id_rank is a permutation, so a code's remainder mod n names its row: no search needed.
     position_of_rank = np.empty(n, dtype=np.intp)
@@ -338,7 +336,7 @@ def _count_earlier_above(
     counts = np.zeros(n, dtype=np.int64)
     if n == 0:
         return counts
-    ranks, width = order_codes(np.concatenate([low, high]), _PACK // n)  # block ids number < n
+    ranks, width = order_codes(np.concatenate([low, high]), PACK_LIMIT // n)  # block ids number < n
     low_rank, high_rank = ranks[:n], ranks[n:]
     n_slots = int(g.max()) + 1
     level = 0

@@ -8,13 +8,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 
 from kzfigures.model import QUALIFIER_WORDS, Qualifier
 
-__all__ = ["figure_words", "who_said"]
+__all__ = ["figure_words", "sources_text", "who_said"]
 
 _WORDS = {q.value: w for q, w in QUALIFIER_WORDS.items()}
 
@@ -61,3 +62,14 @@ def who_said(authority: Any, via: Any, outlet: Any) -> str:
     if place is not None:
         parts.append(f"in {place}")
     return " ".join(parts)
+
+
+def sources_text(rows: Iterable[tuple[Any, Any, Any, Any]]) -> str:
+    """Who said each of several observations, with its id: ``(id, authority, via, outlet)`` rows.
+
+    >>> sources_text([("kz22-004-08", "Police", None, "hamslivenews.com"), ("x-1", None, None, "CNN")])
+    'Police in hamslivenews.com (kz22-004-08); CNN (x-1)'
+    """
+    return "; ".join(
+        f"{who_said(authority, via, outlet)} ({identifier})" for identifier, authority, via, outlet in rows
+    )
