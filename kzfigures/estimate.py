@@ -34,7 +34,6 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import isotonic_regression
 
-from kzfigures._sorting import PACK_LIMIT, order_codes
 from kzfigures.claims import DEFAULT_BY, check_by
 from kzfigures.conflicts import HI_INF, REASONS, settle_drop_minority, settle_latest
 from kzfigures.errors import InconsistentObservationsError, InvalidArgumentError
@@ -422,12 +421,14 @@ def best_estimate(
 
     # -- provenance -------------------------------------------------------------------
     kept_rows = by_id[obs_kept[by_id]]  # the kept observations in id order
+    kept_block = table["block"].to_numpy()[obs_pos[kept_rows]]
+    block_ids = _lookup_ids((kept_block, table["block"].to_numpy(dtype=np.int64)), ids[kept_rows])
+    # By slot, ids in order within each slot: one stable sort serves both bounds.
+    kept_rows = kept_rows[np.argsort(obs_pos[kept_rows], kind="stable")]
     kept_pos, kept_ids = obs_pos[kept_rows], ids[kept_rows]
     kept_lo, kept_hi = obs["lo"].to_numpy()[kept_rows], obs["hi"].to_numpy()[kept_rows]
-    kept_block = table["block"].to_numpy()[kept_pos]
-    low_ids = _lookup_ids(_pair_keys(kept_pos, kept_lo, table["low_pos"], table["low"]), kept_ids)
-    high_ids = _lookup_ids(_pair_keys(kept_pos, kept_hi, table["high_pos"], table["high"]), kept_ids)
-    block_ids = _lookup_ids((kept_block, table["block"].to_numpy(dtype=np.int64)), kept_ids)
+    low_ids = _ids_by_slot(kept_pos, kept_lo, kept_ids, table["low_pos"], table["low"], n_slots)
+    high_ids = _ids_by_slot(kept_pos, kept_hi, kept_ids, table["high_pos"], table["high"], n_slots)
     g, best = table["g"].to_numpy(), table["best"].to_numpy()
     clipped_low = g < table["low"].to_numpy()
     clipped_high = g > table["high"].to_numpy(dtype=np.float64)
@@ -607,19 +608,46 @@ def _slot_values(
     )
 
 
-def _pair_keys(
-    pos: _IntArray, value: _IntArray, wanted_pos: pd.Series, wanted_value: pd.Series
-) -> tuple[_IntArray, _IntArray]:
-    """One integer per (slot position, value), for the kept observations and the wanted rows (-1: none)."""
+def _ids_by_slot(
+    pos: _IntArray,
+    value: _IntArray,
+    ids: npt.NDArray[np.object_],
+    wanted_pos: pd.Series,
+    wanted_value: pd.Series,
+    n_slots: int,
+) -> npt.NDArray[np.object_]:
+    """Per row, the ids of the kept observations in slot ``wanted_pos`` with ``wanted_value`` (``()`` if none).
+
+    ``pos``, ``value`` and ``ids`` describe the kept observations sorted by slot, ids sorted within
+    a slot. Every row that names slot ``p`` wants the same value there (the slot's own largest
+    ``lo`` or smallest ``hi``), so the observations wanted are a mask, and those of one slot are
+    already together and in id order: no sort, no search.
+    """
     where = wanted_pos.to_numpy(dtype=np.float64)
     present = ~np.isnan(where)
-    wanted = wanted_value.to_numpy(dtype=np.int64)
-    # Codes that order as the values do keep pos * width + code exact in int64.
-    n_pos = int(max(pos.max(initial=0), np.nanmax(where, initial=0))) + 1
-    ranks, width = order_codes(np.concatenate([value, wanted]), PACK_LIMIT // n_pos)
-    kept_key = pos * width + ranks[: len(value)]
-    wanted_key = np.where(present, np.where(present, where, 0).astype(np.int64) * width + ranks[len(value) :], -1)
-    return kept_key, wanted_key
+    at = where[present].astype(np.int64)
+    wanted = wanted_value.to_numpy(dtype=np.int64)[present]
+    target = np.zeros(n_slots, dtype=np.int64)
+    target[at] = wanted
+    if (target[at] != wanted).any():  # _slot_values breaks its own rule: fail loudly, not cite wrongly
+        raise RuntimeError("kzfigures internal error: a slot is cited for two different bounds")
+    named = np.zeros(n_slots, dtype=bool)
+    named[at] = True
+    match = named[pos] & (target[pos] == value)
+    match_pos = pos[match]
+    per_slot = np.empty(n_slots, dtype=object)
+    per_slot.fill(())
+    if len(match_pos):
+        starts = np.flatnonzero(np.r_[True, match_pos[1:] != match_pos[:-1]])
+        listed = ids[match].tolist()
+        bounds = np.r_[starts, len(match_pos)].tolist()
+        per_slot[match_pos[starts]] = np.fromiter(
+            (tuple(listed[a:b]) for a, b in itertools.pairwise(bounds)), dtype=object, count=len(starts)
+        )
+    result = np.empty(len(where), dtype=object)
+    result.fill(())  # one shared empty tuple, not a Python call per row
+    result[present] = per_slot[at]
+    return result
 
 
 def _lookup_ids(keys: tuple[_IntArray, _IntArray], ids: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:

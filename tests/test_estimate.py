@@ -124,6 +124,40 @@ def test_row_order_does_not_matter(rows, method, policy, random):
     pd.testing.assert_frame_equal(a.set_aside, b.set_aside)
 
 
+def envelope_ids_walk(kept: pd.DataFrame, days: list[int]) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+    """low_ids and high_ids of a cumulative series, by a plain walk of the docstring's rule.
+
+    ``L(s)`` is set by the latest slot at or before ``s`` whose largest kept ``lo`` equals it,
+    ``U(s)`` by the earliest slot at or after ``s`` whose smallest kept ``hi`` equals it; the ids
+    are the kept observations of that slot with that bound, sorted.
+    """
+    rows = list(zip(day_of(kept).tolist(), kept["low"].tolist(), hi_of(kept).tolist(), kept["id"], strict=True))
+    low_ids, high_ids = [], []
+    for s in days:
+        before = [r for r in rows if r[0] <= s]
+        low = max((r[1] for r in before), default=0)
+        at = max((r[0] for r in before if r[1] == low), default=None)
+        low_ids.append(tuple(sorted(r[3] for r in before if r[0] == at and r[1] == low)))
+        after = [r for r in rows if r[0] >= s]
+        high = min((r[2] for r in after), default=HI_INF)
+        at = min((r[0] for r in after if r[2] == high), default=None) if high < HI_INF else None
+        high_ids.append(tuple(sorted(r[3] for r in after if r[0] == at and r[2] == high)))
+    return low_ids, high_ids
+
+
+@settings(deadline=None)
+@given(observation_rows(), st.sampled_from(METHODS), st.sampled_from(["latest", "drop-minority"]))
+def test_low_and_high_ids_name_the_observations_that_set_the_envelope(rows, method, policy):
+    frame = frame_of(rows)
+    result = best_estimate(frame, method=method, on_conflict=policy)
+    kept = frame[~frame["id"].isin(result.set_aside["id"])]
+    low_ids, high_ids = envelope_ids_walk(kept, result.series["time"].dt.day.tolist())
+    assert result.series["low_ids"].tolist() == low_ids
+    assert result.series["high_ids"].tolist() == high_ids
+    if method == "conservative":
+        assert result.series["best_ids"].tolist() == low_ids
+
+
 @settings(deadline=None)
 @given(st.lists(st.integers(0, 50), min_size=1, max_size=6), st.sampled_from(METHODS))
 def test_a_consistent_set_of_exact_figures_is_reproduced_exactly(steps, method):
