@@ -190,9 +190,12 @@ def violations(
 
     Complexity: one sort by (series, slot), then running maxima over slots
     (``O(n log n)``) give every kind and witness. ``n_conflicting_earlier``
-    is a dominance count done by divide and conquer over slots, each level
-    one vectorized sort and ``searchsorted``: ``O(n log n log s)`` for
-    :math:`s` slots per series. No pairwise loop.
+    is 0 unless :math:`i` is definite (if :math:`\max_{j \in E_i} l_j \le h_i`
+    no :math:`l_j` exceeds :math:`h_i`), so it is counted for the definite
+    rows only, over the series that hold one: a dominance count by divide
+    and conquer over slots, each level one vectorized sort and
+    ``searchsorted``: ``O(n log n log s)`` for :math:`s` slots per series
+    at worst. No pairwise loop.
 
     Examples
     --------
@@ -308,9 +311,16 @@ def _find(rows: pd.DataFrame, index: ClaimIndex) -> pd.DataFrame:
     conflict = s_low[slot_low] > s_high
     soft = has_earlier & ~definite & (s_point < s_point[earlier_point])
 
-    # Slots within the series, not across all of them: the levels of the count are log2 of the
-    # largest series' slots rather than of the total.
-    counts = _count_earlier_above(s_series, index.slot[order], s_low, s_high)
+    # #{j earlier: l_j > h_i} is 0 unless i is definite (then max l_j > h_i), so only the definite
+    # rows are counted, against the rows of their own series. Slots within the series, not across
+    # all of them: the levels of the count are log2 of the largest series' slots.
+    counts = np.zeros(n, dtype=np.int64)
+    if definite.any():
+        n_series = int(s_series[-1]) + 1
+        involved = np.bincount(s_series[definite], minlength=n_series)[s_series] > 0
+        counts[involved] = _count_earlier_above(
+            s_series[involved], index.slot[order][involved], s_low[involved], s_high[involved], definite[involved]
+        )
     pieces = []
     for kind, mask, witness, drop in (
         ("definite", definite, earlier_low, s_low[earlier_low] - s_high),
@@ -323,14 +333,19 @@ def _find(rows: pd.DataFrame, index: ClaimIndex) -> pd.DataFrame:
 
 
 def _count_earlier_above(
-    series: npt.NDArray[np.int64], g: npt.NDArray[np.int64], low: npt.NDArray[np.int64], high: npt.NDArray[np.int64]
+    series: npt.NDArray[np.int64],
+    g: npt.NDArray[np.int64],
+    low: npt.NDArray[np.int64],
+    high: npt.NDArray[np.int64],
+    asked: npt.NDArray[np.bool_],
 ) -> npt.NDArray[np.int64]:
-    r"""For each row, :math:`\#\{j : \text{same series},\ g_j < g_i,\ l_j > h_i\}` (rows sorted by series, g).
+    r"""For each row ``asked``, :math:`\#\{j : \text{same series},\ g_j < g_i,\ l_j > h_i\}`; 0 elsewhere.
 
-    Divide and conquer on the bits of ``g``: a pair with :math:`g_j < g_i`
-    is counted once, at the highest bit where they differ, with ``j`` in the
-    left half and ``i`` in the right half of a block. Each level sorts the
-    left halves by (block, low) and counts with two ``searchsorted``.
+    Rows sorted by series, g. Divide and conquer on the bits of ``g``: a
+    pair with :math:`g_j < g_i` is counted once, at the highest bit where
+    they differ, with ``j`` in the left half and ``i`` in the right half of a
+    block. Each level sorts the left halves by (block, low) and counts with
+    two ``searchsorted`` for the asked rows of the right halves.
     """
     n = len(g)
     counts = np.zeros(n, dtype=np.int64)
@@ -346,9 +361,10 @@ def _count_earlier_above(
         changed = np.r_[True, (block[1:] != block[:-1]) | (series[1:] != series[:-1])]
         block_id = np.cumsum(changed) - 1
         left_codes = np.sort(block_id[~right] * width + low_rank[~right])
-        base = block_id[right] * width
-        counts[right] += np.searchsorted(left_codes, base + width, side="left") - np.searchsorted(
-            left_codes, base + high_rank[right], side="right"
+        query = right & asked
+        base = block_id[query] * width
+        counts[query] += np.searchsorted(left_codes, base + width, side="left") - np.searchsorted(
+            left_codes, base + high_rank[query], side="right"
         )
         level += 1
     return counts
