@@ -216,11 +216,11 @@ def violations(
     frame, prepared = resolve(observations, validate=validate)
     frame = select_key(frame, key)
     columns = check_by(by, frame)
-    checked, skipped, mixed = _key_lists(frame, columns)
-    cumulative = frame["cumulative"].to_numpy(dtype=bool)
-    skipped_ids = tuple(sorted(str(i) for i in frame.loc[~cumulative, "id"]))
-    rows = frame[cumulative].reset_index(drop=True)
     shared = prepared_index(prepared, frame, columns)
+    cumulative = frame["cumulative"].to_numpy(dtype=bool)
+    checked, skipped, mixed = _key_lists(frame, columns, cumulative, shared)
+    skipped_ids = tuple(sorted(frame["id"].to_numpy(dtype=object)[~cumulative].tolist()))
+    rows = frame[cumulative].reset_index(drop=True)
     if not len(rows):
         found = _empty(frame, columns)
     elif shared is not None and not mixed:  # only whole series are dropped: restrict the prepared index
@@ -244,14 +244,24 @@ def _as_key(values: Sequence[Any]) -> tuple[Any, ...]:
 
 
 def _key_lists(
-    frame: pd.DataFrame, columns: list[str]
+    frame: pd.DataFrame, columns: list[str], cumulative: npt.NDArray[np.bool_], index: ClaimIndex | None
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The keys checked (some cumulative row), skipped (none) and mixed (some, not all), in key order."""
     if len(frame) == 0:
         return [], [], []
-    flags = frame.groupby(columns, sort=True, dropna=False)["cumulative"].agg(["any", "all"])
-    keys = [_as_key(k if isinstance(k, tuple) else (k,)) for k in flags.index.to_list()]
-    has_any = flags["any"].to_numpy(dtype=bool)
-    has_all = flags["all"].to_numpy(dtype=bool)
+    if index is None:
+        flags = frame.groupby(columns, sort=True, dropna=False)["cumulative"].agg(["any", "all"])
+        keys = [_as_key(k if isinstance(k, tuple) else (k,)) for k in flags.index.to_list()]
+        has_any = flags["any"].to_numpy(dtype=bool)
+        has_all = flags["all"].to_numpy(dtype=bool)
+    else:  # the index numbers the series in the same key order (sorted, missing last): no grouping
+        rows = np.bincount(index.series)
+        n_cumulative = np.bincount(index.series, weights=cumulative, minlength=len(rows))
+        has_any, has_all = n_cumulative > 0, n_cumulative == rows
+        by_series = index.series[index.order]
+        first = index.order[np.flatnonzero(np.r_[True, by_series[1:] != by_series[:-1]])]
+        cells = zip(*(frame[column].to_numpy(dtype=object)[first].tolist() for column in columns), strict=True)
+        keys = [_as_key(k) for k in cells]
     checked = [k for k, a in zip(keys, has_any, strict=True) if a]
     skipped = [k for k, a in zip(keys, has_any, strict=True) if not a]
     mixed = [k for k, a, b in zip(keys, has_any, has_all, strict=True) if a and not b]
@@ -388,7 +398,11 @@ def _assemble(
     # order (missing last, as sort_values puts them) and id_rank is the ids' order, so integer keys
     # give the same order as sorting the frame; (kind, id) is unique, so the order is total.
     kind_rank = np.concatenate([np.full(len(p[1]), KINDS.index(p[0]), dtype=np.int64) for p in pieces])
-    ordering = lexsort_stable((id_rank[who], kind_rank, slot[who], series[who]))
+    n = len(id_rank)
+    if 3 * n * n < PACK_LIMIT:  # series_slot orders (series, slot), and both it and id_rank are < n
+        ordering = np.argsort((index.series_slot[who] * 3 + kind_rank) * n + id_rank[who])
+    else:
+        ordering = lexsort_stable((id_rank[who], kind_rank, slot[who], series[who]))
     kind, who, witness, drop, counts = (a[ordering] for a in (kind, who, witness, drop, counts))
     names = index.speaker_names
     ids = rows["id"].to_numpy(dtype=object)

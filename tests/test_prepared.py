@@ -45,9 +45,12 @@ def _assert_same(left: list[Any], right: list[Any]) -> None:
             pd.testing.assert_frame_equal(a, b, check_exact=True)
         else:
             assert a == b
+            assert repr(a) == repr(b)  # the same types too: True, not numpy's True_
 
 
-@pytest.mark.parametrize("by", [("metric", "group", "region"), ("metric",), ("metric", "authority")])
+@pytest.mark.parametrize(
+    "by", [("metric", "group", "region"), ("metric",), ("metric", "authority"), ("metric", "cumulative")]
+)
 def test_the_dataset_prepared_gives_the_results_of_the_frame(by: tuple[str, ...]) -> None:
     frame = kazakhstan_2022()
     _assert_same(_results(prepare(frame, by=by), by, None), _results(frame, by, None))

@@ -9,6 +9,7 @@ drop 6044 - 5999 = 45; on Jan 10, 7,939 lies inside [7200, 8800]: nothing.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
@@ -254,3 +255,15 @@ def test_echoing_a_claim_does_not_change_the_kinds(frame: pd.DataFrame, data: st
     after = violations(echo(frame, position, "Khabar 24")).frame
     assert set(after["kind"]) == set(before["kind"])
     assert set(before["id"]) <= set(after["id"])
+
+
+@settings(deadline=None, max_examples=30)
+@given(frames())
+def test_the_order_is_the_same_where_sort_keys_cannot_be_packed(frame: pd.DataFrame) -> None:
+    """Past ``3 n^2`` rows the result is ordered by a chain of sorts, not one packed key: the same order."""
+    packed = violations(frame).frame
+    n = int(frame["cumulative"].sum())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sys.modules["kzfigures.violations"], "PACK_LIMIT", 3 * n * n)  # the packing just does not fit
+        chained = violations(frame).frame
+    pd.testing.assert_frame_equal(chained, packed)
