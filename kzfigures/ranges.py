@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from kzfigures._sorting import argsort_stable
 from kzfigures.claims import DEFAULT_BY, ClaimIndex, check_by
 from kzfigures.errors import InvalidArgumentError, TimezoneError
 from kzfigures.model import Observation
@@ -245,7 +246,7 @@ def _ids_where(
     a tuple per run: no Python call per group through groupby().agg.
     """
     chosen = np.flatnonzero(mask.to_numpy(dtype=bool, na_value=False))
-    order = chosen[np.argsort(group[chosen], kind="stable")]  # ids sorted within each group
+    order = chosen[argsort_stable(group[chosen])]  # ids sorted within each group
     runs = group[order]
     starts = np.flatnonzero(np.r_[True, runs[1:] != runs[:-1]]) if len(order) else np.zeros(0, dtype=np.intp)
     listed, ends = ids[order].tolist(), [*starts[1:].tolist(), len(order)][: len(starts)]
@@ -285,7 +286,7 @@ def _statistics(rows: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
     at_hull_low = rows["low"] == grouped["low"].transform("min")
     at_consensus_low = rows["low"] == grouped["low"].transform("max")
     # Rows sorted by id once; each row's group is its position in out.index (same sorted grouping).
-    by_id = np.argsort(rows["id_rank"].to_numpy(), kind="stable")  # ranks: no text comparisons
+    by_id = argsort_stable(rows["id_rank"].to_numpy())  # ranks: no text comparisons
     ids = rows["id"].to_numpy(dtype=object)[by_id]
     group: npt.NDArray[np.intp] = np.asarray(grouped.ngroup().to_numpy(), dtype=np.intp)[by_id]
 

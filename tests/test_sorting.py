@@ -1,12 +1,14 @@
-"""lexsort_stable is np.lexsort: same permutation, ties kept in row order."""
+"""lexsort_stable is np.lexsort and argsort_stable is a stable argsort: same permutation, ties in row order."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kzfigures._sorting import lexsort_stable, order_codes
+from kzfigures import _sorting
+from kzfigures._sorting import argsort_stable, lexsort_stable, order_codes
 
 
 @given(st.integers(1, 4).flatmap(lambda k: st.lists(st.tuples(*[st.integers(-3, 3)] * k), max_size=40)))
@@ -18,6 +20,24 @@ def test_lexsort_stable_is_lexsort(rows: list[tuple[int, ...]]) -> None:
 
 
 _TOP = 2**63 - 1
+
+
+@given(st.lists(st.one_of(st.integers(-3, 3), st.integers(-(2**63), _TOP)), max_size=60))
+def test_argsort_stable_is_the_stable_argsort(values: list[int]) -> None:
+    array = np.array(values, dtype=np.int64)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_sorting, "_PACK_FROM", 0)  # pack even the smallest arrays
+        assert argsort_stable(array).tolist() == np.argsort(array, kind="stable").tolist()
+
+
+@pytest.mark.parametrize("spread", [3, 10**6, 2**62])
+def test_argsort_stable_packs_large_arrays_exactly(spread: int) -> None:
+    rng = np.random.default_rng(spread % 1000)
+    array = rng.integers(-spread, spread, size=5000, dtype=np.int64)
+    array[::97] = _TOP  # the unbounded high
+    order = argsort_stable(array)
+    assert order.dtype == np.intp
+    assert order.tolist() == np.argsort(array, kind="stable").tolist()
 
 
 @given(
