@@ -10,12 +10,26 @@ from hypothesis import strategies as st
 from kzfigures import _sorting
 from kzfigures._sorting import argsort_stable, lexsort_stable, order_codes
 
+_KEY_VALUES = st.one_of(st.integers(-3, 3), st.integers(0, 10**6), st.integers(-(2**63), 2**63 - 1))
 
-@given(st.integers(1, 4).flatmap(lambda k: st.lists(st.tuples(*[st.integers(-3, 3)] * k), max_size=40)))
-def test_lexsort_stable_is_lexsort(rows: list[tuple[int, ...]]) -> None:
+
+@given(
+    st.integers(1, 4).flatmap(lambda k: st.lists(st.tuples(*[_KEY_VALUES] * k), max_size=40)),
+    st.sampled_from([0, 1024]),
+)
+def test_lexsort_stable_is_lexsort(rows: list[tuple[int, ...]], pack_from: int) -> None:
     if not rows:
         return
     keys = tuple(np.array(column, dtype=np.int64) for column in zip(*rows, strict=True))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_sorting, "_PACK_FROM", pack_from)  # 0: pack even the smallest arrays
+        assert lexsort_stable(keys).tolist() == np.lexsort(keys).tolist()
+
+
+@pytest.mark.parametrize("spreads", [(3, 10**4), (10**6, 10**6, 10**6), (2**62, 5)])
+def test_lexsort_stable_packs_large_arrays_exactly(spreads: tuple[int, ...]) -> None:
+    rng = np.random.default_rng(len(spreads))
+    keys = tuple(rng.integers(-s, s, size=5000, dtype=np.int64) for s in spreads)
     assert lexsort_stable(keys).tolist() == np.lexsort(keys).tolist()
 
 
