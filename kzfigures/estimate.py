@@ -34,7 +34,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import isotonic_regression
 
-from kzfigures._sorting import argsort_stable
+from kzfigures._sorting import argsort_stable, lexsort_stable
 from kzfigures.claims import DEFAULT_BY, check_by
 from kzfigures.conflicts import HI_INF, REASONS, settle_drop_minority, settle_latest
 from kzfigures.errors import InconsistentObservationsError, InvalidArgumentError
@@ -371,42 +371,41 @@ def best_estimate(
     index = index_for(prepared, frame, columns)  # series, slots and claims in one pass
     series, slot, claim, start, end = index.series, index.slot, index.claim, index.start, index.end
     ids = frame["id"].to_numpy(dtype=object)
-    obs = pd.DataFrame(
-        {
-            "claim": claim,
-            "series": series,
-            "slot": slot,
-            "lo": frame["low"].to_numpy(dtype=np.int64),
-            "hi": frame["high"].fillna(HI_INF).to_numpy(dtype=np.int64),
-            "weight": observation_weight,
-            "point": _points(frame),
-            "id": ids,
-        }
-    )
+    obs_lo = frame["low"].to_numpy(dtype=np.int64)
+    obs_hi = frame["high"].fillna(HI_INF).to_numpy(dtype=np.int64)
     series_cumulative = pd.Series(frame["cumulative"].to_numpy(dtype=bool)).groupby(series).all().to_numpy()
     # Claims are numbered 0 .. C-1 with none missing, so per-claim reductions are ufunc.at into
     # arrays of C (a tenth of the cost of groupby, which sorts the keys first).
     n_claims = int(claim.max()) + 1
     first_row = np.full(n_claims, len(frame), dtype=np.int64)
     np.minimum.at(first_row, claim, np.arange(len(frame)))
-    claims = obs.iloc[first_row][["series", "slot", "lo", "hi"]].reset_index(drop=True)
-    claims.index.name = "claim"
     weight = np.zeros(n_claims)
     np.maximum.at(weight, claim, observation_weight)
-    claims["weight"] = weight
-    claims["point"] = obs.groupby("claim", sort=True)["point"].quantile(0.5, interpolation="lower").to_numpy(np.int64)
+    claims = pd.DataFrame(
+        {
+            "series": series[first_row],
+            "slot": slot[first_row],
+            "lo": obs_lo[first_row],
+            "hi": obs_hi[first_row],
+            "weight": weight,
+            "point": _lower_median_by(claim, _points(frame), n_claims),
+        },
+        index=pd.RangeIndex(n_claims, name="claim"),
+    )
     # The smallest id per claim, via integer ranks: groupby min on text runs in Python per group.
+    # Kept as a row number; only the set-aside rows' witnesses become ids.
     id_rank = index.id_rank
     by_id = np.empty(len(id_rank), dtype=np.intp)
     by_id[id_rank] = np.arange(len(id_rank))  # the rows in id order: the inverse permutation
     smallest = np.full(n_claims, len(frame), dtype=np.int64)
     np.minimum.at(smallest, claim, id_rank)
-    claims["witness_id"] = ids[by_id[smallest]]
+    witness_row = by_id[smallest]
     kept, reason, witness = _settle(claims, series_cumulative, on_conflict, frame, columns)
     obs_kept = kept[claim]
 
     # -- slots ----------------------------------------------------------------------
-    slots_per_series = obs.groupby("series")["slot"].max().to_numpy() + 1
+    slots_per_series = np.zeros(int(series.max()) + 1, dtype=np.int64)
+    np.maximum.at(slots_per_series, series, slot + 1)
     series_offset = np.r_[0, np.cumsum(slots_per_series)[:-1]]
     n_slots = int(slots_per_series.sum())
     obs_pos = series_offset[series] + slot
@@ -427,7 +426,7 @@ def best_estimate(
     # By slot, ids in order within each slot: one stable sort serves both bounds.
     kept_rows = kept_rows[argsort_stable(obs_pos[kept_rows])]
     kept_pos, kept_ids = obs_pos[kept_rows], ids[kept_rows]
-    kept_lo, kept_hi = obs["lo"].to_numpy()[kept_rows], obs["hi"].to_numpy()[kept_rows]
+    kept_lo, kept_hi = obs_lo[kept_rows], obs_hi[kept_rows]
     low_ids = _ids_by_slot(kept_pos, kept_lo, kept_ids, table["low_pos"], table["low"], n_slots)
     high_ids = _ids_by_slot(kept_pos, kept_hi, kept_ids, table["high_pos"], table["high"], n_slots)
     g, best = table["g"].to_numpy(), table["best"].to_numpy()
@@ -461,12 +460,11 @@ def best_estimate(
         }
     )
     rows = per_slot if offset is None else _on_grid(per_slot, offset, tz)
-    key_rows = frame.iloc[np.unique(series, return_index=True)[1]][columns].reset_index(drop=True)
+    by_series = series[index.order]  # the first row of each series, without a sort
+    key_rows = frame.iloc[index.order[np.r_[True, by_series[1:] != by_series[:-1]]]][columns].reset_index(drop=True)
     return Estimate(
         series=_series_frame(rows, key_rows, columns, tz),
-        set_aside=_set_aside_frame(
-            frame, columns, ~obs_kept, reason[claim], claims["witness_id"].to_numpy()[witness[claim]]
-        ),
+        set_aside=_set_aside_frame(frame, columns, ~obs_kept, reason[claim], ids[witness_row[witness[claim]]]),
         method=method,
         on_conflict=on_conflict,
         freq=freq_label,
@@ -514,6 +512,30 @@ def _violations_frame(frame: pd.DataFrame, by: list[str], bad_series: _IntArray)
     table = pd.DataFrame(result.frame)
     # Soft violations (falling stated values inside overlapping intervals) are not inconsistencies.
     return table[table["kind"] != "soft"].reset_index(drop=True) if "kind" in table else table
+
+
+def _lower_median_by(group: _IntArray, value: _IntArray, size: int) -> _IntArray:
+    """Per group ``0 .. size-1``: the lower median of its values, the ``floor((k - 1) / 2)``-th smallest of ``k``.
+
+    Equal to ``groupby(group).quantile(0.5, interpolation="lower")``. Most groups (a claim's
+    echoes) hold one value: only the others are sorted.
+
+    >>> _lower_median_by(np.array([0, 1, 1, 1, 0]), np.array([5, 3, 1, 2, 5]), 2).tolist()
+    [5, 2]
+    """
+    smallest = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
+    largest = np.full(size, np.iinfo(np.int64).min, dtype=np.int64)
+    np.minimum.at(smallest, group, value)
+    np.maximum.at(largest, group, value)
+    result = smallest.copy()
+    rows = np.flatnonzero((smallest != largest)[group])
+    if len(rows):
+        order = rows[lexsort_stable((value[rows], group[rows]))]
+        sorted_group = group[order]
+        starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
+        sizes = np.diff(np.r_[starts, len(order)])
+        result[sorted_group[starts]] = value[order[starts + (sizes - 1) // 2]]
+    return result
 
 
 def _weighted_lower_median(position: _IntArray, value: _IntArray, weight: _FloatArray, size: int) -> _FloatArray:

@@ -19,7 +19,7 @@ from kzfigures.errors import (
     UnknownColumnError,
     UnknownKeyError,
 )
-from kzfigures.estimate import METHODS, best_estimate, isotonic_by_series
+from kzfigures.estimate import METHODS, _lower_median_by, best_estimate, isotonic_by_series
 from kzfigures.frame import from_frame
 
 # --- building frames ------------------------------------------------------------
@@ -432,3 +432,13 @@ def test_conservative_best_is_the_low_where_every_claim_was_set_aside():
     assert series["low"].tolist() == [0, 1]
     assert series["best"].tolist() == [0.0, 1.0]
     assert series["best_ids"].tolist() == [(), ("o1",)]
+
+
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(-3, 10**6)), min_size=1, max_size=40))
+def test_lower_median_by_group_is_pandas_lower_quantile(rows: list[tuple[int, int]]) -> None:
+    group = np.array([g for g, _ in rows], dtype=np.int64)
+    value = np.array([v for _, v in rows], dtype=np.int64)
+    size = int(group.max()) + 1
+    expected = pd.Series(value).groupby(group).quantile(0.5, interpolation="lower")
+    result = _lower_median_by(group, value, size)
+    assert result[expected.index.to_numpy()].tolist() == expected.astype(np.int64).tolist()
