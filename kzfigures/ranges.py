@@ -276,8 +276,9 @@ def _statistics(rows: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
     )
     out["consensus_empty"] = (out["consensus_low"] > out["consensus_high"]).fillna(False).astype(bool)
     out["n_observations"] = grouped.size().astype(np.int64)
-    out["n_claims"] = grouped["claim"].nunique().astype(np.int64)
-    out["n_speakers"] = grouped["speaker"].nunique().astype(np.int64)
+    group_value = rows.index.to_numpy(dtype=np.int64)
+    out["n_claims"] = _distinct_per_group(group_value, rows["claim"].to_numpy(dtype=np.int64))[out.index]
+    out["n_speakers"] = _distinct_per_group(group_value, rows["speaker"].to_numpy(dtype=np.int64))[out.index]
 
     # Each row's group statistic, by transform on the same grouping (no merge on the key columns).
     row_unbounded = unbounded.groupby(level=0, sort=True).transform("any")
@@ -300,15 +301,30 @@ def _statistics(rows: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
     out["consensus_high_ids"] = ids_where(at_consensus_high)
     out = out.astype(dict(RANGE_COLUMNS))
     # Every row of a group has the same key values, so the first row's are the group's (NA included).
-    keys = rows.iloc[_first_rows(rows.index)][groups]
+    keys = rows.iloc[_first_rows(group_value)[out.index]][groups]
     keys.index = out.index
     return pd.concat([keys, out], axis=1).reset_index(drop=True)
 
 
-def _first_rows(group: pd.Index) -> npt.NDArray[np.intp]:
-    """Position of the first row of each group, in group order."""
-    _, first = np.unique(group.to_numpy(dtype=np.int64), return_index=True)
-    return np.asarray(first, dtype=np.intp)
+def _first_rows(group: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
+    """Per group number ``g`` (``0 <= g <= max(group)``), the position of its first row (``len(group)`` if none)."""
+    first = np.full(int(group.max()) + 1, len(group), dtype=np.intp)
+    np.minimum.at(first, group, np.arange(len(group), dtype=np.intp))
+    return first
+
+
+def _distinct_per_group(group: npt.NDArray[np.int64], value: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Per group number ``g`` (``0 <= g <= max(group)``), how many distinct values its rows hold.
+
+    ``groupby().nunique()`` without the grouping: the distinct (group, value) pairs, packed into
+    one integer and found by hashing, counted per group. Values are non-negative codes.
+
+    >>> _distinct_per_group(np.array([0, 0, 2, 0, 2]), np.array([5, 5, 1, 7, 1])).tolist()
+    [2, 0, 1]
+    """
+    width = int(value.max()) + 1
+    pairs = pd.unique(group * width + value)
+    return np.bincount(pairs // width, minlength=int(group.max()) + 1).astype(np.int64)
 
 
 def _empty(frame: pd.DataFrame, columns: list[str], each: bool) -> pd.DataFrame:

@@ -22,7 +22,7 @@ from kzfigures.claims import period_bounds, speakers, time_slots
 from kzfigures.datasets import kazakhstan_2022
 from kzfigures.errors import InvalidArgumentError, TimezoneError, UnknownColumnError, UnknownKeyError
 from kzfigures.model import Figure
-from kzfigures.ranges import RANGE_COLUMNS, Range, range_records, ranges
+from kzfigures.ranges import RANGE_COLUMNS, Range, _distinct_per_group, _first_rows, range_records, ranges
 from tests._generated import echo, frames
 
 DETAINED = {"metric": "detained", "group": "all"}
@@ -243,3 +243,15 @@ def test_figure_point_is_inside_every_hull(dataset: pd.DataFrame) -> None:
         for r in merged.itertuples()
     ]
     assert (np.asarray(points) >= merged["hull_low"].to_numpy()).all()
+
+
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 10**6)), min_size=1, max_size=40))
+def test_distinct_values_and_first_rows_per_group_are_pandas_own(rows: list[tuple[int, int]]) -> None:
+    group = np.array([g for g, _ in rows], dtype=np.int64)
+    value = np.array([v for _, v in rows], dtype=np.int64)
+    grouped = pd.Series(value).groupby(group)
+    present = np.unique(group)
+    assert _distinct_per_group(group, value)[present].tolist() == grouped.nunique().tolist()
+    absent = np.setdiff1d(np.arange(group.max() + 1), present)
+    assert not _distinct_per_group(group, value)[absent].any()
+    assert _first_rows(group)[present].tolist() == [int(np.flatnonzero(group == g)[0]) for g in present]
