@@ -472,8 +472,11 @@ def from_frame(
             ids = ids.mask(missing_id, pd.Series([f"row-{i}" for i in range(n)], dtype="string"))
     else:
         ids = pd.Series([f"row-{i}" for i in range(n)], dtype="string")
-    duplicated = ids.duplicated(keep=False).to_numpy()
-    failures.add(duplicated, "id", ids, "ids must be unique; this id appears more than once")
+    cells = ids.to_numpy(dtype=object)
+    if len(set(cells)) < len(cells):  # set() hashes in C; find which ids repeat only when some do
+        failures.add(
+            ids.duplicated(keep=False).to_numpy(), "id", ids, "ids must be unique; this id appears more than once"
+        )
     out["id"] = ids
 
     for name in ("metric", "group"):
@@ -554,10 +557,12 @@ def _any_blank(text: pd.Series) -> bool:
     A column of mostly distinct texts (id, url) is cheaper to scan than to hash, and a
     sample tells the two apart.
     """
-    present = text.to_numpy(dtype=object)[~text.isna().to_numpy(dtype=bool)]  # all str
-    if len(set(present[:_SAMPLE])) * 2 > min(len(present), _SAMPLE):
+    cells = text.to_numpy(dtype=object)
+    if len(set(cells[:_SAMPLE])) * 2 > min(len(cells), _SAMPLE):
+        present = cells[~text.isna().to_numpy(dtype=bool)]  # all str
         return bool((present == "").any()) or any(map(str.isspace, present))
-    return any(not v or v.isspace() for v in set(present))
+    # The distinct cells, the missing marker among them: no mask, no copy of the column.
+    return any(isinstance(v, str) and (not v or v.isspace()) for v in set(cells))
 
 
 # Cells sampled to tell a column of few distinct texts from one of mostly distinct texts.
