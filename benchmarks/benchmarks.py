@@ -45,6 +45,8 @@ class _Column:
         self.frame: pd.DataFrame = generate(n, keys_for(n), seed=0).frame
         if self.column == "report":
             measured.Report.prepare(self.frame)
+        if self.column == "prepared":
+            measured.OnPrepared.prepare(self.frame)
 
 
 class FromFrame(_Column):
@@ -104,6 +106,15 @@ class Analyses(_Column):
         self.function(self.frame)
 
     def peakmem_analyses(self, n: int) -> None:
+        self.function(self.frame)
+
+
+class AnalysesOfPrepared(_Column):
+    """The three analyses of a frame prepared (validated and indexed) in setup."""
+
+    column = "prepared"
+
+    def time_prepared(self, n: int) -> None:
         self.function(self.frame)
 
 

@@ -105,3 +105,15 @@ def test_every_figure_interval_is_well_formed() -> None:
 def test_bad_arguments_raise(n: int, keys: int, options: dict[str, float]) -> None:
     with pytest.raises(ValueError, match=r"keys|share"):
         generate(n, keys, **options)
+
+
+def test_the_prepared_column_times_the_same_analyses_as_the_others() -> None:
+    """The benchmark's ``prepared`` (prepare untimed) returns what ``analyses`` returns."""
+    from benchmarks.measured import callables
+
+    frame = generate(2_000, 20, seed=1).frame
+    functions = callables()
+    direct, prepared = functions["analyses"](frame), functions["prepared"](frame)
+    pd.testing.assert_frame_equal(prepared[0], direct[0])
+    pd.testing.assert_frame_equal(prepared[1].frame, direct[1].frame)
+    pd.testing.assert_frame_equal(prepared[2].series, direct[2].series)
