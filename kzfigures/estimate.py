@@ -437,8 +437,12 @@ def best_estimate(
     kept_rows = kept_rows[argsort_stable(obs_pos[kept_rows])]
     kept_pos, kept_ids = obs_pos[kept_rows], ids[kept_rows]
     kept_lo, kept_hi = obs_lo[kept_rows], obs_hi[kept_rows]
-    low_ids = _ids_by_slot(kept_pos, kept_lo, kept_ids, table["low_pos"], table["low"], n_slots)
-    high_ids = _ids_by_slot(kept_pos, kept_hi, kept_ids, table["high_pos"], table["high"], n_slots)
+    low_ids, high_ids = _ids_by_slot(
+        kept_pos,
+        kept_ids,
+        n_slots,
+        [(kept_lo, table["low_pos"], table["low"]), (kept_hi, table["high_pos"], table["high"])],
+    )
     own = np.where(clipped_low, low_ids, np.where(clipped_high, high_ids, block_ids))
     if method == "conservative":
         best_ids = low_ids
@@ -640,44 +644,58 @@ def _slot_values(
 
 def _ids_by_slot(
     pos: _IntArray,
-    value: _IntArray,
     ids: npt.NDArray[np.object_],
-    wanted_pos: pd.Series,
-    wanted_value: pd.Series,
     n_slots: int,
-) -> npt.NDArray[np.object_]:
-    """Per row, the ids of the kept observations in slot ``wanted_pos`` with ``wanted_value`` (``()`` if none).
+    bounds: Sequence[tuple[_IntArray, pd.Series, pd.Series]],
+) -> list[npt.NDArray[np.object_]]:
+    """Per bound and row, the ids of the kept observations in slot ``wanted_pos`` with ``wanted_value``.
 
-    ``pos``, ``value`` and ``ids`` describe the kept observations sorted by slot, ids sorted within
-    a slot. Every row that names slot ``p`` wants the same value there (the slot's own largest
-    ``lo`` or smallest ``hi``), so the observations wanted are a mask, and those of one slot are
-    already together and in id order: no sort, no search.
+    ``pos`` and ``ids`` describe the kept observations sorted by slot, ids sorted within a slot;
+    each bound is (each observation's value, each row's slot or NaN, each row's wanted value),
+    and a row with no slot gets ``()``. Every row that names slot ``p`` wants the same value there
+    (the slot's own largest ``lo`` or smallest ``hi``), so the observations wanted are a mask, and
+    those of one slot are already together and in id order: no sort, no search. Where a slot's
+    mask equals the previous bound's (an exact figure sets both low and high: 90 % of slots at
+    10^6), its tuple is shared rather than built again.
     """
-    where = wanted_pos.to_numpy(dtype=np.float64)
-    present = ~np.isnan(where)
-    at = where[present].astype(np.int64)
-    wanted = wanted_value.to_numpy(dtype=np.int64)[present]
-    target = np.zeros(n_slots, dtype=np.int64)
-    target[at] = wanted
-    if (target[at] != wanted).any():  # _slot_values breaks its own rule: fail loudly, not cite wrongly
-        raise RuntimeError("kzfigures internal error: a slot is cited for two different bounds")
-    named = np.zeros(n_slots, dtype=bool)
-    named[at] = True
-    match = named[pos] & (target[pos] == value)
-    match_pos = pos[match]
-    per_slot = np.empty(n_slots, dtype=object)
-    per_slot.fill(())
-    if len(match_pos):
-        starts = np.flatnonzero(np.r_[True, match_pos[1:] != match_pos[:-1]])
-        listed = ids[match].tolist()
-        bounds = np.r_[starts, len(match_pos)].tolist()
-        per_slot[match_pos[starts]] = np.fromiter(
-            (tuple(listed[a:b]) for a, b in itertools.pairwise(bounds)), dtype=object, count=len(starts)
-        )
-    result = np.empty(len(where), dtype=object)
-    result.fill(())  # one shared empty tuple, not a Python call per row
-    result[present] = per_slot[at]
-    return result
+    results = []
+    previous: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], npt.NDArray[np.object_]] | None = None
+    for value, wanted_pos, wanted_value in bounds:
+        where = wanted_pos.to_numpy(dtype=np.float64)
+        present = ~np.isnan(where)
+        at = where[present].astype(np.int64)
+        wanted = wanted_value.to_numpy(dtype=np.int64)[present]
+        target = np.zeros(n_slots, dtype=np.int64)
+        target[at] = wanted
+        if (target[at] != wanted).any():  # _slot_values breaks its own rule: fail loudly, not cite wrongly
+            raise RuntimeError("kzfigures internal error: a slot is cited for two different bounds")
+        named = np.zeros(n_slots, dtype=bool)
+        named[at] = True
+        match = named[pos] & (target[pos] == value)
+        per_slot = np.empty(n_slots, dtype=object)
+        per_slot.fill(())
+        build = match
+        if previous is not None:
+            previous_match, previous_named, previous_per_slot = previous
+            differs = np.zeros(n_slots, dtype=bool)
+            differs[pos[match != previous_match]] = True
+            same = named & previous_named & ~differs
+            per_slot[same] = previous_per_slot[same]
+            build = match & ~same[pos]
+        build_pos = pos[build]
+        if len(build_pos):
+            starts = np.flatnonzero(np.r_[True, build_pos[1:] != build_pos[:-1]])
+            listed = ids[build].tolist()
+            edges = np.r_[starts, len(build_pos)].tolist()
+            per_slot[build_pos[starts]] = np.fromiter(
+                (tuple(listed[a:b]) for a, b in itertools.pairwise(edges)), dtype=object, count=len(starts)
+            )
+        result = np.empty(len(where), dtype=object)
+        result.fill(())  # one shared empty tuple, not a Python call per row
+        result[present] = per_slot[at]
+        results.append(result)
+        previous = (match, named, per_slot)
+    return results
 
 
 def _lookup_ids(keys: tuple[_IntArray, _IntArray], ids: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
