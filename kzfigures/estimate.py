@@ -600,9 +600,12 @@ def _slot_values(
         low_from, high_from = low_pos.ffill().to_numpy(), high_pos.bfill().to_numpy()
 
     # The fit g at slots with kept claims, then carried to the others.
-    mean = np.bincount(pos, weights=weight * point, minlength=n_slots) / np.where(has, total_weight, 1.0)
-    median = _weighted_lower_median(pos, point, weight, n_slots)
-    y = {"isotonic": mean, "median": median, "latest": median, "conservative": low.astype(np.float64)}[method]
+    if method == "isotonic":
+        y = np.bincount(pos, weights=weight * point, minlength=n_slots) / np.where(has, total_weight, 1.0)
+    elif method == "conservative":
+        y = low.astype(np.float64)
+    else:  # median, latest
+        y = _weighted_lower_median(pos, point, weight, n_slots)
     g = np.full(n_slots, np.nan)
     block = np.full(n_slots, np.nan)
     fitted = has & cumulative if method in ("isotonic", "median") else np.zeros(n_slots, dtype=bool)
