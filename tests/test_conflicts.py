@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kzfigures.conflicts import HI_INF, REASONS, settle_latest
+from kzfigures import conflicts
+from kzfigures.conflicts import HI_INF, REASONS, settle_latest, stab_point
 
 from .brute_force import settle_latest_walk
 
@@ -46,3 +48,39 @@ def test_settle_latest_follows_the_walk(rows: list[tuple[int, int, int | None, f
 def test_settle_latest_of_nothing() -> None:
     empty = np.zeros(0, dtype=np.int64)
     assert settle_latest(empty, empty, empty, np.zeros(0), cumulative=True).kept.tolist() == []
+
+
+_INTERVALS = st.lists(
+    st.tuples(st.integers(0, 30), st.one_of(st.integers(0, 20), st.none())), min_size=1, max_size=12
+).map(lambda pairs: ([lo for lo, _ in pairs], [HI_INF if span is None else lo + span for lo, span in pairs]))
+
+
+@given(_INTERVALS, st.data())
+def test_stab_point_is_the_highest_point_of_greatest_covering_weight(intervals, data):
+    """The largest lo where the covering weight is greatest, against every lo with integer weights
+    (exact sums); the list and numpy sweeps agree."""
+    lo, hi = intervals
+    weight = data.draw(st.lists(st.integers(1, 4), min_size=len(lo), max_size=len(lo)))
+    arrays = np.array(lo, dtype=np.int64), np.array(hi, dtype=np.int64), np.array(weight, dtype=np.float64)
+
+    def cover(p: int) -> int:
+        return sum(w for a, b, w in zip(lo, hi, weight, strict=True) if a <= p <= b)
+
+    candidates = set(lo)  # the covering weight only rises at a lo
+    best = max(cover(p) for p in candidates)
+    expected = max(p for p in candidates if cover(p) == best)
+    assert stab_point(*arrays) == expected
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(conflicts, "_LISTED_UP_TO", -1)  # the numpy sweep
+        assert stab_point(*arrays) == expected
+
+
+@given(_INTERVALS, st.data())
+def test_stab_point_on_lists_equals_the_numpy_sweep_with_float_weights(intervals, data):
+    lo, hi = intervals
+    weight = data.draw(st.lists(st.floats(1e-3, 1e3), min_size=len(lo), max_size=len(lo)))
+    arrays = np.array(lo, dtype=np.int64), np.array(hi, dtype=np.int64), np.array(weight, dtype=np.float64)
+    listed = stab_point(*arrays)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(conflicts, "_LISTED_UP_TO", -1)
+        assert stab_point(*arrays) == listed
