@@ -206,6 +206,34 @@ def speakers(frame: pd.DataFrame) -> pd.Series:
     return result
 
 
+def _speaker_codes(frame: pd.DataFrame) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]:
+    """:func:`speakers` as codes into their sorted distinct texts: ``pd.factorize(speakers(frame), sort=True)``.
+
+    Built from the distinct authorities, outlets and ids instead of a text per row (and a hash
+    of each): the fallback texts are made for the distinct values that need them.
+
+    >>> frame = pd.DataFrame({"authority": ["Police", None, "Police", None], "outlet": ["CNN", "CNN", None, None],
+    ...                       "id": ["a", "b", "c", "d"]}, dtype="string")
+    >>> codes, names = _speaker_codes(frame)
+    >>> codes.tolist(), names.tolist()
+    ([0, 2, 0, 1], ['Police', 'observation: d', 'outlet: CNN'])
+    """
+    codes, distinct = pd.factorize(frame["authority"].to_numpy(dtype=object))
+    codes = codes.astype(np.int64)
+    names = [str(name) for name in distinct]
+    missing = np.flatnonzero(codes < 0)
+    if len(missing):  # speak for the outlet, else for the observation itself
+        outlet_codes, outlets = pd.factorize(frame["outlet"].to_numpy(dtype=object)[missing])
+        codes[missing] = np.where(outlet_codes >= 0, outlet_codes + len(names), -1)
+        names += [f"outlet: {outlet}" for outlet in outlets]
+        neither = missing[outlet_codes < 0]
+        codes[neither] = len(names) + np.arange(len(neither))  # ids are unique: one speaker each
+        names += [f"observation: {i}" for i in frame["id"].to_numpy(dtype=object)[neither]]
+    # An authority may read like a fallback text ("outlet: CNN"): one sorted list, duplicates merged.
+    texts, position = np.unique(np.array(names, dtype=object), return_inverse=True)
+    return np.asarray(position, dtype=np.int64).reshape(-1)[codes], texts
+
+
 def claim_ids(frame: pd.DataFrame, by: str | Sequence[str] = DEFAULT_BY) -> npt.NDArray[np.int64]:
     """The claim of each row: one integer per (series, time slot, speaker, low, high).
 
@@ -305,8 +333,7 @@ def annotate(frame: pd.DataFrame, by: str | Sequence[str] = DEFAULT_BY) -> Claim
             tuple(columns), empty, empty, empty, empty, empty, empty, names, empty, empty.astype(np.intp), empty
         )
     # Sorted codes compare as the speaker texts do, so the claim numbering is that of the texts.
-    codes, names = pd.factorize(speakers(frame).to_numpy(dtype=object), sort=True)
-    speaker = np.asarray(codes, dtype=np.int64)
+    speaker, names = _speaker_codes(frame)
     low = frame["low"].to_numpy(dtype=np.int64)
     high = frame["high"].fillna(-1).to_numpy(dtype=np.int64)
     # One sort by the claim key (series_slot orders series, then slot); number the runs.

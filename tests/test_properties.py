@@ -21,7 +21,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kzfigures.claims import DEFAULT_BY, claim_ids, period_bounds, series_ids, speakers, time_slots
+from kzfigures.claims import (
+    DEFAULT_BY,
+    _speaker_codes,
+    annotate,
+    claim_ids,
+    period_bounds,
+    series_ids,
+    speakers,
+    time_slots,
+)
 from kzfigures.errors import InconsistentObservationsError
 from kzfigures.estimate import METHODS, ON_CONFLICT, best_estimate
 from kzfigures.frame import from_frame, read_csv, read_json, to_csv, to_frame, to_json, to_observations
@@ -130,6 +139,25 @@ def test_slots_and_claims_ignore_row_order(frame: pd.DataFrame, random: object) 
     assert (speakers(shuffled).to_numpy() == speakers(frame).to_numpy()[order]).all()
     # Claim numbers are ranks of sorted keys, so equal up to the permutation.
     assert (claim_ids(shuffled) == claim_ids(frame)[order]).all()
+
+
+@at_most(100)
+@given(FRAMES)
+def test_the_index_codes_the_speakers_by_their_sorted_texts(frame: pd.DataFrame) -> None:
+    """annotate's speaker codes are pd.factorize(speakers(frame), sort=True), made without a text per row."""
+    index = annotate(frame)
+    codes, names = pd.factorize(speakers(frame).to_numpy(dtype=object), sort=True)
+    assert index.speaker.tolist() == codes.tolist()
+    assert index.speaker_names.tolist() == list(names)
+
+
+def test_an_authority_that_reads_like_a_fallback_is_one_speaker_with_it() -> None:
+    frame = pd.DataFrame(
+        {"authority": ["outlet: CNN", None, None], "outlet": ["X", "CNN", None], "id": ["a", "b", "c"]}, dtype="string"
+    )
+    index_codes, names = _speaker_codes(frame)
+    assert index_codes.tolist() == [1, 1, 0]
+    assert names.tolist() == ["observation: c", "outlet: CNN"]
 
 
 @at_most(100)
