@@ -49,7 +49,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from kzfigures._sorting import argsort_stable, lexsort_stable
+from kzfigures._sorting import lexsort_stable
 
 __all__ = [
     "HI_INF",
@@ -58,6 +58,7 @@ __all__ = [
     "consistent",
     "settle_drop_minority",
     "settle_latest",
+    "settle_latest_runs",
     "stab_point",
 ]
 
@@ -180,14 +181,41 @@ def settle_latest(
     >>> s.kept.tolist(), [REASONS[r] for r in s.reason], s.witness.tolist()
     ([False, True, True], ['outweighed', 'kept', 'kept'], [1, -1, -1])
     """
+    run = np.zeros(len(slot), dtype=np.int64)
+    return settle_latest_runs(run, slot, lo, hi, weight, np.array([cumulative]))
+
+
+def settle_latest_runs(
+    run: _IntArray,
+    slot: _IntArray,
+    lo: _IntArray,
+    hi: _IntArray,
+    weight: _FloatArray,
+    cumulative: npt.NDArray[np.bool_],
+) -> Settlement:
+    """:func:`settle_latest` of several series at once, each walked on its own.
+
+    ``run[i]`` numbers claim ``i``'s series (``0 .. R-1``) and
+    ``cumulative[r]`` says whether series ``r`` is cumulative; witnesses are
+    positions in these arrays, and never in another series. The numpy set-up
+    (sorting, per-slot summaries) is paid once for all the series rather than
+    once per series, which at 10^6 rows meant about a thousand calls.
+
+    >>> import numpy as np
+    >>> s = settle_latest_runs(np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1]), np.array([410, 300, 410, 300]),
+    ...                        np.array([410, 300, 410, 300]), np.ones(4), np.array([True, False]))
+    >>> s.kept.tolist(), s.witness.tolist()
+    ([False, True, True, True], [1, -1, -1, -1])
+    """
     n = len(slot)
     kept = np.zeros(n, dtype=bool)
     reason = np.zeros(n, dtype=np.int64)
     witness = np.full(n, -1, dtype=np.int64)
     if n == 0:
         return Settlement(kept=kept, reason=reason, witness=witness)
-    order = argsort_stable(slot)
-    bounds = np.flatnonzero(np.diff(slot[order])) + 1
+    order = lexsort_stable((np.asarray(slot, dtype=np.int64), np.asarray(run, dtype=np.int64)))
+    s_run, s_slot = run[order], slot[order]
+    bounds = np.flatnonzero((s_slot[1:] != s_slot[:-1]) | (s_run[1:] != s_run[:-1])) + 1
     starts = np.r_[0, bounds]
     # Per-slot summaries, so that the walk does scalar work on the common slot whose claims all
     # share a point and none is above U; only the other slots run the general code below.
@@ -199,17 +227,22 @@ def settle_latest(
     by_hi = lexsort_stable((s_hi, group))  # stable: the first claim of a slot with its smallest hi
     lowest_of = order[by_hi[starts]].tolist()
     ends = np.r_[bounds, n].tolist()
+    series_of = s_run[starts].tolist()
+    cumulative_of = np.asarray(cumulative, dtype=bool)[s_run[starts]].tolist()
     all_kept = np.zeros(len(starts), dtype=bool)
-    upper, upper_claim = HI_INF, -1
+    upper, upper_claim, walking = HI_INF, -1, -1
     for g in range(len(starts) - 1, -1, -1):
-        if max_lo[g] <= min_hi[g] and simple[g] and (not cumulative or max_lo[g] <= upper):
+        if series_of[g] != walking:  # the latest slot of the next series: nothing is known after it
+            upper, upper_claim, walking = HI_INF, -1, series_of[g]
+        is_cumulative = cumulative_of[g]
+        if max_lo[g] <= min_hi[g] and simple[g] and (not is_cumulative or max_lo[g] <= upper):
             # Every claim contains max lo and is kept (stab_point would return max lo).
             all_kept[g] = True
-            if cumulative and min_hi[g] <= upper:
+            if is_cumulative and min_hi[g] <= upper:
                 upper, upper_claim = min_hi[g], lowest_of[g]
             continue
         members = order[starts[g] : ends[g]]
-        if cumulative:
+        if is_cumulative:
             superseded = members[lo[members] > upper]
             reason[superseded] = REASONS.index("superseded")
             witness[superseded] = upper_claim
@@ -229,7 +262,7 @@ def settle_latest(
         for loser in members[~inside]:
             reason[loser] = REASONS.index("outweighed")
             witness[loser] = _same_slot_witness(lo, hi, loser, winners, point)
-        if cumulative:
+        if is_cumulative:
             lowest = winners[np.argmin(hi[winners])]
             if hi[lowest] <= upper:
                 upper, upper_claim = int(hi[lowest]), int(lowest)

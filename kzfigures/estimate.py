@@ -36,7 +36,7 @@ from scipy.optimize import isotonic_regression
 
 from kzfigures._sorting import argsort_stable, lexsort_stable
 from kzfigures.claims import DEFAULT_BY, check_by
-from kzfigures.conflicts import HI_INF, REASONS, settle_drop_minority, settle_latest
+from kzfigures.conflicts import HI_INF, REASONS, settle_drop_minority, settle_latest_runs
 from kzfigures.errors import InconsistentObservationsError, InvalidArgumentError
 from kzfigures.model import Observation, OutletKind
 from kzfigures.prepared import Prepared, index_for, resolve
@@ -501,16 +501,26 @@ def _settle(
     bad_series = np.unique(series[hi < level])
     if len(bad_series) and on_conflict == "raise":
         raise InconsistentObservationsError(_violations_frame(frame, by, bad_series))
-    settle = settle_latest if on_conflict == "latest" else settle_drop_minority
+    weight = claims["weight"].to_numpy()
+    if on_conflict == "latest" and len(bad_series):  # every inconsistent series in one call
+        is_bad = np.zeros(int(series.max()) + 1, dtype=bool)
+        is_bad[bad_series] = True
+        part = np.flatnonzero(is_bad[series])
+        run = np.searchsorted(bad_series, series[part])
+        decided = settle_latest_runs(run, slot[part], lo[part], hi[part], weight[part], series_cumulative[bad_series])
+        kept[part] = decided.kept
+        reason[part] = decided.reason
+        witness[part] = np.where(decided.witness >= 0, part[decided.witness], -1)
+        return kept, reason, witness
     starts = np.searchsorted(series, bad_series, side="left")
     stops = np.searchsorted(series, bad_series, side="right")
     for key, first, stop in zip(bad_series, starts, stops, strict=True):
-        part = slice(first, stop)
+        piece = slice(first, stop)
         cumulative = bool(series_cumulative[key])
-        decided = settle(slot[part], lo[part], hi[part], claims["weight"].to_numpy()[part], cumulative=cumulative)
-        kept[part] = decided.kept
-        reason[part] = decided.reason
-        witness[part] = np.where(decided.witness >= 0, decided.witness + first, -1)
+        settled = settle_drop_minority(slot[piece], lo[piece], hi[piece], weight[piece], cumulative=cumulative)
+        kept[piece] = settled.kept
+        reason[piece] = settled.reason
+        witness[piece] = np.where(settled.witness >= 0, settled.witness + first, -1)
     return kept, reason, witness
 
 

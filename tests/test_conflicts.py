@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -10,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kzfigures import conflicts
-from kzfigures.conflicts import HI_INF, REASONS, settle_latest, stab_point
+from kzfigures.conflicts import HI_INF, REASONS, settle_latest, settle_latest_runs, stab_point
 
 from .brute_force import settle_latest_walk
 
@@ -43,6 +44,25 @@ def test_settle_latest_follows_the_walk(rows: list[tuple[int, int, int | None, f
     assert got.kept.tolist() == expected[0]
     assert [REASONS[r] for r in got.reason] == expected[1]
     assert got.witness.tolist() == expected[2]
+
+
+@given(st.lists(st.tuples(claims, st.booleans()), min_size=1, max_size=4), st.randoms(use_true_random=False))
+def test_settling_series_together_is_settling_each_alone(series: list[tuple[list[Any], bool]], random: Any) -> None:
+    """settle_latest_runs on shuffled rows of several series equals settle_latest on each series."""
+    rows = [(k, *row) for k, (part, _) in enumerate(series) for row in part]
+    order = list(range(len(rows)))
+    random.shuffle(order)
+    run, slot, lo, width, weight = (np.array([rows[i][c] for i in order]) for c in range(5))
+    hi = np.array([HI_INF if w is None else low + w for low, w in zip(lo, width, strict=True)], dtype=np.int64)
+    lo = lo.astype(np.int64)
+    together = settle_latest_runs(run, slot, lo, hi, weight.astype(float), np.array([c for _, c in series]))
+    for k, (_, cumulative) in enumerate(series):
+        mine = np.flatnonzero(run == k)
+        alone = settle_latest(slot[mine], lo[mine], hi[mine], weight[mine].astype(float), cumulative=cumulative)
+        assert together.kept[mine].tolist() == alone.kept.tolist()
+        assert together.reason[mine].tolist() == alone.reason.tolist()
+        expected = [int(mine[w]) if w >= 0 else -1 for w in alone.witness]
+        assert together.witness[mine].tolist() == expected
 
 
 def test_settle_latest_of_nothing() -> None:
