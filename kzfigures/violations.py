@@ -439,7 +439,7 @@ def _assemble(
             "n_conflicting_earlier": counts,
         }
     )
-    return pd.DataFrame(data).astype(_dtypes(rows))
+    return pd.DataFrame(data, copy=False).astype(_dtypes(rows))
 
 
 def _string(texts: npt.NDArray[np.object_]) -> Any:
