@@ -316,7 +316,9 @@ def _find(rows: pd.DataFrame, index: ClaimIndex) -> pd.DataFrame:
     running_point = pd.Series(enc_point).groupby(s_series).cummax().to_numpy()
     earlier_low = decode(running_low[before])  # sorted positions of the witnesses
     earlier_point = decode(running_point[before])
-    slot_low = decode(pd.Series(enc_low).groupby(g).transform("max").to_numpy())
+    # The rows are in slot order, so each slot's largest low is a reduceat over its run.
+    slot_starts = np.flatnonzero(new_slot)
+    slot_low = decode(np.repeat(np.maximum.reduceat(enc_low, slot_starts), np.diff(np.r_[slot_starts, n])))
 
     s_low, s_high, s_point = low[order], high[order], point[order]
     definite = has_earlier & (s_low[earlier_low] > s_high)
