@@ -435,11 +435,11 @@ def best_estimate(
     block_ids = _lookup_ids((block[obs_pos[cited_rows]], np.where(cites_block, block, -1)), ids[cited_rows])
     # By slot, ids in order within each slot: one stable sort serves both bounds.
     kept_rows = kept_rows[argsort_stable(obs_pos[kept_rows])]
-    kept_pos, kept_ids = obs_pos[kept_rows], ids[kept_rows]
-    kept_lo, kept_hi = obs_lo[kept_rows], obs_hi[kept_rows]
+    kept_pos, kept_lo, kept_hi = obs_pos[kept_rows], obs_lo[kept_rows], obs_hi[kept_rows]
     low_ids, high_ids = _ids_by_slot(
         kept_pos,
-        kept_ids,
+        kept_rows,
+        ids,
         n_slots,
         [(kept_lo, table["low_pos"], table["low"]), (kept_hi, table["high_pos"], table["high"])],
     )
@@ -657,13 +657,16 @@ def _slot_values(
 
 def _ids_by_slot(
     pos: _IntArray,
+    rows: _IntArray,
     ids: npt.NDArray[np.object_],
     n_slots: int,
     bounds: Sequence[tuple[_IntArray, pd.Series, pd.Series]],
 ) -> list[npt.NDArray[np.object_]]:
     """Per bound and row, the ids of the kept observations in slot ``wanted_pos`` with ``wanted_value``.
 
-    ``pos`` and ``ids`` describe the kept observations sorted by slot, ids sorted within a slot;
+    ``pos`` and ``rows`` are the kept observations' slots and rows, sorted by slot, ids sorted
+    within a slot; ``ids`` is every observation's id (only those cited are gathered: touching a
+    string object is a cache miss);
     each bound is (each observation's value, each row's slot or NaN, each row's wanted value),
     and a row with no slot gets ``()``. Every row that names slot ``p`` wants the same value there
     (the slot's own largest ``lo`` or smallest ``hi``), so the observations wanted are a mask, and
@@ -698,7 +701,7 @@ def _ids_by_slot(
         build_pos = pos[build]
         if len(build_pos):
             starts = np.flatnonzero(np.r_[True, build_pos[1:] != build_pos[:-1]])
-            listed = ids[build].tolist()
+            listed = ids[rows[build]].tolist()
             edges = np.r_[starts, len(build_pos)].tolist()
             per_slot[build_pos[starts]] = np.fromiter(
                 (tuple(listed[a:b]) for a, b in itertools.pairwise(edges)), dtype=object, count=len(starts)
