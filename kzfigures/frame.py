@@ -480,10 +480,10 @@ def from_frame(
     out["id"] = ids
 
     for name in ("metric", "group"):
-        values = _text(source[name]) if name in source.columns else _constant_text(_TEXT_DEFAULTS[name], n)
+        values, known = _text_column(source, name, n, _TEXT_DEFAULTS.get(name))
         if name in _TEXT_DEFAULTS:
-            values = values.fillna(_TEXT_DEFAULTS[name])
-        bad = ~_fullmatch_distinct(values, _LABEL_PATTERN)
+            values = values.fillna(_TEXT_DEFAULTS[name])  # known is None if any was missing
+        bad = ~_fullmatch_distinct(values, _LABEL_PATTERN, known)
         failures.add(bad, name, values, "must be lower-case letters, digits and _ starting with a letter")
         out[name] = values
 
@@ -510,9 +510,15 @@ def from_frame(
     # Provenance.
     for name in ("outlet", "authority", "via"):
         out[name] = _text(source[name]) if name in source.columns else _constant_text(None, n)
-    kind = _text(source["outlet_kind"]) if "outlet_kind" in source.columns else _constant_text(None, n)
-    kind = kind.fillna(OutletKind.OTHER.value)
-    failures.add(_outside(kind, _OUTLET_KINDS), "outlet_kind", kind, f"must be one of {', '.join(_OUTLET_KINDS)}")
+    kind, distinct = (
+        _text_and_distinct(source["outlet_kind"])
+        if "outlet_kind" in source.columns
+        else (_constant_text(None, n), None)
+    )
+    kind = kind.fillna(OutletKind.OTHER.value)  # distinct is None if any was missing
+    failures.add(
+        _outside(kind, _OUTLET_KINDS, distinct), "outlet_kind", kind, f"must be one of {', '.join(_OUTLET_KINDS)}"
+    )
     out["outlet_kind"] = kind
 
     out["cumulative"] = _booleans(source, "cumulative", failures, n)
@@ -537,19 +543,38 @@ def _in_dtype(values: pd.Series, name: str) -> pd.Series:
 
 def _text(values: pd.Series) -> pd.Series:
     """Text column as pandas ``string``; blank cells count as missing."""
+    return _text_and_distinct(values)[0]
+
+
+def _text_column(
+    source: pd.DataFrame, name: str, n: int, default: str | None = None
+) -> tuple[pd.Series, frozenset[object] | None]:
+    """Column ``name`` as text (:func:`_text_and_distinct`), or ``default`` everywhere if it is absent."""
+    if name in source.columns:
+        return _text_and_distinct(source[name])
+    return _constant_text(default, n), None
+
+
+def _text_and_distinct(values: pd.Series) -> tuple[pd.Series, frozenset[object] | None]:
+    """:func:`_text`, and the column's distinct texts when the blank check found them and none is missing.
+
+    Label and enumeration checks then test those instead of hashing the column again.
+    """
     if values.dtype == "string":
         text = values
     else:
         text = values.astype("object").where(values.notna(), None)
         text = text.map(lambda v: v if v is None or isinstance(v, str) else str(v)).astype("string")
-    if not _any_blank(text):
-        return text
-    blank = np.array([isinstance(v, str) and (not v or v.isspace()) for v in text.to_numpy(dtype=object)])
-    return text.mask(blank)
+    blank, distinct = _blank_check(text)
+    if not blank:
+        complete = distinct is not None and all(isinstance(v, str) for v in distinct)
+        return text, frozenset(distinct) if complete and distinct is not None else None
+    cells = text.to_numpy(dtype=object)
+    return text.mask(np.array([isinstance(v, str) and (not v or v.isspace()) for v in cells])), None
 
 
-def _any_blank(text: pd.Series) -> bool:
-    """Whether a ``string`` column has an empty or all-whitespace cell.
+def _blank_check(text: pd.Series) -> tuple[bool, set[object] | None]:
+    """Whether a ``string`` column has an empty or all-whitespace cell; its distinct cells if found.
 
     ``s.strip() == ""`` exactly when ``s`` is empty or ``s.isspace()``, which builds no new
     string. A column of few distinct texts (metric, outlet) is checked once per distinct
@@ -560,29 +585,37 @@ def _any_blank(text: pd.Series) -> bool:
     cells = text.to_numpy(dtype=object)
     if len(set(cells[:_SAMPLE])) * 2 > min(len(cells), _SAMPLE):
         present = cells[~text.isna().to_numpy(dtype=bool)]  # all str
-        return bool((present == "").any()) or any(map(str.isspace, present))
+        return bool((present == "").any()) or any(map(str.isspace, present)), None
     # The distinct cells, the missing marker among them: no mask, no copy of the column.
-    return any(isinstance(v, str) and (not v or v.isspace()) for v in set(cells))
+    distinct = set(cells)
+    return any(isinstance(v, str) and (not v or v.isspace()) for v in distinct), distinct
 
 
 # Cells sampled to tell a column of few distinct texts from one of mostly distinct texts.
 _SAMPLE = 4096
 
 
-def _fullmatch_distinct(values: pd.Series, pattern: str) -> np.ndarray:
-    """``values.str.fullmatch(pattern)`` as a bool array (missing = False), once per distinct value."""
+def _fullmatch_distinct(values: pd.Series, pattern: str, distinct: Set[object] | None = None) -> np.ndarray:
+    """``values.str.fullmatch(pattern)`` as a bool array (missing = False), once per distinct value.
+
+    ``distinct``: the column's distinct cells, if known already.
+    """
     compiled = re.compile(pattern)
-    return ~_where_in(values, {v for v in set(values.to_numpy(dtype=object)) if not _text_matches(compiled, v)})
+    cells = set(values.to_numpy(dtype=object)) if distinct is None else distinct
+    return ~_where_in(values, {v for v in cells if not _text_matches(compiled, v)})
 
 
 def _text_matches(pattern: re.Pattern[str], value: object) -> bool:
     return isinstance(value, str) and pattern.fullmatch(value) is not None
 
 
-def _outside(values: pd.Series, allowed: Iterable[str]) -> np.ndarray:
-    """True where a present value is not one of ``allowed``, checked once per distinct value."""
-    distinct = set(values.to_numpy(dtype=object))
-    return _where_in(values, {v for v in distinct if isinstance(v, str)} - set(allowed))
+def _outside(values: pd.Series, allowed: Iterable[str], distinct: Set[object] | None = None) -> np.ndarray:
+    """True where a present value is not one of ``allowed``, checked once per distinct value.
+
+    ``distinct``: the column's distinct cells, if known already.
+    """
+    cells = set(values.to_numpy(dtype=object)) if distinct is None else distinct
+    return _where_in(values, {v for v in cells if isinstance(v, str)} - set(allowed))
 
 
 def _where_in(values: pd.Series, chosen: Set[object]) -> np.ndarray:
@@ -654,8 +687,8 @@ def _figure_columns(
     high, bad_high = _integers(source, "high", failures, n)
     stated, bad_stated = _integers(source, "stated", failures, n)
     text = _text(source["figure"]) if "figure" in source.columns else _constant_text(None, n)
-    qualifier = _text(source["qualifier"]) if "qualifier" in source.columns else _constant_text(None, n)
-    bad_qualifier = _outside(qualifier, _QUALIFIERS)
+    qualifier, known = _text_column(source, "qualifier", n)
+    bad_qualifier = _outside(qualifier, _QUALIFIERS, known)
     failures.add(bad_qualifier, "qualifier", qualifier, f"must be one of {', '.join(_QUALIFIERS)}")
 
     # Rows with no numbers but a figure text: parse each distinct text once.
@@ -789,9 +822,9 @@ def _times(
     """
     n = len(source)
     precision_name = f"{name}_precision"
-    given_precision = _text(source[precision_name]) if precision_name in source.columns else _constant_text(None, n)
+    given_precision, known = _text_column(source, precision_name, n)
     failures.add(
-        _outside(given_precision, _PRECISIONS),
+        _outside(given_precision, _PRECISIONS, known),
         precision_name,
         given_precision,
         f"must be one of {', '.join(_PRECISIONS)}",
