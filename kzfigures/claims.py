@@ -140,7 +140,7 @@ def period_bounds(frame: pd.DataFrame) -> tuple[npt.NDArray[np.int64], npt.NDArr
     """
     start = frame["as_of"].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]").view(np.int64)
     # Look up each distinct precision once rather than mapping every row's text.
-    codes, distinct = pd.factorize(frame["as_of_precision"])
+    codes, distinct = pd.factorize(frame["as_of_precision"].to_numpy(dtype=object))  # object: hashed faster
     if (codes < 0).any():
         raise ValueError("as_of_precision is missing; pass a frame from kzfigures.frame.from_frame")
     length = np.array([_PRECISION_NS[p] for p in distinct], dtype=np.int64)[codes]

@@ -964,7 +964,7 @@ def _aligned(wall: pd.Series, precision: pd.Series) -> np.ndarray:
     86,400 s since the epoch, so "aligned" is ``wall_ns mod unit_ns == 0``.
     """
     # Look up each distinct precision once; an unknown one (reported elsewhere) is checked to the second.
-    codes, distinct = pd.factorize(precision)
+    codes, distinct = pd.factorize(precision.to_numpy(dtype=object))  # object cells hash faster than a StringArray
     units = [_NANOS_OF.get(p, _NANOS_OF["second"]) for p in distinct] + [_NANOS_OF["second"]]
     unit_nanos = np.array(units, dtype=np.int64)[codes]
     nanos, missing = _wall_nanos(wall)
