@@ -798,7 +798,9 @@ def _series_frame(rows: pd.DataFrame, key_rows: pd.DataFrame, columns: list[str]
             "high_ids": rows["high_ids"].to_numpy(dtype=object),
         }
     )
-    return result.sort_values([*columns, "time"], kind="stable").reset_index(drop=True)
+    # The rows come in order of series, numbered in key order (missing keys last, as sort_values
+    # puts them), then of time: sorted by key and time already, with no sort of the key texts.
+    return result
 
 
 def _empty_series(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

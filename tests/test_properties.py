@@ -141,6 +141,19 @@ def test_slots_and_claims_ignore_row_order(frame: pd.DataFrame, random: object) 
     assert (claim_ids(shuffled) == claim_ids(frame)[order]).all()
 
 
+@at_most(60)
+@given(
+    TIED_FRAMES | FRAMES,
+    st.sampled_from([DEFAULT_BY, ("metric", "authority"), ("outlet",), ("metric", "cumulative")]),
+    st.sampled_from([None, "D"]),
+)
+def test_the_estimate_is_sorted_by_key_then_time(frame: pd.DataFrame, by: tuple[str, ...], freq: str | None) -> None:
+    """The rows come out in key order (missing keys last) and time order, as sort_values puts them."""
+    series = best_estimate(frame, by=by, freq=freq).series
+    expected = series.sort_values([*by, "time"], kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(series, expected)
+
+
 @at_most(100)
 @given(FRAMES)
 def test_the_index_codes_the_speakers_by_their_sorted_texts(frame: pd.DataFrame) -> None:
