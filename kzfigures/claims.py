@@ -65,6 +65,7 @@ __all__ = [
     "annotate",
     "check_by",
     "claim_ids",
+    "first_rows",
     "period_bounds",
     "restrict",
     "series_ids",
@@ -125,7 +126,9 @@ def series_ids(frame: pd.DataFrame, by: str | Sequence[str] = DEFAULT_BY) -> npt
     columns = check_by(by, frame)
     if len(frame) == 0:
         return np.zeros(0, dtype=np.int64)
-    return np.asarray(frame.groupby(columns, sort=True, dropna=False).ngroup().to_numpy(), dtype=np.int64)
+    # observed=True: only categories that occur are series (pandas 3's default; pandas 2.2 warns).
+    grouped = frame.groupby(columns, sort=True, dropna=False, observed=True)
+    return np.asarray(grouped.ngroup().to_numpy(), dtype=np.int64)
 
 
 def period_bounds(frame: pd.DataFrame) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -204,6 +207,20 @@ def speakers(frame: pd.DataFrame) -> pd.Series:
         by_id = "observation: " + frame["id"].astype("string")[missing]
         result[missing] = by_outlet.fillna(by_id).to_numpy()
     return result
+
+
+def first_rows(group: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
+    """Per group number ``g`` (``0 <= g <= max(group)``), the position of its first row (``len(group)`` if none).
+
+    "First" in row order: the row whose cells stand for the group's key, as ``groupby`` takes the
+    first value it meets (``None`` and ``NaN`` group together; so do ``0.0`` and ``-0.0``).
+
+    >>> first_rows(np.array([2, 0, 2, 0])).tolist()
+    [1, 4, 0]
+    """
+    first = np.full(int(group.max()) + 1, len(group), dtype=np.intp)
+    np.minimum.at(first, group, np.arange(len(group), dtype=np.intp))
+    return first
 
 
 def _speaker_codes(frame: pd.DataFrame) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]:

@@ -35,7 +35,7 @@ import pandas as pd
 from scipy.optimize import isotonic_regression
 
 from kzfigures._sorting import argsort_stable, lexsort_stable
-from kzfigures.claims import DEFAULT_BY, check_by
+from kzfigures.claims import DEFAULT_BY, check_by, first_rows
 from kzfigures.conflicts import HI_INF, REASONS, settle_drop_minority, settle_latest_runs
 from kzfigures.errors import InconsistentObservationsError, InvalidArgumentError
 from kzfigures.model import Observation, OutletKind
@@ -471,8 +471,7 @@ def best_estimate(
         }
     )
     rows = per_slot if offset is None else _on_grid(per_slot, offset, tz)
-    by_series = series[index.order]  # the first row of each series, without a sort
-    key_rows = frame.iloc[index.order[np.r_[True, by_series[1:] != by_series[:-1]]]][columns].reset_index(drop=True)
+    key_rows = frame.iloc[first_rows(series)][columns].reset_index(drop=True)  # each key's first row
     return Estimate(
         series=_series_frame(rows, key_rows, columns, tz),
         set_aside=_set_aside_frame(frame, columns, ~obs_kept, reason[claim], ids[witness_row[witness[claim]]]),
@@ -538,8 +537,8 @@ def _violations_frame(frame: pd.DataFrame, by: list[str], bad_series: _IntArray)
 def _lower_median_by(group: _IntArray, value: _IntArray, size: int) -> _IntArray:
     """Per group ``0 .. size-1``: the lower median of its values, the ``floor((k - 1) / 2)``-th smallest of ``k``.
 
-    Equal to ``groupby(group).quantile(0.5, interpolation="lower")``. Most groups (a claim's
-    echoes) hold one value: only the others are sorted.
+    Equal to ``groupby(group).quantile(0.5, interpolation="lower")``; a group with no rows gets
+    the largest int64. Most groups (a claim's echoes) hold one value: only the others are sorted.
 
     >>> _lower_median_by(np.array([0, 1, 1, 1, 0]), np.array([5, 3, 1, 2, 5]), 2).tolist()
     [5, 2]

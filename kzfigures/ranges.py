@@ -19,7 +19,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from kzfigures._sorting import argsort_stable
-from kzfigures.claims import DEFAULT_BY, ClaimIndex, check_by
+from kzfigures.claims import DEFAULT_BY, ClaimIndex, check_by, first_rows
 from kzfigures.errors import InvalidArgumentError, TimezoneError
 from kzfigures.model import Observation
 from kzfigures.prepared import Prepared, index_for, resolve
@@ -301,23 +301,18 @@ def _statistics(rows: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
     out["consensus_high_ids"] = ids_where(at_consensus_high)
     out = out.astype(dict(RANGE_COLUMNS))
     # Every row of a group has the same key values, so the first row's are the group's (NA included).
-    keys = rows.iloc[_first_rows(group_value)[out.index]][groups]
+    keys = rows.iloc[first_rows(group_value)[out.index]][groups]
     keys.index = out.index
     return pd.concat([keys, out], axis=1).reset_index(drop=True)
-
-
-def _first_rows(group: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
-    """Per group number ``g`` (``0 <= g <= max(group)``), the position of its first row (``len(group)`` if none)."""
-    first = np.full(int(group.max()) + 1, len(group), dtype=np.intp)
-    np.minimum.at(first, group, np.arange(len(group), dtype=np.intp))
-    return first
 
 
 def _distinct_per_group(group: npt.NDArray[np.int64], value: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     """Per group number ``g`` (``0 <= g <= max(group)``), how many distinct values its rows hold.
 
     ``groupby().nunique()`` without the grouping: the distinct (group, value) pairs, packed into
-    one integer and found by hashing, counted per group. Values are non-negative codes.
+    one integer and found by hashing, counted per group. Groups and values are non-negative
+    codes below the row count (series, slots, claims, speakers), so the packing stays below
+    ``n**2`` and fits int64.
 
     >>> _distinct_per_group(np.array([0, 0, 2, 0, 2]), np.array([5, 5, 1, 7, 1])).tolist()
     [2, 0, 1]

@@ -18,7 +18,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from kzfigures._sorting import PACK_LIMIT, lexsort_stable, order_codes
-from kzfigures.claims import DEFAULT_BY, ClaimIndex, annotate, check_by, restrict
+from kzfigures.claims import DEFAULT_BY, ClaimIndex, annotate, check_by, first_rows, restrict
 from kzfigures.model import Observation
 from kzfigures.prepared import Prepared, prepared_index, resolve
 from kzfigures.selection import select_key
@@ -252,7 +252,8 @@ def _key_lists(
     if len(frame) == 0:
         return [], [], []
     if index is None:
-        flags = frame.groupby(columns, sort=True, dropna=False)["cumulative"].agg(["any", "all"])
+        # observed=True: a categorical key's unused categories are no keys (pandas 2.2 listed them).
+        flags = frame.groupby(columns, sort=True, dropna=False, observed=True)["cumulative"].agg(["any", "all"])
         keys = [_as_key(k if isinstance(k, tuple) else (k,)) for k in flags.index.to_list()]
         has_any = flags["any"].to_numpy(dtype=bool)
         has_all = flags["all"].to_numpy(dtype=bool)
@@ -260,8 +261,7 @@ def _key_lists(
         rows = np.bincount(index.series)
         n_cumulative = np.bincount(index.series, weights=cumulative, minlength=len(rows))
         has_any, has_all = n_cumulative > 0, n_cumulative == rows
-        by_series = index.series[index.order]
-        first = index.order[np.flatnonzero(np.r_[True, by_series[1:] != by_series[:-1]])]
+        first = first_rows(index.series)  # the cells groupby would show: each key's first row
         cells = zip(*(frame[column].to_numpy(dtype=object)[first].tolist() for column in columns), strict=True)
         keys = [_as_key(k) for k in cells]
     checked = [k for k, a in zip(keys, has_any, strict=True) if a]

@@ -168,3 +168,33 @@ def test_id_rank_is_each_rows_place_in_id_order(frame: pd.DataFrame) -> None:
     ids = frame["id"].tolist()
     in_order = sorted(ids)
     assert annotate(frame).id_rank.tolist() == [in_order.index(i) for i in ids]
+
+
+@pytest.mark.parametrize("cells", [[None, np.nan], [0.0, -0.0]], ids=["None-NaN", "zero-minus-zero"])
+def test_a_key_shows_its_first_rows_cell_whichever_path(cells: list[Any]) -> None:
+    """Cells that group together but differ (None and NaN, 0.0 and -0.0) show as the first row's,
+    as groupby shows them, on a frame and on a Prepared alike. Row 0 is the later of two days."""
+    src = pd.Series(cells, dtype=object)
+    frame = pd.DataFrame({"metric": "killed", "stated": [5, 3], "as_of": ["2022-01-08", "2022-01-07"], "src": src})
+    by = ("metric", "src")
+    for observations in (frame, prepare(frame, by=by)):
+        series = best_estimate(observations, by=by).series
+        assert repr(series["src"].tolist()) == repr([cells[0]] * 2)
+        report = violations(observations, by=by)
+        assert repr(report.checked_keys) == repr(violations(frame, by=by).checked_keys)
+        assert repr(ranges(observations, by=by)["src"].tolist()) == repr([cells[0]])
+
+
+def test_unused_categories_of_a_key_column_are_no_keys() -> None:
+    frame = pd.DataFrame(
+        {
+            "metric": "killed",
+            "stated": [5, 7],
+            "as_of": ["2022-01-07", "2022-01-08"],
+            "src": pd.Categorical(["x", "x"], categories=["w", "x"]),
+        }
+    )
+    by = ("metric", "src")
+    plain, prepared = violations(frame, by=by), violations(prepare(frame, by=by), by=by)
+    assert plain.checked_keys == prepared.checked_keys == (("killed", "x"),)
+    assert plain.skipped_keys == prepared.skipped_keys == ()
