@@ -76,20 +76,19 @@ def callables() -> dict[str, Callable[[pd.DataFrame], Any] | None]:
 class OnPrepared:
     """The three analyses of a :class:`~kzfigures.Prepared` made (untimed) by :meth:`prepare`."""
 
-    _prepared: ClassVar[dict[int, Any]] = {}
+    _latest: ClassVar[list[Any]] = []  # [frame, its Prepared]: the frame itself, not its id, which is reused
 
     @classmethod
     def prepare(cls, frame: pd.DataFrame) -> None:
         """Validate and index the frame (untimed); only the latest frame's is kept."""
-        cls._prepared.clear()
-        cls._prepared[id(frame)] = kzfigures.prepare(frame)
+        cls._latest[:] = [frame, kzfigures.prepare(frame)]
 
     @classmethod
     def run(cls, frame: pd.DataFrame) -> list[Any]:
         """``ranges``, ``violations`` and ``best_estimate`` of the prepared frame."""
-        if id(frame) not in cls._prepared:
+        if not cls._latest or cls._latest[0] is not frame:
             cls.prepare(frame)
-        prepared = cls._prepared[id(frame)]
+        prepared = cls._latest[1]
         return [kzfigures.ranges(prepared), kzfigures.violations(prepared), kzfigures.best_estimate(prepared)]
 
 

@@ -48,7 +48,11 @@ def test_settle_latest_follows_the_walk(rows: list[tuple[int, int, int | None, f
 
 @given(st.lists(st.tuples(claims, st.booleans()), min_size=1, max_size=4), st.randoms(use_true_random=False))
 def test_settling_series_together_is_settling_each_alone(series: list[tuple[list[Any], bool]], random: Any) -> None:
-    """settle_latest_runs on shuffled rows of several series equals settle_latest on each series."""
+    """settle_latest_runs on shuffled rows of several series equals settle_latest on each series.
+
+    settle_latest is settle_latest_runs of one series (checked against the walk above), so this
+    holds that series do not reach each other: U starts afresh, witnesses stay in their series.
+    """
     rows = [(k, *row) for k, (part, _) in enumerate(series) for row in part]
     order = list(range(len(rows)))
     random.shuffle(order)
@@ -104,3 +108,12 @@ def test_stab_point_on_lists_equals_the_numpy_sweep_with_float_weights(intervals
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(conflicts, "_LISTED_UP_TO", -1)
         assert stab_point(*arrays) == listed
+
+
+def test_weights_that_add_up_past_the_largest_float_give_the_numpy_sweeps_point() -> None:
+    lo, hi, weight = np.array([0, 5]), np.array([10, 20]), np.array([1e308, 1e308])
+    with pytest.MonkeyPatch.context() as patch, np.errstate(over="ignore"):  # numpy 1.26 warns
+        patch.setattr(conflicts, "_LISTED_UP_TO", -1)
+        expected = stab_point(lo, hi, weight)
+    with np.errstate(over="ignore"):
+        assert stab_point(lo, hi, weight) == expected

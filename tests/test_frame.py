@@ -566,7 +566,9 @@ def test_a_bad_value_among_many_repeated_good_ones_is_named(column: str, good: s
     n = 5_000
     values: list[object] = [good] * n
     values[4_321] = bad
-    if missing and column != "metric":
+    if missing:
+        if column == "metric":
+            pytest.skip("a missing metric is an error of its own")
         values[17] = None
     frame = pd.DataFrame({"metric": "killed", "stated": 1, "as_of": "2022-01-07", column: values})
     assert failures(lambda: from_frame(frame)) == [(4_321, column, bad)]
