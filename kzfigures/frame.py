@@ -487,8 +487,7 @@ def from_frame(
         failures.add(bad, name, values, "must be lower-case letters, digits and _ starting with a letter")
         out[name] = values
 
-    region = _text(source["region"]) if "region" in source.columns else _constant_text("all", n)
-    region = region.fillna("all")  # _text made blank cells missing, so no region is empty
+    region = _text_column(source, "region", n, "all")[0].fillna("all")  # blank cells were made missing
     out["region"] = region
 
     # The figure.
@@ -509,21 +508,17 @@ def from_frame(
 
     # Provenance.
     for name in ("outlet", "authority", "via"):
-        out[name] = _text(source[name]) if name in source.columns else _constant_text(None, n)
-    kind, distinct = (
-        _text_and_distinct(source["outlet_kind"])
-        if "outlet_kind" in source.columns
-        else (_constant_text(None, n), None)
-    )
-    kind = kind.fillna(OutletKind.OTHER.value)  # distinct is None if any was missing
+        out[name] = _text_column(source, name, n)[0]
+    kind, known = _text_column(source, "outlet_kind", n)
+    kind = kind.fillna(OutletKind.OTHER.value)  # known is None if any was missing
     failures.add(
-        _outside(kind, _OUTLET_KINDS, distinct), "outlet_kind", kind, f"must be one of {', '.join(_OUTLET_KINDS)}"
+        _outside(kind, _OUTLET_KINDS, known), "outlet_kind", kind, f"must be one of {', '.join(_OUTLET_KINDS)}"
     )
     out["outlet_kind"] = kind
 
     out["cumulative"] = _booleans(source, "cumulative", failures, n)
     for name in ("quote", "url", "note"):
-        out[name] = _text(source[name]) if name in source.columns else _constant_text(None, n)
+        out[name] = _text_column(source, name, n)[0]
 
     failures.raise_if_any()
     _check_one_zone(as_of, as_of_precision, "as_of", out["id"])
@@ -686,7 +681,7 @@ def _figure_columns(
     low, bad_low = _integers(source, "low", failures, n)
     high, bad_high = _integers(source, "high", failures, n)
     stated, bad_stated = _integers(source, "stated", failures, n)
-    text = _text(source["figure"]) if "figure" in source.columns else _constant_text(None, n)
+    text = _text_column(source, "figure", n)[0]
     qualifier, known = _text_column(source, "qualifier", n)
     bad_qualifier = _outside(qualifier, _QUALIFIERS, known)
     failures.add(bad_qualifier, "qualifier", qualifier, f"must be one of {', '.join(_QUALIFIERS)}")
