@@ -700,17 +700,23 @@ def _ids_by_slot(
         build_pos = pos[build]
         if len(build_pos):
             starts = np.flatnonzero(np.r_[True, build_pos[1:] != build_pos[:-1]])
-            listed = ids[rows[build]].tolist()
-            edges = np.r_[starts, len(build_pos)].tolist()
-            per_slot[build_pos[starts]] = np.fromiter(
-                (tuple(listed[a:b]) for a, b in itertools.pairwise(edges)), dtype=object, count=len(starts)
-            )
+            per_slot[build_pos[starts]] = _run_tuples(ids[rows[build]].tolist(), starts)
         result = np.empty(len(where), dtype=object)
         result.fill(())  # one shared empty tuple, not a Python call per row
         result[present] = per_slot[at]
         results.append(result)
         previous = (match, named, per_slot)
     return results
+
+
+def _run_tuples(listed: list[Any], starts: _IntArray) -> npt.NDArray[np.object_]:
+    """A tuple per run of ``listed``, run ``k`` from ``starts[k]`` to the next start (the last to the end).
+
+    >>> _run_tuples(["a", "b", "c", "d"], np.array([0, 1, 3])).tolist()
+    [('a',), ('b', 'c'), ('d',)]
+    """
+    edges = np.r_[starts, len(listed)].tolist()
+    return np.fromiter((tuple(listed[a:b]) for a, b in itertools.pairwise(edges)), dtype=object, count=len(starts))
 
 
 def _lookup_ids(keys: tuple[_IntArray, _IntArray], ids: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
@@ -733,14 +739,8 @@ def _lookup_ids(keys: tuple[_IntArray, _IntArray], ids: npt.NDArray[np.object_])
     first, last = starts[needed], ends[needed]
     lengths = last - first
     taken = np.repeat(first - np.r_[0, np.cumsum(lengths)[:-1]], lengths) + np.arange(int(lengths.sum()))
-    listed = ids[order[taken]].tolist()
-    bounds = np.r_[0, np.cumsum(lengths)].tolist()
     tuples = np.empty(len(run_key), dtype=object)
-    tuples[needed] = np.fromiter(
-        (tuple(listed[a:b]) for a, b in itertools.pairwise(bounds)),
-        dtype=object,
-        count=len(needed),
-    )
+    tuples[needed] = _run_tuples(ids[order[taken]].tolist(), np.r_[0, np.cumsum(lengths)[:-1]])
     result = np.empty(len(wanted_key), dtype=object)
     result.fill(())  # one shared empty tuple, not a Python call per row
     result[hit] = tuples[run[hit]]
