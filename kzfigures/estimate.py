@@ -23,7 +23,6 @@ mathematics and the policies as algorithms.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -34,6 +33,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import isotonic_regression
 
+from kzfigures._runs import run_starts, run_tuples
 from kzfigures._sorting import argsort_stable, lexsort_stable
 from kzfigures.claims import DEFAULT_BY, check_by, first_rows
 from kzfigures.conflicts import HI_INF, REASONS, settle_drop_minority, settle_latest_runs
@@ -552,7 +552,7 @@ def _lower_median_by(group: _IntArray, value: _IntArray, size: int) -> _IntArray
     if len(rows):
         order = rows[lexsort_stable((value[rows], group[rows]))]
         sorted_group = group[order]
-        starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
+        starts = run_starts(sorted_group)
         sizes = np.diff(np.r_[starts, len(order)])
         result[sorted_group[starts]] = value[order[starts + (sizes - 1) // 2]]
     return result
@@ -699,24 +699,14 @@ def _ids_by_slot(
             build = match & ~same[pos]
         build_pos = pos[build]
         if len(build_pos):
-            starts = np.flatnonzero(np.r_[True, build_pos[1:] != build_pos[:-1]])
-            per_slot[build_pos[starts]] = _run_tuples(ids[rows[build]].tolist(), starts)
+            starts = run_starts(build_pos)
+            per_slot[build_pos[starts]] = run_tuples(ids[rows[build]].tolist(), starts)
         result = np.empty(len(where), dtype=object)
         result.fill(())  # one shared empty tuple, not a Python call per row
         result[present] = per_slot[at]
         results.append(result)
         previous = (match, named, per_slot)
     return results
-
-
-def _run_tuples(listed: list[Any], starts: _IntArray) -> npt.NDArray[np.object_]:
-    """A tuple per run of ``listed``, run ``k`` from ``starts[k]`` to the next start (the last to the end).
-
-    >>> _run_tuples(["a", "b", "c", "d"], np.array([0, 1, 3])).tolist()
-    [('a',), ('b', 'c'), ('d',)]
-    """
-    edges = np.r_[starts, len(listed)].tolist()
-    return np.fromiter((tuple(listed[a:b]) for a, b in itertools.pairwise(edges)), dtype=object, count=len(starts))
 
 
 def _lookup_ids(keys: tuple[_IntArray, _IntArray], ids: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
@@ -729,7 +719,7 @@ def _lookup_ids(keys: tuple[_IntArray, _IntArray], ids: npt.NDArray[np.object_])
     kept_key, wanted_key = keys
     order = argsort_stable(kept_key)
     sorted_key = kept_key[order]
-    starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]]) if len(order) else np.zeros(0, np.intp)
+    starts = run_starts(sorted_key)
     ends = np.r_[starts[1:], len(order)].astype(np.intp)
     run_key = sorted_key[starts]
     run = np.minimum(np.searchsorted(run_key, wanted_key), max(len(run_key) - 1, 0))
@@ -740,7 +730,7 @@ def _lookup_ids(keys: tuple[_IntArray, _IntArray], ids: npt.NDArray[np.object_])
     lengths = last - first
     taken = np.repeat(first - np.r_[0, np.cumsum(lengths)[:-1]], lengths) + np.arange(int(lengths.sum()))
     tuples = np.empty(len(run_key), dtype=object)
-    tuples[needed] = _run_tuples(ids[order[taken]].tolist(), np.r_[0, np.cumsum(lengths)[:-1]])
+    tuples[needed] = run_tuples(ids[order[taken]].tolist(), np.r_[0, np.cumsum(lengths)[:-1]])
     result = np.empty(len(wanted_key), dtype=object)
     result.fill(())  # one shared empty tuple, not a Python call per row
     result[hit] = tuples[run[hit]]

@@ -1,0 +1,40 @@
+"""Helpers for runs: stretches of equal keys in a sorted array.
+
+>>> import numpy as np
+>>> starts = run_starts(np.array([4, 4, 7, 9, 9]))
+>>> starts.tolist(), run_tuples(["a", "b", "c", "d", "e"], starts).tolist()
+([0, 2, 3], [('a', 'b'), ('c',), ('d', 'e')])
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["run_starts", "run_tuples"]
+
+
+def run_starts(values: npt.NDArray[Any]) -> npt.NDArray[np.intp]:
+    """Where each run of equal values in ``values`` (sorted, or grouped) begins.
+
+    >>> run_starts(np.array([1, 1, 2, 1])).tolist(), run_starts(np.array([])).tolist()
+    ([0, 2, 3], [])
+    """
+    if len(values) == 0:
+        return np.zeros(0, dtype=np.intp)
+    return np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+
+
+def run_tuples(listed: list[Any], starts: npt.NDArray[np.intp]) -> npt.NDArray[np.object_]:
+    """A tuple per run of ``listed``, run ``k`` from ``starts[k]`` to the next start (the last to the end).
+
+    One slice per run, so the cost is one Python step per run rather than per item.
+
+    >>> run_tuples(["a", "b", "c", "d"], np.array([0, 1, 3])).tolist()
+    [('a',), ('b', 'c'), ('d',)]
+    """
+    edges = np.r_[starts, len(listed)].tolist()
+    return np.fromiter((tuple(listed[a:b]) for a, b in itertools.pairwise(edges)), dtype=object, count=len(starts))
