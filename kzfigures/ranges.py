@@ -18,7 +18,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from kzfigures._sorting import argsort_stable
+from kzfigures._runs import run_starts, run_tuples
+from kzfigures._sorting import lexsort_stable
 from kzfigures.claims import DEFAULT_BY, ClaimIndex, check_by, first_rows
 from kzfigures.errors import InvalidArgumentError, TimezoneError
 from kzfigures.model import Observation
@@ -46,6 +47,10 @@ RANGE_COLUMNS: Mapping[str, str] = {
 }
 
 _EACH = "each"
+
+# Fill values for missing numbers: above (below) every int64 a figure can hold.
+_TOP = int(np.iinfo(np.int64).max)
+_BOTTOM = int(np.iinfo(np.int64).min)
 
 
 def ranges(
@@ -149,7 +154,7 @@ def ranges(
     speaker's most recent figure, all of it if it said two things in that
     slot. Keys with nothing known at :math:`t` have no row.
 
-    Complexity: ``O(n log n)`` (the sorts of time slots and groupby).
+    Complexity: ``O(n log n)`` (the sorts of time slots and of rows by result row and id).
 
     Examples
     --------
@@ -237,68 +242,69 @@ def _annotate(frame: pd.DataFrame, index: ClaimIndex, each: bool) -> pd.DataFram
     return rows
 
 
-def _ids_where(
-    ids: npt.NDArray[np.object_], group: npt.NDArray[np.intp], mask: pd.Series, index: pd.Index
-) -> pd.Series:
-    """Sorted tuples of the ids of the rows in ``mask`` per group, aligned on ``index`` (empty tuple if none).
-
-    ``ids`` are sorted, ``group[i]`` is row i's position in ``index``. One sort by (group, id) and
-    a tuple per run: no Python call per group through groupby().agg.
-    """
-    chosen = np.flatnonzero(mask.to_numpy(dtype=bool, na_value=False))
-    order = chosen[argsort_stable(group[chosen])]  # ids sorted within each group
-    runs = group[order]
-    starts = np.flatnonzero(np.r_[True, runs[1:] != runs[:-1]]) if len(order) else np.zeros(0, dtype=np.intp)
-    listed, ends = ids[order].tolist(), [*starts[1:].tolist(), len(order)][: len(starts)]
-    values = np.empty(len(index), dtype=object)
-    values[:] = [()] * len(index)
-    for position, a, b in zip(runs[starts].tolist(), starts.tolist(), ends, strict=True):
-        values[position] = tuple(listed[a:b])
-    return pd.Series(values, index=index)
-
-
 def _statistics(rows: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
-    # Group by the integer index (series, or (series, slot), numbered in key order) rather than
-    # hashing the key texts in every aggregation; the key values come back from each group's first row.
-    grouped = rows.groupby(level=0, sort=True)
-    unbounded = rows["high"].isna()
-    any_unbounded = unbounded.groupby(level=0, sort=True).any()
-    hull_high = grouped["high"].max().mask(any_unbounded)
+    """The statistics of each result row (the integer index of ``rows``), in index order.
+
+    The rows are sorted once by (result row, id): every result row's observations are then one
+    run, its statistics one ``reduceat`` each, and the ids of any subset of a run come out in id
+    order, so each id column is a tuple per run of a mask (no sort, no groupby per column).
+    """
+    group_value = rows.index.to_numpy(dtype=np.int64)
+    order = lexsort_stable((rows["id_rank"].to_numpy(dtype=np.int64), group_value))
+    group = group_value[order]
+    starts = run_starts(group)
+    sizes = np.diff(np.r_[starts, len(group)])
+    low = rows["low"].to_numpy(dtype=np.int64)[order]
+    unbounded = rows["high"].isna().to_numpy()[order]
+    high = rows["high"].to_numpy(dtype=np.int64, na_value=_TOP)[order]  # unbounded: above every high
+    stated_missing = rows["stated"].isna().to_numpy()[order]
+    stated = rows["stated"].to_numpy(dtype=np.int64, na_value=0)[order]
+
+    any_unbounded = np.logical_or.reduceat(unbounded, starts)
+    all_unbounded = np.logical_and.reduceat(unbounded, starts)
+    no_stated = np.logical_and.reduceat(stated_missing, starts)
+    hull_low = np.minimum.reduceat(low, starts)
+    consensus_low = np.maximum.reduceat(low, starts)
+    hull_high = np.maximum.reduceat(np.where(unbounded, _BOTTOM, high), starts)
+    consensus_high = np.minimum.reduceat(high, starts)  # _TOP only where every high is unbounded
     out = pd.DataFrame(
         {
-            "min_stated": grouped["stated"].min(),
-            "max_stated": grouped["stated"].max(),
-            "hull_low": grouped["low"].min(),
-            "hull_high": hull_high,
-            "consensus_low": grouped["low"].max(),
-            "consensus_high": grouped["high"].min(),
-        }
+            "min_stated": pd.arrays.IntegerArray(
+                np.minimum.reduceat(np.where(stated_missing, _TOP, stated), starts), no_stated
+            ),
+            "max_stated": pd.arrays.IntegerArray(
+                np.maximum.reduceat(np.where(stated_missing, _BOTTOM, stated), starts), no_stated
+            ),
+            "hull_low": pd.array(hull_low, dtype="Int64"),
+            "hull_high": pd.arrays.IntegerArray(hull_high, any_unbounded),
+            "consensus_low": pd.array(consensus_low, dtype="Int64"),
+            "consensus_high": pd.arrays.IntegerArray(consensus_high, all_unbounded),
+            "consensus_empty": ~all_unbounded & (consensus_low > consensus_high),
+            "n_observations": sizes.astype(np.int64),
+        },
+        index=pd.Index(group[starts]),
     )
-    out["consensus_empty"] = (out["consensus_low"] > out["consensus_high"]).fillna(False).astype(bool)
-    out["n_observations"] = grouped.size().astype(np.int64)
-    group_value = rows.index.to_numpy(dtype=np.int64)
     out["n_claims"] = _distinct_per_group(group_value, rows["claim"].to_numpy(dtype=np.int64))[out.index]
     out["n_speakers"] = _distinct_per_group(group_value, rows["speaker"].to_numpy(dtype=np.int64))[out.index]
 
-    # Each row's group statistic, by transform on the same grouping (no merge on the key columns).
-    row_unbounded = unbounded.groupby(level=0, sort=True).transform("any")
-    row_hull_high = grouped["high"].transform("max").mask(row_unbounded.to_numpy(dtype=bool))
-    at_hull_high = (rows["high"] == row_hull_high).fillna(False) | (unbounded & row_unbounded.astype(bool))
-    at_hull_low = rows["low"] == grouped["low"].transform("min")
-    at_consensus_low = rows["low"] == grouped["low"].transform("max")
-    # Rows sorted by id once; each row's group is its position in out.index (same sorted grouping).
-    by_id = argsort_stable(rows["id_rank"].to_numpy())  # ranks: no text comparisons
-    ids = rows["id"].to_numpy(dtype=object)[by_id]
-    group: npt.NDArray[np.intp] = np.asarray(grouped.ngroup().to_numpy(), dtype=np.intp)[by_id]
+    # Each row's group statistic, repeated over its run; a row is cited where it attains it.
+    position = np.repeat(np.arange(len(starts)), sizes)
+    ids = rows["id"].to_numpy(dtype=object)
 
-    def ids_where(mask: pd.Series) -> pd.Series:
-        return _ids_where(ids, group, mask.iloc[by_id], out.index)
+    def ids_where(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.object_]:
+        chosen = np.flatnonzero(mask)
+        at = position[chosen]
+        runs = run_starts(at)
+        values = np.empty(len(starts), dtype=object)
+        values.fill(())  # one shared empty tuple, not a Python call per row
+        values[at[runs]] = run_tuples(ids[order[chosen]].tolist(), runs)
+        return values
 
-    out["hull_low_ids"] = ids_where(at_hull_low)
-    out["hull_high_ids"] = ids_where(at_hull_high)
-    out["consensus_low_ids"] = ids_where(at_consensus_low)
-    at_consensus_high = (rows["high"] == grouped["high"].transform("min")).fillna(False)
-    out["consensus_high_ids"] = ids_where(at_consensus_high)
+    out["hull_low_ids"] = ids_where(low == hull_low[position])
+    # With an unbounded high in the group, the hull's high is unbounded and cites those rows.
+    out["hull_high_ids"] = ids_where(np.where(any_unbounded[position], unbounded, high == hull_high[position]))
+    out["consensus_low_ids"] = ids_where(low == consensus_low[position])
+    out["consensus_high_ids"] = ids_where(~unbounded & (high == consensus_high[position]))
     out = out.astype(dict(RANGE_COLUMNS))
     # Every row of a group has the same key values, so the first row's are the group's (NA included).
     keys = rows.iloc[first_rows(group_value)[out.index]][groups]
@@ -309,17 +315,33 @@ def _statistics(rows: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
 def _distinct_per_group(group: npt.NDArray[np.int64], value: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     """Per group number ``g`` (``0 <= g <= max(group)``), how many distinct values its rows hold.
 
-    ``groupby().nunique()`` without the grouping: the distinct (group, value) pairs, packed into
-    one integer and found by hashing, counted per group. Groups and values are non-negative
-    codes below the row count (series, slots, claims, speakers), so the packing stays below
-    ``n**2`` and fits int64.
+    ``groupby().nunique()`` without the grouping. Groups and values are non-negative codes below
+    the row count (series, slots, claims, speakers), so ``value * n_groups + group`` fits int64;
+    the distinct pairs are found the cheapest way that applies:
+
+    - values that nest in groups (each value in one group only, as a claim lies in one series
+      and slot) are themselves the distinct pairs: a scatter, no hashing;
+    - few possible pairs (speakers by series): a table of flags;
+    - otherwise by hashing the packed pairs.
 
     >>> _distinct_per_group(np.array([0, 0, 2, 0, 2]), np.array([5, 5, 1, 7, 1])).tolist()
     [2, 0, 1]
     """
-    width = int(value.max()) + 1
-    pairs = pd.unique(group * width + value)
-    return np.bincount(pairs // width, minlength=int(group.max()) + 1).astype(np.int64)
+    n_groups, width = int(group.max()) + 1, int(value.max()) + 1
+    owner = np.zeros(width, dtype=np.int64)
+    owner[value] = group
+    if (owner[value] == group).all():
+        present = np.zeros(width, dtype=bool)
+        present[value] = True
+        return np.bincount(owner[present], minlength=n_groups).astype(np.int64)
+    pairs_code = value * n_groups + group
+    if width * n_groups <= max(4 * len(group), 1 << 20):
+        flags = np.zeros(width * n_groups, dtype=bool)
+        flags[pairs_code] = True
+        pairs = np.flatnonzero(flags)
+    else:
+        pairs = pd.unique(pairs_code)
+    return np.bincount(pairs % n_groups, minlength=n_groups).astype(np.int64)
 
 
 def _empty(frame: pd.DataFrame, columns: list[str], each: bool) -> pd.DataFrame:

@@ -246,10 +246,14 @@ def test_figure_point_is_inside_every_hull(dataset: pd.DataFrame) -> None:
     assert (np.asarray(points) >= merged["hull_low"].to_numpy()).all()
 
 
-@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 10**6)), min_size=1, max_size=40))
-def test_distinct_values_and_first_rows_per_group_are_pandas_own(rows: list[tuple[int, int]]) -> None:
+@given(
+    st.lists(st.tuples(st.integers(0, 6), st.integers(0, 5) | st.integers(0, 10**6)), min_size=1, max_size=40),
+    st.booleans(),
+)
+def test_distinct_values_and_first_rows_per_group_are_pandas_own(rows: list[tuple[int, int]], nested: bool) -> None:
+    # Three ways to count: values nested in groups, few possible pairs (a flag table), or hashing.
     group = np.array([g for g, _ in rows], dtype=np.int64)
-    value = np.array([v for _, v in rows], dtype=np.int64)
+    value = np.array([v * 7 + g if nested else v for g, v in rows], dtype=np.int64)
     grouped = pd.Series(value).groupby(group)
     present = np.unique(group)
     assert _distinct_per_group(group, value)[present].tolist() == grouped.nunique().tolist()
