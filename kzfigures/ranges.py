@@ -202,7 +202,7 @@ def ranges(
     result = _statistics(rows, group_columns)
     if each:
         starts = rows.groupby(level=0, sort=True)["as_of"].min()
-        result.insert(len(columns) + 1, "slot_start", starts.to_numpy())
+        result.insert(len(columns) + 1, "slot_start", starts.array)  # positional, tz kept
     for column in columns:
         result[column] = result[column].astype(frame[column].dtype)
     return result
@@ -290,14 +290,27 @@ def _statistics(rows: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
     # Each row's group statistic, repeated over its run; a row is cited where it attains it.
     position = np.repeat(np.arange(len(starts)), sizes)
     ids = rows["id"].to_numpy(dtype=object)
+    # A mask often takes a whole run (every observation of a slot agrees): that tuple is built
+    # once and shared by every column that cites the whole run.
+    whole_ids = np.empty(len(starts), dtype=object)
+    have_whole = np.zeros(len(starts), dtype=bool)
 
-    def ids_where(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.object_]:
-        chosen = np.flatnonzero(mask)
+    def tuples(rows_wanted: npt.NDArray[np.bool_], into: npt.NDArray[np.object_]) -> None:
+        chosen = np.flatnonzero(rows_wanted)
         at = position[chosen]
         runs = run_starts(at)
+        into[at[runs]] = run_tuples(ids[order[chosen]].tolist(), runs)
+
+    def ids_where(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.object_]:
+        taken = np.add.reduceat(mask, starts, dtype=np.int64)
+        whole = taken == sizes
+        missing = whole & ~have_whole
+        tuples(missing[position], whole_ids)
+        have_whole[missing] = True
         values = np.empty(len(starts), dtype=object)
         values.fill(())  # one shared empty tuple, not a Python call per row
-        values[at[runs]] = run_tuples(ids[order[chosen]].tolist(), runs)
+        values[whole] = whole_ids[whole]
+        tuples(mask & ~whole[position], values)
         return values
 
     out["hull_low_ids"] = ids_where(low == hull_low[position])

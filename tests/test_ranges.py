@@ -155,8 +155,10 @@ def test_mixed_naive_and_aware_times_raise() -> None:
 # --- brute-force reference -------------------------------------------------------
 
 
-def reference(frame: pd.DataFrame, at: pd.Timestamp | None = None) -> dict[tuple[str, ...], dict[str, Any]]:
-    """Per key, the statistics computed row by row in plain Python."""
+def reference(
+    frame: pd.DataFrame, at: pd.Timestamp | None = None, each: bool = False
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """Per key (per key and slot with ``each``), the statistics computed row by row in plain Python."""
     start, _ = period_bounds(frame)
     slots = time_slots(frame, KEY)
     who = speakers(frame).tolist()
@@ -171,9 +173,13 @@ def reference(frame: pd.DataFrame, at: pd.Timestamp | None = None) -> dict[tuple
             k = (r["metric"], r["group"], r["region"], r["speaker"])
             latest[k] = max(latest.get(k, -1), r["slot"])
         records = [r for r in known if r["slot"] == latest[(r["metric"], r["group"], r["region"], r["speaker"])]]
-    out: dict[tuple[str, ...], dict[str, Any]] = {}
-    for k in sorted({(r["metric"], r["group"], r["region"]) for r in records}):
-        group = [r for r in records if (r["metric"], r["group"], r["region"]) == k]
+
+    def key_of(r: dict[str, Any]) -> tuple[Any, ...]:
+        return (r["metric"], r["group"], r["region"], *((r["slot"],) if each else ()))
+
+    out: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for k in sorted({key_of(r) for r in records}):
+        group = [r for r in records if key_of(r) == k]
         lows = [r["low"] for r in group]
         highs = [r["high"] for r in group]
         bounded = [h for h in highs if h is not None]
@@ -198,8 +204,11 @@ def reference(frame: pd.DataFrame, at: pd.Timestamp | None = None) -> dict[tuple
     return out
 
 
-def as_dicts(table: pd.DataFrame) -> dict[tuple[str, ...], dict[str, Any]]:
-    return {tuple(r.key): {name: getattr(r, name) for name in RANGE_COLUMNS} for r in range_records(table)}
+def as_dicts(table: pd.DataFrame) -> dict[tuple[Any, ...], dict[str, Any]]:
+    return {
+        (*r.key, *(() if r.slot is None else (r.slot,))): {name: getattr(r, name) for name in RANGE_COLUMNS}
+        for r in range_records(table)
+    }
 
 
 @settings(deadline=None, max_examples=30)
@@ -207,6 +216,12 @@ def as_dicts(table: pd.DataFrame) -> dict[tuple[str, ...], dict[str, Any]]:
 def test_agrees_with_the_brute_force_reference(frame: pd.DataFrame, at: str | None) -> None:
     moment = None if at is None else pd.Timestamp(at)
     assert as_dicts(ranges(frame, at=at)) == reference(frame, moment)
+
+
+@settings(deadline=None, max_examples=30)
+@given(frames())
+def test_each_slot_agrees_with_the_brute_force_reference(frame: pd.DataFrame) -> None:
+    assert as_dicts(ranges(frame, at="each")) == reference(frame, each=True)
 
 
 @settings(deadline=None, max_examples=30)
