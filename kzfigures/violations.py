@@ -407,25 +407,27 @@ def _assemble(
     else:
         ordering = lexsort_stable((id_rank[who], kind_rank, slot[who], series[who]))
     kind_rank, who, witness, drop, counts = (a[ordering] for a in (kind_rank, who, witness, drop, counts))
-    names = index.speaker_names
-    ids = rows["id"].to_numpy(dtype=object)
     same = speaker[who] == speaker[witness]
 
     def take(column: str, positions: npt.NDArray[np.intp]) -> Any:
         # Gather the column's own array: to_numpy() would box tz-aware times and Int64 with NA
-        # into Python objects, one per row.
+        # into Python objects, one per row, and a string array built from objects checks each one.
         return rows[column].array.take(positions)
 
+    # The texts drawn from a few values are string arrays of those values, gathered: no check per row.
+    kinds = _string(np.array(KINDS, dtype=object))
+    relations = _string(np.array(["disagreement", "revision"], dtype=object))
+    names = _string(index.speaker_names)
     # Build every column first and the frame once: inserting columns one by one re-infers each.
-    data: dict[str, Any] = {"kind": _string(np.array(KINDS, dtype=object)[kind_rank])}
+    data: dict[str, Any] = {"kind": kinds.take(kind_rank)}
     data.update({column: take(column, who) for column in columns})
     data.update(
         {
-            "id": _string(ids[who]),
-            "witness_id": _string(ids[witness]),
-            "relation": _string(np.array(["disagreement", "revision"], dtype=object)[same.astype(np.intp)]),
-            "speaker": _string(names[speaker[who]]),
-            "witness_speaker": _string(names[speaker[witness]]),
+            "id": take("id", who),
+            "witness_id": take("id", witness),
+            "relation": relations.take(same.astype(np.intp)),
+            "speaker": names.take(speaker[who]),
+            "witness_speaker": names.take(speaker[witness]),
             "slot": slot[who],
             "witness_slot": slot[witness],
             "as_of": take("as_of", who),
