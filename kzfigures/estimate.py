@@ -738,24 +738,63 @@ def _lookup_ids(keys: tuple[_IntArray, _IntArray], ids: npt.NDArray[np.object_])
 
 
 def _on_grid(per_slot: pd.DataFrame, offset: pd.offsets.BaseOffset, tz: Any) -> pd.DataFrame:
-    """Rows at a regular grid from each key's first to last slot start (carry semantics in the docstring)."""
-    parts = []
-    for _, slots in per_slot.groupby("series", sort=True):
-        starts = slots["start"].to_numpy()
-        first, last = (pd.Timestamp(int(t), unit="ns", tz="UTC").tz_convert(tz) for t in (starts[0], starts[-1]))
-        grid = pd.date_range(first, last, freq=offset).tz_convert("UTC").as_unit("ns").asi8
-        at = np.searchsorted(starts, grid, side="right") - 1
-        rows = slots.iloc[at].reset_index(drop=True)
-        inside = grid < slots["end"].to_numpy()[at]
-        after = slots.iloc[np.minimum(at + 1, len(slots) - 1)].reset_index(drop=True)
-        between = ~inside & rows["cumulative"].to_numpy()
-        rows.loc[between, "high"] = after.loc[between, "high"].to_numpy()
-        rows.loc[between, "high_ids"] = after.loc[between, "high_ids"].to_numpy()
-        for column in ("n_claims", "n_observations", "n_set_aside"):
-            rows.loc[~inside, column] = 0
-        rows["time"] = grid
-        parts.append(rows)
-    return pd.concat(parts, ignore_index=True)
+    """Rows at a regular grid from each key's first to last slot start (carry semantics in the docstring).
+
+    ``per_slot`` is sorted by series, then start. Each grid point takes the row of the slot at or
+    before it; past that slot's end, a cumulative key takes ``high`` from the next slot and every
+    key counts no claims or observations there.
+    """
+    series = per_slot["series"].to_numpy()
+    starts = per_slot["start"].to_numpy(dtype=np.int64)
+    first_row = run_starts(series)
+    last_row = np.r_[first_row[1:], len(series)] - 1
+    grid = _grid_times(starts[first_row], starts[last_row], offset, tz)
+    which = np.repeat(np.arange(len(first_row)), [len(g) for g in grid])  # each point's series
+    times = np.concatenate(grid) if len(grid) else np.zeros(0, dtype=np.int64)
+    # The slot at or before each point: sorted together with the slot starts (a start before a
+    # point at the same time), the slot starts counted before a point are its row + 1. Every point
+    # is at or after its series' first start, so that row lies in its own series.
+    slot_series = np.repeat(np.arange(len(first_row)), np.diff(np.r_[first_row, len(series)]))
+    events = np.r_[slot_series, which]
+    is_point = np.r_[np.zeros(len(series), dtype=np.int64), np.ones(len(times), dtype=np.int64)]
+    by_time = lexsort_stable((is_point, np.r_[starts, times], events))
+    slots_before = np.cumsum(is_point[by_time] == 0)
+    at = np.empty(len(times), dtype=np.intp)
+    at[by_time[is_point[by_time] == 1] - len(series)] = slots_before[is_point[by_time] == 1] - 1
+    inside = times < per_slot["end"].to_numpy(dtype=np.int64)[at]
+    between = ~inside & per_slot["cumulative"].to_numpy(dtype=bool)[at]
+    after = np.where(between, np.minimum(at + 1, last_row[which]), at)
+    rows = per_slot.iloc[at].reset_index(drop=True)
+    rows["high"] = per_slot["high"].to_numpy()[after]
+    rows["high_ids"] = per_slot["high_ids"].to_numpy()[after]
+    for column in ("n_claims", "n_observations", "n_set_aside"):
+        rows[column] = np.where(inside, rows[column].to_numpy(), 0)
+    rows["time"] = times
+    return rows
+
+
+def _grid_times(first: _IntArray, last: _IntArray, offset: pd.offsets.BaseOffset, tz: Any) -> list[_IntArray]:
+    """Per series, ``pd.date_range(first, last, freq=offset)`` in the frame's zone, as UTC nanoseconds.
+
+    A range's points do not depend on where it ends, so series that start together share one
+    ``date_range`` (to the latest of their ends), each cut at its own end: one call per distinct
+    first start rather than per series.
+    """
+    distinct, which = np.unique(first, return_inverse=True)
+    reach = np.full(len(distinct), np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(reach, which, last)
+    shared = [
+        pd.date_range(_moment(a, tz), _moment(b, tz), freq=offset).tz_convert("UTC").as_unit("ns").asi8
+        for a, b in zip(distinct.tolist(), reach.tolist(), strict=True)
+    ]
+    return [
+        shared[j][: shared[j].searchsorted(end, side="right")]
+        for j, end in zip(which.tolist(), last.tolist(), strict=True)
+    ]
+
+
+def _moment(ns: int, tz: Any) -> pd.Timestamp:
+    return pd.Timestamp(ns, unit="ns", tz="UTC").tz_convert(tz)
 
 
 def _times(ns: Any, tz: Any) -> pd.Series:

@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import math
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
@@ -152,6 +153,57 @@ def test_the_estimate_is_sorted_by_key_then_time(frame: pd.DataFrame, by: tuple[
     series = best_estimate(frame, by=by, freq=freq).series
     expected = series.sort_values([*by, "time"], kind="stable").reset_index(drop=True)
     pd.testing.assert_frame_equal(series, expected)
+
+
+#: Frames over the change to summer time in Berlin (27 March 2022): a day there is 23 hours.
+DST_FRAMES = observation_frames(
+    elements=observations(
+        tz=st.just(ZoneInfo("Europe/Berlin")), min_date=dt.date(2022, 3, 25), max_date=dt.date(2022, 3, 29)
+    ),
+    max_size=8,
+)
+
+
+def grid_walk(per_slot: pd.DataFrame, by: list[str], freq: str) -> pd.DataFrame:
+    """The rows of ``best_estimate(freq=freq)``, walked key by key and grid time by grid time.
+
+    Made from the estimate's rows per slot by the documented rule: a grid time takes the row of the
+    slot at or before it; between slots, a cumulative key takes ``high`` (and its ids) from the next
+    slot, and no claim, observation or set-aside one is counted there.
+    """
+    rows = []
+    for _, slots in per_slot.groupby(by, sort=False, dropna=False):
+        slots = slots.reset_index(drop=True)
+        for time in pd.date_range(slots["slot_start"].iloc[0], slots["slot_start"].iloc[-1], freq=freq):
+            i = max(k for k in range(len(slots)) if slots.loc[k, "slot_start"] <= time)
+            row = slots.iloc[i].copy()
+            if time >= slots.loc[i, "slot_end"]:
+                if row["cumulative"]:
+                    row["high"], row["high_ids"] = slots.loc[i + 1, "high"], slots.loc[i + 1, "high_ids"]
+                row["n_claims"] = row["n_observations"] = row["n_set_aside"] = 0
+            row["time"] = time
+            rows.append(row)
+    return pd.DataFrame(rows, columns=per_slot.columns).reset_index(drop=True)
+
+
+@at_most(60)
+@given(
+    TIED_FRAMES | FRAMES | DST_FRAMES,
+    st.sampled_from([DEFAULT_BY, ("metric", "authority")]),
+    st.sampled_from(["D", "12h", "W", "2D"]),
+)
+def test_the_grid_is_the_slot_rows_walked_key_by_key(frame: pd.DataFrame, by: tuple[str, ...], freq: str) -> None:
+    per_slot = best_estimate(frame, by=by).series
+    grid = best_estimate(frame, by=by, freq=freq).series
+    expected = grid_walk(per_slot, list(by), freq)
+    assert list(grid.columns) == list(expected.columns)
+    for column in grid.columns:
+        assert cells(grid[column]) == cells(expected[column]), column
+
+
+def cells(column: pd.Series) -> list[Any]:
+    """The column's values with every missing marker (NA, NaN, None) as None."""
+    return [None if not isinstance(v, tuple) and pd.isna(v) else v for v in column.tolist()]
 
 
 @at_most(100)
