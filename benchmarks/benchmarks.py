@@ -118,6 +118,26 @@ class AnalysesOfPrepared(_Column):
         self.function(self.frame)
 
 
+class Options:
+    """Each analysis with its options (:data:`benchmarks.measured.OPTIONS`), of a prepared frame."""
+
+    params: ClassVar[list[Any]] = [SIZES, list(measured.OPTIONS)]
+    param_names: ClassVar[list[str]] = ["n", "option"]
+    timeout = 600.0
+    number = 1
+    repeat = (1, 5, 60.0)
+
+    def setup(self, n: int, option: str) -> None:
+        import kzfigures
+
+        self.frame: pd.DataFrame = generate(n, keys_for(n), seed=0).frame
+        self.prepared = kzfigures.prepare(self.frame)
+        self.call = measured.OPTIONS[option]
+
+    def time_option(self, n: int, option: str) -> None:
+        self.call(self.prepared, self.frame)
+
+
 class CommandLineReport(_Column):
     """``kzfigures report observations.csv``, output captured."""
 

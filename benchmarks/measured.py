@@ -10,6 +10,10 @@ indexed once: :func:`kzfigures.prepare`, then each analysis of the
 :class:`~kzfigures.Prepared` made before the clock starts: the work that
 compares with the floor, which neither validates nor indexes.
 
+:data:`OPTIONS` are the analyses called with their options (``at``, ``key``,
+``method``, ``on_conflict``, ``freq``), each of a prepared frame, so that an
+option far slower than the default call shows in the printout.
+
 ``report`` is the command line exactly as a user runs it,
 ``kzfigures report observations.csv`` with its output captured: reading and
 validating the CSV, every analysis the CLI composes, and the text. Its
@@ -21,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import io
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -32,13 +36,42 @@ from kzfigures.frame import from_frame, to_csv
 
 from .baselines import floor, naive
 
-__all__ = ["ANALYSES", "COLUMNS", "OnPrepared", "Report", "callables"]
+__all__ = ["ANALYSES", "COLUMNS", "OPTIONS", "OnPrepared", "Report", "callables"]
 
 #: The analyses whose sum is held to the speed targets.
 ANALYSES = ("ranges", "violations", "best_estimate")
 
 #: Every timed column, in table order.
 COLUMNS = ("from_frame", *ANALYSES, "analyses", "analyses_once", "prepared", "report", "floor", "naive")
+
+
+def _middle_time(frame: pd.DataFrame) -> pd.Timestamp:
+    """The median ``as_of``: a time at which about half the record is known."""
+    return frame["as_of"].sort_values().iloc[len(frame) // 2]
+
+
+def _first_key(frame: pd.DataFrame) -> dict[str, Any]:
+    """The first row's series key, for ``key=``."""
+    return {column: frame[column].iloc[0] for column in ("metric", "group", "region")}
+
+
+#: The analyses with their options, by label; each takes (a Prepared, the frame it was made from).
+#: The default calls come first, for comparison.
+OPTIONS: Mapping[str, Callable[[kzfigures.Prepared, pd.DataFrame], Any]] = {
+    "ranges()": lambda p, f: kzfigures.ranges(p),
+    "ranges(at='each')": lambda p, f: kzfigures.ranges(p, at="each"),
+    "ranges(at=<median as_of>)": lambda p, f: kzfigures.ranges(p, at=_middle_time(f)),
+    "ranges(key=<one key>)": lambda p, f: kzfigures.ranges(p, key=_first_key(f)),
+    "violations()": lambda p, f: kzfigures.violations(p),
+    "violations(key=<one key>)": lambda p, f: kzfigures.violations(p, key=_first_key(f)),
+    "best_estimate()": lambda p, f: kzfigures.best_estimate(p),
+    "best_estimate(method='latest')": lambda p, f: kzfigures.best_estimate(p, method="latest"),
+    "best_estimate(method='median')": lambda p, f: kzfigures.best_estimate(p, method="median"),
+    "best_estimate(method='conservative')": lambda p, f: kzfigures.best_estimate(p, method="conservative"),
+    "best_estimate(on_conflict='drop-minority')": lambda p, f: kzfigures.best_estimate(p, on_conflict="drop-minority"),
+    "best_estimate(freq='D')": lambda p, f: kzfigures.best_estimate(p, freq="D"),
+    "best_estimate(freq='W')": lambda p, f: kzfigures.best_estimate(p, freq="W"),
+}
 
 
 def _library(name: str) -> Callable[..., Any] | None:

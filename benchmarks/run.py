@@ -5,6 +5,7 @@ Usage (from a checkout; needs only the package and its test extras)::
     python benchmarks/run.py                     # sizes 1e3 .. 1e6, keys = n / 100
     python benchmarks/run.py --quick             # 1e3 .. 1e5, one repeat
     python benchmarks/run.py --sizes 1e6 --keys 1,100,1e4 --repeat 5
+    python benchmarks/run.py --sizes 1e5 --options-max 1e5 --no-memory   # the options table
 
 Time is the best of ``--repeat`` runs, garbage collected before each (a run
 over 5 s is not repeated), measured two ways: **CPU** seconds of this process
@@ -26,6 +27,11 @@ measured in a fresh subprocess per (column, size), two ways:
 
 ``tracemalloc`` slows Python-level allocation, so it never runs in a timed
 process. The input frame's size is ``DataFrame.memory_usage(deep=True)``.
+
+The options table times each analysis with its options
+(:data:`benchmarks.measured.OPTIONS`) on a prepared frame, up to
+``--options-max`` rows, so that an option much slower than the default call
+shows.
 """
 
 from __future__ import annotations
@@ -53,7 +59,7 @@ import pandas as pd
 import scipy
 
 import kzfigures
-from benchmarks.measured import ANALYSES, COLUMNS, OnPrepared, Report, callables
+from benchmarks.measured import ANALYSES, COLUMNS, OPTIONS, OnPrepared, Report, callables
 from benchmarks.workloads import generate
 
 #: Targets from issue 7.
@@ -84,6 +90,14 @@ def best_time(function: Callable[[pd.DataFrame], Any], frame: pd.DataFrame, repe
         if wall > NOT_REPEATED_ABOVE:
             break
     return cpu, wall
+
+
+def time_options(frame: pd.DataFrame, repeat: int) -> dict[str, float]:
+    """CPU seconds of each of :data:`OPTIONS` on the frame, prepared once (untimed)."""
+    prepared = kzfigures.prepare(frame)
+    return {
+        label: best_time(lambda f, call=call: call(prepared, f), frame, repeat)[0] for label, call in OPTIONS.items()
+    }
 
 
 # --- memory, in a child process ---------------------------------------------------
@@ -147,6 +161,7 @@ def run(
     memory: bool,
     naive_max: int,
     report_max: int,
+    options_max: int = 0,
 ) -> list[dict[str, Any]]:
     """Measure every column at every (size, keys); return one record per pair."""
     functions = callables()
@@ -178,6 +193,8 @@ def run(
                 if column == "prepared":
                     OnPrepared.prepare(work.frame)
                 record["time"][column], record["wall"][column] = best_time(function, work.frame, repeat)
+            if n <= options_max:
+                record["options"] = time_options(work.frame, repeat)
             if memory:
                 for column in MEMORY_COLUMNS:
                     if functions[column] is None or skipped.get(column, False):
@@ -258,6 +275,18 @@ def time_table(records: Sequence[dict[str, Any]], clock: str = "time") -> str:
                 _ratio(t["naive"], t["analyses"]),
             ]
         )
+    return _table(header, rows)
+
+
+def options_table(records: Sequence[dict[str, Any]]) -> str:
+    """CPU seconds per option and size, and each option's time over its analysis's default call."""
+    measured = [r for r in records if r.get("options")]
+    header = ["option", *[f"n={r['n']:,} keys={r['keys']:,}" for r in measured], "/ default"]
+    rows = []
+    for label in OPTIONS:
+        default = f"{label.split('(')[0]}()"
+        last = measured[-1]["options"]
+        rows.append([label, *[_seconds(r["options"][label]) for r in measured], _ratio(last[label], last[default])])
     return _table(header, rows)
 
 
@@ -373,6 +402,8 @@ def render(records: Sequence[dict[str, Any]], command: str, memory: bool) -> str
     parts += [time_table(records), ""]
     parts += ["time, wall s (best of repeats)", time_table(records, "wall"), ""]
     parts += ["growth (CPU time ratio between consecutive sizes)", growth_table(records), ""]
+    if any(r.get("options") for r in records):
+        parts += ["options, of a prepared frame (CPU s, best of repeats)", options_table(records), ""]
     if memory:
         parts += ["peak memory, traced (tracemalloc peak / input frame; MB)", memory_table(records, "traced"), ""]
         parts += ["peak memory, rss (VmHWM growth / input frame; MB)", memory_table(records, "rss"), ""]
@@ -394,6 +425,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory subprocesses")
     parser.add_argument("--naive-max", type=float, default=1e6, help="largest n for the naive baseline")
     parser.add_argument("--report-max", type=float, default=1e5, help="largest n for the CLI report")
+    parser.add_argument(
+        "--options-max", type=float, default=1e6, help="largest n for the options table (0: none; default 1e6)"
+    )
     parser.add_argument("--json", type=Path, help="also write the raw measurements here")
     parser.add_argument("--memory-child", nargs=2, metavar=("COLUMN", "HOW"), help=argparse.SUPPRESS)
     return parser
@@ -419,6 +453,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         memory=memory,
         naive_max=int(args.naive_max),
         report_max=int(args.report_max),
+        options_max=0 if args.quick else int(args.options_max),
     )
     print(render(records, command.strip(), memory))
     if args.json:

@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import kzfigures
 from benchmarks.baselines import floor
+from benchmarks.measured import OPTIONS
 from benchmarks.workloads import QUALIFIER_MIX, generate
 from kzfigures.claims import claim_ids, series_ids, time_slots
 from kzfigures.frame import COLUMNS, from_frame
@@ -117,3 +119,16 @@ def test_the_prepared_column_times_the_same_analyses_as_the_others() -> None:
     pd.testing.assert_frame_equal(prepared[0], direct[0])
     pd.testing.assert_frame_equal(prepared[1].frame, direct[1].frame)
     pd.testing.assert_frame_equal(prepared[2].series, direct[2].series)
+
+
+def test_each_timed_option_of_a_prepared_frame_gives_what_the_frame_gives() -> None:
+    """The options table times real calls: each equals the same call on the plain frame."""
+    frame = generate(2_000, 20, seed=2).frame
+    prepared = kzfigures.prepare(frame)
+    for label, call in OPTIONS.items():
+        on_prepared, on_frame = call(prepared, frame), call(frame, frame)  # type: ignore[arg-type]  # the analyses take a frame too
+        for attribute in ("series", "set_aside", "frame"):
+            if hasattr(on_frame, attribute):
+                pd.testing.assert_frame_equal(getattr(on_prepared, attribute), getattr(on_frame, attribute))
+        if isinstance(on_frame, pd.DataFrame):
+            pd.testing.assert_frame_equal(on_prepared, on_frame, obj=label)
