@@ -12,6 +12,7 @@ True
 from __future__ import annotations
 
 import functools
+import re
 import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -50,27 +51,57 @@ WIDTH = 80
 # The whitespace textwrap replaces or splits on besides the space (textwrap._whitespace).
 _OTHER_WHITESPACE = frozenset("\t\n\x0b\x0c\r")
 
+# Where textwrap may break at a hyphen: before a letter (its ``-(?=[^\d\W]...)``) or at ``--``.
+_HYPHEN_BREAK = re.compile(r"-[^\d\W]")
+
 
 def _wrap(text: str, width: int, initial_indent: str = "", subsequent_indent: str = "") -> list[str]:
-    """``textwrap.wrap`` with the same arguments and result, without its work for a line that fits.
+    """``textwrap.wrap`` with the same arguments and result, without its work for plain text.
 
-    Most report lines fit in one line; textwrap splits every text into chunks
-    with a regular expression first, about 20 microseconds a line.
+    textwrap splits every text into chunks with a regular expression first,
+    about 20 microseconds a line. Most report lines fit in one line; most
+    others are words joined by single spaces, where no hyphen can break
+    (none before a letter, no ``--``) and every word fits a line. For those,
+    textwrap's greedy fill is: a word joins the line while the line, a space
+    and the word fit, else it starts the next line, and the spaces at line
+    ends are dropped. Anything else goes to textwrap.
 
     >>> _wrap("Police in CNN", 80, initial_indent="- ")
     ['- Police in CNN']
-    >>> _wrap("a b c", 4) == textwrap.wrap("a b c", 4)
+    >>> _wrap("ten were detained", 10, subsequent_indent="  ") == textwrap.wrap("ten were detained", 10,
+    ...                                                                            subsequent_indent="  ")
     True
     """
     if (
-        text
-        and len(initial_indent) + len(text) <= width
-        and not text[0].isspace()  # textwrap drops edge whitespace, Unicode included
-        and not text[-1].isspace()
-        and _OTHER_WHITESPACE.isdisjoint(text)
+        not text
+        or text[0].isspace()  # textwrap drops edge whitespace, Unicode included
+        or text[-1].isspace()
+        or not _OTHER_WHITESPACE.isdisjoint(text)
     ):
+        return textwrap.wrap(text, width, initial_indent=initial_indent, subsequent_indent=subsequent_indent)
+    if len(initial_indent) + len(text) <= width:
         return [initial_indent + text]
-    return textwrap.wrap(text, width, initial_indent=initial_indent, subsequent_indent=subsequent_indent)
+    words = text.split(" ")
+    room = width - max(len(initial_indent), len(subsequent_indent))
+    if (
+        "" in words  # two spaces in a row
+        or "--" in text
+        or _HYPHEN_BREAK.search(text)
+        or max(map(len, words)) > room  # textwrap would break a word
+        or (not text.isascii() and any(map(str.isspace, words)))  # a word textwrap drops at a line end
+    ):
+        return textwrap.wrap(text, width, initial_indent=initial_indent, subsequent_indent=subsequent_indent)
+    lines: list[str] = []
+    line, used, left = [words[0]], len(words[0]), width - len(initial_indent)
+    for word in words[1:]:
+        if used + 1 + len(word) <= left:
+            line.append(word)
+            used += 1 + len(word)
+        else:
+            lines.append((subsequent_indent if lines else initial_indent) + " ".join(line))
+            line, used, left = [word], len(word), width - len(subsequent_indent)
+    lines.append((subsequent_indent if lines else initial_indent) + " ".join(line))
+    return lines
 
 
 def _interval(low: Any, high: Any) -> str:

@@ -5,15 +5,24 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from kzfigures import best_estimate
 from kzfigures.datasets import kazakhstan_2022
 from kzfigures.report import _wrap, estimate_section, summary_section
 
-# Spaces, every whitespace textwrap treats specially, whitespace it does not, hyphens.
-_TEXT = st.text(alphabet=st.sampled_from(list("ab -,.()\t\n\r\x0b\x0c\u00a0\u2003é")), max_size=120)
+# Spaces, every whitespace textwrap treats specially, whitespace it does not, hyphens, digits.
+_TEXT = st.text(alphabet=st.sampled_from(list("ab -,.()_1\t\n\r\x0b\x0c\u00a0\u2003é")), max_size=120)
+
+# Report-like text: words joined by single spaces (hyphens before digits only, as in ids and
+# dates), and the same with one word that textwrap treats specially: a hyphen before a letter,
+# "--", a word of Unicode whitespace.
+_PLAIN_WORD = st.from_regex(r"[ab1_.,\u00e9]{1,6}(-1[ab1]{0,2})?", fullmatch=True)
+_SPECIAL_WORD = st.sampled_from(["a-b", "ab-cd", "1-a", "a--b", "a--1", "1--1", "--", "-a", "a-", "\u00a0", "\u2003"])
+_WORDS = st.lists(_PLAIN_WORD, min_size=1, max_size=30).map(" ".join) | st.tuples(
+    st.lists(_PLAIN_WORD, min_size=1, max_size=30), _SPECIAL_WORD, st.integers(0, 30)
+).map(lambda t: " ".join([*t[0][: t[2]], t[1], *t[0][t[2] :]]))
 
 
 @given(_TEXT, st.sampled_from(["", "- ", "  > "]), st.sampled_from(["", "    "]), st.integers(2, 100))
@@ -21,6 +30,18 @@ def test_wrap_is_textwrap_wrap(text: str, initial: str, subsequent: str, room: i
     # At least two columns beside the longer indent, as in every report line: with less,
     # textwrap.wrap itself can loop forever on a word it must break (CPython's
     # _handle_long_word makes no progress when no column is left).
+    width = max(len(initial), len(subsequent)) + room
+    expected = textwrap.wrap(text, width, initial_indent=initial, subsequent_indent=subsequent)
+    assert _wrap(text, width, initial_indent=initial, subsequent_indent=subsequent) == expected
+
+
+@given(_WORDS, st.sampled_from(["", "- ", "  > "]), st.sampled_from(["", "    "]), st.integers(10, 40))
+@example("xxxxxx ab-cd", "", "", 10)  # textwrap breaks after a hyphen between letters
+@example("xxxxxxx a--1", "", "", 10)  # and at "--" before a digit too
+@example("aaaaaaaaaaaa b", "", "", 10)  # and breaks a word longer than a line
+@example("1-1 1111 \u00a0 1", "", "", 10)  # and drops a word of Unicode whitespace at a line end
+def test_wrap_of_words_is_textwrap_wrap(text: str, initial: str, subsequent: str, room: int) -> None:
+    # Room for every plain word, so that most texts take _wrap's own fill over several lines.
     width = max(len(initial), len(subsequent)) + room
     expected = textwrap.wrap(text, width, initial_indent=initial, subsequent_indent=subsequent)
     assert _wrap(text, width, initial_indent=initial, subsequent_indent=subsequent) == expected
