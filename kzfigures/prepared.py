@@ -16,24 +16,27 @@ Prepared(43 observations in 12 series, by=('metric', 'group', 'region'))
 >>> kz.ranges(prepared).equals(kz.ranges(kazakhstan_2022()))
 True
 
-The index serves analyses of the whole frame by the same ``by``. An
-analysis with ``key=`` or another ``by`` indexes the rows it needs itself,
-as it would for a frame.
+The index serves analyses by the same ``by``: of the whole frame, or with
+``key=`` on its key columns, which selects whole series and so the index
+restricted to them. An analysis by another ``by``, or with a ``key=`` on
+other columns, indexes the rows it needs itself, as it would for a frame.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import attrs
 import pandas as pd
 
-from kzfigures.claims import DEFAULT_BY, ClaimIndex, annotate, check_by
+from kzfigures.claims import DEFAULT_BY, ClaimIndex, annotate, check_by, restrict
 from kzfigures.errors import InvalidArgumentError
 from kzfigures.frame import as_frame
 from kzfigures.model import Observation
+from kzfigures.selection import key_rows
 
-# resolve, prepared_index and index_for are the analyses' helpers, not part of the API.
+# resolve, select, prepared_index and index_for are the analyses' helpers, not part of the API.
 __all__ = ["Prepared", "prepare"]
 
 
@@ -148,6 +151,25 @@ def prepared_index(prepared: Prepared | None, frame: pd.DataFrame, columns: list
     if prepared is not None and prepared.frame is frame and prepared.by == tuple(columns):
         return prepared.index
     return None
+
+
+def select(
+    frame: pd.DataFrame, prepared: Prepared | None, key: Mapping[str, Any] | None
+) -> tuple[pd.DataFrame, Prepared | None]:
+    """The rows of ``key`` (:func:`~kzfigures.selection.select_key`), and their Prepared if the index serves.
+
+    A key on the prepared index's columns selects whole series, so the index
+    restricted to them (:func:`~kzfigures.claims.restrict`) equals indexing
+    the rows again, at a fraction of the cost.
+    """
+    if key is None:
+        return frame, prepared
+    index = prepared.index if prepared is not None and prepared.frame is frame else None
+    keep = key_rows(frame, key, index)
+    chosen = frame[keep]
+    if index is None or not set(key) <= set(index.by):
+        return chosen, None
+    return chosen, Prepared(chosen, restrict(index, keep))
 
 
 def index_for(prepared: Prepared | None, frame: pd.DataFrame, columns: list[str]) -> ClaimIndex:

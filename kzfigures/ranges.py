@@ -23,8 +23,7 @@ from kzfigures._sorting import lexsort_stable
 from kzfigures.claims import DEFAULT_BY, ClaimIndex, check_by, first_rows
 from kzfigures.errors import InvalidArgumentError, TimezoneError
 from kzfigures.model import Observation
-from kzfigures.prepared import Prepared, index_for, resolve
-from kzfigures.selection import select_key
+from kzfigures.prepared import Prepared, index_for, resolve, select
 
 __all__ = ["RANGE_COLUMNS", "Range", "range_records", "ranges"]
 
@@ -185,7 +184,7 @@ def ranges(
     True
     """
     frame, prepared = resolve(observations, validate=validate)
-    frame = select_key(frame, key)
+    frame, prepared = select(frame, prepared, key)
     columns = check_by(by, frame)
     at_ns = _check_at(at)
     each = isinstance(at, str) and at == _EACH

@@ -20,8 +20,7 @@ import pandas as pd
 from kzfigures._sorting import PACK_LIMIT, lexsort_stable, order_codes
 from kzfigures.claims import DEFAULT_BY, ClaimIndex, annotate, check_by, first_rows, restrict
 from kzfigures.model import Observation
-from kzfigures.prepared import Prepared, prepared_index, resolve
-from kzfigures.selection import select_key
+from kzfigures.prepared import Prepared, prepared_index, resolve, select
 
 __all__ = ["KINDS", "VIOLATION_COLUMNS", "ViolationReport", "violations"]
 
@@ -214,7 +213,7 @@ def violations(
     (('killed', 'security_forces', 'all'),)
     """
     frame, prepared = resolve(observations, validate=validate)
-    frame = select_key(frame, key)
+    frame, prepared = select(frame, prepared, key)
     columns = check_by(by, frame)
     shared = prepared_index(prepared, frame, columns)
     cumulative = frame["cumulative"].to_numpy(dtype=bool)

@@ -16,7 +16,8 @@ import kzfigures.prepared
 from kzfigures import Prepared, best_estimate, prepare, ranges, violations
 from kzfigures.claims import ClaimIndex, annotate, restrict
 from kzfigures.datasets import kazakhstan_2022
-from kzfigures.errors import FrameValidationError, InvalidArgumentError
+from kzfigures.errors import FrameValidationError, InvalidArgumentError, UnknownKeyError
+from kzfigures.selection import key_rows
 
 from ._generated import frames
 
@@ -83,6 +84,40 @@ def test_analyses_use_the_prepared_index_rather_than_their_own(monkeypatch: pyte
     ranges(prepared)
     best_estimate(prepared)
     violations(prepared)  # the dataset's series are each cumulative or not: no mixed key
+
+
+def test_a_key_on_the_prepared_series_columns_restricts_the_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    frame = kazakhstan_2022()
+    prepared = prepare(frame)
+    key = {"metric": "detained", "group": "all"}
+    expected_ranges, expected_report = ranges(frame, key=key), violations(frame, key=key)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("annotate() called although the restricted index serves")
+
+    for module in (kzfigures.prepared, sys.modules["kzfigures.violations"]):
+        monkeypatch.setattr(module, "annotate", refuse)
+    pd.testing.assert_frame_equal(ranges(prepared, key=key), expected_ranges)
+    pd.testing.assert_frame_equal(violations(prepared, key=key).frame, expected_report.frame)
+
+
+@settings(deadline=None, max_examples=60)
+@given(frames(), st.sampled_from([("metric", "group", "region"), ("metric", "authority")]), st.data())
+def test_key_rows_by_series_are_key_rows_by_row(frame: pd.DataFrame, by: tuple[str, ...], data: st.DataObject) -> None:
+    """A key matched once per series (with the index) keeps the rows a match per row keeps."""
+    row = data.draw(st.integers(0, len(frame) - 1))
+    columns = data.draw(st.lists(st.sampled_from(by), min_size=1, unique=True))
+    key = {c: None if pd.isna(frame.loc[row, c]) else frame.loc[row, c] for c in columns}
+    if data.draw(st.booleans()):
+        key[columns[0]] = "no such value"
+    index = annotate(frame, by)
+    try:
+        expected = key_rows(frame, key)
+    except UnknownKeyError:
+        with pytest.raises(UnknownKeyError):
+            key_rows(frame, key, index)
+        return
+    assert (key_rows(frame, key, index) == expected).all()
 
 
 def test_edits_of_the_callers_frame_after_prepare_do_not_reach_it() -> None:
