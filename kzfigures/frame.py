@@ -712,7 +712,9 @@ def _figure_columns(
     # Rows with a stated number and no bounds: derive the bounds from the qualifier.
     # A stated number without a qualifier is exact (the exactness check below
     # then insists its bounds, if given, agree).
-    qualifier = qualifier.mask(qualifier.isna() & stated.notna(), Qualifier.EXACT.value)
+    # (``known``: the qualifier column's texts, none missing; then neither fill below changes a cell.)
+    if known is None:
+        qualifier = qualifier.mask(qualifier.isna() & stated.notna(), Qualifier.EXACT.value)
     derive = (stated.notna() & low.isna()).to_numpy()
     if derive.any():
         d_low, d_high, problem = _bounds_from_stated(stated[derive], qualifier[derive], conventions)
@@ -725,7 +727,8 @@ def _figure_columns(
         mask &= ~(bad_low | bad_high | bad_stated | bad_qualifier)
         failures.add(mask, "qualifier", qualifier, "bounds cannot be derived for this qualifier: give 'low' and 'high'")
     # A figure given only as bounds is a range.
-    qualifier = qualifier.fillna(Qualifier.RANGE.value)
+    if known is None:
+        qualifier = qualifier.fillna(Qualifier.RANGE.value)
 
     # Cross-field rules, stated as in Figure, for rows whose numbers are valid.
     valid = ~(bad_low | bad_high | bad_stated | parse_failed)
@@ -733,13 +736,15 @@ def _figure_columns(
     failures.add(low_missing, "low", low, "'low' is required when 'stated' is missing")
     high_below = (high < low).fillna(False).to_numpy()
     failures.add(high_below & valid, "high", high, "'high' must be >= 'low' or empty (unbounded)")
-    stateless = (stated.isna() & ~qualifier.isin([Qualifier.RANGE.value, Qualifier.VAGUE.value])).to_numpy()
+    # The qualifier rules by codes: one hash of each cell instead of a string comparison per rule.
+    kind, kinds = pd.factorize(qualifier.to_numpy(dtype=object))
+    code_of = {value: code for code, value in enumerate(kinds.tolist())}
+    open_ended = np.isin(kind, [code_of.get(Qualifier.RANGE.value, -2), code_of.get(Qualifier.VAGUE.value, -2)])
+    stateless = stated.isna().to_numpy() & ~open_ended
     failures.add(stateless & ~no_figure & valid, "stated", stated, "may be empty only for 'range' or 'vague' figures")
-    is_exact = (qualifier == Qualifier.EXACT.value).fillna(False)
-    inexact = is_exact & ~((low == high) & (low == stated)).fillna(False)
-    failures.add(
-        inexact.to_numpy() & valid, "qualifier", qualifier, "an 'exact' figure must have low == high == stated"
-    )
+    is_exact = kind == code_of.get(Qualifier.EXACT.value, -2)
+    inexact = is_exact & ~((low == high) & (low == stated)).fillna(False).to_numpy()
+    failures.add(inexact & valid, "qualifier", qualifier, "an 'exact' figure must have low == high == stated")
 
     out["low"] = low
     out["high"] = high
@@ -888,9 +893,11 @@ def _times(
         failures.add(missing & ~unreadable, name, raw, "is required")
 
     precision = given_precision
-    if precision.isna().any():  # infer only when some precision is not given
+    # Infer only when some precision is not given (``known``: the column's texts, none missing).
+    if known is None and precision.isna().any():
         precision = precision.where(precision.notna(), _infer_precisions(wall, date_only))
-    if missing.any():
+    any_missing = bool(missing.any())
+    if any_missing:
         precision = precision.where(~missing)
     misaligned = ~missing & ~_aligned(wall, precision)
     failures.add(
@@ -899,8 +906,9 @@ def _times(
         raw,
         f"is not aligned to its {precision_name} (a day starts at local midnight, an hour at :00, ...)",
     )
-    orphan = missing & given_precision.notna().to_numpy()
-    failures.add(orphan, precision_name, given_precision, f"must be empty when {name!r} is empty")
+    if any_missing:
+        orphan = missing & given_precision.notna().to_numpy()
+        failures.add(orphan, precision_name, given_precision, f"must be empty when {name!r} is empty")
     return aware.dt.as_unit("ns"), precision.astype("string")
 
 
