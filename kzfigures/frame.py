@@ -481,14 +481,14 @@ def from_frame(
 
     for name in ("metric", "group"):
         values, known = _text_column(source, name, n, _TEXT_DEFAULTS.get(name))
-        if name in _TEXT_DEFAULTS:
-            values = values.fillna(_TEXT_DEFAULTS[name])  # known is None if any was missing
+        if name in _TEXT_DEFAULTS and known is None:  # known: the column's texts, none missing
+            values = values.fillna(_TEXT_DEFAULTS[name])
         bad = ~_fullmatch_distinct(values, _LABEL_PATTERN, known)
         failures.add(bad, name, values, "must be lower-case letters, digits and _ starting with a letter")
         out[name] = values
 
-    region = _text_column(source, "region", n, "all")[0].fillna("all")  # blank cells were made missing
-    out["region"] = region
+    region, known = _text_column(source, "region", n, "all")
+    out["region"] = region if known is not None else region.fillna("all")  # blank cells were made missing
 
     # The figure.
     _figure_columns(source, out, failures, n, conventions)
@@ -510,7 +510,8 @@ def from_frame(
     for name in ("outlet", "authority", "via"):
         out[name] = _text_column(source, name, n)[0]
     kind, known = _text_column(source, "outlet_kind", n)
-    kind = kind.fillna(OutletKind.OTHER.value)  # known is None if any was missing
+    if known is None:  # some missing
+        kind = kind.fillna(OutletKind.OTHER.value)
     failures.add(
         _outside(kind, _OUTLET_KINDS, known), "outlet_kind", kind, f"must be one of {', '.join(_OUTLET_KINDS)}"
     )
