@@ -37,7 +37,7 @@ from kzfigures._runs import run_starts, run_tuples
 from kzfigures._sorting import argsort_stable, lexsort_stable
 from kzfigures.claims import DEFAULT_BY, check_by, first_rows
 from kzfigures.conflicts import HI_INF, REASONS, settle_drop_minority, settle_latest_runs
-from kzfigures.errors import InconsistentObservationsError, InvalidArgumentError
+from kzfigures.errors import InconsistentObservationsError, InvalidArgumentError, TimezoneError
 from kzfigures.model import Observation, OutletKind
 from kzfigures.prepared import Prepared, index_for, resolve
 
@@ -288,6 +288,9 @@ def best_estimate(
     InconsistentObservationsError
         ``on_conflict="raise"`` and some key is inconsistent; carries the
         violations frame.
+    TimezoneError
+        A ``freq`` grid time falls in a daylight-saving change of the
+        frame's zone (a local time that occurs twice or not at all).
 
     Notes
     -----
@@ -783,14 +786,49 @@ def _grid_times(first: _IntArray, last: _IntArray, offset: pd.offsets.BaseOffset
     distinct, which = np.unique(first, return_inverse=True)
     reach = np.full(len(distinct), np.iinfo(np.int64).min, dtype=np.int64)
     np.maximum.at(reach, which, last)
-    shared = [
-        pd.date_range(_moment(a, tz), _moment(b, tz), freq=offset).tz_convert("UTC").as_unit("ns").asi8
-        for a, b in zip(distinct.tolist(), reach.tolist(), strict=True)
-    ]
+    shared = [_date_range(a, b, offset, tz) for a, b in zip(distinct.tolist(), reach.tolist(), strict=True)]
     return [
         shared[j][: shared[j].searchsorted(end, side="right")]
         for j, end in zip(which.tolist(), last.tolist(), strict=True)
     ]
+
+
+def _date_range(first: int, last: int, offset: pd.offsets.BaseOffset, tz: Any) -> _IntArray:
+    """The points of ``pd.date_range(first, last, freq=offset)`` in zone ``tz``, as UTC nanoseconds.
+
+    pandas places calendar steps (days, weeks, months) on the local clock and reads the range's
+    end there too, which fails when ``last`` falls in the hour a daylight-saving change repeats,
+    though no point needs it: the range then runs to the first local time after it that occurs
+    once, and the points after ``last`` are cut.
+
+    Raises
+    ------
+    TimezoneError
+        A point of the grid falls in a daylight-saving change: a local time that occurs twice
+        or not at all.
+    """
+    start, end = _moment(first, tz), _moment(last, tz)
+    try:
+        points = pd.date_range(start, _end_that_occurs_once(end), freq=offset)
+    except Exception as error:  # the zone's rules reject a point (pytz's errors on pandas 2.2, ValueError on 3)
+        raise TimezoneError(
+            f"the freq={offset.freqstr!r} grid from {start} puts a time in a daylight-saving change of {tz} "
+            f"(a local time that occurs twice or not at all): {error}. Choose a freq whose times avoid "
+            "the change, or convert the observations' times to UTC"
+        ) from error
+    ns = np.asarray(points.tz_convert("UTC").as_unit("ns").asi8, dtype=np.int64)
+    return ns[: ns.searchsorted(last, side="right")]
+
+
+def _end_that_occurs_once(end: pd.Timestamp) -> pd.Timestamp:
+    """``end``, or if its local time occurs twice (a daylight-saving overlap) the first one after it that does not."""
+    wall = end.tz_localize(None)
+    for _ in range(24 * 60):  # an overlap lasts an hour or so: a day of minutes is more than enough
+        try:
+            return wall.tz_localize(end.tz)
+        except Exception:  # pytz's AmbiguousTimeError on pandas 2.2, ValueError on 3
+            wall = wall.floor("min") + pd.Timedelta(minutes=1)
+    return end
 
 
 def _moment(ns: int, tz: Any) -> pd.Timestamp:

@@ -16,6 +16,7 @@ from kzfigures.datasets import kazakhstan_2022
 from kzfigures.errors import (
     InconsistentObservationsError,
     InvalidArgumentError,
+    TimezoneError,
     UnknownColumnError,
     UnknownKeyError,
 )
@@ -284,6 +285,46 @@ def test_grid_carries_low_and_best_forward_and_high_backward():
     assert series["high"].tolist() == [10, 40, 40, 40]
     assert series["n_claims"].tolist() == [1, 0, 0, 1]
     assert series["high_ids"].tolist() == [("o0",), ("o1",), ("o1",), ("o1",)]
+
+
+def berlin_frame(times: list[tuple[str, str]]) -> pd.DataFrame:
+    """One cumulative series in Europe/Berlin: (local as_of with offset, precision) per row, counts 1, 2, ..."""
+    return from_frame(
+        pd.DataFrame(
+            {
+                "metric": ["killed"] * len(times),
+                "stated": list(range(1, len(times) + 1)),
+                "as_of": [pd.Timestamp(t).tz_convert("Europe/Berlin") for t, _ in times],
+                "as_of_precision": [p for _, p in times],
+            }
+        )
+    )
+
+
+def test_a_grid_may_end_in_the_hour_a_clock_change_repeats():
+    # The last slot starts at 02:21:10 the second time Berlin's clocks show it (30 October 2022);
+    # the daily grid is the local midnights up to it.
+    frame = berlin_frame([("2022-10-28T00:00+02:00", "day"), ("2022-10-30T02:21:10+01:00", "second")])
+    series = best_estimate(frame, freq="D").series
+    assert [str(t) for t in series["time"]] == [
+        "2022-10-28 00:00:00+02:00",
+        "2022-10-29 00:00:00+02:00",
+        "2022-10-30 00:00:00+02:00",
+    ]
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "2022-10-28T02:00+02:00",  # 02:00 on 30 October occurs twice
+        "2022-03-25T02:00+01:00",  # 02:00 on 27 March does not occur
+    ],
+)
+def test_a_grid_time_in_a_clock_change_is_a_timezone_error(first):
+    last = "2022-11-01T00:00+01:00" if first.startswith("2022-10") else "2022-03-29T00:00+02:00"
+    frame = berlin_frame([(first, "hour"), (last, "day")])
+    with pytest.raises(TimezoneError, match="daylight-saving"):
+        best_estimate(frame, freq="D")
 
 
 # --- the health ministry correction --------------------------------------------------
