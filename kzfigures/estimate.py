@@ -749,6 +749,9 @@ def _on_grid(per_slot: pd.DataFrame, offset: pd.offsets.BaseOffset, tz: Any) -> 
     """
     series = per_slot["series"].to_numpy()
     starts = per_slot["start"].to_numpy(dtype=np.int64)
+    step, later = np.diff(series), np.diff(starts)
+    if not ((step > 0) | ((step == 0) & (later > 0))).all():  # fail loudly rather than carry the wrong rows
+        raise RuntimeError("kzfigures internal error: the slot rows are not in key and time order")
     first_row = run_starts(series)
     last_row = np.r_[first_row[1:], len(series)] - 1
     grid = _grid_times(starts[first_row], starts[last_row], offset, tz)
