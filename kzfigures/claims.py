@@ -55,7 +55,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from kzfigures._sorting import argsort_stable, lexsort_stable
+from kzfigures._sorting import argsort_stable, lexsort_stable, text_order
 from kzfigures.errors import InvalidArgumentError, UnknownColumnError
 from kzfigures.frame import COLUMNS
 
@@ -362,7 +362,7 @@ def annotate(frame: pd.DataFrame, by: str | Sequence[str] = DEFAULT_BY) -> Claim
     claim = np.empty(n, dtype=np.int64)
     claim[by_claim] = np.cumsum(new_claim) - 1
     order = argsort_stable(times.series_slot)
-    by_id = np.argsort(frame["id"].to_numpy(dtype=str), kind="stable")
+    by_id = text_order(frame["id"].to_numpy(dtype=object))
     id_rank = np.empty(n, dtype=np.int64)
     id_rank[by_id] = np.arange(n)
     return ClaimIndex(

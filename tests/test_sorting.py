@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kzfigures import _sorting
-from kzfigures._sorting import argsort_stable, lexsort_stable, order_codes
+from kzfigures._sorting import argsort_stable, lexsort_stable, order_codes, text_order
 
 _KEY_VALUES = st.one_of(st.integers(-3, 3), st.integers(0, 10**6), st.integers(-(2**63), 2**63 - 1))
 
@@ -69,3 +69,36 @@ def test_order_codes_order_as_the_values_do(values: list[int], limit: int) -> No
     distinct = len(set(values))
     # Within the limit whenever the dense ranks would be; never wider than the shifted values.
     assert width <= max(limit, distinct)
+
+
+# Texts with ties, shared prefixes longer than a chunk, NUL bytes (numpy drops trailing ones),
+# and sometimes a non-ASCII letter (the comparison sort's path).
+_TEXTS = st.lists(
+    st.text(alphabet=st.sampled_from(list("ab0-\x00")), max_size=20).map(
+        lambda t: "obs-observation-" * (len(t) % 2) + t
+    )
+    | st.sampled_from(["", "a", "a\x00", "é"]),
+    max_size=60,
+)
+
+
+@given(_TEXTS, st.sampled_from([0, 1024]))
+def test_text_order_is_the_stable_argsort_of_the_texts(texts: list[str], pack_from: int) -> None:
+    array = np.array(texts, dtype=object)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_sorting, "_PACK_FROM", pack_from)  # 0: the integer path even for a few texts
+        assert text_order(array).tolist() == np.argsort(array.astype(str), kind="stable").tolist()
+
+
+@pytest.mark.parametrize("shape", ["random", "nearly sorted", "one prefix"])
+def test_text_order_of_a_million_style_ids(shape: str) -> None:
+    rng = np.random.default_rng(7)
+    n = 5000
+    if shape == "random":
+        texts = ["".join(rng.choice(list("0123456789abcdef"), 12)) for _ in range(n)]
+    elif shape == "nearly sorted":
+        texts = [f"obs-{i}" for i in range(n)]
+    else:
+        texts = [f"kz22-{i % 7:03d}-{rng.integers(0, 50):02d}" for i in range(n)]
+    array = np.array(texts, dtype=object)
+    assert text_order(array).tolist() == np.argsort(array.astype(str), kind="stable").tolist()
