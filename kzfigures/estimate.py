@@ -475,9 +475,11 @@ def best_estimate(
     )
     rows = per_slot if offset is None else _on_grid(per_slot, offset, tz)
     key_rows = frame.iloc[first_rows(series)][columns].reset_index(drop=True)  # each key's first row
+    aside = ~obs_kept
+    aside_claim = claim[aside]  # only the set-aside rows' witness ids become text: touching a string is a cache miss
     return Estimate(
         series=_series_frame(rows, key_rows, columns, tz),
-        set_aside=_set_aside_frame(frame, columns, ~obs_kept, reason[claim], ids[witness_row[witness[claim]]]),
+        set_aside=_set_aside_frame(frame, columns, aside, reason[aside_claim], ids[witness_row[witness[aside_claim]]]),
         method=method,
         on_conflict=on_conflict,
         freq=freq_label,
@@ -899,7 +901,8 @@ def _empty_series(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def _set_aside_frame(
     frame: pd.DataFrame, columns: list[str], aside: npt.NDArray[np.bool_], reason: Any, witness_id: Any
 ) -> pd.DataFrame:
+    """The set-aside rows (``aside``) with their ``reason`` codes and witnesses' ids, given for those rows only."""
     rows = frame.loc[aside, ["id", *columns, "as_of", "low", "high"]].reset_index(drop=True)
-    rows["reason"] = pd.array([REASONS[r] for r in np.asarray(reason, dtype=np.int64)[aside]], dtype="string")
-    rows["superseded_by"] = pd.array(np.asarray(witness_id, dtype=object)[aside], dtype="string")
+    rows["reason"] = pd.array([REASONS[r] for r in np.asarray(reason, dtype=np.int64)], dtype="string")
+    rows["superseded_by"] = pd.array(np.asarray(witness_id, dtype=object), dtype="string")
     return rows.sort_values([*columns, "as_of", "id"], kind="stable").reset_index(drop=True)
