@@ -435,7 +435,7 @@ def best_estimate(
     cited[block_code[cites_block]] = True
     kept_rows = by_id[obs_kept[by_id]]  # the kept observations in id order
     cited_rows = kept_rows[cited[block_code[obs_pos[kept_rows]]]]
-    block_ids = _lookup_ids((block[obs_pos[cited_rows]], np.where(cites_block, block, -1)), ids[cited_rows])
+    block_ids = _lookup_ids((block[obs_pos[cited_rows]], np.where(cites_block, block, -1)), ids, cited_rows)
     # By slot, ids in order within each slot: one stable sort serves both bounds.
     kept_rows = kept_rows[argsort_stable(obs_pos[kept_rows])]
     kept_pos, kept_lo, kept_hi = obs_pos[kept_rows], obs_lo[kept_rows], obs_hi[kept_rows]
@@ -714,12 +714,15 @@ def _ids_by_slot(
     return results
 
 
-def _lookup_ids(keys: tuple[_IntArray, _IntArray], ids: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
+def _lookup_ids(
+    keys: tuple[_IntArray, _IntArray], ids: npt.NDArray[np.object_], rows: _IntArray
+) -> npt.NDArray[np.object_]:
     """Per wanted key, the sorted tuple of the ids of the observations with that key (``()`` if none).
 
-    ``keys`` is (each observation's key, each wanted row's key or -1); ``ids`` are sorted, so one
-    stable sort by key keeps them sorted within each key. A tuple is built only for the runs some
-    row wants: no Python call per group through groupby().agg.
+    ``keys`` is (each observation's key, each wanted row's key or -1); the observations are
+    ``ids[rows]``, with ``rows`` in id order, so one stable sort by key keeps them sorted within
+    each key. A tuple is built only for the runs some row wants, and only their ids are gathered
+    (touching a string object is a cache miss): no Python call per group through groupby().agg.
     """
     kept_key, wanted_key = keys
     order = argsort_stable(kept_key)
@@ -735,7 +738,7 @@ def _lookup_ids(keys: tuple[_IntArray, _IntArray], ids: npt.NDArray[np.object_])
     lengths = last - first
     taken = np.repeat(first - np.r_[0, np.cumsum(lengths)[:-1]], lengths) + np.arange(int(lengths.sum()))
     tuples = np.empty(len(run_key), dtype=object)
-    tuples[needed] = run_tuples(ids[order[taken]].tolist(), np.r_[0, np.cumsum(lengths)[:-1]])
+    tuples[needed] = run_tuples(ids[rows[order[taken]]].tolist(), np.r_[0, np.cumsum(lengths)[:-1]])
     result = np.empty(len(wanted_key), dtype=object)
     result.fill(())  # one shared empty tuple, not a Python call per row
     result[hit] = tuples[run[hit]]
