@@ -419,7 +419,16 @@ def _assemble(
     names = _string(index.speaker_names)
     # Build every column first and the frame once: inserting columns one by one re-infers each.
     data: dict[str, Any] = {"kind": kinds.take(kind_rank)}
-    data.update({column: take(column, who) for column in columns})
+    # A string key column holds one value per series: gathered from one row per series, the
+    # result's cells point at a few thousand strings instead of one scattered string per row.
+    one_row = np.zeros(int(series.max()) + 1 if len(series) else 0, dtype=np.intp)
+    one_row[series] = np.arange(len(series))
+    data.update(
+        {
+            column: take(column, one_row).take(series[who]) if rows[column].dtype == "string" else take(column, who)
+            for column in columns
+        }
+    )
     data.update(
         {
             "id": take("id", who),
