@@ -303,9 +303,9 @@ def _statistics(rows: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
     def ids_where(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.object_]:
         taken = np.add.reduceat(mask, starts, dtype=np.int64)
         whole = taken == sizes
-        missing = whole & ~have_whole
-        tuples(missing[position], whole_ids)
-        have_whole[missing] = True
+        unbuilt = whole & ~have_whole
+        tuples(unbuilt[position], whole_ids)
+        have_whole[unbuilt] = True
         values = np.empty(len(starts), dtype=object)
         values.fill(())  # one shared empty tuple, not a Python call per row
         values[whole] = whole_ids[whole]
