@@ -173,6 +173,15 @@ def _when_texts(as_of: pd.Series, precision: pd.Series) -> list[str]:
     return np.asarray(texts, dtype=object)[codes].tolist() if texts else []
 
 
+def _day_texts(times: pd.Series) -> list[str]:
+    """Each time as ``f"{time:%b %d}"`` ("Jan 07"), written once per distinct time."""
+    codes, distinct = pd.factorize(times)
+    if (codes < 0).any():  # a missing time: format each cell as it comes (and fail as it would)
+        return [f"{time:%b %d}" for time in times]
+    texts: list[str] = np.asarray([f"{time:%b %d}" for time in distinct], dtype=object)[codes].tolist()
+    return texts
+
+
 def _bound(low: Any, high: Any) -> str:
     """An interval in words: "7,939", "7,200 to 8,800" or "3,001 or more" (never "inf")."""
     if pd.isna(high):
@@ -226,15 +235,20 @@ def violations_section(frame: pd.DataFrame | Prepared) -> str:
     lines = ["VIOLATIONS OF A NON-DECREASING COUNT", "=" * WIDTH, ""]
     if len(report.frame) == 0:
         lines.append("none found")
+    # Each column's cells once as Python objects (iterating the frame's rows boxes every cell),
+    # and each distinct day written once.
+    table = report.frame[list(_VIOLATION_WORDS)]
+    cells = {name: table[name].tolist() for name in _VIOLATION_WORDS}
+    cells["as_of"], cells["witness_as_of"] = _day_texts(table["as_of"]), _day_texts(table["witness_as_of"])
     row: Any
-    for row in report.frame[list(_VIOLATION_WORDS)].itertuples(index=False):
-        label = key_label(str(row.metric), str(row.group), str(row.region))
-        measure = "point value" if row.kind == "soft" else "interval"
+    for row in zip(*cells.values(), strict=True):
+        metric, group, region, kind, low, high, speaker, as_of, w_low, w_high, w_speaker, w_as_of = row[:12]
+        relation, drop, id_, witness_id = row[12:]
+        measure = "point value" if kind == "soft" else "interval"
         text = (
-            f"{label} - {row.kind}: {_bound(row.low, row.high)} ({row.speaker}, "
-            f"{row.as_of:%b %d}) is below {_bound(row.witness_low, row.witness_high)} "
-            f"({row.witness_speaker}, {row.witness_as_of:%b %d}): a {row.relation}, {measure} "
-            f"{int(row.drop):,} lower; {row.id} against {row.witness_id}."
+            f"{key_label(str(metric), str(group), str(region))} - {kind}: {_bound(low, high)} ({speaker}, "
+            f"{as_of}) is below {_bound(w_low, w_high)} ({w_speaker}, {w_as_of}): a {relation}, {measure} "
+            f"{int(drop):,} lower; {id_} against {witness_id}."
         )
         lines.extend(_wrap(text, WIDTH, subsequent_indent="    "))
     lines.append("")
