@@ -168,7 +168,14 @@ def _cells(frame: pd.DataFrame, columns: list[str]) -> list[tuple[Any, ...]]:
 
 def _when_texts(as_of: pd.Series, precision: pd.Series) -> list[str]:
     """Each row's as-of time in words: "Jan 07" for a day, "2022-01-07 14:00" otherwise; once per distinct time."""
-    codes, distinct = pd.factorize(pd.MultiIndex.from_arrays([as_of, precision]))
+    time_code, times = pd.factorize(as_of)
+    precision_code, precisions = pd.factorize(precision)
+    distinct: Any
+    if (time_code < 0).any() or (precision_code < 0).any():  # a missing cell: pairs through a MultiIndex
+        codes, distinct = pd.factorize(pd.MultiIndex.from_arrays([as_of, precision]))
+    else:  # the distinct (time, precision) pairs as integers: factorizing a MultiIndex costs ten times more
+        codes, pairs = pd.factorize(time_code * len(precisions) + precision_code)
+        distinct = [(times[pair // len(precisions)], precisions[pair % len(precisions)]) for pair in pairs.tolist()]
     texts = [t.strftime("%b %d") if p == "day" else str(t)[:16] for t, p in distinct]
     return np.asarray(texts, dtype=object)[codes].tolist() if texts else []
 
