@@ -59,3 +59,15 @@ def test_every_series_and_every_set_aside_observation_is_in_the_estimate_section
         assert f"set aside {identifier} (" in text
     if "authority" in by:  # observations without an authority form their own series, labelled as such
         assert "<missing>" in text
+
+
+def test_when_texts_write_each_rows_time_as_a_plain_loop_would() -> None:
+    from benchmarks.workloads import generate
+    from kzfigures.report import _when_texts
+
+    for frame in (kazakhstan_2022(), generate(3_000, 30, seed=3).frame):
+        expected = [
+            t.strftime("%b %d") if p == "day" else str(t)[:16]
+            for t, p in zip(frame["as_of"], frame["as_of_precision"], strict=True)
+        ]
+        assert _when_texts(frame["as_of"], frame["as_of_precision"]) == expected
