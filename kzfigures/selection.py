@@ -23,22 +23,21 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from kzfigures.claims import ClaimIndex, check_by
+from kzfigures.claims import ClaimIndex, check_by, first_rows
 from kzfigures.errors import InvalidArgumentError, UnknownKeyError
 from kzfigures.frame import COLUMNS
 
 __all__ = ["key_rows", "select_key"]
 
 
-def select_key(frame: pd.DataFrame, key: Mapping[str, Any] | None, index: ClaimIndex | None = None) -> pd.DataFrame:
+def select_key(frame: pd.DataFrame, key: Mapping[str, Any] | None) -> pd.DataFrame:
     """Return the rows of ``frame`` whose columns equal ``key``'s values (all rows for None).
 
-    ``None`` as a value matches a missing cell. ``O(n)`` per key column, or
-    ``O(n)`` in all with ``index``: see :func:`key_rows`.
+    ``None`` as a value matches a missing cell. ``O(n)`` per key column.
     """
     if key is None:
         return frame
-    return frame[key_rows(frame, key, index)]
+    return frame[key_rows(frame, key)]
 
 
 def key_rows(frame: pd.DataFrame, key: Mapping[str, Any], index: ClaimIndex | None = None) -> npt.NDArray[np.bool_]:
@@ -67,9 +66,7 @@ def key_rows(frame: pd.DataFrame, key: Mapping[str, Any], index: ClaimIndex | No
         and len(index.series) == len(frame)
         and set(columns) <= set(index.by) & set(COLUMNS)
     ):
-        one_row = np.zeros(int(index.series.max()) + 1, dtype=np.intp)
-        one_row[index.series] = np.arange(len(frame))
-        mask = _matches(frame.iloc[one_row], columns, key)[index.series]
+        mask = _matches(frame.iloc[first_rows(index.series)], columns, key)[index.series]
     else:
         mask = _matches(frame, columns, key)
     if not mask.any():

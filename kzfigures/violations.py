@@ -421,8 +421,7 @@ def _assemble(
     data: dict[str, Any] = {"kind": kinds.take(kind_rank)}
     # A string key column holds one value per series: gathered from one row per series, the
     # result's cells point at a few thousand strings instead of one scattered string per row.
-    one_row = np.zeros(int(series.max()) + 1 if len(series) else 0, dtype=np.intp)
-    one_row[series] = np.arange(len(series))
+    one_row = first_rows(series)
     data.update(
         {
             column: take(column, one_row).take(series[who]) if rows[column].dtype == "string" else take(column, who)
