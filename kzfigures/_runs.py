@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["run_starts", "run_tuples"]
+__all__ = ["run_numbers", "run_starts", "run_tuples"]
 
 
 def run_starts(values: npt.NDArray[Any]) -> npt.NDArray[np.intp]:
@@ -26,6 +26,15 @@ def run_starts(values: npt.NDArray[Any]) -> npt.NDArray[np.intp]:
     if len(values) == 0:
         return np.zeros(0, dtype=np.intp)
     return np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+
+
+def run_numbers(starts: npt.NDArray[np.intp], n: int) -> npt.NDArray[np.intp]:
+    """Each of ``n`` elements' run: ``k`` from ``starts[k]`` up to the next start (the last run to ``n``).
+
+    >>> run_numbers(np.array([0, 2, 3]), 5).tolist()
+    [0, 0, 1, 2, 2]
+    """
+    return np.repeat(np.arange(len(starts), dtype=np.intp), np.diff(np.r_[starts, n]).astype(np.intp))
 
 
 def run_tuples(listed: list[Any], starts: npt.NDArray[np.intp]) -> npt.NDArray[np.object_]:

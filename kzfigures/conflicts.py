@@ -49,6 +49,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from kzfigures._runs import run_numbers
 from kzfigures._sorting import lexsort_stable
 
 __all__ = [
@@ -229,7 +230,7 @@ def settle_latest_runs(
     max_lo = np.maximum.reduceat(s_lo, starts).tolist()
     min_hi = np.minimum.reduceat(s_hi, starts).tolist()
     simple = (np.minimum.reduceat(s_weight, starts) > 1e-12 * np.add.reduceat(s_weight, starts)).tolist()
-    group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, n]))
+    group = run_numbers(starts, n)
     by_hi = lexsort_stable((s_hi, group))  # stable: the first claim of a slot with its smallest hi
     lowest_of = order[by_hi[starts]].tolist()
     ends = np.r_[bounds, n].tolist()

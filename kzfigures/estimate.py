@@ -33,7 +33,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import isotonic_regression
 
-from kzfigures._runs import run_starts, run_tuples
+from kzfigures._runs import run_numbers, run_starts, run_tuples
 from kzfigures._sorting import argsort_stable, lexsort_stable
 from kzfigures.claims import DEFAULT_BY, check_by, first_rows
 from kzfigures.conflicts import HI_INF, REASONS, settle_drop_minority, settle_latest_runs
@@ -765,8 +765,7 @@ def _on_grid(per_slot: pd.DataFrame, offset: pd.offsets.BaseOffset, tz: Any) -> 
     # The slot at or before each point: sorted together with the slot starts (a start before a
     # point at the same time), the slot starts counted before a point are its row + 1. Every point
     # is at or after its series' first start, so that row lies in its own series.
-    slot_series = np.repeat(np.arange(len(first_row)), np.diff(np.r_[first_row, len(series)]))
-    events = np.r_[slot_series, which]
+    events = np.r_[run_numbers(first_row, len(series)), which]
     is_point = np.r_[np.zeros(len(series), dtype=np.int64), np.ones(len(times), dtype=np.int64)]
     by_time = lexsort_stable((is_point, np.r_[starts, times], events))
     slots_before = np.cumsum(is_point[by_time] == 0)

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from kzfigures._runs import run_starts, run_tuples
+from kzfigures._runs import run_numbers, run_starts, run_tuples
 from kzfigures._sorting import lexsort_stable
 from kzfigures.claims import DEFAULT_BY, ClaimIndex, check_by, first_rows
 from kzfigures.errors import InvalidArgumentError, TimezoneError
@@ -287,7 +287,7 @@ def _statistics(rows: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
     out["n_speakers"] = _distinct_per_group(group_value, rows["speaker"].to_numpy(dtype=np.int64))[out.index]
 
     # Each row's group statistic, repeated over its run; a row is cited where it attains it.
-    position = np.repeat(np.arange(len(starts)), sizes)
+    position = run_numbers(starts, len(group))
     ids = rows["id"].to_numpy(dtype=object)
     # A mask often takes a whole run (every observation of a slot agrees): that tuple is built
     # once and shared by every column that cites the whole run.
