@@ -247,10 +247,10 @@ def violations_section(frame: pd.DataFrame | Prepared) -> str:
     table = report.frame[list(_VIOLATION_WORDS)]
     cells = {name: table[name].tolist() for name in _VIOLATION_WORDS}
     cells["as_of"], cells["witness_as_of"] = _day_texts(table["as_of"]), _day_texts(table["witness_as_of"])
-    row: Any
-    for row in zip(*cells.values(), strict=True):
-        metric, group, region, kind, low, high, speaker, as_of, w_low, w_high, w_speaker, w_as_of = row[:12]
-        relation, drop, id_, witness_id = row[12:]
+    for (
+        metric, group, region, kind, low, high, speaker, as_of,
+        w_low, w_high, w_speaker, w_as_of, relation, drop, id_, witness_id,
+    ) in zip(*cells.values(), strict=True):  # fmt: skip
         measure = "point value" if kind == "soft" else "interval"
         text = (
             f"{key_label(str(metric), str(group), str(region))} - {kind}: {_bound(low, high)} ({speaker}, "
