@@ -521,17 +521,19 @@ def _blank_reference(cells: list[object]) -> list[bool]:
 @pytest.mark.parametrize("distinct", [False, True], ids=["repetitive", "distinct"])
 @pytest.mark.parametrize("where", [0, 4095, 4096, 9999], ids=lambda r: f"blank-at-{r}")
 @pytest.mark.parametrize("dtype", ["string", "object"])
-def test_a_blank_cell_is_missing_wherever_it_is(distinct: bool, where: int, dtype: str) -> None:
-    # 10,000 rows: past the sample that tells a repetitive column from a distinct one.
+@pytest.mark.parametrize("missing_at", [7, 5_000], ids=lambda r: f"missing-at-{r}")
+def test_a_blank_cell_is_missing_wherever_it_is(distinct: bool, where: int, dtype: str, missing_at: int) -> None:
+    # 10,000 rows: past the sample that tells a repetitive column from a distinct one, and a
+    # missing cell inside the sample or after it.
     n = 10_000
     outlets: list[object] = [f"outlet {i}" if distinct else ["CNN", "Reuters"][i % 2] for i in range(n)]
     outlets[where] = _BLANKS[where % len(_BLANKS)]
-    outlets[7] = None
+    outlets[missing_at] = None
     frame = pd.DataFrame(
         {"metric": "detained", "stated": 1, "as_of": "2022-01-07", "outlet": pd.Series(outlets, dtype=dtype)}
     )
     outlet = from_frame(frame)["outlet"]
-    assert outlet.isna().tolist() == [b or i == 7 for i, b in enumerate(_blank_reference(outlets))]
+    assert outlet.isna().tolist() == [b or i == missing_at for i, b in enumerate(_blank_reference(outlets))]
     assert outlet.iloc[where + 1 if where < n - 1 else 0] == outlets[where + 1 if where < n - 1 else 0]
 
 
@@ -560,16 +562,20 @@ _REPEATED = [
 
 
 # With a missing cell too (known values are then not reused), except metric: a missing one is an error of its own.
+# Missing at 17: inside the blank check's sample; at 4_500: after it, so the sample alone cannot tell.
 @pytest.mark.parametrize(
     ("column", "good", "bad", "missing"),
-    [(*case, False) for case in _REPEATED] + [(*case, True) for case in _REPEATED if case[0] != "metric"],
+    [(*case, None) for case in _REPEATED]
+    + [(*case, at) for case in _REPEATED if case[0] != "metric" for at in (17, 4_500)],
 )
-def test_a_bad_value_among_many_repeated_good_ones_is_named(column: str, good: str, bad: str, missing: bool) -> None:
+def test_a_bad_value_among_many_repeated_good_ones_is_named(
+    column: str, good: str, bad: str, missing: int | None
+) -> None:
     """Label and enumeration checks of a repetitive column (its distinct values found by the blank check)."""
     n = 5_000
     values: list[object] = [good] * n
     values[4_321] = bad
-    if missing:
-        values[17] = None
+    if missing is not None:
+        values[missing] = None
     frame = pd.DataFrame({"metric": "killed", "stated": 1, "as_of": "2022-01-07", column: values})
     assert failures(lambda: from_frame(frame)) == [(4_321, column, bad)]
