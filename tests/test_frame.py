@@ -138,6 +138,19 @@ def test_as_frame_accepts_both_forms():
     pd.testing.assert_frame_equal(as_frame(KZ), as_frame(to_frame(KZ)))
 
 
+def test_edits_of_the_callers_frame_after_from_frame_do_not_reach_its_result() -> None:
+    """The result may share the caller's columns only where pandas copies them on write."""
+    source = to_frame(KZ)
+    result = from_frame(source)
+    expected = result.copy(deep=True)
+    last = len(source) - 1
+    for column in source.columns:
+        source.loc[0, column] = source.loc[last, column]
+    pd.testing.assert_frame_equal(source.iloc[[0]].reset_index(drop=True), source.iloc[[last]].reset_index(drop=True))
+    assert not expected.iloc[[0]].reset_index(drop=True).equals(expected.iloc[[last]].reset_index(drop=True))
+    pd.testing.assert_frame_equal(result, expected)
+
+
 # --- files ------------------------------------------------------------------------
 
 
