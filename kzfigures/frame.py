@@ -906,7 +906,7 @@ def _times(
     any_missing = bool(missing.any())
     if any_missing:
         precision = precision.where(~missing)
-    misaligned = ~missing & ~_aligned(wall, precision)
+    misaligned = ~missing & ~_aligned(wall, precision, known if precision is given_precision else None)
     failures.add(
         misaligned,
         name,
@@ -967,16 +967,26 @@ def _check_one_zone(times: pd.Series, precision: pd.Series, name: str, ids: pd.S
     )
 
 
-def _aligned(wall: pd.Series, precision: pd.Series) -> np.ndarray:
+def _aligned(wall: pd.Series, precision: pd.Series, distinct: Set[str] | None = None) -> np.ndarray:
     """True where a wall time starts a period of its precision (or is missing).
 
     Periods are whole divisors of a day and days start at multiples of
     86,400 s since the epoch, so "aligned" is ``wall_ns mod unit_ns == 0``.
+    ``distinct``: the precisions, if known already and none is missing.
     """
     # Look up each distinct precision once; an unknown one (reported elsewhere) is checked to the second.
-    codes, distinct = pd.factorize(precision.to_numpy(dtype=object))  # object cells hash faster than a StringArray
-    units = [_NANOS_OF.get(p, _NANOS_OF["second"]) for p in distinct] + [_NANOS_OF["second"]]
-    unit_nanos = np.array(units, dtype=np.int64)[codes]
+    second = _NANOS_OF["second"]
+    cells = precision.to_numpy(dtype=object)
+    unit_nanos: np.ndarray | int
+    if distinct is not None and len(distinct) <= 2:
+        # One or two precisions (the usual case): no hashing of every cell, one comparison at most.
+        values = sorted(distinct)
+        unit_nanos = _NANOS_OF.get(values[-1], second) if values else second
+        if len(values) == 2:
+            unit_nanos = np.where(cells == values[0], _NANOS_OF.get(values[0], second), unit_nanos)
+    else:
+        codes, found = pd.factorize(cells)  # object cells hash faster than a StringArray
+        unit_nanos = np.array([_NANOS_OF.get(p, second) for p in found] + [second], dtype=np.int64)[codes]
     nanos, missing = _wall_nanos(wall)
     return np.asarray((nanos % unit_nanos == 0) | missing, dtype=bool)
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from kzfigures.errors import FrameValidationError, ObservationTypeError, TimezoneError
 from kzfigures.frame import (
     COLUMNS,
+    _aligned,
     as_frame,
     from_frame,
     read_csv,
@@ -592,3 +593,38 @@ def test_a_bad_value_among_many_repeated_good_ones_is_named(
         values[missing] = None
     frame = pd.DataFrame({"metric": "killed", "stated": 1, "as_of": "2022-01-07", column: values})
     assert failures(lambda: from_frame(frame)) == [(4_321, column, bad)]
+
+
+# --- alignment to the precision -----------------------------------------------------
+
+_UNIT_SECONDS = {"day": 86_400, "hour": 3_600, "minute": 60, "second": 1}
+
+
+@settings(max_examples=100)
+@given(
+    st.lists(
+        st.tuples(
+            # Whole multiples of some unit, so that every precision is both met and missed.
+            st.builds(
+                lambda k, unit: k * _UNIT_SECONDS[unit] * 10**9,
+                st.integers(0, 50),
+                st.sampled_from(list(_UNIT_SECONDS)),
+            )
+            | st.integers(0, 10**12)
+            | st.none(),
+            st.sampled_from([*_UNIT_SECONDS, "week"]),  # an unknown precision is checked to the second
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.booleans(),
+)
+def test_aligned_is_the_remainder_rule_with_or_without_the_distinct_precisions(
+    cells: list[tuple[int | None, str]], give_distinct: bool
+) -> None:
+    """wall_ns mod unit_ns == 0 (or missing), row by row; the same when the precisions are passed as known."""
+    wall = pd.Series(pd.to_datetime([None if t is None else t for t, _ in cells], unit="ns"))
+    precision = pd.Series([p for _, p in cells], dtype="string")
+    distinct = set(precision) if give_distinct else None
+    expected = [t is None or t % (_UNIT_SECONDS.get(p, 1) * 10**9) == 0 for t, p in cells]
+    assert _aligned(wall, precision, distinct).tolist() == expected
