@@ -362,7 +362,7 @@ def best_estimate(
     if len(frame) == 0:
         return Estimate(
             series=_empty_series(frame, columns),
-            set_aside=_set_aside_frame(frame, columns, np.zeros(0, dtype=bool), [], []),
+            set_aside=_set_aside_frame(frame, columns, np.zeros(0, dtype=np.intp), [], []),
             method=method,
             on_conflict=on_conflict,
             freq=freq_label,
@@ -475,7 +475,10 @@ def best_estimate(
     )
     rows = per_slot if offset is None else _on_grid(per_slot, offset, tz)
     key_rows = frame.iloc[first_rows(series)][columns].reset_index(drop=True)  # each key's first row
-    aside = ~obs_kept
+    # The set-aside rows by key, as_of, id, from integers: series numbers follow the keys' order
+    # (missing last, as sort_values puts them), start is as_of's instant, id_rank the ids' order.
+    aside = np.flatnonzero(~obs_kept)
+    aside = aside[lexsort_stable((id_rank[aside], start[aside], series[aside]))]
     aside_claim = claim[aside]  # only the set-aside rows' witness ids become text: touching a string is a cache miss
     return Estimate(
         series=_series_frame(rows, key_rows, columns, tz),
@@ -901,10 +904,13 @@ def _empty_series(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def _set_aside_frame(
-    frame: pd.DataFrame, columns: list[str], aside: npt.NDArray[np.bool_], reason: Any, witness_id: Any
+    frame: pd.DataFrame, columns: list[str], aside: npt.NDArray[np.intp], reason: Any, witness_id: Any
 ) -> pd.DataFrame:
-    """The set-aside rows (``aside``) with their ``reason`` codes and witnesses' ids, given for those rows only."""
-    rows = frame.loc[aside, ["id", *columns, "as_of", "low", "high"]].reset_index(drop=True)
+    """The set-aside rows (positions ``aside``, in key, as_of, id order) with their ``reason`` codes and witnesses' ids.
+
+    ``reason`` and ``witness_id`` are given for those rows only, in the same order.
+    """
+    rows = frame[["id", *columns, "as_of", "low", "high"]].take(aside).reset_index(drop=True)
     rows["reason"] = pd.array([REASONS[r] for r in np.asarray(reason, dtype=np.int64)], dtype="string")
     rows["superseded_by"] = pd.array(np.asarray(witness_id, dtype=object), dtype="string")
-    return rows.sort_values([*columns, "as_of", "id"], kind="stable").reset_index(drop=True)
+    return rows

@@ -483,3 +483,20 @@ def test_lower_median_by_group_is_pandas_lower_quantile(rows: list[tuple[int, in
     expected = pd.Series(value).groupby(group).quantile(0.5, interpolation="lower")
     result = _lower_median_by(group, value, size)
     assert result[expected.index.to_numpy()].tolist() == expected.astype(np.int64).tolist()
+
+
+def test_set_aside_rows_come_by_key_then_as_of_then_id() -> None:
+    """Falling counts settled by the latest claim; ids run against time, and keys against row order."""
+    rows = []
+    for metric in ("killed", "detained"):
+        p = metric[0]
+        rows += [
+            (f"{p}-c", metric, 100, "2022-01-07"),
+            (f"{p}-a7", metric, 100, "2022-01-07"),  # same day: by id
+            (f"{p}-b", metric, 90, "2022-01-08"),
+            (f"{p}-a", metric, 80, "2022-01-09"),  # the latest, kept
+        ]
+    frame = pd.DataFrame(rows, columns=["id", "metric", "stated", "as_of"])
+    aside = best_estimate(frame).set_aside
+    assert aside["id"].tolist() == ["d-a7", "d-c", "d-b", "k-a7", "k-c", "k-b"]
+    assert aside["superseded_by"].tolist() == ["d-a"] * 3 + ["k-a"] * 3

@@ -149,10 +149,16 @@ def test_slots_and_claims_ignore_row_order(frame: pd.DataFrame, random: object) 
     st.sampled_from([None, "D"]),
 )
 def test_the_estimate_is_sorted_by_key_then_time(frame: pd.DataFrame, by: tuple[str, ...], freq: str | None) -> None:
-    """The rows come out in key order (missing keys last) and time order, as sort_values puts them."""
-    series = best_estimate(frame, by=by, freq=freq).series
+    """The rows come out in key order (missing keys last) and time order, as sort_values puts them.
+
+    So do the set-aside rows, by key, as_of and id.
+    """
+    estimate = best_estimate(frame, by=by, freq=freq)
+    series = estimate.series
     expected = series.sort_values([*by, "time"], kind="stable").reset_index(drop=True)
     pd.testing.assert_frame_equal(series, expected)
+    aside = estimate.set_aside
+    pd.testing.assert_frame_equal(aside, aside.sort_values([*by, "as_of", "id"]).reset_index(drop=True))
 
 
 def _on_days(frame: pd.DataFrame) -> pd.DataFrame:
