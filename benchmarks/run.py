@@ -327,36 +327,36 @@ def targets(records: Sequence[dict[str, Any]]) -> list[tuple[str, str, str]]:
     def verdict(ok: bool | None) -> str:
         return "not measured" if ok is None else ("PASS" if ok else "MISS")
 
-    analyses = at["time"]["analyses"] if at else None
     floor = at["time"]["floor"] if at else None
-    timed = isinstance(analyses, float)
-    results.append(
-        (
-            "ranges + violations + best_estimate, 1e6 rows / 1e4 keys < 1 s (CPU)",
-            f"{analyses:.2f} s" if timed else "n/a (not available)" if at else "n/a",
-            verdict(analyses < TARGET_SECONDS if timed else None),
+    # Two readings of "the three together" (docs/performance.md, Summary): of validated input, as
+    # the floor's arrays are (a Prepared made before the clock starts; validation has its own
+    # target below), and each call validating and indexing its frame, as a plain call does.
+    readings = [
+        ("prepared", "of a prepared frame (validated input, as the floor's)"),
+        ("analyses", "each validating its frame"),
+    ]
+    for column, label in readings:
+        seconds = at["time"].get(column) if at else None
+        timed = isinstance(seconds, float)
+        results.append(
+            (
+                f"ranges + violations + best_estimate {label}, 1e6 rows / 1e4 keys < 1 s (CPU)",
+                f"{seconds:.2f} s" if timed else "n/a (not available)" if at else "n/a",
+                verdict(seconds < TARGET_SECONDS if timed else None),
+            )
         )
-    )
+        results.append(
+            (
+                "... within 3x of the floor",
+                _ratio(seconds, floor) if timed else "n/a",
+                verdict(seconds / floor <= TARGET_FLOOR_RATIO if timed and isinstance(floor, float) else None),
+            )
+        )
     once = at["time"].get("analyses_once") if at else None
     results.append(
         (
-            "(info) the same, validated and indexed once (prepare)",
-            f"{once:.2f} s" if isinstance(once, float) else "n/a",
-            "info",
-        )
-    )
-    results.append(
-        (
-            "... within 3x of the floor",
-            _ratio(analyses, floor) if timed else "n/a",
-            verdict(analyses / floor <= TARGET_FLOOR_RATIO if timed and isinstance(floor, float) else None),
-        )
-    )
-    alone = at["time"].get("prepared") if at else None
-    results.append(
-        (
-            "(info) the three of a prepared frame (prepare untimed), against the floor",
-            f"{alone:.2f} s, {_ratio(alone, floor)}" if isinstance(alone, float) else "n/a",
+            "(info) the three with prepare() timed: validated and indexed once",
+            f"{once:.2f} s, {_ratio(once, floor)}" if isinstance(once, float) else "n/a",
             "info",
         )
     )

@@ -132,3 +132,28 @@ def test_each_timed_option_of_a_prepared_frame_gives_what_the_frame_gives() -> N
                 pd.testing.assert_frame_equal(getattr(on_prepared, attribute), getattr(on_frame, attribute))
         if isinstance(on_frame, pd.DataFrame):
             pd.testing.assert_frame_equal(on_prepared, on_frame, obj=label)
+
+
+@pytest.mark.parametrize(
+    ("prepared", "analyses", "floor_s", "expected"),
+    [
+        (0.9, 3.0, 0.4, ["PASS", "PASS", "MISS", "MISS"]),  # 0.9 / 0.4 = 2.25 <= 3; 3.0 / 0.4 = 7.5
+        (1.1, 0.95, 0.4, ["MISS", "PASS", "PASS", "PASS"]),  # 1.1 / 0.4 = 2.75 <= 3; 0.95 / 0.4 = 2.4
+        (0.99, 1.3, 0.3, ["PASS", "MISS", "MISS", "MISS"]),  # 0.99 / 0.3 = 3.3 > 3
+    ],
+)
+def test_the_runner_judges_both_readings_of_the_three_together(
+    prepared: float, analyses: float, floor_s: float, expected: list[str]
+) -> None:
+    from benchmarks.run import targets
+
+    time = {"analyses": analyses, "prepared": prepared, "analyses_once": 1.5, "floor": floor_s, "from_frame": 0.3}
+    record = {"n": 1_000_000, "keys": 10_000, "time": time, "traced": {}, "input_bytes": 1}
+    rows = targets([record])
+    assert [row[0].split(",")[0] for row in rows[:4]] == [
+        "ranges + violations + best_estimate of a prepared frame (validated input",
+        "... within 3x of the floor",
+        "ranges + violations + best_estimate each validating its frame",
+        "... within 3x of the floor",
+    ]
+    assert [row[2] for row in rows[:4]] == expected
