@@ -69,6 +69,16 @@ def test_settling_series_together_is_settling_each_alone(series: list[tuple[list
         assert together.witness[mine].tolist() == expected
 
 
+def test_a_claim_whose_lo_equals_the_later_bound_is_not_superseded() -> None:
+    """U = 10 from slot 1; at slot 0 the claim [10, 10] meets it (lo <= U) and [12, 12] is above it."""
+    got = settle_latest(
+        np.array([0, 0, 1]), np.array([10, 12, 10]), np.array([10, 12, 10]), np.ones(3), cumulative=True
+    )
+    assert got.kept.tolist() == [True, False, True]
+    assert [REASONS[r] for r in got.reason] == ["kept", "superseded", "kept"]
+    assert got.witness.tolist() == [-1, 2, -1]
+
+
 def test_settle_latest_of_nothing() -> None:
     empty = np.zeros(0, dtype=np.int64)
     assert settle_latest(empty, empty, empty, np.zeros(0), cumulative=True).kept.tolist() == []
