@@ -140,7 +140,7 @@ def test_as_frame_accepts_both_forms():
 
 
 def test_edits_of_the_callers_frame_after_from_frame_do_not_reach_its_result() -> None:
-    """The result may share the caller's columns only where pandas copies them on write."""
+    """Edits through .loc, which copy-on-write covers."""
     source = to_frame(KZ)
     result = from_frame(source)
     expected = result.copy(deep=True)
@@ -150,6 +150,19 @@ def test_edits_of_the_callers_frame_after_from_frame_do_not_reach_its_result() -
     pd.testing.assert_frame_equal(source.iloc[[0]].reset_index(drop=True), source.iloc[[last]].reset_index(drop=True))
     assert not expected.iloc[[0]].reset_index(drop=True).equals(expected.iloc[[last]].reset_index(drop=True))
     pd.testing.assert_frame_equal(result, expected)
+
+
+def test_writes_into_column_arrays_do_not_cross_between_the_callers_frame_and_the_result() -> None:
+    """Writes into a column's .array, which copy-on-write does not cover, in both directions."""
+    source = pd.DataFrame(
+        {"metric": ["killed"], "stated": pd.array([5], dtype="Int64"), "as_of": ["2022-01-07"], "id": ["a"]}
+    ).astype({"metric": "string", "id": "string"})
+    result = from_frame(source)
+    source["id"].array[0] = "b"
+    source["stated"].array[0] = 7
+    assert (result.loc[0, "id"], result.loc[0, "stated"], result.loc[0, "low"]) == ("a", 5, 5)
+    result["metric"].array[0] = "injured"
+    assert source.loc[0, "metric"] == "killed"
 
 
 # --- files ------------------------------------------------------------------------
