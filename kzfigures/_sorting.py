@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -113,7 +115,7 @@ def order_codes(values: npt.NDArray[np.int64], limit: int) -> tuple[npt.NDArray[
 
 
 def text_order(texts: npt.NDArray[np.object_]) -> npt.NDArray[np.intp]:
-    """``np.argsort(texts.astype(str), kind="stable")``: the stable order of Python strings.
+    """The stable order of Python strings: ``sorted(range(len(texts)), key=texts.__getitem__)``.
 
     numpy sorts strings by comparing them: fast for texts nearly in order
     (its stable sort follows the runs), 0.5 s for a million ids in random
@@ -122,19 +124,22 @@ def text_order(texts: npt.NDArray[np.object_]) -> npt.NDArray[np.intp]:
     texts do (a shorter text padded with zero bytes, as numpy pads it). The
     first chunk is one SIMD integer sort; only rows that tie on it are sorted
     again, by the remaining chunks and then their position, which makes the
-    order stable. Other texts take the comparison sort.
+    order stable. Other texts take the comparison sort. numpy's strings drop
+    trailing NUL characters, so ``"a"`` and ``"a\\x00"`` tie there; such ties
+    are put in Python's order at the end.
 
-    >>> text_order(np.array(["b", "ab", "a", "ab"], dtype=object)).tolist()
-    [2, 1, 3, 0]
+    >>> text_order(np.array(["b", "ab", "a", "ab", "a\\x00"], dtype=object)).tolist()
+    [2, 4, 1, 3, 0]
     """
     try:
         raw = texts.astype("S")
     except (UnicodeEncodeError, TypeError, ValueError):  # not ASCII text: UTF-8 bytes would not line up
-        return np.asarray(np.argsort(texts.astype(str), kind="stable"), dtype=np.intp)
+        wide = texts.astype(str)
+        return _untied(texts, wide, np.asarray(np.argsort(wide, kind="stable"), dtype=np.intp))
     n, width = len(raw), raw.dtype.itemsize
     # Few descents: the comparison sort merges a few runs, which beats any conversion.
     if n < max(_PACK_FROM, 2) or width == 0 or np.count_nonzero(raw[1:] < raw[:-1]) * 64 < n:
-        return np.asarray(np.argsort(raw, kind="stable"), dtype=np.intp)
+        return _untied(texts, raw, np.asarray(np.argsort(raw, kind="stable"), dtype=np.intp))
     words = -(-width // 8)
     padded = np.zeros((n, words * 8), dtype=np.uint8)
     padded[:, :width] = raw.view(np.uint8).reshape(n, width)
@@ -148,5 +153,32 @@ def text_order(texts: npt.NDArray[np.object_]) -> npt.NDArray[np.intp]:
         run = np.cumsum(np.r_[True, ~same])[tied]
         rows = order[tied]
         rest = tuple(chunks[rows, j] for j in range(words - 1, 0, -1))  # least significant first
-        order[tied] = rows[lexsort_stable((rows.astype(np.int64), *rest, run.astype(np.int64)))]
+        settled = rows[lexsort_stable((rows.astype(np.int64), *rest, run.astype(np.int64)))]
+        order[tied] = settled
+        # Only rows that tie on the first chunk can tie on all of them: check those neighbours.
+        equal = run[1:] == run[:-1]
+        for j in range(1, words):
+            equal &= chunks[settled[1:], j] == chunks[settled[:-1], j]
+        if equal.any():
+            return _untied(texts, raw, order)
+    return order
+
+
+def _untied(
+    texts: npt.NDArray[np.object_], keys: npt.NDArray[Any], order: npt.NDArray[np.intp]
+) -> npt.NDArray[np.intp]:
+    """``order`` (stable by ``keys``) with each run of equal ``keys`` put in the texts' Python order.
+
+    Equal numpy strings are equal texts, or texts that differ only in trailing NUL characters,
+    which numpy drops: one comparison of neighbours finds them, and only their runs are sorted
+    again (stably, so equal texts keep their positions' order).
+    """
+    ranked = keys[order]
+    same = ranked[1:] == ranked[:-1]
+    if not same.any():
+        return order
+    starts = np.flatnonzero(np.r_[True, ~same])
+    ends = np.r_[starts[1:], len(order)]
+    for first, end in zip(starts[ends - starts > 1].tolist(), ends[ends - starts > 1].tolist(), strict=True):
+        order[first:end] = sorted(order[first:end].tolist(), key=texts.__getitem__)
     return order

@@ -500,3 +500,19 @@ def test_set_aside_rows_come_by_key_then_as_of_then_id() -> None:
     aside = best_estimate(frame).set_aside
     assert aside["id"].tolist() == ["d-a7", "d-c", "d-b", "k-a7", "k-c", "k-b"]
     assert aside["superseded_by"].tolist() == ["d-a"] * 3 + ["k-a"] * 3
+
+
+def test_set_aside_ids_that_differ_in_a_trailing_nul_come_in_pythons_order() -> None:
+    """numpy's strings drop trailing NULs, so "x" and "x\x00" tie there; the row order must not decide."""
+    frame = pd.DataFrame(
+        {
+            "metric": "killed",
+            "stated": [10, 10, 1],
+            "as_of": ["2022-01-01", "2022-01-01", "2022-01-02"],
+            "authority": ["A", "B", "C"],
+            "id": ["x\x00", "x", "z"],
+        }
+    )
+    for rows in ([0, 1, 2], [1, 0, 2]):
+        aside = best_estimate(frame.iloc[rows].reset_index(drop=True)).set_aside
+        assert aside["id"].tolist() == ["x", "x\x00"]
