@@ -976,16 +976,16 @@ def _aligned(wall: pd.Series, precision: pd.Series, distinct: Set[str] | None = 
     """
     # Look up each distinct precision once; an unknown one (reported elsewhere) is checked to the second.
     second = _NANOS_OF["second"]
-    cells = precision.to_numpy(dtype=object)
     unit_nanos: np.ndarray | int
     if distinct is not None and len(distinct) <= 2:
         # One or two precisions (the usual case): no hashing of every cell, one comparison at most.
         values = sorted(distinct)
         unit_nanos = _NANOS_OF.get(values[-1], second) if values else second
         if len(values) == 2:
-            unit_nanos = np.where(cells == values[0], _NANOS_OF.get(values[0], second), unit_nanos)
+            first = precision.to_numpy(dtype=object) == values[0]
+            unit_nanos = np.where(first, _NANOS_OF.get(values[0], second), unit_nanos)
     else:
-        codes, found = pd.factorize(cells)  # object cells hash faster than a StringArray
+        codes, found = pd.factorize(precision.to_numpy(dtype=object))  # object cells hash faster than a StringArray
         unit_nanos = np.array([_NANOS_OF.get(p, second) for p in found] + [second], dtype=np.int64)[codes]
     nanos, missing = _wall_nanos(wall)
     return np.asarray((nanos % unit_nanos == 0) | missing, dtype=bool)
