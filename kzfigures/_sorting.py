@@ -179,6 +179,7 @@ def _untied(
         return order
     starts = np.flatnonzero(np.r_[True, ~same])
     ends = np.r_[starts[1:], len(order)]
-    for first, end in zip(starts[ends - starts > 1].tolist(), ends[ends - starts > 1].tolist(), strict=True):
+    tied = ends - starts > 1
+    for first, end in zip(starts[tied].tolist(), ends[tied].tolist(), strict=True):
         order[first:end] = sorted(order[first:end].tolist(), key=texts.__getitem__)
     return order

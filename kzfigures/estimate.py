@@ -739,9 +739,10 @@ def _lookup_ids(
     # Only the ids of the runs some row wants become Python objects.
     first, last = starts[needed], ends[needed]
     lengths = last - first
-    taken = np.repeat(first - np.r_[0, np.cumsum(lengths)[:-1]], lengths) + np.arange(int(lengths.sum()))
+    offsets = np.r_[0, np.cumsum(lengths)[:-1]]  # each wanted run's start among the taken rows
+    taken = np.repeat(first - offsets, lengths) + np.arange(int(lengths.sum()))
     tuples = np.empty(len(run_key), dtype=object)
-    tuples[needed] = run_tuples(ids[rows[order[taken]]].tolist(), np.r_[0, np.cumsum(lengths)[:-1]])
+    tuples[needed] = run_tuples(ids[rows[order[taken]]].tolist(), offsets)
     result = np.empty(len(wanted_key), dtype=object)
     result.fill(())  # one shared empty tuple, not a Python call per row
     result[hit] = tuples[run[hit]]
