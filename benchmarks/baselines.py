@@ -6,7 +6,7 @@ reduced to their arithmetic core:
 
 - per series: observations, distinct claims, min/max stated, the hull
   ``[min low, max high]`` and the consensus ``[max low, min high]``;
-- time slots (overlapping as-of periods merged, as :mod:`kzfigures.claims`);
+- time slots (overlapping as-of periods merged, as :mod:`kzfigures.analysis.index`);
 - definite violations of a cumulative series: ``high_j < max{low_i : slot_i < slot_j}``;
   conflicts: disjoint intervals within one slot;
 - the envelope ``L`` (running max of lows), ``U`` (reverse running min of

@@ -1,7 +1,7 @@
 """Many small isotonic fits: one scipy call per key versus one shifted call for all keys.
 
 Run: ``PYTHONPATH=. python benchmarks/bench_isotonic.py [keys] [points]`` (default 10,000 x 100).
-The shifted call is what :func:`kzfigures.estimate.isotonic_by_series` does.
+The shifted call is what :func:`kzfigures.analysis.estimate.isotonic_by_series` does.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import time
 import numpy as np
 from scipy.optimize import isotonic_regression
 
-from kzfigures.estimate import isotonic_by_series
+from kzfigures.analysis.estimate import isotonic_by_series
 
 
 def main(keys: int = 10_000, points: int = 100) -> None:

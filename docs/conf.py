@@ -207,7 +207,7 @@ GENERATED = Path(__file__).resolve().parent / "_generated"
 
 def _draw_charts(app: Any) -> None:
     from kzfigures.datasets import kazakhstan_2022
-    from kzfigures.plot import timeline
+    from kzfigures.present.plot import timeline
 
     GENERATED.mkdir(exist_ok=True)
     frame = kazakhstan_2022()

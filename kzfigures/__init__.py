@@ -8,6 +8,10 @@ The public API is re-exported here; see ``__all__``.
 """
 
 from kzfigures._version import __version__
+from kzfigures.analysis.estimate import Estimate, best_estimate, isotonic_by_series
+from kzfigures.analysis.inputs import Prepared, prepare
+from kzfigures.analysis.ranges import Range, range_records, ranges
+from kzfigures.analysis.violations import ViolationReport, violations
 from kzfigures.conventions import DEFAULT_CONVENTIONS, Conventions
 from kzfigures.errors import (
     FigureParseError,
@@ -21,8 +25,6 @@ from kzfigures.errors import (
     UnknownKeyError,
     ValidationError,
 )
-from kzfigures.estimate import Estimate, best_estimate, isotonic_by_series
-from kzfigures.explain import explain
 from kzfigures.frame import (
     COLUMNS,
     as_frame,
@@ -36,9 +38,7 @@ from kzfigures.frame import (
 )
 from kzfigures.model import Figure, Observation, OutletKind, Precision, Qualifier, content_id, infer_precision
 from kzfigures.parse import FigureMatch, extract_figures, parse_figure
-from kzfigures.prepared import Prepared, prepare
-from kzfigures.ranges import Range, range_records, ranges
-from kzfigures.violations import ViolationReport, violations
+from kzfigures.present.explain import explain
 
 __all__ = [
     "COLUMNS",

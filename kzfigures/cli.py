@@ -22,12 +22,13 @@ from typing import Any
 import pandas as pd
 
 from kzfigures._version import __version__
+from kzfigures.analysis.estimate import METHODS, ON_CONFLICT, Estimate, best_estimate
+from kzfigures.analysis.inputs import Prepared, prepare
+from kzfigures.analysis.ranges import ranges
+from kzfigures.analysis.violations import violations
 from kzfigures.errors import FrameValidationError, InconsistentObservationsError, KzFiguresError
-from kzfigures.estimate import METHODS, ON_CONFLICT, Estimate, best_estimate
 from kzfigures.frame import read_csv, read_json
-from kzfigures.prepared import Prepared, prepare
-from kzfigures.ranges import ranges
-from kzfigures.report import (
+from kzfigures.present.report import (
     estimate_section,
     filter_key,
     markdown_table,
@@ -41,7 +42,6 @@ from kzfigures.report import (
     violations_section,
     when,
 )
-from kzfigures.violations import violations
 
 __all__ = ["main"]
 
@@ -359,7 +359,7 @@ def _report(args: argparse.Namespace) -> str:
 def _plot(frame: pd.DataFrame, args: argparse.Namespace) -> None:
     try:
         select_series(frame, args.key)
-        from kzfigures.plot import timeline
+        from kzfigures.present.plot import timeline
 
         figure = timeline(
             frame,

@@ -1,6 +1,6 @@
 """Brute-force O(n^2) references for the monotonic-growth checks, straight from the definitions.
 
-For a cumulative series, with time slots from :func:`kzfigures.claims.time_slots`
+For a cumulative series, with time slots from :func:`kzfigures.analysis.index.time_slots`
 ("earlier" = smaller slot) and ``high = <NA>`` read as unbounded:
 
 - a *definite* pair ``(i, j)``: ``i`` earlier than ``j`` and ``low_i > high_j``;
@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from kzfigures.claims import period_bounds, series_ids, time_slots
+from kzfigures.analysis.index import period_bounds, series_ids, time_slots
 from kzfigures.model import Figure
 
 
@@ -132,7 +132,7 @@ def violation_rows(frame: pd.DataFrame) -> set[tuple[str, str, str]]:
 def settle_latest_walk(
     slot: list[int], lo: list[int], hi: list[float], weight: list[float], *, cumulative: bool
 ) -> tuple[list[bool], list[str], list[int]]:
-    """:func:`kzfigures.conflicts.settle_latest` as its docstring states it, one claim at a time.
+    """:func:`kzfigures.analysis.conflicts.settle_latest` as its docstring states it, one claim at a time.
 
     ``hi`` uses ``math.inf`` for unbounded. The stab point is found by trying
     every ``lo`` as a candidate (the heaviest covered point is always some

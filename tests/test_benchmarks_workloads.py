@@ -10,7 +10,7 @@ import kzfigures
 from benchmarks.baselines import floor
 from benchmarks.measured import OPTIONS
 from benchmarks.workloads import QUALIFIER_MIX, generate
-from kzfigures.claims import claim_ids, series_ids, time_slots
+from kzfigures.analysis.index import claim_ids, series_ids, time_slots
 from kzfigures.frame import COLUMNS, from_frame
 
 BY = ["metric", "group", "region"]

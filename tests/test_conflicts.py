@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kzfigures import conflicts
-from kzfigures.conflicts import HI_INF, REASONS, settle_latest, settle_latest_runs, stab_point
+from kzfigures.analysis import conflicts
+from kzfigures.analysis.conflicts import HI_INF, REASONS, settle_latest, settle_latest_runs, stab_point
 
 from .brute_force import settle_latest_walk
 

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kzfigures.conflicts import HI_INF
+from kzfigures.analysis.conflicts import HI_INF
+from kzfigures.analysis.estimate import METHODS, _lower_median_by, best_estimate, isotonic_by_series
 from kzfigures.datasets import kazakhstan_2022
 from kzfigures.errors import (
     InconsistentObservationsError,
@@ -20,7 +21,6 @@ from kzfigures.errors import (
     UnknownColumnError,
     UnknownKeyError,
 )
-from kzfigures.estimate import METHODS, _lower_median_by, best_estimate, isotonic_by_series
 from kzfigures.frame import from_frame
 
 # --- building frames ------------------------------------------------------------
@@ -442,7 +442,7 @@ def test_bad_arguments_raise(kwargs, error):
 
 
 def test_explain_says_where_each_number_comes_from():
-    from kzfigures.explain import explain
+    from kzfigures.present.explain import explain
 
     result = best_estimate(kazakhstan_2022())
     text = explain(result, "2022-01-11", key={"metric": "detained", "group": "all", "region": "all"})

@@ -31,7 +31,7 @@ pytest.importorskip("matplotlib")
 
 from kzfigures import InvalidArgumentError, UnknownColumnError, UnknownKeyError
 from kzfigures.datasets import kazakhstan_2022
-from kzfigures.plot import timeline
+from kzfigures.present.plot import timeline
 
 DETAINED = {"metric": "detained", "group": "all"}
 KILLED = "metric=killed,group=all"
@@ -180,7 +180,7 @@ def test_headless_without_pyplot(tmp_path):
     code = (
         "import sys\n"
         "from kzfigures.datasets import kazakhstan_2022\n"
-        "from kzfigures.plot import timeline\n"
+        "from kzfigures.present.plot import timeline\n"
         f"timeline(kazakhstan_2022(), key='metric=detained,group=all').savefig({str(out)!r})\n"
         "assert 'matplotlib.pyplot' not in sys.modules\n"
     )

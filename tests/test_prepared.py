@@ -12,12 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import kzfigures.prepared
+import kzfigures.analysis.inputs
 from kzfigures import Prepared, best_estimate, prepare, ranges, violations
-from kzfigures.claims import ClaimIndex, annotate, restrict
+from kzfigures.analysis.index import ClaimIndex, annotate, restrict
+from kzfigures.analysis.inputs import key_rows
 from kzfigures.datasets import kazakhstan_2022
 from kzfigures.errors import FrameValidationError, InvalidArgumentError, UnknownKeyError
-from kzfigures.selection import key_rows
 
 from ._generated import frames
 
@@ -79,7 +79,7 @@ def test_analyses_use_the_prepared_index_rather_than_their_own(monkeypatch: pyte
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("annotate() called although the prepared index serves")
 
-    for module in (kzfigures.prepared, sys.modules["kzfigures.violations"]):
+    for module in (kzfigures.analysis.inputs, sys.modules["kzfigures.analysis.violations"]):
         monkeypatch.setattr(module, "annotate", refuse)
     ranges(prepared)
     best_estimate(prepared)
@@ -95,7 +95,7 @@ def test_a_key_on_the_prepared_series_columns_restricts_the_index(monkeypatch: p
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("annotate() called although the restricted index serves")
 
-    for module in (kzfigures.prepared, sys.modules["kzfigures.violations"]):
+    for module in (kzfigures.analysis.inputs, sys.modules["kzfigures.analysis.violations"]):
         monkeypatch.setattr(module, "annotate", refuse)
     pd.testing.assert_frame_equal(ranges(prepared, key=key), expected_ranges)
     pd.testing.assert_frame_equal(violations(prepared, key=key).frame, expected_report.frame)

@@ -22,7 +22,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kzfigures.claims import (
+from kzfigures.analysis.estimate import METHODS, ON_CONFLICT, best_estimate
+from kzfigures.analysis.index import (
     DEFAULT_BY,
     _speaker_codes,
     annotate,
@@ -32,14 +33,13 @@ from kzfigures.claims import (
     speakers,
     time_slots,
 )
+from kzfigures.analysis.ranges import ranges
+from kzfigures.analysis.violations import violations
 from kzfigures.errors import InconsistentObservationsError
-from kzfigures.estimate import METHODS, ON_CONFLICT, best_estimate
 from kzfigures.frame import from_frame, read_csv, read_json, to_csv, to_frame, to_json, to_observations
 from kzfigures.model import Figure
 from kzfigures.parse import parse_figure
-from kzfigures.ranges import ranges
 from kzfigures.strategies import Timeline, figure_phrases, figures, observation_frames, observations, timelines
-from kzfigures.violations import violations
 from tests import brute_force
 
 KEY = list(DEFAULT_BY)

@@ -18,12 +18,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kzfigures.claims import first_rows as _first_rows
-from kzfigures.claims import period_bounds, speakers, time_slots
+from kzfigures.analysis.index import first_rows as _first_rows
+from kzfigures.analysis.index import period_bounds, speakers, time_slots
+from kzfigures.analysis.ranges import RANGE_COLUMNS, Range, _distinct_per_group, range_records, ranges
 from kzfigures.datasets import kazakhstan_2022
 from kzfigures.errors import InvalidArgumentError, TimezoneError, UnknownColumnError, UnknownKeyError
 from kzfigures.model import Figure
-from kzfigures.ranges import RANGE_COLUMNS, Range, _distinct_per_group, range_records, ranges
 from tests._generated import echo, frames
 
 DETAINED = {"metric": "detained", "group": "all"}

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from kzfigures import best_estimate
 from kzfigures.datasets import kazakhstan_2022
-from kzfigures.report import _wrap, estimate_section, summary_section
+from kzfigures.present.report import _wrap, estimate_section, summary_section
 
 # Spaces, every whitespace textwrap treats specially, whitespace it does not, hyphens, digits.
 _TEXT = st.text(alphabet=st.sampled_from(list("ab -,.()_1\t\n\r\x0b\x0c\u00a0\u2003é")), max_size=120)
@@ -63,7 +63,7 @@ def test_every_series_and_every_set_aside_observation_is_in_the_estimate_section
 
 def test_when_texts_write_each_rows_time_as_a_plain_loop_would() -> None:
     from benchmarks.workloads import generate
-    from kzfigures.report import _when_texts
+    from kzfigures.present.report import _when_texts
 
     for frame in (kazakhstan_2022(), generate(3_000, 30, seed=3).frame):
         expected = [

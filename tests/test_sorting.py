@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kzfigures import _sorting
-from kzfigures._sorting import argsort_stable, lexsort_stable, order_codes, text_order
+from kzfigures.analysis import _sorting
+from kzfigures.analysis._sorting import argsort_stable, lexsort_stable, order_codes, text_order
 
 _KEY_VALUES = st.one_of(st.integers(-3, 3), st.integers(0, 10**6), st.integers(-(2**63), 2**63 - 1))
 

@@ -16,7 +16,8 @@ import pytest
 from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
-from kzfigures.claims import claim_ids, speakers, time_slots
+from kzfigures.analysis.index import claim_ids, speakers, time_slots
+from kzfigures.analysis.violations import violations
 from kzfigures.errors import InvalidArgumentError
 from kzfigures.frame import COLUMNS, from_frame, to_frame, to_observations
 from kzfigures.model import Figure, Observation, Qualifier
@@ -30,7 +31,6 @@ from kzfigures.strategies import (
     observations,
     timelines,
 )
-from kzfigures.violations import violations
 from tests.brute_force import conflict_pairs, definite_pairs, soft_pairs
 
 # --- the optional extra ----------------------------------------------------------

@@ -18,12 +18,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kzfigures.claims import period_bounds, speakers
+from kzfigures.analysis.index import period_bounds, speakers
+from kzfigures.analysis.violations import ViolationReport, violations
 from kzfigures.datasets import kazakhstan_2022
 from kzfigures.errors import InvalidArgumentError, TimezoneError, UnknownColumnError, UnknownKeyError
 from kzfigures.frame import from_frame
 from kzfigures.model import Figure
-from kzfigures.violations import ViolationReport, violations
 from tests._generated import echo, frames
 from tests.brute_force import slots_of
 
@@ -264,6 +264,7 @@ def test_the_order_is_the_same_where_sort_keys_cannot_be_packed(frame: pd.DataFr
     packed = violations(frame).frame
     n = int(frame["cumulative"].sum())
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(sys.modules["kzfigures.violations"], "PACK_LIMIT", 3 * n * n)  # the packing just does not fit
+        # the packing just does not fit
+        patch.setattr(sys.modules["kzfigures.analysis.violations"], "PACK_LIMIT", 3 * n * n)
         chained = violations(frame).frame
     pd.testing.assert_frame_equal(chained, packed)

@@ -18,12 +18,12 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from kzfigures._runs import run_numbers, run_starts, run_tuples
-from kzfigures._sorting import lexsort_stable
-from kzfigures.claims import DEFAULT_BY, ClaimIndex, check_by, first_rows
+from kzfigures.analysis._runs import run_numbers, run_starts, run_tuples
+from kzfigures.analysis._sorting import lexsort_stable
+from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, first_rows
+from kzfigures.analysis.inputs import Inputs, Prepared
 from kzfigures.errors import InvalidArgumentError, TimezoneError
 from kzfigures.model import Observation
-from kzfigures.prepared import Prepared, index_for, resolve, select
 
 __all__ = ["RANGE_COLUMNS", "Range", "range_records", "ranges"]
 
@@ -105,7 +105,7 @@ def ranges(
                                                   ``<NA>`` if all are unbounded
         consensus_empty       bool                consensus_low > consensus_high: sources disagree
         n_observations        int64               rows (echoes counted)
-        n_claims              int64               distinct claims (see :mod:`kzfigures.claims`)
+        n_claims              int64               distinct claims (see :mod:`kzfigures.analysis.index`)
         n_speakers            int64               distinct speakers (authority, else outlet)
         hull_low_ids          object (tuple)      ids with :math:`l_i` = hull_low, sorted
         hull_high_ids         object (tuple)      ids with :math:`h_i` = hull_high, or the
@@ -183,14 +183,13 @@ def ranges(
     >>> bool((merged["low"] >= merged["hull_low"]).all())
     True
     """
-    frame, prepared = resolve(observations, validate=validate)
-    frame, prepared = select(frame, prepared, key)
-    columns = check_by(by, frame)
+    inputs = Inputs.of(observations, by, key=key, validate=validate)
+    frame, columns = inputs.frame, list(inputs.by)
     at_ns = _check_at(at)
     each = isinstance(at, str) and at == _EACH
     if len(frame) == 0:
         return _empty(frame, columns, each)
-    rows = _annotate(frame, index_for(prepared, frame, columns), each)
+    rows = _annotate(frame, inputs.index(), each)
     group_columns = [*columns, "slot"] if each else columns
     if at_ns is not None:
         known = rows[rows["start"] <= at_ns]

@@ -17,10 +17,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from kzfigures._sorting import PACK_LIMIT, lexsort_stable, order_codes
-from kzfigures.claims import DEFAULT_BY, ClaimIndex, annotate, check_by, first_rows, restrict
+from kzfigures.analysis._sorting import PACK_LIMIT, lexsort_stable, order_codes
+from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, annotate, first_rows, restrict
+from kzfigures.analysis.inputs import Inputs, Prepared
 from kzfigures.model import Observation
-from kzfigures.prepared import Prepared, prepared_index, resolve, select
 
 __all__ = ["KINDS", "VIOLATION_COLUMNS", "ViolationReport", "violations"]
 
@@ -140,7 +140,7 @@ def violations(
         witness_id             string              the observation :math:`w` it contradicts
         relation               string              ``revision`` (same speaker: a revision
                                                    downwards) or ``disagreement``
-        speaker                string              speaker of :math:`i` (see :mod:`kzfigures.claims`)
+        speaker                string              speaker of :math:`i` (see :mod:`kzfigures.analysis.index`)
         witness_speaker        string              speaker of :math:`w`
         slot, witness_slot     int64               time slots of :math:`i` and :math:`w`
         as_of, witness_as_of   datetime64[ns, tz]  their as-of times
@@ -162,7 +162,7 @@ def violations(
     -----
     Only cumulative observations are compared. Within one series, let
     observation :math:`i` have time slot :math:`s_i` (see
-    :mod:`kzfigures.claims`: "earlier" is :math:`s_j < s_i`), interval
+    :mod:`kzfigures.analysis.index`: "earlier" is :math:`s_j < s_i`), interval
     :math:`[l_i, h_i]` (:math:`h_i = \infty` if unbounded) and point value
     :math:`p_i` (:attr:`kzfigures.Figure.point`: the stated number clipped
     into :math:`[l_i, h_i]`; for range and vague figures the midpoint rounded
@@ -212,10 +212,8 @@ def violations(
     >>> report.skipped_keys
     (('killed', 'security_forces', 'all'),)
     """
-    frame, prepared = resolve(observations, validate=validate)
-    frame, prepared = select(frame, prepared, key)
-    columns = check_by(by, frame)
-    shared = prepared_index(prepared, frame, columns)
+    inputs = Inputs.of(observations, by, key=key, validate=validate)
+    frame, columns, shared = inputs.frame, list(inputs.by), inputs.shared
     cumulative = frame["cumulative"].to_numpy(dtype=bool)
     checked, skipped, mixed = _key_lists(frame, columns, cumulative, shared)
     skipped_ids = tuple(sorted(frame["id"].to_numpy(dtype=object)[~cumulative].tolist()))

@@ -49,8 +49,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from kzfigures._runs import run_numbers
-from kzfigures._sorting import lexsort_stable
+from kzfigures.analysis._runs import run_numbers
+from kzfigures.analysis._sorting import lexsort_stable
 
 __all__ = [
     "HI_INF",

@@ -55,7 +55,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from kzfigures._sorting import argsort_stable, lexsort_stable, text_order
+from kzfigures.analysis._sorting import argsort_stable, lexsort_stable, text_order
 from kzfigures.errors import InvalidArgumentError, UnknownColumnError
 from kzfigures.frame import COLUMNS
 

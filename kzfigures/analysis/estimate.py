@@ -1,7 +1,7 @@
 """The best-estimate series: feasible envelope, conflict policies, isotonic best, provenance.
 
 For a cumulative count ``C`` (non-decreasing over time slots, see
-:mod:`kzfigures.claims`), each kept claim ``i`` says ``lo_i <= C(s_i) <= hi_i``.
+:mod:`kzfigures.analysis.index`), each kept claim ``i`` says ``lo_i <= C(s_i) <= hi_i``.
 :func:`best_estimate` returns, per series and slot, the *feasible envelope*
 ``[L(s), U(s)]`` (every value in it is the count of some non-decreasing series
 that fits every kept claim) and a best value inside it, with the ids of the
@@ -33,13 +33,13 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import isotonic_regression
 
-from kzfigures._runs import run_numbers, run_starts, run_tuples
-from kzfigures._sorting import argsort_stable, lexsort_stable
-from kzfigures.claims import DEFAULT_BY, check_by, first_rows
-from kzfigures.conflicts import HI_INF, REASONS, settle_drop_minority, settle_latest_runs
+from kzfigures.analysis._runs import run_numbers, run_starts, run_tuples
+from kzfigures.analysis._sorting import argsort_stable, lexsort_stable
+from kzfigures.analysis.conflicts import HI_INF, REASONS, settle_drop_minority, settle_latest_runs
+from kzfigures.analysis.index import DEFAULT_BY, first_rows
+from kzfigures.analysis.inputs import Inputs, Prepared
 from kzfigures.errors import InconsistentObservationsError, InvalidArgumentError, TimezoneError
 from kzfigures.model import Observation, OutletKind
-from kzfigures.prepared import Prepared, index_for, resolve
 
 __all__ = ["METHODS", "ON_CONFLICT", "Estimate", "best_estimate", "isotonic_by_series"]
 
@@ -255,7 +255,7 @@ def best_estimate(
         weight.
     on_conflict : {"latest", "drop-minority", "raise"}
         What to do with observations no non-decreasing count can fit (see
-        Notes and :mod:`kzfigures.conflicts`).
+        Notes and :mod:`kzfigures.analysis.conflicts`).
     validate : bool, keyword-only
         ``False`` skips validating ``observations`` for a frame that is
         canonical already (from :func:`~kzfigures.from_frame`,
@@ -302,7 +302,7 @@ def best_estimate(
 
     The kept claims are consistent iff ``L(s_i) <= hi_i`` for all ``i`` (the
     pairwise condition ``lo_i <= hi_j`` whenever ``s_i <= s_j``; proof in
-    :mod:`kzfigures.conflicts`); then ``L <= U``, both are non-decreasing
+    :mod:`kzfigures.analysis.conflicts`); then ``L <= U``, both are non-decreasing
     and feasible, and the envelope is tight: for any ``v`` in
     ``[L(s), U(s)]``, ``t -> median(L(t), v, U(t))`` is a fitting count
     with value ``v`` at ``s``.
@@ -354,8 +354,8 @@ def best_estimate(
     method = _check_choice("method", method, METHODS)
     on_conflict = _check_choice("on_conflict", on_conflict, ON_CONFLICT)
     offset = _check_freq(freq)
-    frame, prepared = resolve(observations, validate=validate)
-    columns = check_by(by, frame)
+    inputs = Inputs.of(observations, by, validate=validate)
+    frame, columns = inputs.frame, list(inputs.by)
     observation_weight = _observation_weights(frame, weights)
     freq_label = None if offset is None else (freq if isinstance(freq, str) else offset.freqstr)
     tz = frame["as_of"].dt.tz
@@ -371,7 +371,7 @@ def best_estimate(
         )
 
     # -- observations and claims ------------------------------------------------
-    index = index_for(prepared, frame, columns)  # series, slots and claims in one pass
+    index = inputs.index()  # series, slots and claims in one pass
     series, slot, claim, start, end = index.series, index.slot, index.claim, index.start, index.end
     ids = frame["id"].to_numpy(dtype=object)
     obs_lo = frame["low"].to_numpy(dtype=np.int64)
@@ -533,7 +533,7 @@ def _settle(
 
 def _violations_frame(frame: pd.DataFrame, by: list[str], bad_series: _IntArray) -> pd.DataFrame:
     """The violations behind an inconsistency, from :func:`kzfigures.violations` when available."""
-    from kzfigures.violations import violations  # analyses of one level; imported where needed
+    from kzfigures.analysis.violations import violations  # analyses of one level; imported where needed
 
     del bad_series  # violations() lists every pair at fault across all keys
     result = violations(frame, by=tuple(by), validate=False)  # frame is canonical already

@@ -20,13 +20,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kzfigures.claims import DEFAULT_BY, check_by
+from kzfigures.analysis.index import DEFAULT_BY, check_by
+from kzfigures.analysis.inputs import Prepared, select_key
+from kzfigures.analysis.ranges import ranges
+from kzfigures.analysis.violations import violations
 from kzfigures.errors import InvalidArgumentError, UnknownKeyError
-from kzfigures.prepared import Prepared
-from kzfigures.ranges import ranges
-from kzfigures.selection import select_key
-from kzfigures.violations import violations
-from kzfigures.words import figure_words, sources_text, who_said
+from kzfigures.present.words import figure_words, sources_text, who_said
 
 __all__ = [
     "estimate_section",
@@ -274,7 +273,7 @@ def estimate_summary_line(row: Any, observations: pd.DataFrame, by: tuple[str, .
     """The sentence a journalist can quote for one key's latest best estimate.
 
     >>> from kzfigures.datasets import kazakhstan_2022
-    >>> from kzfigures.estimate import best_estimate
+    >>> from kzfigures.analysis.estimate import best_estimate
     >>> result = best_estimate(kazakhstan_2022().query("metric == 'detained' and group == 'all'"))
     >>> estimate_summary_line(result.series.iloc[-1], result.observations, result.by)
     'best estimate 7,939 detained as of Jan 10 (range 7,939), from Interior Ministry (kz22-003-03)'
@@ -283,7 +282,7 @@ def estimate_summary_line(row: Any, observations: pd.DataFrame, by: tuple[str, .
 
 
 class _SourceWords:
-    """Who said each observation, by id: :func:`kzfigures.explain.source_words` for many lookups.
+    """Who said each observation, by id: :func:`kzfigures.present.explain.source_words` for many lookups.
 
     The observations are indexed once; a lookup is a dict access per id
     (``DataFrame.loc`` costs about a millisecond a call).
@@ -311,7 +310,7 @@ def _summary_line(row: Any, sources: _SourceWords, by: tuple[str, ...]) -> str:
 def _estimate(
     frame_or_result: Any, method: str, freq: str | None, on_conflict: str
 ) -> Any:  # an Estimate; Any keeps presentation free of an analysis import at module level
-    from kzfigures.estimate import Estimate, best_estimate
+    from kzfigures.analysis.estimate import Estimate, best_estimate
 
     if isinstance(frame_or_result, Estimate):
         return frame_or_result
@@ -390,7 +389,7 @@ def summary_lines(result: Any) -> list[str]:
     """One quotable sentence per key: its latest best estimate, range and source.
 
     >>> from kzfigures.datasets import kazakhstan_2022
-    >>> from kzfigures.estimate import best_estimate
+    >>> from kzfigures.analysis.estimate import best_estimate
     >>> lines = summary_lines(best_estimate(kazakhstan_2022().query("group == 'all'")))
     >>> [line.split(", from")[0] for line in lines]  # doctest: +NORMALIZE_WHITESPACE
     ['best estimate 7,939 detained as of Jan 10 (range 7,939)',
@@ -409,7 +408,7 @@ def summary_section(result: Any) -> str:
     """The summary lines under a heading, wrapped to 80 columns.
 
     >>> from kzfigures.datasets import kazakhstan_2022
-    >>> from kzfigures.estimate import best_estimate
+    >>> from kzfigures.analysis.estimate import best_estimate
     >>> print(summary_section(best_estimate(kazakhstan_2022().query("metric == 'detained' and group == 'all'"))))
     SUMMARY
     ================================================================================

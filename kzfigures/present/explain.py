@@ -1,10 +1,10 @@
 """Say in words why one point of a best-estimate series is what it is.
 
-Presentation only: it reads an :class:`~kzfigures.estimate.Estimate` and its
+Presentation only: it reads an :class:`~kzfigures.analysis.estimate.Estimate` and its
 observations; it computes nothing new.
 
 >>> from kzfigures.datasets import kazakhstan_2022
->>> from kzfigures.estimate import best_estimate
+>>> from kzfigures.analysis.estimate import best_estimate
 >>> result = best_estimate(kazakhstan_2022())
 >>> print(explain(result, "2022-01-09", key=("detained", "all", "all")))
 detained (all, all) as of Jan 09, 2022:
@@ -23,9 +23,9 @@ from typing import Any
 
 import pandas as pd
 
+from kzfigures.analysis.estimate import Estimate
 from kzfigures.errors import InvalidArgumentError, TimezoneError, UnknownKeyError
-from kzfigures.estimate import Estimate
-from kzfigures.words import figure_words, sources_text
+from kzfigures.present.words import figure_words, sources_text
 
 __all__ = ["explain", "source_words", "source_words_by_id"]
 

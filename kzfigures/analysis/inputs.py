@@ -1,0 +1,265 @@
+"""Validate and index observations once, for several analyses.
+
+Each analysis validates its input (:func:`~kzfigures.from_frame`) and
+computes the series, time slots, speakers and claims of every row
+(:func:`~kzfigures.analysis.index.annotate`). Calling :func:`ranges`,
+:func:`violations` and :func:`best_estimate` on one set of observations
+repeats both. :func:`prepare` does them once and returns a
+:class:`Prepared` that every analysis accepts in place of a frame, with
+results equal to those of the frame itself:
+
+>>> import kzfigures as kz
+>>> from kzfigures.datasets import kazakhstan_2022
+>>> prepared = kz.prepare(kazakhstan_2022())
+>>> prepared
+Prepared(43 observations in 12 series, by=('metric', 'group', 'region'))
+>>> kz.ranges(prepared).equals(kz.ranges(kazakhstan_2022()))
+True
+
+The index serves analyses by the same ``by``: of the whole frame, or with
+``key=`` on its key columns, which selects whole series and so the index
+restricted to them. An analysis by another ``by``, or with a ``key=`` on
+other columns, indexes the rows it needs itself, as it would for a frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, annotate, check_by, first_rows, restrict
+from kzfigures.errors import InvalidArgumentError, UnknownKeyError
+from kzfigures.frame import COLUMNS, as_frame
+from kzfigures.model import Observation
+
+__all__ = ["Inputs", "Prepared", "key_rows", "prepare", "select_key"]
+
+
+def _same_length(instance: Prepared, attribute: attrs.Attribute[ClaimIndex], index: ClaimIndex) -> None:
+    if len(index.series) != len(instance.frame):
+        raise InvalidArgumentError(
+            f"'index' must describe the {len(instance.frame)} rows of 'frame' (got {len(index.series)} rows); "
+            "build a Prepared with prepare()"
+        )
+
+
+@attrs.frozen(eq=False, repr=False)
+class Prepared:
+    """A canonical frame of observations with its claim index, from :func:`prepare`.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        The observations in the canonical schema (:data:`~kzfigures.COLUMNS`).
+        Treat it as read-only: the index describes it as it was prepared.
+    index : ClaimIndex
+        Series, time slot, speaker and claim of every row of ``frame``
+        (:func:`~kzfigures.analysis.index.annotate`) for the key columns ``index.by``.
+
+    Examples
+    --------
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> prepared = prepare(kazakhstan_2022(), by=("metric", "group"))
+    >>> prepared.by, len(prepared), int(prepared.index.series.max()) + 1
+    (('metric', 'group'), 43, 12)
+    """
+
+    frame: pd.DataFrame = attrs.field(validator=attrs.validators.instance_of(pd.DataFrame))
+    index: ClaimIndex = attrs.field(validator=[attrs.validators.instance_of(ClaimIndex), _same_length])
+
+    @property
+    def by(self) -> tuple[str, ...]:
+        """The series key columns the index was built for."""
+        return self.index.by
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def __repr__(self) -> str:
+        n_series = int(self.index.series.max()) + 1 if len(self.index.series) else 0
+        return f"Prepared({len(self.frame)} observations in {n_series} series, by={self.by!r})"
+
+
+def prepare(
+    observations: pd.DataFrame | Iterable[Observation] | Prepared,
+    by: str | Sequence[str] = DEFAULT_BY,
+    *,
+    validate: bool = True,
+) -> Prepared:
+    """Validate observations and index their claims once, for several analyses.
+
+    Parameters
+    ----------
+    observations : DataFrame, iterable of Observation or Prepared
+        Anything :func:`kzfigures.frame.as_frame` accepts.
+    by : str or sequence of str
+        The series key the analyses will use (default ``("metric", "group", "region")``).
+    validate : bool, keyword-only
+        As for the analyses: ``False`` trusts a frame that is canonical
+        already (see :func:`kzfigures.frame.as_frame`).
+
+    Returns
+    -------
+    Prepared
+        Accepted by :func:`~kzfigures.ranges`, :func:`~kzfigures.violations`
+        and :func:`~kzfigures.best_estimate` wherever a frame is, with the
+        same results. Cost: one validation and one
+        :func:`~kzfigures.analysis.index.annotate`, ``O(n log n)``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kzfigures import best_estimate, prepare, violations
+    >>> prepared = prepare(pd.DataFrame({
+    ...     "metric": ["detained"] * 3, "stated": [3000, 4404, 4000],
+    ...     "as_of": ["2022-01-07", "2022-01-08", "2022-01-09"],
+    ... }))
+    >>> violations(prepared).frame[["kind", "id", "witness_id", "drop"]]
+           kind     id witness_id  drop
+    0  definite  row-2      row-1   404
+    >>> best_estimate(prepared).set_aside[["id", "reason", "superseded_by"]]
+          id      reason superseded_by
+    0  row-1  superseded         row-2
+    """
+    frame, prepared = resolve(observations, validate=validate)
+    columns = check_by(by, frame)
+    if prepared is not None and prepared.by == tuple(columns):
+        return prepared
+    if prepared is None:  # a frame of our own: later edits of the caller's cannot reach the index's rows
+        frame = frame.copy(deep=True)
+    return Prepared(frame, annotate(frame, columns))
+
+
+def resolve(
+    observations: pd.DataFrame | Iterable[Observation] | Prepared, *, validate: bool
+) -> tuple[pd.DataFrame, Prepared | None]:
+    """The canonical frame of an analysis's input, and the Prepared it came from (if any)."""
+    if isinstance(observations, Prepared):
+        if not isinstance(validate, bool):
+            raise InvalidArgumentError(f"validate must be True or False (got {validate!r})")
+        return observations.frame, observations
+    return as_frame(observations, validate=validate), None
+
+
+@attrs.frozen(eq=False)
+class Inputs:
+    """What an analysis works on: the canonical rows, the series key, and their claim index.
+
+    Every analysis starts with :meth:`Inputs.of`, its one front door: validate (or trust a
+    :class:`Prepared`), select the rows of ``key``, check ``by``, and reuse the prepared index
+    wherever it describes exactly these rows by exactly this key.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        The rows to analyse, in the canonical schema.
+    by : tuple of str
+        The checked series key columns.
+    shared : ClaimIndex or None
+        The prepared index of ``frame`` by ``by``, or ``None`` when there is none to reuse.
+
+    Examples
+    --------
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> prepared = prepare(kazakhstan_2022())
+    >>> inputs = Inputs.of(prepared, DEFAULT_BY, key={"metric": "detained"})
+    >>> len(inputs.frame), inputs.shared is not None
+    (12, True)
+    >>> bool((inputs.index().claim == annotate(inputs.frame).claim).all())
+    True
+    """
+
+    frame: pd.DataFrame
+    by: tuple[str, ...]
+    shared: ClaimIndex | None
+
+    @classmethod
+    def of(
+        cls,
+        observations: pd.DataFrame | Iterable[Observation] | Prepared,
+        by: str | Sequence[str],
+        *,
+        key: Mapping[str, Any] | None = None,
+        validate: bool = True,
+    ) -> Inputs:
+        """Validate, select ``key`` and check ``by``: the prologue every analysis shares."""
+        frame, prepared = resolve(observations, validate=validate)
+        if key is not None:
+            index = prepared.index if prepared is not None else None
+            keep = key_rows(frame, key, index)
+            chosen = frame[keep]
+            # A key on the index's columns selects whole series: the index restricted to them
+            # equals indexing the rows again, at a fraction of the cost.
+            restricted = index is not None and set(key) <= set(index.by)
+            prepared = Prepared(chosen, restrict(index, keep)) if restricted and index is not None else None
+            frame = chosen
+        columns = tuple(check_by(by, frame))
+        shared = prepared.index if prepared is not None and prepared.by == columns else None
+        return cls(frame, columns, shared)
+
+    def index(self) -> ClaimIndex:
+        """The claim index of :attr:`frame` by :attr:`by`: the prepared one, else :func:`annotate`."""
+        return annotate(self.frame, self.by) if self.shared is None else self.shared
+
+
+def select_key(frame: pd.DataFrame, key: Mapping[str, Any] | None) -> pd.DataFrame:
+    """Return the rows of ``frame`` whose columns equal ``key``'s values (all rows for None).
+
+    ``None`` as a value matches a missing cell. ``O(n)`` per key column.
+    """
+    if key is None:
+        return frame
+    return frame[key_rows(frame, key)]
+
+
+def key_rows(frame: pd.DataFrame, key: Mapping[str, Any], index: ClaimIndex | None = None) -> npt.NDArray[np.bool_]:
+    """Which rows of ``frame`` :func:`select_key` keeps, as a mask.
+
+    ``index``, the claim index of ``frame`` (a :class:`~kzfigures.Prepared`'s), answers a key on
+    the index's schema columns once per series rather than once per row: every row of a series
+    holds the same key cells (as grouping finds them: the missing markers alike), so one row
+    stands for all of it.
+
+    >>> from kzfigures.analysis.index import annotate
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> frame = kazakhstan_2022()
+    >>> key = {"metric": "detained", "group": "all"}
+    >>> bool((key_rows(frame, key, annotate(frame)) == key_rows(frame, key)).all())
+    True
+    """
+    if not isinstance(key, Mapping):
+        raise InvalidArgumentError(
+            f"key must be a mapping of column to value, e.g. {{'metric': 'detained'}} (got {key!r})"
+        )
+    columns = check_by(list(key), frame)
+    if (
+        index is not None
+        and len(frame)
+        and len(index.series) == len(frame)
+        and set(columns) <= set(index.by) & set(COLUMNS)
+    ):
+        mask = _matches(frame.iloc[first_rows(index.series)], columns, key)[index.series]
+    else:
+        mask = _matches(frame, columns, key)
+    if not mask.any():
+        wanted = ", ".join(f"{column}={key[column]!r}" for column in columns)
+        known = frame[columns].drop_duplicates().head(5).astype("object").to_dict(orient="records")
+        raise UnknownKeyError(f"no observation has {wanted}; keys present include {known}")
+    return mask
+
+
+def _matches(frame: pd.DataFrame, columns: list[str], key: Mapping[str, Any]) -> npt.NDArray[np.bool_]:
+    mask = np.ones(len(frame), dtype=bool)
+    for column in columns:
+        value = key[column]
+        cells = frame[column]
+        if value is None or value is pd.NA:
+            mask &= cells.isna().to_numpy(dtype=bool)
+        else:
+            mask &= (cells == value).fillna(False).to_numpy(dtype=bool)
+    return mask
