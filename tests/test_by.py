@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import kzfigures
-from kzfigures.analysis.index import RESULT_COLUMNS
+from kzfigures.analysis.tables import RESULT_COLUMNS
 from kzfigures.datasets import kazakhstan_2022
 from kzfigures.errors import InvalidArgumentError
 from kzfigures.frame import COLUMNS

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from kzfigures.analysis.index import first_rows as _first_rows
 from kzfigures.analysis.index import period_bounds, speakers, time_slots
-from kzfigures.analysis.ranges import RANGE_COLUMNS, Range, _distinct_per_group, range_records, ranges
+from kzfigures.analysis.ranges import Range, _distinct_per_group, range_records, ranges
+from kzfigures.analysis.tables import RANGE_COLUMNS
 from kzfigures.datasets import kazakhstan_2022
 from kzfigures.errors import InvalidArgumentError, TimezoneError, UnknownColumnError, UnknownKeyError
 from kzfigures.model import Figure

@@ -38,6 +38,7 @@ from kzfigures.analysis._sorting import argsort_stable, lexsort_stable
 from kzfigures.analysis.conflicts import HI_INF, REASONS, settle_drop_minority, settle_latest_runs
 from kzfigures.analysis.index import DEFAULT_BY, first_rows
 from kzfigures.analysis.inputs import Inputs, Prepared
+from kzfigures.analysis.tables import ESTIMATE_COLUMNS, SET_ASIDE_COLUMNS, empty_table
 from kzfigures.errors import InconsistentObservationsError, InvalidArgumentError, TimezoneError
 from kzfigures.model import Observation, OutletKind
 
@@ -361,7 +362,7 @@ def best_estimate(
     tz = frame["as_of"].dt.tz
     if len(frame) == 0:
         return Estimate(
-            series=_empty_series(frame, columns),
+            series=empty_table(frame, columns, ESTIMATE_COLUMNS),
             set_aside=_set_aside_frame(frame, columns, np.zeros(0, dtype=np.intp), [], []),
             method=method,
             on_conflict=on_conflict,
@@ -880,30 +881,6 @@ def _series_frame(rows: pd.DataFrame, key_rows: pd.DataFrame, columns: list[str]
     return result
 
 
-def _empty_series(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    tz = frame["as_of"].dtype
-    return pd.DataFrame(
-        {
-            **{c: pd.Series([], dtype=frame[c].dtype) for c in columns},
-            "time": pd.Series([], dtype=tz),
-            "slot": pd.Series([], dtype=np.int64),
-            "slot_start": pd.Series([], dtype=tz),
-            "slot_end": pd.Series([], dtype=tz),
-            "low": pd.Series([], dtype="Int64"),
-            "best": pd.Series([], dtype=np.float64),
-            "high": pd.Series([], dtype="Int64"),
-            "fit": pd.Series([], dtype=np.float64),
-            "n_claims": pd.Series([], dtype=np.int64),
-            "n_observations": pd.Series([], dtype=np.int64),
-            "n_set_aside": pd.Series([], dtype=np.int64),
-            "cumulative": pd.Series([], dtype=bool),
-            "low_ids": pd.Series([], dtype=object),
-            "best_ids": pd.Series([], dtype=object),
-            "high_ids": pd.Series([], dtype=object),
-        }
-    )
-
-
 def _set_aside_frame(
     frame: pd.DataFrame, columns: list[str], aside: npt.NDArray[np.intp], reason: Any, witness_id: Any
 ) -> pd.DataFrame:
@@ -911,7 +888,8 @@ def _set_aside_frame(
 
     ``reason`` and ``witness_id`` are given for those rows only, in the same order.
     """
-    rows = frame[["id", *columns, "as_of", "low", "high"]].take(aside).reset_index(drop=True)
+    observed = [c for c in SET_ASIDE_COLUMNS if c in frame.columns]  # as_of, low, high
+    rows = frame[["id", *columns, *observed]].take(aside).reset_index(drop=True)
     rows["reason"] = pd.array([REASONS[r] for r in np.asarray(reason, dtype=np.int64)], dtype="string")
     rows["superseded_by"] = pd.array(np.asarray(witness_id, dtype=object), dtype="string")
     return rows

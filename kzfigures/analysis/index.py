@@ -56,12 +56,12 @@ import numpy.typing as npt
 import pandas as pd
 
 from kzfigures.analysis._sorting import argsort_stable, lexsort_stable, text_order
+from kzfigures.analysis.tables import RESULT_COLUMNS
 from kzfigures.errors import InvalidArgumentError, UnknownColumnError
 from kzfigures.frame import COLUMNS
 
 __all__ = [
     "DEFAULT_BY",
-    "RESULT_COLUMNS",
     "ClaimIndex",
     "annotate",
     "check_by",
@@ -87,28 +87,13 @@ _PRECISION_NS = {
 # Columns that can define a series: labels, not numbers or times.
 _KEYABLE = ("metric", "group", "region", "outlet", "outlet_kind", "authority", "via", "cumulative", "qualifier")
 
-#: The analyses' own result columns beyond ``COLUMNS``. ``by`` refuses an extra column of the
-#: frame with one of these names: the result's own column would overwrite its key.
-#: (tests/test_by.py checks that every result column of every analysis is listed.)
-RESULT_COLUMNS: frozenset[str] = frozenset(
-    {
-        *("min_stated", "max_stated", "hull_low", "hull_high", "hull_low_ids", "hull_high_ids"),
-        *("consensus_low", "consensus_high", "consensus_empty", "consensus_low_ids", "consensus_high_ids"),
-        *("n_observations", "n_claims", "n_speakers", "n_set_aside", "n_conflicting_earlier"),
-        *("time", "slot", "slot_start", "slot_end", "best", "fit", "point", "low_ids", "best_ids", "high_ids"),
-        *("kind", "relation", "speaker", "drop", "time_gap", "reason", "superseded_by"),
-        *("witness_id", "witness_speaker", "witness_slot", "witness_as_of", "witness_low", "witness_high"),
-        "witness_point",
-    }
-)
-
 
 def check_by(by: str | Sequence[str], frame: pd.DataFrame | None = None) -> list[str]:
     """Validate a ``by`` option and return it as a list of column names.
 
     A series can be keyed by the label columns (``metric``, ``group``, ``region``, ``outlet``,
     ``outlet_kind``, ``authority``, ``via``, ``cumulative``, ``qualifier``) and by the frame's
-    own extra columns, except one named like a result column (:data:`RESULT_COLUMNS`), which
+    own extra columns, except one named like a result column (:data:`~kzfigures.analysis.tables.RESULT_COLUMNS`), which
     the result's column would overwrite.
 
     >>> check_by("metric")

@@ -22,28 +22,11 @@ from kzfigures.analysis._runs import run_numbers, run_starts, run_tuples
 from kzfigures.analysis._sorting import lexsort_stable
 from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, first_rows
 from kzfigures.analysis.inputs import Inputs, Prepared
+from kzfigures.analysis.tables import RANGE_COLUMNS, RANGE_EACH_COLUMNS, empty_table
 from kzfigures.errors import InvalidArgumentError, TimezoneError
 from kzfigures.model import Observation
 
-__all__ = ["RANGE_COLUMNS", "Range", "range_records", "ranges"]
-
-#: The statistics columns of :func:`ranges` and their dtypes (after the key columns).
-RANGE_COLUMNS: Mapping[str, str] = {
-    "min_stated": "Int64",
-    "max_stated": "Int64",
-    "hull_low": "Int64",
-    "hull_high": "Int64",
-    "consensus_low": "Int64",
-    "consensus_high": "Int64",
-    "consensus_empty": "bool",
-    "n_observations": "int64",
-    "n_claims": "int64",
-    "n_speakers": "int64",
-    "hull_low_ids": "object",
-    "hull_high_ids": "object",
-    "consensus_low_ids": "object",
-    "consensus_high_ids": "object",
-}
+__all__ = ["Range", "range_records", "ranges"]
 
 _EACH = "each"
 
@@ -356,12 +339,7 @@ def _distinct_per_group(group: npt.NDArray[np.int64], value: npt.NDArray[np.int6
 
 
 def _empty(frame: pd.DataFrame, columns: list[str], each: bool) -> pd.DataFrame:
-    data: dict[str, pd.Series] = {c: pd.Series([], dtype=frame[c].dtype) for c in columns}
-    if each:
-        data["slot"] = pd.Series([], dtype="int64")
-        data["slot_start"] = pd.Series([], dtype=frame["as_of"].dtype)
-    data.update({name: pd.Series([], dtype=kind) for name, kind in RANGE_COLUMNS.items()})
-    return pd.DataFrame(data)
+    return empty_table(frame, columns, *([RANGE_EACH_COLUMNS] if each else []), RANGE_COLUMNS)
 
 
 def _optional_int(value: Any) -> int | None:
@@ -431,7 +409,7 @@ def range_records(frame: pd.DataFrame) -> list[Range]:
     missing = [c for c in RANGE_COLUMNS if c not in frame.columns]
     if missing:
         raise InvalidArgumentError(f"not a ranges() frame: it lacks the columns {missing}")
-    by = tuple(c for c in frame.columns if c not in RANGE_COLUMNS and c not in ("slot", "slot_start"))
+    by = tuple(c for c in frame.columns if c not in RANGE_COLUMNS and c not in RANGE_EACH_COLUMNS)
     records = []
     for row in frame.astype("object").to_dict(orient="records"):
         values: dict[str, Any] = {str(name): (None if v is pd.NA or v is pd.NaT else v) for name, v in row.items()}

@@ -20,34 +20,13 @@ import pandas as pd
 from kzfigures.analysis._sorting import PACK_LIMIT, lexsort_stable, order_codes
 from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, annotate, first_rows, restrict
 from kzfigures.analysis.inputs import Inputs, Prepared
+from kzfigures.analysis.tables import VIOLATION_COLUMNS, dtypes, empty_table
 from kzfigures.model import Observation
 
-__all__ = ["KINDS", "VIOLATION_COLUMNS", "ViolationReport", "violations"]
+__all__ = ["KINDS", "ViolationReport", "violations"]
 
 #: The kinds of violation, most serious first (the frame's sort order).
 KINDS: tuple[str, ...] = ("definite", "conflict", "soft")
-
-#: The columns of :attr:`ViolationReport.frame` other than the key columns (which follow ``kind``).
-VIOLATION_COLUMNS: Mapping[str, str] = {
-    "id": "string",
-    "witness_id": "string",
-    "relation": "string",
-    "speaker": "string",
-    "witness_speaker": "string",
-    "slot": "int64",
-    "witness_slot": "int64",
-    "as_of": "datetime",
-    "witness_as_of": "datetime",
-    "low": "Int64",
-    "high": "Int64",
-    "point": "int64",
-    "witness_low": "Int64",
-    "witness_high": "Int64",
-    "witness_point": "int64",
-    "drop": "int64",
-    "time_gap": "timedelta64[ns]",
-    "n_conflicting_earlier": "int64",
-}
 
 _UNBOUNDED = np.iinfo(np.int64).max
 
@@ -448,7 +427,7 @@ def _assemble(
             "n_conflicting_earlier": counts,
         }
     )
-    return pd.DataFrame(data, copy=False).astype(_dtypes(rows))
+    return pd.DataFrame(data, copy=False).astype(dtypes(VIOLATION_COLUMNS, rows))
 
 
 def _string(texts: npt.NDArray[np.object_]) -> Any:
@@ -457,13 +436,7 @@ def _string(texts: npt.NDArray[np.object_]) -> Any:
     return pd.array(texts, dtype="string")
 
 
-def _dtypes(frame: pd.DataFrame) -> dict[str, Any]:
-    tz = frame["as_of"].dtype
-    return {name: (tz if kind == "datetime" else kind) for name, kind in VIOLATION_COLUMNS.items()}
-
-
 def _empty(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    data: dict[str, pd.Series] = {"kind": pd.Series([], dtype="string")}
-    data.update({c: pd.Series([], dtype=frame[c].dtype) for c in columns})
-    data.update({name: pd.Series([], dtype=kind) for name, kind in _dtypes(frame).items()})
-    return pd.DataFrame(data)
+    table = empty_table(frame, columns, VIOLATION_COLUMNS)
+    table.insert(0, "kind", pd.Series([], dtype="string"))
+    return table
