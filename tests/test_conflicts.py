@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kzfigures.analysis import conflicts
-from kzfigures.analysis.conflicts import HI_INF, REASONS, settle_latest, settle_latest_runs, stab_point
+from kzfigures.analysis._sorting import UNBOUNDED as HI_INF
+from kzfigures.analysis.conflicts import REASONS, settle_latest, settle_latest_runs, stab_point
 
 from .brute_force import settle_latest_walk
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kzfigures.analysis.conflicts import HI_INF
+from kzfigures.analysis._sorting import UNBOUNDED as HI_INF
 from kzfigures.analysis.estimate import METHODS, _lower_median_by, best_estimate, isotonic_by_series
 from kzfigures.datasets import kazakhstan_2022
 from kzfigures.errors import (

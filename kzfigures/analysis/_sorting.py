@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-__all__ = ["PACK_LIMIT", "argsort_stable", "lexsort_stable", "order_codes", "text_order"]
+__all__ = ["PACK_LIMIT", "UNBOUNDED", "argsort_stable", "lexsort_stable", "order_codes", "text_order"]
 
 
 #: Integers packed as ``code * n + r`` stay below this, so nothing overflows int64.
@@ -22,8 +22,8 @@ PACK_LIMIT = 2**62
 #: Below this many values :func:`argsort_stable` just calls the stable sort.
 _PACK_FROM = 1024
 
-#: The largest int64, used by the analyses for an unbounded high.
-_TOP = int(np.iinfo(np.int64).max)
+#: The int64 that stands for an unbounded ``high`` in the analyses' arrays: above every count.
+UNBOUNDED = int(np.iinfo(np.int64).max)
 
 
 def argsort_stable(key: npt.ArrayLike) -> npt.NDArray[np.intp]:
@@ -101,7 +101,7 @@ def order_codes(values: npt.NDArray[np.int64], limit: int) -> tuple[npt.NDArray[
     """
     if len(values) == 0:
         return np.zeros(0, dtype=np.int64), 1
-    unbounded = values == _TOP
+    unbounded = values == UNBOUNDED
     finite = values[~unbounded]
     low = int(finite.min()) if len(finite) else 0
     top = int(finite.max()) if len(finite) else 0

@@ -50,10 +50,9 @@ import numpy as np
 import numpy.typing as npt
 
 from kzfigures.analysis._runs import run_numbers
-from kzfigures.analysis._sorting import lexsort_stable
+from kzfigures.analysis._sorting import UNBOUNDED, lexsort_stable
 
 __all__ = [
-    "HI_INF",
     "REASONS",
     "Settlement",
     "consistent",
@@ -64,7 +63,6 @@ __all__ = [
 ]
 
 #: The ``hi`` of an unbounded claim.
-HI_INF: int = int(np.iinfo(np.int64).max)
 
 #: Reason codes of :class:`Settlement` (index 0 = kept).
 REASONS: tuple[str, ...] = ("kept", "superseded", "outweighed", "outvoted")
@@ -123,7 +121,7 @@ def stab_point(lo: _IntArray, hi: _IntArray, weight: _FloatArray) -> int:
     """
     if len(lo) <= _LISTED_UP_TO and float(weight.sum()) < _LISTED_WEIGHTS_BELOW:
         return _stab_point_listed(lo.tolist(), hi.tolist(), weight.tolist())
-    bounded = hi < HI_INF
+    bounded = hi < UNBOUNDED
     positions = np.concatenate([lo, hi[bounded] + 1])
     deltas = np.concatenate([weight, -weight[bounded]])
     unique, inverse = np.unique(positions, return_inverse=True)
@@ -149,7 +147,7 @@ def _stab_point_listed(lo: list[int], hi: list[int], weight: list[float]) -> int
     for position, delta in zip(lo, weight, strict=True):
         step[position] = step.get(position, 0.0) + delta
     for end, delta in zip(hi, weight, strict=True):
-        if end < HI_INF:
+        if end < UNBOUNDED:
             step[end + 1] = step.get(end + 1, 0.0) - delta
     positions = sorted(step)
     covered, total = [], 0.0
@@ -237,10 +235,10 @@ def settle_latest_runs(
     series_of = s_run[starts].tolist()
     cumulative_of = np.asarray(cumulative, dtype=bool)[s_run[starts]].tolist()
     all_kept = np.zeros(len(starts), dtype=bool)
-    upper, upper_claim, walking = HI_INF, -1, -1
+    upper, upper_claim, walking = UNBOUNDED, -1, -1
     for g in range(len(starts) - 1, -1, -1):
         if series_of[g] != walking:  # the latest slot of the next series: nothing is known after it
-            upper, upper_claim, walking = HI_INF, -1, series_of[g]
+            upper, upper_claim, walking = UNBOUNDED, -1, series_of[g]
         is_cumulative = cumulative_of[g]
         if max_lo[g] <= min_hi[g] and simple[g] and (not is_cumulative or max_lo[g] <= upper):
             # Every claim contains max lo and is kept (stab_point would return max lo).
@@ -366,7 +364,7 @@ def _witness(
     first = np.r_[True, np.diff(slot_index[by_lo]) != 0]
     slot_max_claim = np.full(n_slots, -1, dtype=np.int64)
     slot_max_claim[slot_index[by_lo[first]]] = by_lo[first]
-    min_hi = np.where(slot_min_claim >= 0, hi[slot_min_claim], HI_INF)
+    min_hi = np.where(slot_min_claim >= 0, hi[slot_min_claim], UNBOUNDED)
     max_lo = np.where(slot_max_claim >= 0, lo[slot_max_claim], -1)
     if cumulative:
         positions = np.arange(n_slots)

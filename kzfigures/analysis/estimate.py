@@ -34,9 +34,9 @@ import pandas as pd
 from scipy.optimize import isotonic_regression
 
 from kzfigures.analysis._runs import run_numbers, run_starts, run_tuples
-from kzfigures.analysis._sorting import argsort_stable, lexsort_stable
-from kzfigures.analysis.conflicts import HI_INF, REASONS, settle_drop_minority, settle_latest_runs
-from kzfigures.analysis.index import DEFAULT_BY, first_rows
+from kzfigures.analysis._sorting import UNBOUNDED, argsort_stable, lexsort_stable
+from kzfigures.analysis.conflicts import REASONS, settle_drop_minority, settle_latest_runs
+from kzfigures.analysis.index import DEFAULT_BY, first_rows, point_values
 from kzfigures.analysis.inputs import Inputs, Prepared
 from kzfigures.analysis.tables import ESTIMATE_COLUMNS, SET_ASIDE_COLUMNS, empty_table
 from kzfigures.errors import InconsistentObservationsError, InvalidArgumentError, TimezoneError
@@ -163,16 +163,6 @@ def _observation_weights(frame: pd.DataFrame, weights: Weights) -> _FloatArray:
 
 
 # --- claims --------------------------------------------------------------------
-
-
-def _points(frame: pd.DataFrame) -> _IntArray:
-    """Each observation's point value (:attr:`kzfigures.Figure.point`), vectorized."""
-    low = frame["low"].to_numpy(dtype=np.int64)
-    high = frame["high"].to_numpy(dtype=np.float64, na_value=np.inf)
-    stated = frame["stated"].to_numpy(dtype=np.float64, na_value=np.nan)
-    midpoint = np.where(np.isfinite(high), np.floor((low + np.where(np.isfinite(high), high, 0)) / 2), low)
-    clipped = np.minimum(np.maximum(stated, low), high)
-    return np.where(np.isnan(stated), midpoint, clipped).astype(np.int64)
 
 
 def _isotonic_by_series(series: _IntArray, y: _FloatArray, w: _FloatArray) -> tuple[_FloatArray, _IntArray]:
@@ -376,7 +366,7 @@ def best_estimate(
     series, slot, claim, start, end = index.series, index.slot, index.claim, index.start, index.end
     ids = frame["id"].to_numpy(dtype=object)
     obs_lo = frame["low"].to_numpy(dtype=np.int64)
-    obs_hi = frame["high"].fillna(HI_INF).to_numpy(dtype=np.int64)
+    obs_hi = frame["high"].fillna(UNBOUNDED).to_numpy(dtype=np.int64)
     series_cumulative = pd.Series(frame["cumulative"].to_numpy(dtype=bool)).groupby(series).all().to_numpy()
     # Claims are numbered 0 .. C-1 with none missing, so per-claim reductions are ufunc.at into
     # arrays of C (a tenth of the cost of groupby, which sorts the keys first).
@@ -392,7 +382,7 @@ def best_estimate(
             "lo": obs_lo[first_row],
             "hi": obs_hi[first_row],
             "weight": weight,
-            "point": _lower_median_by(claim, _points(frame), n_claims),
+            "point": _lower_median_by(claim, point_values(frame), n_claims),
         },
         index=pd.RangeIndex(n_claims, name="claim"),
     )
@@ -597,7 +587,7 @@ def _slot_values(
     lo, hi = k["lo"].to_numpy(dtype=np.int64), k["hi"].to_numpy(dtype=np.int64)
     weight, point = k["weight"].to_numpy(dtype=np.float64), k["point"].to_numpy(dtype=np.int64)
     max_lo = np.full(n_slots, -1, dtype=np.int64)
-    min_hi = np.full(n_slots, HI_INF, dtype=np.int64)
+    min_hi = np.full(n_slots, UNBOUNDED, dtype=np.int64)
     np.maximum.at(max_lo, pos, lo)
     np.minimum.at(min_hi, pos, hi)
     total_weight = np.bincount(pos, weights=weight, minlength=n_slots)
@@ -609,11 +599,11 @@ def _slot_values(
     high = np.where(cumulative, reverse.cummin().to_numpy()[::-1], min_hi)
     positions = pd.Series(np.arange(n_slots, dtype=np.float64))
     low_pos = positions.where((max_lo == low) & has).groupby(slot_series)
-    high_pos = positions.where((min_hi == high) & has & (high < HI_INF)).groupby(slot_series)
+    high_pos = positions.where((min_hi == high) & has & (high < UNBOUNDED)).groupby(slot_series)
     if not cumulative.all():
         own = positions.where(has)
         low_from = np.where(cumulative, low_pos.ffill().to_numpy(), own.to_numpy())
-        high_from = np.where(cumulative, high_pos.bfill().to_numpy(), own.where(high < HI_INF).to_numpy())
+        high_from = np.where(cumulative, high_pos.bfill().to_numpy(), own.where(high < UNBOUNDED).to_numpy())
     else:
         low_from, high_from = low_pos.ffill().to_numpy(), high_pos.bfill().to_numpy()
 
@@ -640,7 +630,7 @@ def _slot_values(
     carried = pd.DataFrame({"g": g, "block": block}).groupby(slot_series)
     g = carried["g"].ffill().fillna(carried["g"].bfill()).to_numpy()
     block = carried["block"].ffill().fillna(carried["block"].bfill()).to_numpy()
-    upper = np.where(high == HI_INF, np.inf, high.astype(np.float64))
+    upper = np.where(high == UNBOUNDED, np.inf, high.astype(np.float64))
     best = np.minimum(np.maximum(g, low), upper)
     best_pos = np.arange(n_slots)
     if method == "latest":
@@ -855,7 +845,7 @@ def _series_frame(rows: pd.DataFrame, key_rows: pd.DataFrame, columns: list[str]
     keys = key_rows.iloc[rows["series"].to_numpy()].reset_index(drop=True)
     time = rows["time"] if "time" in rows else rows["start"]
     high = pd.array(rows["high"].to_numpy(dtype=np.int64), dtype="Int64")
-    high[rows["high"].to_numpy() == HI_INF] = pd.NA
+    high[rows["high"].to_numpy() == UNBOUNDED] = pd.NA
     result = pd.DataFrame(
         {
             **{c: keys[c] for c in columns},

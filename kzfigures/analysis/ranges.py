@@ -19,7 +19,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from kzfigures.analysis._runs import run_numbers, run_starts, run_tuples
-from kzfigures.analysis._sorting import lexsort_stable
+from kzfigures.analysis._sorting import UNBOUNDED, lexsort_stable
 from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, first_rows
 from kzfigures.analysis.inputs import Inputs, Prepared
 from kzfigures.analysis.tables import RANGE_COLUMNS, RANGE_EACH_COLUMNS, empty_table
@@ -31,7 +31,6 @@ __all__ = ["Range", "range_records", "ranges"]
 _EACH = "each"
 
 # Fill values for missing numbers: above (below) every int64 a figure can hold.
-_TOP = int(np.iinfo(np.int64).max)
 _BOTTOM = int(np.iinfo(np.int64).min)
 
 
@@ -237,7 +236,7 @@ def _statistics(rows: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
     sizes = np.diff(np.r_[starts, len(group)])
     low = rows["low"].to_numpy(dtype=np.int64)[order]
     unbounded = rows["high"].isna().to_numpy()[order]
-    high = rows["high"].to_numpy(dtype=np.int64, na_value=_TOP)[order]  # unbounded: above every high
+    high = rows["high"].to_numpy(dtype=np.int64, na_value=UNBOUNDED)[order]  # unbounded: above every high
     stated_missing = rows["stated"].isna().to_numpy()[order]
     stated = rows["stated"].to_numpy(dtype=np.int64, na_value=0)[order]
 
@@ -247,11 +246,11 @@ def _statistics(rows: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
     hull_low = np.minimum.reduceat(low, starts)
     consensus_low = np.maximum.reduceat(low, starts)
     hull_high = np.maximum.reduceat(np.where(unbounded, _BOTTOM, high), starts)
-    consensus_high = np.minimum.reduceat(high, starts)  # _TOP only where every high is unbounded
+    consensus_high = np.minimum.reduceat(high, starts)  # UNBOUNDED only where every high is unbounded
     out = pd.DataFrame(
         {
             "min_stated": pd.arrays.IntegerArray(
-                np.minimum.reduceat(np.where(stated_missing, _TOP, stated), starts), no_stated
+                np.minimum.reduceat(np.where(stated_missing, UNBOUNDED, stated), starts), no_stated
             ),
             "max_stated": pd.arrays.IntegerArray(
                 np.maximum.reduceat(np.where(stated_missing, _BOTTOM, stated), starts), no_stated

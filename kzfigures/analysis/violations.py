@@ -17,8 +17,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from kzfigures.analysis._sorting import PACK_LIMIT, lexsort_stable, order_codes
-from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, annotate, first_rows, restrict
+from kzfigures.analysis._sorting import PACK_LIMIT, UNBOUNDED, lexsort_stable, order_codes
+from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, annotate, first_rows, point_values, restrict
 from kzfigures.analysis.inputs import Inputs, Prepared
 from kzfigures.analysis.tables import VIOLATION_COLUMNS, dtypes, empty_table
 from kzfigures.model import Observation
@@ -27,8 +27,6 @@ __all__ = ["KINDS", "ViolationReport", "violations"]
 
 #: The kinds of violation, most serious first (the frame's sort order).
 KINDS: tuple[str, ...] = ("definite", "conflict", "soft")
-
-_UNBOUNDED = np.iinfo(np.int64).max
 
 
 def _keys_tuple(value: Any) -> tuple[tuple[Any, ...], ...]:
@@ -246,23 +244,13 @@ def _key_lists(
     return checked, skipped, mixed
 
 
-def _points(low: npt.NDArray[np.int64], high: npt.NDArray[np.int64], stated: pd.Series) -> npt.NDArray[np.int64]:
-    """:attr:`Figure.point`, vectorized (``high`` uses the unbounded sentinel)."""
-    bounded = high != _UNBOUNDED
-    midpoint = np.where(bounded, low + (high - low) // 2, low)
-    has_stated = stated.notna().to_numpy(dtype=bool)
-    value = stated.fillna(0).to_numpy(dtype=np.int64)
-    clipped = np.minimum(np.maximum(value, low), high)
-    return np.where(has_stated, clipped, midpoint).astype(np.int64)
-
-
 def _find(rows: pd.DataFrame, index: ClaimIndex) -> pd.DataFrame:
     n = len(rows)
     columns = list(index.by)
     series = index.series
     low = rows["low"].to_numpy(dtype=np.int64)
-    high = rows["high"].fillna(_UNBOUNDED).to_numpy(dtype=np.int64)
-    point = _points(low, high, rows["stated"])
+    high = rows["high"].fillna(UNBOUNDED).to_numpy(dtype=np.int64)
+    point = point_values(rows)
     id_rank = index.id_rank
 
     # Rows sorted by (series, slot); g numbers the (series, slot) runs 0, 1, ... in that order.

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import pandas as pd
 
-from kzfigures.analysis.index import DEFAULT_BY, claim_ids, speakers, time_slots
+from kzfigures.analysis.index import DEFAULT_BY, claim_ids, point_values, speakers, time_slots
 from kzfigures.frame import as_frame
 from kzfigures.model import Observation
 from kzfigures.present.report import key_label, select_series
@@ -49,26 +49,6 @@ def _matplotlib() -> Any:
     except ImportError as error:  # pragma: no cover - exercised by monkeypatching in tests
         raise ImportError(_INSTALL) from error
     return matplotlib
-
-
-def point_values(frame: pd.DataFrame) -> np.ndarray:
-    """Each row's point value: ``stated`` clipped into ``[low, high]``.
-
-    A row with no stated number (a range or a vague figure) takes the
-    midpoint of its interval rounded down, or ``low`` when unbounded: the
-    same rule as :attr:`kzfigures.Figure.point`, vectorized.
-
-    >>> import pandas as pd
-    >>> point_values(pd.DataFrame({"low": [3001, 5400, 24, 2], "high": [None, 5999, 99, None],
-    ...                            "stated": [3000, 6000, None, None]}, dtype="Int64")).tolist()
-    [3001, 5999, 61, 2]
-    """
-    low = frame["low"].to_numpy(dtype=np.int64)
-    high = frame["high"].to_numpy(dtype="float64", na_value=np.inf)
-    stated = frame["stated"].to_numpy(dtype="float64", na_value=np.nan)
-    midpoint = np.where(np.isinf(high), low, (low + np.where(np.isinf(high), 0, high)) // 2)
-    clipped = np.minimum(np.maximum(stated, low), high)
-    return np.where(np.isnan(stated), midpoint, clipped).astype(np.int64)
 
 
 def _local_times(column: pd.Series) -> pd.Series:
