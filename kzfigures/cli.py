@@ -23,20 +23,18 @@ import pandas as pd
 
 from kzfigures._version import __version__
 from kzfigures.analysis.estimate import METHODS, ON_CONFLICT, Estimate, best_estimate
-from kzfigures.analysis.inputs import Prepared, prepare
+from kzfigures.analysis.index import DEFAULT_BY
+from kzfigures.analysis.inputs import Prepared, parse_key, prepare, select_key, select_series
 from kzfigures.analysis.ranges import ranges
 from kzfigures.analysis.violations import violations
 from kzfigures.errors import FrameValidationError, InconsistentObservationsError, KzFiguresError
 from kzfigures.frame import read_csv, read_json
 from kzfigures.present.report import (
     estimate_section,
-    filter_key,
     markdown_table,
     observations_section,
     observations_table,
-    parse_key,
     ranges_section,
-    select_series,
     summary_lines,
     summary_section,
     violations_section,
@@ -336,7 +334,7 @@ def _render(frame: pd.DataFrame, args: argparse.Namespace) -> str:
 def _report(args: argparse.Namespace) -> str:
     frame = _load(args.path, args.tz)
     try:
-        frame = filter_key(frame, args.key)
+        frame = select_key(frame, args.key)
     except KzFiguresError as error:
         raise _BadInputError([f"kzfigures: --key: {error}"]) from None
     try:
@@ -358,7 +356,7 @@ def _report(args: argparse.Namespace) -> str:
 
 def _plot(frame: pd.DataFrame, args: argparse.Namespace) -> None:
     try:
-        select_series(frame, args.key)
+        select_series(frame, args.key, DEFAULT_BY)
         from kzfigures.present.plot import timeline
 
         figure = timeline(

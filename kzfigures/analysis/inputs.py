@@ -37,7 +37,7 @@ from kzfigures.errors import InvalidArgumentError, UnknownKeyError
 from kzfigures.frame import COLUMNS, as_frame
 from kzfigures.model import Observation
 
-__all__ = ["Inputs", "Prepared", "key_rows", "prepare", "select_key"]
+__all__ = ["Inputs", "Prepared", "key_rows", "parse_key", "prepare", "select_key", "select_series"]
 
 
 def _same_length(instance: Prepared, attribute: attrs.Attribute[ClaimIndex], index: ClaimIndex) -> None:
@@ -207,18 +207,83 @@ class Inputs:
         return annotate(self.frame, self.by) if self.shared is None else self.shared
 
 
-def select_key(frame: pd.DataFrame, key: Mapping[str, Any] | None) -> pd.DataFrame:
-    """Return the rows of ``frame`` whose columns equal ``key``'s values (all rows for None).
+def parse_key(key: Mapping[str, Any] | str | None) -> dict[str, Any]:
+    """Read a key such as ``"metric=detained,group=all"`` into ``{column: value}``.
 
-    ``None`` as a value matches a missing cell. ``O(n)`` per key column.
+    A mapping is checked and returned as a dict; ``None`` is the empty key.
+
+    >>> parse_key("metric=detained, group=all")
+    {'metric': 'detained', 'group': 'all'}
+    >>> parse_key("detained")
+    Traceback (most recent call last):
+    ...
+    kzfigures.errors.InvalidArgumentError: key must be column=value pairs separated by commas, ...
     """
     if key is None:
-        return frame
-    return frame[key_rows(frame, key)]
+        return {}
+    if isinstance(key, Mapping):
+        pairs = dict(key)
+    elif isinstance(key, str):
+        pairs = {}
+        for part in key.split(","):
+            column, sep, value = part.partition("=")
+            if not sep or not column.strip() or not value.strip():
+                raise InvalidArgumentError(
+                    f"key must be column=value pairs separated by commas, "
+                    f"e.g. 'metric=detained,group=all' (got {key!r})"
+                )
+            if column.strip() in pairs:
+                raise InvalidArgumentError(f"key names column {column.strip()!r} twice (got {key!r})")
+            pairs[column.strip()] = value.strip()
+    else:
+        raise InvalidArgumentError(f"key must be a mapping or a 'column=value,...' string (got {key!r})")
+    if pairs:
+        check_by(list(pairs))
+    return pairs
+
+
+def select_key(frame: pd.DataFrame, key: Mapping[str, Any] | str | None) -> pd.DataFrame:
+    """Return the rows of ``frame`` whose columns equal ``key``'s values (all rows for None).
+
+    ``key`` is a mapping or a ``"column=value,..."`` text (:func:`parse_key`). ``None`` as a
+    value matches a missing cell. ``O(n)`` per key column.
+
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> len(select_key(kazakhstan_2022(), "metric=detained"))
+    12
+    """
+    pairs = parse_key(key)
+    return frame[key_rows(frame, pairs)] if pairs else frame
+
+
+def select_series(frame: pd.DataFrame, key: Mapping[str, Any] | str | None, by: Sequence[str]) -> pd.DataFrame:
+    """The rows of the one series ``key`` selects.
+
+    Columns of ``by`` left out of the key match any value, but together the
+    key must select a single series.
+
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> len(select_series(kazakhstan_2022(), {"metric": "detained", "group": "all"}, DEFAULT_BY))
+    11
+    >>> select_series(kazakhstan_2022(), "metric=detained", DEFAULT_BY)
+    Traceback (most recent call last):
+    ...
+    kzfigures.errors.InvalidArgumentError: key 'metric=detained' matches 2 series; add columns to it: ...
+    """
+    columns = check_by(by, frame)
+    rows = select_key(frame, key)
+    keys = rows[columns].drop_duplicates()
+    if len(keys) > 1:
+        listed = "; ".join(
+            ",".join(f"{c}={v}" for c, v in zip(columns, values, strict=True))
+            for values in keys.astype(str).itertuples(index=False)
+        )
+        raise InvalidArgumentError(f"key {key!r} matches {len(keys)} series; add columns to it: {listed}")
+    return rows
 
 
 def key_rows(frame: pd.DataFrame, key: Mapping[str, Any], index: ClaimIndex | None = None) -> npt.NDArray[np.bool_]:
-    """Which rows of ``frame`` :func:`select_key` keeps, as a mask.
+    """Which rows of ``frame`` (observations, or a result table) hold ``key``'s values, as a mask.
 
     ``index``, the claim index of ``frame`` (a :class:`~kzfigures.Prepared`'s), answers a key on
     the index's schema columns once per series rather than once per row: every row of a series
@@ -231,6 +296,16 @@ def key_rows(frame: pd.DataFrame, key: Mapping[str, Any], index: ClaimIndex | No
     >>> key = {"metric": "detained", "group": "all"}
     >>> bool((key_rows(frame, key, annotate(frame)) == key_rows(frame, key)).all())
     True
+    >>> key_rows(frame, {"metric": "arrested"})
+    Traceback (most recent call last):
+    ...
+    kzfigures.errors.UnknownKeyError: no observation has metric='arrested'; metric holds: detained, injured, killed
+
+    Raises
+    ------
+    UnknownKeyError
+        No row matches. A desk types keys by hand, so the message names the value no row
+        holds and what its column does hold, or else the keys present.
     """
     if not isinstance(key, Mapping):
         raise InvalidArgumentError(
@@ -247,6 +322,10 @@ def key_rows(frame: pd.DataFrame, key: Mapping[str, Any], index: ClaimIndex | No
     else:
         mask = _matches(frame, columns, key)
     if not mask.any():
+        for column in columns:
+            if not _matches(frame, [column], key).any():
+                held = ", ".join(sorted(frame[column].dropna().astype(str).unique()))
+                raise UnknownKeyError(f"no observation has {column}={key[column]!r}; {column} holds: {held}")
         wanted = ", ".join(f"{column}={key[column]!r}" for column in columns)
         known = frame[columns].drop_duplicates().head(5).astype("object").to_dict(orient="records")
         raise UnknownKeyError(f"no observation has {wanted}; keys present include {known}")

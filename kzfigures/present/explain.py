@@ -24,7 +24,8 @@ from typing import Any
 import pandas as pd
 
 from kzfigures.analysis.estimate import Estimate
-from kzfigures.errors import InvalidArgumentError, TimezoneError, UnknownKeyError
+from kzfigures.analysis.inputs import key_rows
+from kzfigures.errors import InvalidArgumentError, TimezoneError
 from kzfigures.present.words import figure_words, sources_text
 
 __all__ = ["explain", "source_words", "source_words_by_id"]
@@ -72,12 +73,7 @@ def _select(estimate: Estimate, key: Any) -> pd.DataFrame:
     values = dict(key) if isinstance(key, Mapping) else dict(zip(columns, given, strict=True))
     if sorted(values) != sorted(columns):
         raise InvalidArgumentError(f"key must give a value for each of {columns} (got {key!r})")
-    mask = pd.Series(True, index=series.index)
-    for column, value in values.items():
-        mask &= series[column].astype("string") == str(value)
-    if not mask.any():
-        raise UnknownKeyError(f"no series with key {values!r} in the estimate")
-    return series[mask]
+    return series[key_rows(series, values)]
 
 
 def explain(estimate: Estimate, time: str | pd.Timestamp, key: Any = None) -> str:

@@ -20,10 +20,11 @@ import numpy as np
 import pandas as pd
 
 from kzfigures.analysis.index import DEFAULT_BY, claim_ids, point_values, speakers, time_slots
+from kzfigures.analysis.inputs import key_rows, select_series
+from kzfigures.errors import UnknownKeyError
 from kzfigures.frame import as_frame
 from kzfigures.model import Observation
-from kzfigures.present.report import key_label, select_series
-from kzfigures.present.words import figure_words
+from kzfigures.present.words import figure_words, key_label
 
 if TYPE_CHECKING:  # pragma: no cover - annotations only; matplotlib is optional
     from matplotlib.axes import Axes
@@ -225,8 +226,10 @@ def _rows_of(table: pd.DataFrame | None, series: pd.DataFrame, by: Sequence[str]
     if not columns:
         return table
     first = series.iloc[0]
-    mask = np.logical_and.reduce([(table[c].astype("string") == str(first[c])).fillna(False) for c in columns])
-    return table[np.asarray(mask, dtype=bool)] if mask.any() else None
+    try:
+        return table[key_rows(table, {c: first[c] for c in columns})]
+    except UnknownKeyError:
+        return None
 
 
 def _estimate_steps(estimate: pd.DataFrame | None, zone: Any) -> pd.DataFrame | None:

@@ -14,31 +14,26 @@ from __future__ import annotations
 import functools
 import re
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from kzfigures.analysis.index import DEFAULT_BY, check_by
-from kzfigures.analysis.inputs import Prepared, select_key
+from kzfigures.analysis.index import DEFAULT_BY
+from kzfigures.analysis.inputs import Prepared
 from kzfigures.analysis.ranges import ranges
 from kzfigures.analysis.violations import violations
-from kzfigures.errors import InvalidArgumentError, UnknownKeyError
-from kzfigures.present.words import figure_words, sources_text, who_said
+from kzfigures.present.words import figure_words, key_label, sources_text, who_said
 
 __all__ = [
     "estimate_section",
     "estimate_summary_line",
     "figure_words",
-    "filter_key",
-    "key_label",
     "markdown_table",
     "observations_section",
     "observations_table",
-    "parse_key",
     "ranges_section",
-    "select_series",
     "summary_lines",
     "summary_section",
     "violations_section",
@@ -115,16 +110,6 @@ def count(n: int, noun: str) -> str:
     ('1 claim', '4,404 observations')
     """
     return f"{int(n):,} {noun}{'' if n == 1 else 's'}"
-
-
-def key_label(metric: str, group: str, region: str) -> str:
-    """A short heading for a series key.
-
-    >>> key_label("killed", "law_enforcement", "all")
-    'killed - law_enforcement'
-    """
-    label = metric if group == "all" else f"{metric} - {group}"
-    return label if region == "all" else f"{label} ({region})"
 
 
 def observations_section(frame: pd.DataFrame) -> str:
@@ -420,94 +405,6 @@ def summary_section(result: Any) -> str:
     for line in summary_lines(result):
         lines.extend(_wrap(line, WIDTH, initial_indent="- ", subsequent_indent="  "))
     return "\n".join(lines)
-
-
-def parse_key(key: Mapping[str, str] | str | None) -> dict[str, str]:
-    """Read a key such as ``"metric=detained,group=all"`` into ``{column: value}``.
-
-    >>> parse_key("metric=detained, group=all")
-    {'metric': 'detained', 'group': 'all'}
-    >>> parse_key("detained")
-    Traceback (most recent call last):
-    ...
-    kzfigures.errors.InvalidArgumentError: key must be column=value pairs separated by commas, ...
-    """
-    if key is None:
-        return {}
-    if isinstance(key, Mapping):
-        pairs = dict(key)
-    elif isinstance(key, str):
-        pairs = {}
-        for part in key.split(","):
-            column, sep, value = part.partition("=")
-            if not sep or not column.strip() or not value.strip():
-                raise InvalidArgumentError(
-                    f"key must be column=value pairs separated by commas, "
-                    f"e.g. 'metric=detained,group=all' (got {key!r})"
-                )
-            if column.strip() in pairs:
-                raise InvalidArgumentError(f"key names column {column.strip()!r} twice (got {key!r})")
-            pairs[column.strip()] = value.strip()
-    else:
-        raise InvalidArgumentError(f"key must be a mapping or a 'column=value,...' string (got {key!r})")
-    if pairs:
-        check_by(list(pairs))
-    return {str(column): str(value) for column, value in pairs.items()}
-
-
-def filter_key(frame: pd.DataFrame, key: Mapping[str, str] | str | None) -> pd.DataFrame:
-    """The rows whose columns equal the key's values; all rows when ``key`` is None.
-
-    Raises :class:`~kzfigures.UnknownKeyError` when no row matches, naming the
-    values the column does hold.
-
-    >>> from kzfigures.datasets import kazakhstan_2022
-    >>> len(filter_key(kazakhstan_2022(), "metric=detained"))
-    12
-    >>> filter_key(kazakhstan_2022(), "metric=arrested")
-    Traceback (most recent call last):
-    ...
-    kzfigures.errors.UnknownKeyError: no observation has metric='arrested'; metric holds: detained, injured, killed
-    """
-    pairs = parse_key(key)
-    try:
-        return select_key(frame, pairs or None)
-    except UnknownKeyError:
-        # Say which value is unknown, and what the column holds: a desk types
-        # these keys by hand.
-        for column, value in pairs.items():
-            if not (frame[column].astype("string") == value).any():
-                held = ", ".join(sorted(frame[column].dropna().astype(str).unique()))
-                raise UnknownKeyError(f"no observation has {column}={value!r}; {column} holds: {held}") from None
-        raise
-
-
-def select_series(
-    frame: pd.DataFrame, key: Mapping[str, str] | str | None, by: Sequence[str] = DEFAULT_BY
-) -> pd.DataFrame:
-    """The rows of the one series ``key`` selects.
-
-    Columns of ``by`` left out of the key match any value, but together the
-    key must select a single series.
-
-    >>> from kzfigures.datasets import kazakhstan_2022
-    >>> len(select_series(kazakhstan_2022(), {"metric": "detained", "group": "all"}))
-    11
-    >>> select_series(kazakhstan_2022(), "metric=detained")
-    Traceback (most recent call last):
-    ...
-    kzfigures.errors.InvalidArgumentError: key 'metric=detained' matches 2 series; add columns to it: ...
-    """
-    columns = check_by(by, frame)
-    rows = filter_key(frame, key)
-    keys = rows[columns].drop_duplicates()
-    if len(keys) > 1:
-        listed = "; ".join(
-            ",".join(f"{c}={v}" for c, v in zip(columns, values, strict=True))
-            for values in keys.astype(str).itertuples(index=False)
-        )
-        raise InvalidArgumentError(f"key {key!r} matches {len(keys)} series; add columns to it: {listed}")
-    return rows
 
 
 def when(moment: Any, precision: Any) -> str:

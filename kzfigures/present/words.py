@@ -15,7 +15,7 @@ import pandas as pd
 
 from kzfigures.model import QUALIFIER_WORDS, Qualifier
 
-__all__ = ["figure_words", "sources_text", "who_said"]
+__all__ = ["figure_words", "key_label", "sources_text", "who_said"]
 
 _WORDS = {q.value: w for q, w in QUALIFIER_WORDS.items()}
 
@@ -73,3 +73,13 @@ def sources_text(rows: Iterable[tuple[Any, Any, Any, Any]]) -> str:
     return "; ".join(
         f"{who_said(authority, via, outlet)} ({identifier})" for identifier, authority, via, outlet in rows
     )
+
+
+def key_label(metric: str, group: str, region: str) -> str:
+    """A short heading for a series key.
+
+    >>> key_label("killed", "law_enforcement", "all")
+    'killed - law_enforcement'
+    """
+    label = metric if group == "all" else f"{metric} - {group}"
+    return label if region == "all" else f"{label} ({region})"
