@@ -36,9 +36,10 @@ from scipy.optimize import isotonic_regression
 from kzfigures.analysis._runs import run_numbers, run_starts, run_tuples
 from kzfigures.analysis._sorting import UNBOUNDED, argsort_stable, lexsort_stable
 from kzfigures.analysis.conflicts import REASONS, settle_drop_minority, settle_latest_runs
-from kzfigures.analysis.index import DEFAULT_BY, first_rows, point_values
+from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, first_rows, point_values
 from kzfigures.analysis.inputs import Inputs, Prepared
 from kzfigures.analysis.tables import ESTIMATE_COLUMNS, SET_ASIDE_COLUMNS, empty_table
+from kzfigures.analysis.violations import violation_pairs
 from kzfigures.errors import InconsistentObservationsError, InvalidArgumentError, TimezoneError
 from kzfigures.model import Observation, OutletKind
 
@@ -360,120 +361,25 @@ def best_estimate(
             by=tuple(columns),
             observations=frame,
         )
-
-    # -- observations and claims ------------------------------------------------
-    index = inputs.index()  # series, slots and claims in one pass
-    series, slot, claim, start, end = index.series, index.slot, index.claim, index.start, index.end
-    ids = frame["id"].to_numpy(dtype=object)
-    obs_lo = frame["low"].to_numpy(dtype=np.int64)
-    obs_hi = frame["high"].fillna(UNBOUNDED).to_numpy(dtype=np.int64)
-    series_cumulative = pd.Series(frame["cumulative"].to_numpy(dtype=bool)).groupby(series).all().to_numpy()
-    # Claims are numbered 0 .. C-1 with none missing, so per-claim reductions are ufunc.at into
-    # arrays of C (a tenth of the cost of groupby, which sorts the keys first).
-    n_claims = int(claim.max()) + 1
-    first_row = np.full(n_claims, len(frame), dtype=np.int64)
-    np.minimum.at(first_row, claim, np.arange(len(frame)))
-    weight = np.zeros(n_claims)
-    np.maximum.at(weight, claim, observation_weight)
-    claims = pd.DataFrame(
-        {
-            "series": series[first_row],
-            "slot": slot[first_row],
-            "lo": obs_lo[first_row],
-            "hi": obs_hi[first_row],
-            "weight": weight,
-            "point": _lower_median_by(claim, point_values(frame), n_claims),
-        },
-        index=pd.RangeIndex(n_claims, name="claim"),
-    )
-    # The smallest id per claim, via integer ranks: groupby min on text runs in Python per group.
-    # Kept as a row number; only the set-aside rows' witnesses become ids.
-    id_rank = index.id_rank
-    by_id = np.empty(len(id_rank), dtype=np.intp)
-    by_id[id_rank] = np.arange(len(id_rank))  # the rows in id order: the inverse permutation
-    smallest = np.full(n_claims, len(frame), dtype=np.int64)
-    np.minimum.at(smallest, claim, id_rank)
-    witness_row = by_id[smallest]
-    kept, reason, witness = _settle(claims, series_cumulative, on_conflict, frame, columns)
-    obs_kept = kept[claim]
-
-    # -- slots ----------------------------------------------------------------------
-    slots_per_series = np.zeros(int(series.max()) + 1, dtype=np.int64)
-    np.maximum.at(slots_per_series, series, slot + 1)
-    series_offset = np.r_[0, np.cumsum(slots_per_series)[:-1]]
-    n_slots = int(slots_per_series.sum())
-    obs_pos = series_offset[series] + slot
-    slot_series = np.repeat(np.arange(len(slots_per_series)), slots_per_series)
-    slot_start = np.full(n_slots, np.iinfo(np.int64).max, dtype=np.int64)
-    slot_end = np.full(n_slots, np.iinfo(np.int64).min, dtype=np.int64)
-    np.minimum.at(slot_start, obs_pos, start)
-    np.maximum.at(slot_end, obs_pos, end)
-    cumulative = series_cumulative[slot_series]
-    table = _slot_values(claims, kept, series_offset, n_slots, slot_series, cumulative, method)
-    n_kept_obs = np.bincount(obs_pos[obs_kept], minlength=n_slots)
-    n_aside_obs = np.bincount(obs_pos[~obs_kept], minlength=n_slots)
-
-    # -- provenance -------------------------------------------------------------------
-    g, best = table["g"].to_numpy(), table["best"].to_numpy()
-    clipped_low = g < table["low"].to_numpy()
-    clipped_high = g > table["high"].to_numpy(dtype=np.float64)
-    # best cites its block's observations only where the fit is not clipped to low or high
-    # (two thirds of the slots at 10^6 are): ids are gathered for those blocks alone.
-    cites_block = ~(clipped_low | clipped_high) & (method != "conservative")
-    block = table["block"].to_numpy(dtype=np.int64)
-    block_code, blocks = pd.factorize(block)
-    cited = np.zeros(len(blocks), dtype=bool)
-    cited[block_code[cites_block]] = True
-    kept_rows = by_id[obs_kept[by_id]]  # the kept observations in id order
-    cited_rows = kept_rows[cited[block_code[obs_pos[kept_rows]]]]
-    block_ids = _lookup_ids((block[obs_pos[cited_rows]], np.where(cites_block, block, -1)), ids, cited_rows)
-    # By slot, ids in order within each slot: one stable sort serves both bounds.
-    kept_rows = kept_rows[argsort_stable(obs_pos[kept_rows])]
-    kept_pos, kept_lo, kept_hi = obs_pos[kept_rows], obs_lo[kept_rows], obs_hi[kept_rows]
-    low_ids, high_ids = _ids_by_slot(
-        kept_pos,
-        kept_rows,
-        ids,
-        n_slots,
-        [(kept_lo, table["low_pos"], table["low"]), (kept_hi, table["high_pos"], table["high"])],
-    )
-    own = np.where(clipped_low, low_ids, np.where(clipped_high, high_ids, block_ids))
-    if method == "conservative":
-        best_ids = low_ids
-    elif method == "latest":
-        best_ids = own[table["best_pos"].to_numpy()]
-    else:
-        best_ids = own
-
-    per_slot = pd.DataFrame(
-        {
-            "series": slot_series,
-            "slot": np.arange(n_slots) - series_offset[slot_series],
-            "start": slot_start,
-            "end": slot_end,
-            "low": table["low"].to_numpy(),
-            "best": best,
-            "fit": g,
-            "high": table["high"].to_numpy(),
-            "n_claims": table["n_claims"].to_numpy(),
-            "n_observations": n_kept_obs,
-            "n_set_aside": n_aside_obs,
-            "cumulative": cumulative,
-            "low_ids": low_ids,
-            "best_ids": best_ids,
-            "high_ids": high_ids,
-        }
-    )
+    index = inputs.index()
+    claims = _claims(frame, index, observation_weight)
+    kept, reason, witness = _settle(claims, on_conflict, frame, index)
+    obs_kept = kept[index.claim]
+    slots = _slots(index, obs_kept, claims.cumulative)
+    envelope = _envelope(claims, kept, slots)
+    fitted = _fit(claims, kept, slots, envelope, method)
+    per_slot = _provenance(frame, index, slots, envelope, fitted, obs_kept, method)
     rows = per_slot if offset is None else _on_grid(per_slot, offset, tz)
-    key_rows = frame.iloc[first_rows(series)][columns].reset_index(drop=True)  # each key's first row
+    key_rows = frame.iloc[first_rows(index.series)][columns].reset_index(drop=True)  # each key's first row
     # The set-aside rows by key, as_of, id, from integers: series numbers follow the keys' order
     # (missing last, as sort_values puts them), start is as_of's instant, id_rank the ids' order.
     aside = np.flatnonzero(~obs_kept)
-    aside = aside[lexsort_stable((id_rank[aside], start[aside], series[aside]))]
-    aside_claim = claim[aside]  # only the set-aside rows' witness ids become text: touching a string is a cache miss
+    aside = aside[lexsort_stable((index.id_rank[aside], index.start[aside], index.series[aside]))]
+    aside_claim = index.claim[aside]  # only the set-aside rows' witnesses become text
+    witness_ids = frame["id"].to_numpy(dtype=object)[claims.witness_row[witness[aside_claim]]]
     return Estimate(
         series=_series_frame(rows, key_rows, columns, tz),
-        set_aside=_set_aside_frame(frame, columns, aside, reason[aside_claim], ids[witness_row[witness[aside_claim]]]),
+        set_aside=_set_aside_frame(frame, columns, aside, reason[aside_claim], witness_ids),
         method=method,
         on_conflict=on_conflict,
         freq=freq_label,
@@ -482,10 +388,114 @@ def best_estimate(
     )
 
 
+@attrs.frozen(eq=False)
+class _Claims:
+    """Step 1: one row per claim (numbered as the index numbers them), and each claim's witness row.
+
+    ``table`` has ``series``, ``slot``, ``lo``, ``hi`` (``UNBOUNDED`` for none), ``weight`` (the
+    largest of its observations') and ``point`` (the lower median of its observations' points);
+    ``witness_row`` is the row of its smallest id, which names it where it set another aside;
+    ``cumulative`` says per series whether every row of it is a running total.
+    """
+
+    table: pd.DataFrame
+    witness_row: _IntArray
+    cumulative: npt.NDArray[np.bool_]
+
+
+def _claims(frame: pd.DataFrame, index: ClaimIndex, observation_weight: _FloatArray) -> _Claims:
+    """Step 1: the claims of the index, each with its interval, weight, point value and witness."""
+    series, claim = index.series, index.claim
+    obs_hi = frame["high"].to_numpy(dtype=np.int64, na_value=UNBOUNDED)
+    cumulative = pd.Series(frame["cumulative"].to_numpy(dtype=bool)).groupby(series).all().to_numpy()
+    # Claims are numbered 0 .. C-1 with none missing, so per-claim reductions are ufunc.at into
+    # arrays of C (no groupby, which sorts the keys first).
+    n_claims = int(claim.max()) + 1
+    first_row = np.full(n_claims, len(frame), dtype=np.int64)
+    np.minimum.at(first_row, claim, np.arange(len(frame)))
+    weight = np.zeros(n_claims)
+    np.maximum.at(weight, claim, observation_weight)
+    table = pd.DataFrame(
+        {
+            "series": series[first_row],
+            "slot": index.slot[first_row],
+            "lo": frame["low"].to_numpy(dtype=np.int64)[first_row],
+            "hi": obs_hi[first_row],
+            "weight": weight,
+            "point": _lower_median_by(claim, point_values(frame), n_claims),
+        },
+        index=pd.RangeIndex(n_claims, name="claim"),
+    )
+    # The smallest id per claim, via integer ranks (a groupby min of texts runs in Python per group).
+    smallest = np.full(n_claims, len(frame), dtype=np.int64)
+    np.minimum.at(smallest, claim, index.id_rank)
+    return _Claims(table, _rows_by_id(index)[smallest], cumulative)
+
+
+def _rows_by_id(index: ClaimIndex) -> npt.NDArray[np.intp]:
+    """The rows in id order: the inverse of ``index.id_rank``."""
+    by_id = np.empty(len(index.id_rank), dtype=np.intp)
+    by_id[index.id_rank] = np.arange(len(index.id_rank))
+    return by_id
+
+
+@attrs.frozen(eq=False)
+class _Slots:
+    """Step 3: the (series, slot) pairs of all series laid out in one array, 0 .. n_slots-1.
+
+    ``position`` is each observation's slot in that array; ``series`` each slot's series;
+    ``offset`` each series' first slot; ``start``/``end`` each slot's period (UTC ns);
+    ``cumulative`` each slot's series' flag; ``n_kept``/``n_aside`` its observations kept and set aside.
+    """
+
+    position: _IntArray
+    series: _IntArray
+    offset: _IntArray
+    start: _IntArray
+    end: _IntArray
+    cumulative: npt.NDArray[np.bool_]
+    n_kept: _IntArray
+    n_aside: _IntArray
+
+    @property
+    def n(self) -> int:
+        return len(self.series)
+
+
+def _slots(index: ClaimIndex, obs_kept: npt.NDArray[np.bool_], series_cumulative: npt.NDArray[np.bool_]) -> _Slots:
+    """Step 3: the slots of every series, with their periods and what they hold."""
+    series, slot = index.series, index.slot
+    slots_per_series = np.zeros(int(series.max()) + 1, dtype=np.int64)
+    np.maximum.at(slots_per_series, series, slot + 1)
+    offset = np.r_[0, np.cumsum(slots_per_series)[:-1]]
+    n_slots = int(slots_per_series.sum())
+    position = offset[series] + slot
+    start = np.full(n_slots, np.iinfo(np.int64).max, dtype=np.int64)
+    end = np.full(n_slots, np.iinfo(np.int64).min, dtype=np.int64)
+    np.minimum.at(start, position, index.start)
+    np.maximum.at(end, position, index.end)
+    slot_series = np.repeat(np.arange(len(slots_per_series)), slots_per_series)
+    return _Slots(
+        position=position,
+        series=slot_series,
+        cumulative=series_cumulative[slot_series],
+        offset=offset,
+        start=start,
+        end=end,
+        n_kept=np.bincount(position[obs_kept], minlength=n_slots),
+        n_aside=np.bincount(position[~obs_kept], minlength=n_slots),
+    )
+
+
 def _settle(
-    claims: pd.DataFrame, series_cumulative: npt.NDArray[np.bool_], on_conflict: str, frame: pd.DataFrame, by: list[str]
+    found: _Claims, on_conflict: str, frame: pd.DataFrame, index: ClaimIndex
 ) -> tuple[npt.NDArray[np.bool_], _IntArray, _IntArray]:
-    """Apply the conflict policy to each inconsistent series; keep all of a consistent one."""
+    """Step 2: apply the conflict policy to each inconsistent series; keep all of a consistent one.
+
+    Returns per claim whether it is kept, the reason code (:data:`REASONS`) of one set aside,
+    and the claim that witnesses it (-1 for none).
+    """
+    claims, series_cumulative = found.table, found.cumulative
     n = len(claims)
     kept = np.ones(n, dtype=bool)
     reason = np.zeros(n, dtype=np.int64)
@@ -498,7 +508,9 @@ def _settle(
     level = np.where(series_cumulative[series], running, slot_max_lo)
     bad_series = np.unique(series[hi < level])
     if len(bad_series) and on_conflict == "raise":
-        raise InconsistentObservationsError(_violations_frame(frame, by, bad_series))
+        pairs = violation_pairs(frame, index)
+        # Soft violations (falling stated values inside overlapping intervals) are not inconsistencies.
+        raise InconsistentObservationsError(pairs[pairs["kind"] != "soft"].reset_index(drop=True))
     weight = claims["weight"].to_numpy()
     if on_conflict == "latest" and len(bad_series):  # every inconsistent series in one call
         is_bad = np.zeros(int(series.max()) + 1, dtype=bool)
@@ -520,17 +532,6 @@ def _settle(
         reason[piece] = settled.reason
         witness[piece] = np.where(settled.witness >= 0, settled.witness + first, -1)
     return kept, reason, witness
-
-
-def _violations_frame(frame: pd.DataFrame, by: list[str], bad_series: _IntArray) -> pd.DataFrame:
-    """The violations behind an inconsistency, from :func:`kzfigures.violations` when available."""
-    from kzfigures.analysis.violations import violations  # analyses of one level; imported where needed
-
-    del bad_series  # violations() lists every pair at fault across all keys
-    result = violations(frame, by=tuple(by), validate=False)  # frame is canonical already
-    table = pd.DataFrame(result.frame)
-    # Soft violations (falling stated values inside overlapping intervals) are not inconsistencies.
-    return table[table["kind"] != "soft"].reset_index(drop=True) if "kind" in table else table
 
 
 def _lower_median_by(group: _IntArray, value: _IntArray, size: int) -> _IntArray:
@@ -572,27 +573,39 @@ def _weighted_lower_median(position: _IntArray, value: _IntArray, weight: _Float
     return result
 
 
-def _slot_values(
-    claims: pd.DataFrame,
-    kept: npt.NDArray[np.bool_],
-    series_offset: _IntArray,
-    n_slots: int,
-    slot_series: _IntArray,
-    cumulative: npt.NDArray[np.bool_],
-    method: str,
-) -> pd.DataFrame:
-    """Envelope, fit and best per slot (all series), with the slots that set low and high."""
-    k = claims[kept]
-    pos = series_offset[k["series"].to_numpy()] + k["slot"].to_numpy()
-    lo, hi = k["lo"].to_numpy(dtype=np.int64), k["hi"].to_numpy(dtype=np.int64)
-    weight, point = k["weight"].to_numpy(dtype=np.float64), k["point"].to_numpy(dtype=np.int64)
+@attrs.frozen(eq=False)
+class _Envelope:
+    """Step 4: per slot, ``low`` = L and ``high`` = U (``UNBOUNDED`` for none), with where they come from.
+
+    ``low_pos``/``high_pos`` are the slots (float, NaN for none) whose kept claims set them;
+    ``has`` marks slots with a kept claim, ``n_claims`` counts them, ``total_weight`` their weights.
+    """
+
+    low: _IntArray
+    high: _IntArray
+    low_pos: _FloatArray
+    high_pos: _FloatArray
+    has: npt.NDArray[np.bool_]
+    n_claims: _IntArray
+    total_weight: _FloatArray
+
+
+def _kept_claims(claims: _Claims, kept: npt.NDArray[np.bool_], slots: _Slots) -> tuple[pd.DataFrame, _IntArray]:
+    """The kept claims, and the slot position of each."""
+    k = claims.table[kept]
+    return k, slots.offset[k["series"].to_numpy()] + k["slot"].to_numpy()
+
+
+def _envelope(claims: _Claims, kept: npt.NDArray[np.bool_], slots: _Slots) -> _Envelope:
+    """Step 4: the feasible envelope of the kept claims, ``L(s)`` and ``U(s)`` (see best_estimate's Notes)."""
+    n_slots, slot_series, cumulative = slots.n, slots.series, slots.cumulative
+    k, pos = _kept_claims(claims, kept, slots)
     max_lo = np.full(n_slots, -1, dtype=np.int64)
     min_hi = np.full(n_slots, UNBOUNDED, dtype=np.int64)
-    np.maximum.at(max_lo, pos, lo)
-    np.minimum.at(min_hi, pos, hi)
-    total_weight = np.bincount(pos, weights=weight, minlength=n_slots)
+    np.maximum.at(max_lo, pos, k["lo"].to_numpy(dtype=np.int64))
+    np.minimum.at(min_hi, pos, k["hi"].to_numpy(dtype=np.int64))
+    total_weight = np.bincount(pos, weights=k["weight"].to_numpy(dtype=np.float64), minlength=n_slots)
     has = total_weight > 0
-    n_claims = np.bincount(pos, minlength=n_slots)
     by_series = pd.Series(max_lo).groupby(slot_series)
     low = np.maximum(np.where(cumulative, by_series.cummax().to_numpy(), max_lo), 0)
     reverse = pd.Series(min_hi[::-1]).groupby(slot_series[::-1])
@@ -606,8 +619,35 @@ def _slot_values(
         high_from = np.where(cumulative, high_pos.bfill().to_numpy(), own.where(high < UNBOUNDED).to_numpy())
     else:
         low_from, high_from = low_pos.ffill().to_numpy(), high_pos.bfill().to_numpy()
+    return _Envelope(
+        low=low,
+        high=high,
+        low_pos=np.asarray(low_from, dtype=np.float64),
+        high_pos=np.asarray(high_from, dtype=np.float64),
+        has=has,
+        n_claims=np.bincount(pos, minlength=n_slots),
+        total_weight=np.asarray(total_weight, dtype=np.float64),
+    )
 
-    # The fit g at slots with kept claims, then carried to the others.
+
+@attrs.frozen(eq=False)
+class _Fit:
+    """Step 5: per slot the method's value ``g``, ``best`` = g clipped into the envelope, the fit's
+    block of each slot, and the slot ``best_pos`` whose value ``best`` is (itself except for ``latest``).
+    """
+
+    g: _FloatArray
+    best: _FloatArray
+    block: _IntArray
+    best_pos: _IntArray
+
+
+def _fit(claims: _Claims, kept: npt.NDArray[np.bool_], slots: _Slots, envelope: _Envelope, method: str) -> _Fit:
+    """Step 5: the method's value at each slot with kept claims, carried to the others, clipped into [L, U]."""
+    n_slots, slot_series, cumulative = slots.n, slots.series, slots.cumulative
+    k, pos = _kept_claims(claims, kept, slots)
+    weight, point = k["weight"].to_numpy(dtype=np.float64), k["point"].to_numpy(dtype=np.int64)
+    has, total_weight, low, high = envelope.has, envelope.total_weight, envelope.low, envelope.high
     if method == "isotonic":
         y = np.bincount(pos, weights=weight * point, minlength=n_slots) / np.where(has, total_weight, 1.0)
     elif method == "conservative":
@@ -634,21 +674,81 @@ def _slot_values(
     best = np.minimum(np.maximum(g, low), upper)
     best_pos = np.arange(n_slots)
     if method == "latest":
+        positions = pd.Series(np.arange(n_slots, dtype=np.float64))
         headline = pd.Series(best).groupby(slot_series).cummax().to_numpy()
         source = positions.where((best == headline) | ~cumulative).groupby(slot_series).ffill().to_numpy()
         best = np.where(cumulative, headline, best)
         best_pos = source.astype(np.int64)
+    return _Fit(g=g, best=best, block=block.astype(np.int64), best_pos=best_pos)
+
+
+def _provenance(
+    frame: pd.DataFrame,
+    index: ClaimIndex,
+    slots: _Slots,
+    envelope: _Envelope,
+    fitted: _Fit,
+    obs_kept: npt.NDArray[np.bool_],
+    method: str,
+) -> pd.DataFrame:
+    """Step 6: one row per slot with its numbers and the sorted ids of the observations behind each.
+
+    ``low`` cites the kept observations that set L, ``high`` those that set U; ``best`` cites
+    its fit block's kept observations, or low's (high's) where the fit is clipped to L (U).
+    """
+    n_slots, obs_pos = slots.n, slots.position
+    ids = frame["id"].to_numpy(dtype=object)
+    obs_lo = frame["low"].to_numpy(dtype=np.int64)
+    obs_hi = frame["high"].to_numpy(dtype=np.int64, na_value=UNBOUNDED)
+    g, best, block = fitted.g, fitted.best, fitted.block
+    clipped_low = g < envelope.low
+    clipped_high = g > envelope.high.astype(np.float64)
+    # best cites its block's observations only where the fit is not clipped to low or high:
+    # ids are gathered for those blocks alone.
+    cites_block = ~(clipped_low | clipped_high) & (method != "conservative")
+    block_code, blocks = pd.factorize(block)
+    cited = np.zeros(len(blocks), dtype=bool)
+    cited[block_code[cites_block]] = True
+    by_id = _rows_by_id(index)
+    kept_rows = by_id[obs_kept[by_id]]  # the kept observations in id order
+    cited_rows = kept_rows[cited[block_code[obs_pos[kept_rows]]]]
+    block_ids = _lookup_ids((block[obs_pos[cited_rows]], np.where(cites_block, block, -1)), ids, cited_rows)
+    # By slot, ids in order within each slot: one stable sort serves both bounds.
+    kept_rows = kept_rows[argsort_stable(obs_pos[kept_rows])]
+    low_ids, high_ids = _ids_by_slot(
+        obs_pos[kept_rows],
+        kept_rows,
+        ids,
+        n_slots,
+        [
+            (obs_lo[kept_rows], envelope.low_pos, envelope.low),
+            (obs_hi[kept_rows], envelope.high_pos, envelope.high),
+        ],
+    )
+    own = np.where(clipped_low, low_ids, np.where(clipped_high, high_ids, block_ids))
+    if method == "conservative":
+        best_ids = low_ids
+    elif method == "latest":
+        best_ids = own[fitted.best_pos]
+    else:
+        best_ids = own
     return pd.DataFrame(
         {
-            "low": low,
-            "high": high,
-            "g": g,
+            "series": slots.series,
+            "slot": np.arange(n_slots) - slots.offset[slots.series],
+            "start": slots.start,
+            "end": slots.end,
+            "low": envelope.low,
             "best": best,
-            "block": block.astype(np.int64),
-            "low_pos": low_from,
-            "high_pos": high_from,
-            "best_pos": best_pos,
-            "n_claims": n_claims,
+            "fit": g,
+            "high": envelope.high,
+            "n_claims": envelope.n_claims,
+            "n_observations": slots.n_kept,
+            "n_set_aside": slots.n_aside,
+            "cumulative": slots.cumulative,
+            "low_ids": low_ids,
+            "best_ids": best_ids,
+            "high_ids": high_ids,
         }
     )
 
@@ -658,7 +758,7 @@ def _ids_by_slot(
     rows: _IntArray,
     ids: npt.NDArray[np.object_],
     n_slots: int,
-    bounds: Sequence[tuple[_IntArray, pd.Series, pd.Series]],
+    bounds: Sequence[tuple[_IntArray, _FloatArray, _IntArray]],
 ) -> list[npt.NDArray[np.object_]]:
     """Per bound and row, the ids of the kept observations in slot ``wanted_pos`` with ``wanted_value``.
 
@@ -675,10 +775,10 @@ def _ids_by_slot(
     results = []
     previous: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], npt.NDArray[np.object_]] | None = None
     for value, wanted_pos, wanted_value in bounds:
-        where = wanted_pos.to_numpy(dtype=np.float64)
+        where = np.asarray(wanted_pos, dtype=np.float64)
         present = ~np.isnan(where)
         at = where[present].astype(np.int64)
-        wanted = wanted_value.to_numpy(dtype=np.int64)[present]
+        wanted = np.asarray(wanted_value, dtype=np.int64)[present]
         target = np.zeros(n_slots, dtype=np.int64)
         target[at] = wanted
         if (target[at] != wanted).any():  # _slot_values breaks its own rule: fail loudly, not cite wrongly

@@ -23,7 +23,7 @@ from kzfigures.analysis.inputs import Inputs, Prepared
 from kzfigures.analysis.tables import VIOLATION_COLUMNS, dtypes, empty_table
 from kzfigures.model import Observation
 
-__all__ = ["KINDS", "ViolationReport", "violations"]
+__all__ = ["KINDS", "ViolationReport", "violation_pairs", "violations"]
 
 #: The kinds of violation, most serious first (the frame's sort order).
 KINDS: tuple[str, ...] = ("definite", "conflict", "soft")
@@ -194,23 +194,47 @@ def violations(
     cumulative = frame["cumulative"].to_numpy(dtype=bool)
     checked, skipped, mixed = _key_lists(frame, columns, cumulative, shared)
     skipped_ids = tuple(sorted(frame["id"].to_numpy(dtype=object)[~cumulative].tolist()))
-    if not cumulative.any():
-        found = _empty(frame, columns)
-    elif shared is not None and not mixed:  # only whole series are dropped: restrict the prepared index
-        # Only the columns the check reads, so that dropping the daily rows copies less.
-        read = [*dict.fromkeys([*columns, "id", "low", "high", "stated", "as_of"])]
-        found = _find(frame.loc[cumulative, read].reset_index(drop=True), restrict(shared, cumulative))
-    else:  # annotate reads the speakers' and the times' columns too
-        rows = frame[cumulative].reset_index(drop=True)
-        found = _find(rows, annotate(rows, columns))
     return ViolationReport(
-        frame=found,
+        frame=violation_pairs(frame, shared, by=columns),
         by=tuple(columns),
         checked_keys=checked,
         skipped_keys=skipped,
         mixed_keys=mixed,
         skipped_ids=skipped_ids,
     )
+
+
+def violation_pairs(frame: pd.DataFrame, index: ClaimIndex | None, *, by: Sequence[str] | None = None) -> pd.DataFrame:
+    """The kernel of :func:`violations`: every violation among the cumulative rows of ``frame``.
+
+    ``frame`` is canonical; ``index`` is its claim index (whose ``by`` is the key), or ``None``
+    to index the rows here by ``by``. Other analyses that hold the index (the estimate's
+    ``on_conflict="raise"``) call this rather than :func:`violations`, which would validate and
+    index the frame again.
+
+    >>> from kzfigures.analysis.index import annotate
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> frame = kazakhstan_2022()
+    >>> violation_pairs(frame, annotate(frame)).equals(violations(frame).frame)
+    True
+    """
+    columns = list(index.by) if index is not None else list(DEFAULT_BY if by is None else by)
+    cumulative = frame["cumulative"].to_numpy(dtype=bool)
+    if not cumulative.any():
+        return _empty(frame, columns)
+    if index is not None and _whole_series(index, cumulative):  # restrict the index: no sort
+        # Only the columns the check reads, so that dropping the daily rows copies less.
+        read = [*dict.fromkeys([*columns, "id", "low", "high", "stated", "as_of"])]
+        return _find(frame.loc[cumulative, read].reset_index(drop=True), restrict(index, cumulative))
+    rows = frame[cumulative].reset_index(drop=True)  # annotate reads the speakers' and times' columns too
+    return _find(rows, annotate(rows, columns))
+
+
+def _whole_series(index: ClaimIndex, keep: npt.NDArray[np.bool_]) -> bool:
+    """Whether ``keep`` selects whole series of ``index`` (every row of a series, or none)."""
+    rows = np.bincount(index.series)
+    kept = np.bincount(index.series, weights=keep, minlength=len(rows))
+    return bool(((kept == 0) | (kept == rows)).all())
 
 
 def _as_key(values: Sequence[Any]) -> tuple[Any, ...]:
