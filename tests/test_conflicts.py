@@ -6,11 +6,9 @@ import math
 from typing import Any
 
 import numpy as np
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kzfigures.analysis import conflicts
 from kzfigures.analysis._sorting import UNBOUNDED as HI_INF
 from kzfigures.analysis.conflicts import REASONS, settle_latest, settle_latest_runs, stab_point
 
@@ -93,7 +91,7 @@ _INTERVALS = st.lists(
 @given(_INTERVALS, st.data())
 def test_stab_point_is_the_highest_point_of_greatest_covering_weight(intervals, data):
     """The largest lo where the covering weight is greatest, against every lo with integer weights
-    (exact sums); the list and numpy sweeps agree."""
+    (exact sums)."""
     lo, hi = intervals
     weight = data.draw(st.lists(st.integers(1, 4), min_size=len(lo), max_size=len(lo)))
     arrays = np.array(lo, dtype=np.int64), np.array(hi, dtype=np.int64), np.array(weight, dtype=np.float64)
@@ -105,26 +103,3 @@ def test_stab_point_is_the_highest_point_of_greatest_covering_weight(intervals, 
     best = max(cover(p) for p in candidates)
     expected = max(p for p in candidates if cover(p) == best)
     assert stab_point(*arrays) == expected
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(conflicts, "_LISTED_UP_TO", -1)  # the numpy sweep
-        assert stab_point(*arrays) == expected
-
-
-@given(_INTERVALS, st.data())
-def test_stab_point_on_lists_equals_the_numpy_sweep_with_float_weights(intervals, data):
-    lo, hi = intervals
-    weight = data.draw(st.lists(st.floats(1e-3, 1e3), min_size=len(lo), max_size=len(lo)))
-    arrays = np.array(lo, dtype=np.int64), np.array(hi, dtype=np.int64), np.array(weight, dtype=np.float64)
-    listed = stab_point(*arrays)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(conflicts, "_LISTED_UP_TO", -1)
-        assert stab_point(*arrays) == listed
-
-
-def test_weights_that_add_up_past_the_largest_float_give_the_numpy_sweeps_point() -> None:
-    lo, hi, weight = np.array([0, 5]), np.array([10, 20]), np.array([1e308, 1e308])
-    with pytest.MonkeyPatch.context() as patch, np.errstate(over="ignore"):  # numpy 1.26 warns
-        patch.setattr(conflicts, "_LISTED_UP_TO", -1)
-        expected = stab_point(lo, hi, weight)
-    with np.errstate(over="ignore"):
-        assert stab_point(lo, hi, weight) == expected

@@ -32,9 +32,8 @@ def argsort_stable(key: npt.ArrayLike) -> npt.NDArray[np.intp]:
     Each row's key is packed with its position, ``code * n + row`` (``code``
     from :func:`order_codes`), so no two are equal and numpy's default sort,
     which need not be stable, gives the stable order. That sort runs SIMD
-    kernels on int64 where the CPU has them: on a million values it took
-    14 ms (AVX-512) or 21 ms (AVX2) against 73 ms for the stable sort
-    (timsort), and 64 ms with neither.
+    kernels on int64 where the CPU has them, several times faster than the
+    stable sort (timsort); ``docs/performance.md`` has the figures.
 
     >>> argsort_stable(np.array([2, 1, 2, 1, 0])).tolist()
     [4, 1, 3, 0, 2]
@@ -118,8 +117,8 @@ def text_order(texts: npt.NDArray[np.object_]) -> npt.NDArray[np.intp]:
     """The stable order of Python strings: ``sorted(range(len(texts)), key=texts.__getitem__)``.
 
     numpy sorts strings by comparing them: fast for texts nearly in order
-    (its stable sort follows the runs), 0.5 s for a million ids in random
-    order (UUIDs). ASCII texts in no particular order are sorted as integers
+    (its stable sort follows the runs), slow for ids in random order such as
+    UUIDs or content hashes (``docs/performance.md``). ASCII texts in no particular order are sorted as integers
     instead: their bytes, read in big-endian 8-byte chunks, order as the
     texts do (a shorter text padded with zero bytes, as numpy pads it). The
     first chunk is one SIMD integer sort; only rows that tie on it are sorted

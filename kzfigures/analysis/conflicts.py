@@ -119,8 +119,6 @@ def stab_point(lo: _IntArray, hi: _IntArray, weight: _FloatArray) -> int:
     >>> stab_point(np.array([5400, 2000, 6044]), np.array([5999, 9999, 6044]), np.ones(3))
     6044
     """
-    if len(lo) <= _LISTED_UP_TO and float(weight.sum()) < _LISTED_WEIGHTS_BELOW:
-        return _stab_point_listed(lo.tolist(), hi.tolist(), weight.tolist())
     bounded = hi < UNBOUNDED
     positions = np.concatenate([lo, hi[bounded] + 1])
     deltas = np.concatenate([weight, -weight[bounded]])
@@ -130,32 +128,6 @@ def stab_point(lo: _IntArray, hi: _IntArray, weight: _FloatArray) -> int:
     covered = np.cumsum(step)
     best = np.flatnonzero(np.isclose(covered, covered.max(), rtol=1e-12, atol=0.0))
     return int(unique[best[-1]])
-
-
-#: Up to this many claims, :func:`stab_point` sweeps Python lists: a slot's few claims then cost
-#: microseconds rather than a dozen numpy calls (46 us a call at 10^6 rows).
-_LISTED_UP_TO = 32
-
-#: ... and while their weights add up to a finite number with room to spare: sums that overflow
-#: to infinity compare differently in ``np.isclose`` and in plain Python, so numpy keeps them.
-_LISTED_WEIGHTS_BELOW = 1e300
-
-
-def _stab_point_listed(lo: list[int], hi: list[int], weight: list[float]) -> int:
-    """:func:`stab_point`'s sweep on lists, adding in the same order, so the same floats and point."""
-    step: dict[int, float] = {}
-    for position, delta in zip(lo, weight, strict=True):
-        step[position] = step.get(position, 0.0) + delta
-    for end, delta in zip(hi, weight, strict=True):
-        if end < UNBOUNDED:
-            step[end + 1] = step.get(end + 1, 0.0) - delta
-    positions = sorted(step)
-    covered, total = [], 0.0
-    for position in positions:
-        total += step[position]
-        covered.append(total)
-    top = max(covered)
-    return max(p for p, c in zip(positions, covered, strict=True) if abs(c - top) <= 1e-12 * abs(top))
 
 
 def _same_slot_witness(lo: _IntArray, hi: _IntArray, loser: int, kept: _IntArray, point: int) -> int:

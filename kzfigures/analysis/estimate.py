@@ -320,10 +320,8 @@ def best_estimate(
     Complexity: ``O(n log n)`` for ``n`` observations plus the conflict
     policy (``latest`` ``O(n log n)``; ``drop-minority`` ``O(S * V)`` per
     inconsistent key). All keys share one isotonic call (see
-    :func:`isotonic_by_series`): measured against one
-    :func:`scipy.optimize.isotonic_regression` call per key, 0.11 s vs
-    0.16 s for 10,000 keys x 100 slots and 0.09 s vs 1.33 s for 100,000
-    keys x 10 slots (``benchmarks/bench_isotonic.py``).
+    :func:`isotonic_by_series`), much faster than one call per key when keys are many
+    (``docs/performance.md``).
 
     Examples
     --------

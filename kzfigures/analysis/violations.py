@@ -444,7 +444,7 @@ def _assemble(
 
 def _string(texts: npt.NDArray[np.object_]) -> Any:
     # Texts straight into a string array: DataFrame.astype("string") of an object column copies
-    # and checks it twice (15 ms against 7 ms for 400k ids).
+    # and checks it twice.
     return pd.array(texts, dtype="string")
 
 

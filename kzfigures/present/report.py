@@ -53,7 +53,7 @@ def _wrap(text: str, width: int, initial_indent: str = "", subsequent_indent: st
     """``textwrap.wrap`` with the same arguments and result, without its work for plain text.
 
     textwrap splits every text into chunks with a regular expression first,
-    about 20 microseconds a line. Most report lines fit in one line; most
+    the larger part of a long report's time (``docs/performance.md``). Most report lines fit in one line; most
     others are words joined by single spaces, where no hyphen can break
     (none before a letter, no ``--``) and every word fits a line. For those,
     textwrap's greedy fill is: a word joins the line while the line, a space
