@@ -1,6 +1,6 @@
-"""Charts: the public home of :func:`timeline` (drawn by :mod:`kzfigures.present.plot`).
+"""Charts: the public home of :func:`timeline` (drawn by ``kzfigures.present.plot``).
 
-Importing :mod:`kzfigures` never imports matplotlib; importing this module
+Importing ``kzfigures`` never imports matplotlib; importing this module
 does not either, until a chart is drawn.
 
 >>> from kzfigures.plot import timeline
