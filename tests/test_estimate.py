@@ -516,3 +516,42 @@ def test_set_aside_ids_that_differ_in_a_trailing_nul_come_in_pythons_order() -> 
     for rows in ([0, 1, 2], [1, 0, 2]):
         aside = best_estimate(frame.iloc[rows].reset_index(drop=True)).set_aside
         assert aside["id"].tolist() == ["x", "x\x00"]
+
+
+_SERIES_VALUES = st.lists(
+    st.lists(st.one_of(st.integers(0, 50).map(float), st.floats(0, 2.0**62)), min_size=1, max_size=6),
+    min_size=1,
+    max_size=5,
+)
+
+
+@given(_SERIES_VALUES, st.data())
+def test_isotonic_by_series_fits_each_series_as_scipy_fits_it_alone(values, data) -> None:
+    """Issue 18 item 6: one series' huge counts changed another's fit (the shift into one call)."""
+    from scipy.optimize import isotonic_regression
+
+    series = np.repeat(np.arange(len(values)), [len(v) for v in values])
+    y = np.concatenate([np.array(v, dtype=np.float64) for v in values])
+    w = np.array(data.draw(st.lists(st.integers(1, 3), min_size=len(y), max_size=len(y))), dtype=np.float64)
+    fit = isotonic_by_series(series, y, w)
+    for k in range(len(values)):
+        mine = series == k
+        alone = isotonic_regression(y[mine], weights=w[mine], increasing=True)
+        # The same blocks, and each block's weighted mean (the definition of the fit).
+        blocks = np.repeat(np.arange(len(alone.blocks) - 1), np.diff(alone.blocks))
+        expected = (np.bincount(blocks, weights=w[mine] * y[mine]) / np.bincount(blocks, weights=w[mine]))[blocks]
+        np.testing.assert_array_equal(fit[mine], expected)
+
+
+def test_a_series_with_a_huge_count_does_not_move_another_series() -> None:
+    # "about 1,000" then "about 990": consistent, so the fit pools the two points to 995.
+    small = pd.DataFrame(
+        {"metric": ["killed"] * 2, "figure": ["about 1,000", "about 990"], "as_of": ["2022-01-07", "2022-01-08"]}
+    )
+    huge = pd.DataFrame({"metric": ["injured"] * 2, "stated": [0, 2**62], "as_of": ["2022-01-07", "2022-01-08"]})
+    alone = best_estimate(small).series
+    both = pd.concat([small, huge], ignore_index=True).assign(id=lambda f: [f"r{i}" for i in range(4)])
+    together = best_estimate(both).series
+    killed = together[together["metric"] == "killed"].reset_index(drop=True)
+    pd.testing.assert_series_equal(killed["best"], alone["best"])
+    assert killed["best"].tolist() == [995.0, 995.0]  # (1000 + 990) / 2, inside both intervals

@@ -167,24 +167,30 @@ def _observation_weights(frame: pd.DataFrame, weights: Weights) -> _FloatArray:
 
 
 def _isotonic_by_series(series: _IntArray, y: _FloatArray, w: _FloatArray) -> tuple[_FloatArray, _IntArray]:
-    """Weighted isotonic fits of many series in one call, with their block numbers.
+    """Weighted isotonic fits of many series, with their block numbers; each series on its own.
 
-    ``series`` must be sorted. Shifting series ``k`` up by ``k * span`` (span
-    wider than all the values) leaves no violation across a boundary, so one
-    pool-adjacent-violators pass solves every series at once.
+    ``series`` must be sorted. A series that never falls (``y_i <= y_{i+1}``) is its own fit, its
+    blocks the runs of equal values (the pool-adjacent-violators algorithm pools ties too); only
+    the others are fitted, one :func:`scipy.optimize.isotonic_regression` call each. So no series'
+    result depends on another's values (shifting series apart into one call rounded small values
+    next to huge ones).
     """
     n = len(y)
     if n == 0:
         return np.zeros(0), np.zeros(0, dtype=np.int64)
-    first = np.r_[True, series[1:] != series[:-1]]
-    rank = np.cumsum(first) - 1
-    # Shift each series to start at its own minimum, then apart by the widest range.
-    base = np.minimum.reduceat(y, np.flatnonzero(first))[rank]
-    span = float(np.max(np.maximum.reduceat(y, np.flatnonzero(first))[rank] - base)) + 1.0
-    result = isotonic_regression(y - base + rank * span, weights=w, increasing=True)
-    starts = np.asarray(result.blocks)
-    blocks = np.repeat(np.arange(len(starts) - 1), np.diff(starts))
-    # Recompute each block's weighted mean from the unshifted values: no rounding from the shift.
+    same_series = series[1:] == series[:-1]
+    falling = np.unique(series[1:][same_series & (y[1:] < y[:-1])])
+    # Block starts where a series starts or the value rises; the fitted series add their own.
+    new_block = np.r_[True, ~same_series | (y[1:] != y[:-1])]
+    if len(falling):
+        starts = np.searchsorted(series, falling, side="left")
+        stops = np.searchsorted(series, falling, side="right")
+        for first, stop in zip(starts.tolist(), stops.tolist(), strict=True):
+            fitted = isotonic_regression(y[first:stop], weights=w[first:stop], increasing=True)
+            new_block[first:stop] = False
+            new_block[first + np.asarray(fitted.blocks[:-1])] = True
+    blocks = np.cumsum(new_block) - 1
+    # Each block's weighted mean from the values themselves, as the fit defines it.
     fit = (np.bincount(blocks, weights=w * y) / np.bincount(blocks, weights=w))[blocks]
     return fit, blocks.astype(np.int64)
 
@@ -196,14 +202,20 @@ def isotonic_by_series(series: Sequence[int] | _IntArray, y: Sequence[float], w:
 
     .. math:: \\min_x \\sum_{i \\in k} w_i (y_i - x_i)^2 \\quad \\text{s.t. } x_i \\le x_{i+1},
 
-    by one call of :func:`scipy.optimize.isotonic_regression` on the series
-    shifted apart. ``O(N)`` after the sort for ``N`` values in all. Rows must
-    be sorted by series and, within a series, by time.
+    with :func:`scipy.optimize.isotonic_regression` for each series that falls
+    somewhere (a series that never falls is its own fit). ``O(N)`` after the
+    sort for ``N`` values in all. Rows must be sorted by series and, within a
+    series, by time. No series' fit depends on another's values.
 
     Examples
     --------
     >>> isotonic_by_series([0, 0, 0, 1, 1], [3.0, 1.0, 2.0, 5.0, 4.0], [1, 1, 1, 1, 1]).tolist()
     [2.0, 2.0, 2.0, 4.5, 4.5]
+
+    The same as fitting each series alone, whatever the others hold:
+
+    >>> isotonic_by_series([0, 0, 1, 1], [0.0, 2.0**62, 1000.0, 990.0], [1, 1, 1, 1]).tolist()[2:]
+    [995.0, 995.0]
     """
     keys = np.asarray(series, dtype=np.int64)
     if np.any(np.diff(keys) < 0):
