@@ -11,8 +11,10 @@ kzfigures ...
 from __future__ import annotations
 
 import argparse
+import csv
 import io
 import json
+import os
 import shutil
 import sys
 from collections.abc import Sequence
@@ -187,23 +189,42 @@ def _load(path: Path | None, tz: str) -> pd.DataFrame:
             return read_json(path, tz=tz)
         return read_csv(path, tz=tz)
     except FrameValidationError as error:
-        raise _BadInputError(_failure_lines(name, error.failure_cases, csv=path.suffix.lower() != ".json")) from None
+        lines = None if path.suffix.lower() == ".json" else _record_lines(path)
+        raise _BadInputError(_failure_lines(name, error.failure_cases, lines)) from None
     except (OSError, UnicodeDecodeError, ValueError, KzFiguresError) as error:
         # One line: pandas' parser messages span several.
         reason = getattr(error, "strerror", None) or " ".join(str(error).split()) or type(error).__name__
         raise _BadInputError([f"kzfigures: cannot read {name}: {reason}"]) from None
 
 
-def _failure_lines(name: str, cases: pd.DataFrame, *, csv: bool) -> list[str]:
+def _record_lines(path: Path) -> list[int]:
+    """The line of the file on which each data record of a CSV starts (blank lines skipped, as read_csv does).
+
+    A record may span lines (a quoted cell with a line break), so the line is counted by the
+    ``csv`` module, not from the row number.
+    """
+    starts: list[int] = []
+    with path.open(newline="", encoding="utf-8", errors="replace") as handle:
+        reader = csv.reader(handle)
+        previous = 0
+        for record in reader:
+            if record:  # a blank line reads as [], and read_csv skips it
+                starts.append(previous + 1)
+            previous = reader.line_num
+    return starts[1:]  # the first record is the header
+
+
+def _failure_lines(name: str, cases: pd.DataFrame, record_lines: list[int] | None) -> list[str]:
     """One line per bad cell: where (row, and the file's line for CSV), column, value, reason."""
     lines = []
     case: Any
     for case in cases.itertuples(index=False):
         if pd.isna(case.row):
             where = "file"
-        elif csv:
-            # Rows are 0-based data rows; line 1 of the file is the header.
-            where = f"row {int(case.row)} (line {int(case.row) + 2})"
+        elif record_lines is not None:
+            row = int(case.row)
+            line = record_lines[row] if row < len(record_lines) else row + 2
+            where = f"row {row} (line {line})"
         else:
             where = f"row {int(case.row)} (record {int(case.row) + 1})"
         lines.append(f"kzfigures: {name}: {where}, column {case.column}: {case.reason} (got {case.value!r})")
@@ -332,6 +353,8 @@ def _render(frame: pd.DataFrame, args: argparse.Namespace) -> str:
 
 
 def _report(args: argparse.Namespace) -> str:
+    if args.plot is not None:
+        _check_plot_path(args.plot)
     frame = _load(args.path, args.tz)
     try:
         frame = select_key(frame, args.key)
@@ -352,6 +375,24 @@ def _report(args: argparse.Namespace) -> str:
     if args.plot is not None:
         _plot(frame, args)
     return text
+
+
+#: The chart formats ``--plot`` writes, by the file's suffix.
+PLOT_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+def _check_plot_path(path: Path) -> None:
+    """Refuse a ``--plot`` target that is no file name of a chart format, before any work is done."""
+    if path.is_dir():
+        raise _BadInputError(
+            [f"kzfigures: --plot: {path} is a directory; give a file name such as {path / 'chart.png'}"]
+        )
+    if path.suffix.lower() not in PLOT_SUFFIXES:
+        raise _BadInputError(
+            [f"kzfigures: --plot: {path} must end in {', '.join(PLOT_SUFFIXES)} (the suffix chooses the format)"]
+        )
+    if not path.parent.exists():
+        raise _BadInputError([f"kzfigures: --plot: cannot write {path}: no folder {path.parent}"])
 
 
 def _plot(frame: pd.DataFrame, args: argparse.Namespace) -> None:
@@ -399,7 +440,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in error.lines:
             print(line, file=sys.stderr)
         return 2
-    print(output)
+    try:
+        print(output)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped early (``| head``): end quietly. Python would report the
+        # failed flush at exit, so point stdout at /dev/null first.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
     return 0
 
 
