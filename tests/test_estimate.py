@@ -555,3 +555,27 @@ def test_a_series_with_a_huge_count_does_not_move_another_series() -> None:
     killed = together[together["metric"] == "killed"].reset_index(drop=True)
     pd.testing.assert_series_equal(killed["best"], alone["best"])
     assert killed["best"].tolist() == [995.0, 995.0]  # (1000 + 990) / 2, inside both intervals
+
+
+@pytest.mark.parametrize(
+    ("options", "says"),
+    [
+        ({"by": 3}, "by must be a column name"),
+        ({"weights": lambda frame: ["heavy"] * len(frame)}, "weights\\(frame\\) must return numbers"),
+        ({"freq": "ns"}, "makes a grid of about"),
+    ],
+)
+def test_bad_options_get_a_library_error_naming_the_option(options: dict[str, Any], says: str) -> None:
+    # Issue 18: TypeError, ValueError and a misleading TimezoneError before.
+    with pytest.raises(InvalidArgumentError, match=says):
+        best_estimate(kazakhstan_2022(), **options)
+
+
+def test_the_grid_limit_counts_rows_over_all_series() -> None:
+    from kzfigures.analysis.estimate import MAX_GRID_POINTS
+
+    frame = kazakhstan_2022()
+    days = (frame["as_of"].max() - frame["as_of"].min()).total_seconds()
+    fine = best_estimate(frame, freq="s").series  # 12 series, a few days of seconds: under the limit
+    assert len(fine) < MAX_GRID_POINTS
+    assert len(fine) <= 12 * (days + 1)

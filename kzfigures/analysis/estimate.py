@@ -43,7 +43,7 @@ from kzfigures.analysis.violations import violation_pairs
 from kzfigures.errors import InconsistentObservationsError, InvalidArgumentError, TimezoneError
 from kzfigures.model import Observation, OutletKind
 
-__all__ = ["METHODS", "ON_CONFLICT", "Estimate", "best_estimate", "isotonic_by_series"]
+__all__ = ["MAX_GRID_POINTS", "METHODS", "ON_CONFLICT", "Estimate", "best_estimate", "isotonic_by_series"]
 
 #: The values ``method`` accepts.
 METHODS: tuple[str, ...] = ("isotonic", "latest", "conservative", "median")
@@ -148,7 +148,10 @@ def _observation_weights(frame: pd.DataFrame, weights: Weights) -> _FloatArray:
                 raise InvalidArgumentError(f"weights[{kind!r}] must be a finite number > 0 (got {value!r})")
         return frame["outlet_kind"].map(lambda kind: float(weights.get(kind, 1.0))).to_numpy(dtype=np.float64)
     if callable(weights):
-        values = np.asarray(weights(frame), dtype=np.float64)
+        try:
+            values = np.asarray(weights(frame), dtype=np.float64)
+        except (TypeError, ValueError) as error:
+            raise InvalidArgumentError(f"weights(frame) must return numbers, one per row: {error}") from error
         if values.shape != (n,):
             raise InvalidArgumentError(f"weights(frame) must return one weight per row ({n}); got shape {values.shape}")
         bad = np.flatnonzero(~(np.isfinite(values) & (values > 0)))
@@ -864,6 +867,7 @@ def _on_grid(per_slot: pd.DataFrame, offset: pd.offsets.BaseOffset, tz: Any) -> 
         raise RuntimeError("kzfigures internal error: the slot rows are not in key and time order")
     first_row = run_starts(series)
     last_row = np.r_[first_row[1:], len(series)] - 1
+    _check_grid_size(starts[first_row], starts[last_row], offset, tz)
     grid = _grid_times(starts[first_row], starts[last_row], offset, tz)
     which = np.repeat(np.arange(len(first_row)), [len(g) for g in grid])  # each point's series
     times = np.concatenate(grid) if len(grid) else np.zeros(0, dtype=np.int64)
@@ -886,6 +890,26 @@ def _on_grid(per_slot: pd.DataFrame, offset: pd.offsets.BaseOffset, tz: Any) -> 
         rows[column] = np.where(inside, rows[column].to_numpy(), 0)
     rows["time"] = times
     return rows
+
+
+#: The most rows a ``freq`` grid may have, over all series: past it, ``best_estimate`` refuses
+#: the grid up front rather than fill the memory (``freq="ns"`` over a week is 6 * 10^14 rows).
+MAX_GRID_POINTS = 10_000_000
+
+
+def _check_grid_size(first: _IntArray, last: _IntArray, offset: pd.offsets.BaseOffset, tz: Any) -> None:
+    """Refuse a grid of more than :data:`MAX_GRID_POINTS` rows, estimated from one step of ``offset``.
+
+    A calendar step (a month) varies by a few days, so the estimate is within a few per cent.
+    """
+    start = _moment(int(first.min()), tz)
+    step = max(int(((start + offset) - start).value), 1)
+    points = int(((last - first) // step + 1).sum())
+    if points > MAX_GRID_POINTS:
+        raise InvalidArgumentError(
+            f"freq={offset.freqstr!r} makes a grid of about {points:,} rows over {len(first):,} series "
+            f"(at most {MAX_GRID_POINTS:,}); choose a coarser freq"
+        )
 
 
 def _grid_times(first: _IntArray, last: _IntArray, offset: pd.offsets.BaseOffset, tz: Any) -> list[_IntArray]:

@@ -104,6 +104,10 @@ def check_by(by: str | Sequence[str], frame: pd.DataFrame | None = None) -> list
     ...
     kzfigures.errors.UnknownColumnError: unknown column 'colour' in by=('metric', 'colour'); ...
     """
+    if not isinstance(by, str | Sequence) or isinstance(by, bytes):
+        raise InvalidArgumentError(
+            f"by must be a column name or a sequence of them, e.g. ('metric', 'group') (got {by!r})"
+        )
     columns = [by] if isinstance(by, str) else list(by)
     if not columns:
         raise InvalidArgumentError("by must name at least one column (got an empty sequence)")
