@@ -149,22 +149,43 @@ def series_ids(frame: pd.DataFrame, by: str | Sequence[str] = DEFAULT_BY) -> npt
 
 
 def period_bounds(frame: pd.DataFrame) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Start and end (exclusive) of each row's as-of period, in UTC nanoseconds.
+    """Start and end (exclusive) of each row's period, in UTC nanoseconds.
+
+    The period of a figure is the time its count may describe: ``[as_of, as_of +
+    length(as_of_precision))``, its end pulled in to the end of the publication's own period
+    when that falls inside it, since a figure cannot describe a moment after it was
+    published. ("As of Jan 9", published at 15:00 that day, describes a moment before 16:00.)
+    A publication dated before the period starts leaves the period as it is.
 
     >>> import pandas as pd
     >>> from kzfigures.frame import from_frame
-    >>> f = from_frame(pd.DataFrame({"metric": ["killed"], "stated": [1], "as_of": ["2022-01-07T00:00+06:00"]}))
+    >>> f = from_frame(pd.DataFrame({"metric": ["killed"] * 2, "stated": [1, 2],
+    ...                              "as_of": ["2022-01-09T00:00+06:00"] * 2,
+    ...                              "published": [None, "2022-01-09T15:00+06:00"]}))
     >>> start, end = period_bounds(f)
-    >>> int(end[0] - start[0]) == 86_400 * 10**9
-    True
+    >>> [(e - s) / 3_600e9 for s, e in zip(start.tolist(), end.tolist())]  # hours: the day; to 16:00
+    [24.0, 16.0]
     """
-    start = frame["as_of"].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]").view(np.int64)
-    # Look up each distinct precision once rather than mapping every row's text.
-    codes, distinct = pd.factorize(frame["as_of_precision"].to_numpy(dtype=object))  # object: hashed faster
+    start = _utc_ns(frame["as_of"])
+    end = start + _lengths(frame["as_of_precision"])
+    published = frame["published"].notna().to_numpy(dtype=bool)
+    if published.any():
+        known_by = _utc_ns(frame["published"][published]) + _lengths(frame["published_precision"][published])
+        inside = (known_by > start[published]) & (known_by < end[published])
+        end[np.flatnonzero(published)[inside]] = known_by[inside]
+    return start, end
+
+
+def _utc_ns(times: pd.Series) -> npt.NDArray[np.int64]:
+    return np.asarray(times.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]").view(np.int64))
+
+
+def _lengths(precision: pd.Series) -> npt.NDArray[np.int64]:
+    """Each precision's length in nanoseconds, looked up once per distinct precision."""
+    codes, distinct = pd.factorize(precision.to_numpy(dtype=object))  # object: hashed faster
     if (codes < 0).any():
-        raise ValueError("as_of_precision is missing; pass a frame from kzfigures.frame.from_frame")
-    length = np.array([Precision(p).length.value for p in distinct], dtype=np.int64)[codes]
-    return start, start + length
+        raise ValueError(f"{precision.name} is missing; pass a frame from kzfigures.frame.from_frame")
+    return np.array([Precision(p).length.value for p in distinct], dtype=np.int64)[codes]
 
 
 def point_values(frame: pd.DataFrame) -> npt.NDArray[np.int64]:
