@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover - import only for annotations
 __all__ = [
     "FailureReason",
     "FigureParseError",
+    "FrameTimezoneError",
     "FrameValidationError",
     "InconsistentObservationsError",
     "InputFormatError",
@@ -190,7 +191,8 @@ class FrameValidationError(KzFiguresError, ValueError):
     def __init__(self, failure_cases: pd.DataFrame) -> None:
         self.failure_cases = failure_cases
         n = len(failure_cases)
-        lines = [f"{n} problem{'s' if n != 1 else ''} in the observation frame:"]
+        lines = self._summary()
+        lines.append(f"{n} problem{'s' if n != 1 else ''} in the observation frame:")
         for case in failure_cases.head(20).itertuples(index=False):
             where = "frame" if _is_missing(case.row) else f"row {case.row}"
             lines.append(f"  {where}, column {case.column!r}: {case.reason} (got {case.value!r})")
@@ -200,6 +202,31 @@ class FrameValidationError(KzFiguresError, ValueError):
 
     def _init_args(self) -> tuple[Any, ...]:
         return (self.failure_cases,)
+
+    def _summary(self) -> list[str]:
+        return []
+
+
+class FrameTimezoneError(FrameValidationError, TimezoneError):
+    """A :class:`FrameValidationError` among whose problems a time column mixes times with and without an offset.
+
+    It is also a :class:`TimezoneError`, which the mix raised alone before
+    every problem was reported at once. The message starts with the rows
+    whose times carry no offset.
+    """
+
+    def _summary(self) -> list[str]:
+        cases = self.failure_cases
+        mixed = cases[cases["code"] == FailureReason.MIXED_OFFSETS.value] if "code" in cases.columns else cases[:0]
+        lines = []
+        for column, rows in mixed.groupby("column", sort=True):
+            shown = ", ".join(f"row {case.row} ({case.value!r})" for case in rows.head(5).itertuples(index=False))
+            more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+            lines.append(
+                f"column {column!r} mixes times with and without a UTC offset; "
+                f"give every time an offset or none: no offset in {shown}{more}"
+            )
+        return lines
 
 
 class InconsistentObservationsError(KzFiguresError, ValueError):

@@ -38,6 +38,9 @@ EXAMPLES: dict[type[errors.KzFiguresError], errors.KzFiguresError] = {
     errors.InputFormatError: errors.InputFormatError("cannot read CSV"),
     errors.FigureParseError: errors.FigureParseError("\u22125", 0, "a count cannot be negative"),
     errors.FrameValidationError: errors.FrameValidationError(_cases()),
+    errors.FrameTimezoneError: errors.FrameTimezoneError(
+        _cases().assign(code=pd.array(["mixed_offsets", "unknown_column"], dtype="string"))
+    ),
     errors.InconsistentObservationsError: errors.InconsistentObservationsError(
         pd.DataFrame({"kind": ["drop"], "id": ["a"], "witness_id": ["b"]})
     ),
