@@ -2,7 +2,9 @@
 
 One row per observation. The canonical frame has exactly these columns, in
 this order, with these dtypes (identical on pandas 2.2+ and 3.x); any further
-columns of an input frame are kept, unchanged, after them.
+columns of an input frame are kept, unchanged, after them, unless one looks
+like a misspelling of a schema column (see ``extra_columns`` of
+:func:`from_frame`). A column named twice is refused.
 
 =====================  ===========================  ========================================
 column                 dtype                        meaning (default when the input lacks it)
@@ -32,11 +34,20 @@ url                    string                       where the report is (``<NA>`
 note                   string                       anything else (``<NA>``)
 =====================  ===========================  ========================================
 
+Defaults fill a column that is absent, not a blank cell of a column that is
+there: a blank ``group`` or ``region`` cell is refused rather than merged into
+the series ``all`` (a blank ``outlet_kind`` or ``cumulative`` cell still takes
+the default). Counts are read exactly, never through a float, up to
+``LARGEST_COUNT`` (``2**62``, as for a :class:`~kzfigures.Figure`); ``docs/limits.md``
+lists every limit.
+
 The figure may be given in three ways: explicit ``low``/``high``/``stated``/
 ``qualifier`` columns; ``stated`` alone (qualifier ``exact`` unless given,
 bounds derived from the qualifier by the conventions); or a ``figure`` text
 column ("more than 3,000") parsed by :func:`kzfigures.parse_figure` where
-``stated`` and ``low`` are missing.
+``stated`` and ``low`` are missing. Where a row leaves ``qualifier`` out (it
+is then filled in) its ``figure`` text, if given and readable, must agree with
+its numbers.
 
 Times: ``as_of`` and ``published`` are timezone-aware. Text times may carry
 an offset (``2022-01-07T00:00+06:00``); if none in a column do, they are read
@@ -87,13 +98,23 @@ from kzfigures.errors import (
     TimezoneError,
     ValidationError,
 )
-from kzfigures.model import Figure, Observation, OutletKind, Precision, Qualifier
+from kzfigures.model import (
+    EARLIEST_TIME,
+    END_OF_TIME,
+    LARGEST_COUNT,
+    Figure,
+    Observation,
+    OutletKind,
+    Precision,
+    Qualifier,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from kzfigures.conventions import Conventions
 
 __all__ = [
     "COLUMNS",
+    "LARGEST_COUNT",
     "as_frame",
     "empty_frame",
     "from_frame",
@@ -548,10 +569,34 @@ def from_frame(
         ``figure`` text column); every other column has a default (see the
         module docstring).
     tz : str or tzinfo
-        Zone for times written without an offset (default UTC).
+        Zone for times written without an offset (default UTC): a zone name
+        pandas knows ("Asia/Almaty", "UTC+06:00") or a tzinfo. A time that
+        the zone's clock skips or repeats (a daylight-saving change) is
+        refused by row; give it with its UTC offset.
     conventions : Conventions, optional
         How to read ``figure`` texts and derive bounds from ``stated`` and
         ``qualifier``; default :data:`kzfigures.conventions.DEFAULT_CONVENTIONS`.
+    extra_columns : iterable of str, optional
+        Columns of your own, carried through unchanged after the canonical
+        ones. By default (None) a column outside the schema is carried
+        through unless it looks like a misspelling of a schema column: a
+        schema name written in another case or with spaces ("Stated",
+        "as of"), or a name close to a schema column the frame lacks
+        ("qualifer"), is refused, since ignoring it would change the figure.
+        Name it here to keep it. Given a list, every column outside the
+        schema and the list is refused.
+
+    Raises
+    ------
+    FrameValidationError
+        Listing every bad cell and column in ``failure_cases``, with a
+        ``code`` (a :class:`~kzfigures.errors.FailureReason`) for each. See
+        :doc:`/limits` for what each kind of bad input gives.
+    TimezoneError
+        Times of several UTC offsets that cannot share one zone (see the
+        module notes).
+    InvalidArgumentError
+        ``tz`` or ``extra_columns`` is not valid.
 
     Examples
     --------
@@ -561,11 +606,26 @@ def from_frame(
     >>> try:
     ...     from_frame(bad)
     ... except FrameValidationError as error:
-    ...     print(error.failure_cases[["row", "column", "value"]])
-       row  column       value
-    0    1   as_of  not a date
-    1    1  metric      Killed
-    2    1  stated          -3
+    ...     print(error.failure_cases[["row", "column", "value", "code"]])
+       row  column       value             code
+    0    1   as_of  not a date  unreadable_time
+    1    1  metric      Killed      not_a_label
+    2    1  stated          -3         negative
+
+    A misspelt column is refused with the name it was probably meant to be;
+    a column of your own is carried through:
+
+    >>> typo = pd.DataFrame({"metric": ["detained"], "as_of": ["2022-01-07"], "stated": [3000],
+    ...                      "qualifer": ["more_than"], "event": ["Almaty"]})
+    >>> from_frame(typo)
+    Traceback (most recent call last):
+    ...
+    kzfigures.errors.FrameValidationError: 1 problem in the observation frame:
+      frame, column 'qualifer': unknown column, probably a misspelling of 'qualifier'; ...
+    >>> list(from_frame(typo.rename(columns={"qualifer": "qualifier"})).columns[-2:])
+    ['note', 'event']
+    >>> list(from_frame(typo, extra_columns=["qualifer", "event"]).columns[-2:])
+    ['qualifer', 'event']
     """
     if not isinstance(frame, pd.DataFrame):
         raise ObservationTypeError(f"expected a pandas DataFrame, got {type(frame).__name__}")
@@ -853,11 +913,6 @@ def _integers(source: pd.DataFrame, name: str, failures: _Failures, n: int) -> t
     return numbers.mask(bad).reset_index(drop=True), bad
 
 
-#: The largest count a frame holds: 2**62. Every count up to it is kept exactly (as Int64), and
-#: figures derived from it (as "about N" is) stay below the largest int64, which the analyses use
-#: for "unbounded".
-LARGEST_COUNT = 2**62
-
 # What _count found in a cell.
 _WHOLE, _MISSING, _NOT_A_COUNT, _TOO_LARGE, _NEGATIVE = 0, 1, 2, 3, 4
 # What infer_dtype says of an object column that holds no booleans.
@@ -1130,6 +1185,10 @@ def _parse_distinct(texts: Iterable[str], conventions: Conventions | None) -> di
     return results
 
 
+# How Figure refuses a count above LARGEST_COUNT.
+_PAST_LARGEST = "must be <= 2**62"
+
+
 def _bounds_from_stated(
     stated: pd.Series, qualifier: pd.Series, conventions: Conventions | None
 ) -> tuple[pd.Series, pd.Series, np.ndarray]:
@@ -1149,9 +1208,11 @@ def _bounds_from_stated(
     for q, n in distinct.itertuples(index=False):
         try:
             figure = rules.figure(q, int(n))
-        except (InvalidArgumentError, ValidationError):
-            lows.append(pd.NA)
-            highs.append(pd.NA)
+        except (InvalidArgumentError, ValidationError) as error:
+            # A bound past the largest count ("more than 2**62") is kept past it, for the check that names it.
+            beyond = _PAST_LARGEST in str(error)
+            lows.append(LARGEST_COUNT + 1 if beyond else pd.NA)
+            highs.append(-1 if beyond else pd.NA)
         else:
             lows.append(figure.low)
             highs.append(-1 if figure.high is None else figure.high)
@@ -1314,11 +1375,6 @@ def _times(
     return aware.dt.as_unit("ns"), precision.astype("string")
 
 
-# Times kzfigures stores: wall times from 1677-09-23 up to (not including) 2262-04-10. The nanosecond
-# times of pandas reach a day further each way, so that a time moved by any UTC offset (less than
-# a day) still fits.
-EARLIEST_TIME = pd.Timestamp("1677-09-23")
-END_OF_TIME = pd.Timestamp("2262-04-10")
 _OUT_OF_RANGE = (
     f"is outside the times kzfigures stores: from {EARLIEST_TIME.date()} up to (not including) {END_OF_TIME.date()}"
 )

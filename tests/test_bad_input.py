@@ -239,8 +239,9 @@ def test_a_boolean_column_is_not_counts() -> None:
     assert cases_of(refused(lambda: kzfigures.from_frame(frame))) == {(0, "stated", "not_a_count")}
 
 
-def test_bounds_derived_past_the_largest_count_are_refused() -> None:
-    frame = pd.DataFrame({"metric": ["k"], "as_of": ["2022-01-07"], "stated": [LARGEST], "qualifier": ["more_than"]})
+@pytest.mark.parametrize("qualifier", ["more_than", "about"])
+def test_bounds_derived_past_the_largest_count_are_refused(qualifier: str) -> None:
+    frame = pd.DataFrame({"metric": ["k"], "as_of": ["2022-01-07"], "stated": [LARGEST], "qualifier": [qualifier]})
     assert cases_of(refused(lambda: kzfigures.from_frame(frame))) == {(0, "stated", "too_large")}
 
 
@@ -437,3 +438,17 @@ def test_every_failure_code_is_a_failure_reason() -> None:
     )
     assert set(cases["code"]) <= {code.value for code in errors.FailureReason}
     assert list(cases.columns) == ["row", "column", "value", "reason", "code"]
+
+
+def test_a_figure_holds_counts_up_to_the_largest() -> None:
+    assert kzfigures.Figure.exact(LARGEST).point == 4_611_686_018_427_387_904
+    with pytest.raises(errors.ValidationError, match=r"'low' must be <= 2\*\*62"):
+        kzfigures.Figure.exact(LARGEST + 1)
+    with pytest.raises(errors.ValidationError, match=r"'high' must be <= 2\*\*62"):
+        kzfigures.Figure.between(0, LARGEST + 1)
+
+
+@pytest.mark.parametrize("moment", ["1500-01-07T00:00+00:00", "2300-01-07T00:00+06:00", "2262-04-10T00:00+00:00"])
+def test_an_observation_outside_the_stored_times_is_refused(moment: str) -> None:
+    with pytest.raises(errors.ValidationError, match="'as_of' must be from 1677-09-23"):
+        kzfigures.Observation(metric="k", figure=kzfigures.Figure.exact(1), as_of=moment)
