@@ -103,9 +103,9 @@ class FailureReason(enum.StrEnum):
 class KzFiguresError(Exception):
     """Root of every exception that kzfigures raises on purpose.
 
-    Every subclass survives :mod:`pickle` and :func:`copy.deepcopy` with its
+    Every subclass survives ``pickle`` and ``copy.deepcopy`` with its
     message and attributes (so a worker process can hand it back): the
-    constructor's arguments are what :meth:`__reduce__` returns.
+    constructor's arguments are what ``__reduce__`` returns.
     """
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -185,7 +185,7 @@ class FrameValidationError(KzFiguresError, ValueError):
     columns ``row`` (0-based position in the input, or ``<NA>`` for a problem
     with the frame as a whole, such as a missing column), ``column``,
     ``value`` (as text), ``reason`` (in words) and ``code`` (a
-    :class:`FailureReason` value, for programs).
+    :class:`~kzfigures.errors.FailureReason` value, for programs).
     """
 
     def __init__(self, failure_cases: pd.DataFrame) -> None:
