@@ -235,19 +235,27 @@ def _normalize(text: str) -> tuple[str, list[int] | None]:
     """
     if text.isascii():
         return text, None
+    # Each distinct character is looked up once: most texts have none to change.
+    normal = {char: _normal(char) for char in set(text)}
+    if all(normal[char] == char for char in normal):
+        return text, None
     parts: list[str] = []
     origin: list[int] = []
     for position, char in enumerate(text):
-        if unicodedata.category(char) == "Cf":
-            continue
-        if char.isspace() or unicodedata.decomposition(char).startswith(_KEEP_FORMS):
-            normal = char
-        else:
-            normal = unicodedata.normalize("NFKC", char)
-        parts.append(normal)
-        origin.extend([position] * len(normal))
+        becomes = normal[char]
+        parts.append(becomes)
+        origin.extend([position] * len(becomes))
     origin.append(len(text))
     return "".join(parts), origin
+
+
+def _normal(char: str) -> str:
+    """What one character becomes in the text the reader sees (see :func:`_normalize`)."""
+    if unicodedata.category(char) == "Cf":
+        return ""
+    if char.isspace() or unicodedata.decomposition(char).startswith(_KEEP_FORMS):
+        return char
+    return unicodedata.normalize("NFKC", char)
 
 
 def _tokenize(text: str) -> list[_Token]:
