@@ -679,9 +679,11 @@ def from_frame(
             empty = values.isna().to_numpy(dtype=bool)
             failures.add(empty, name, source[name], _EMPTY_KEY, FailureReason.EMPTY_KEY)
             values = values.fillna(_TEXT_DEFAULTS[name])
-        bad = ~_fullmatch_distinct(values, _LABEL_PATTERN, known) & values.notna().to_numpy(dtype=bool)
-        if name == "metric":
-            failures.add(values.isna().to_numpy(dtype=bool), name, values, "is required", FailureReason.REQUIRED)
+        bad = ~_fullmatch_distinct(values, _LABEL_PATTERN, known)
+        if name == "metric" and known is None:  # (known: the column's texts, none missing)
+            missing = values.isna().to_numpy(dtype=bool)
+            failures.add(missing, name, values, "is required", FailureReason.REQUIRED)
+            bad &= ~missing
         failures.add(
             bad,
             name,
@@ -875,6 +877,8 @@ def _integers(source: pd.DataFrame, name: str, failures: _Failures, n: int) -> t
         numbers = pd.Series(pd.array([None] * n, dtype="Int64"))
     elif pd.api.types.is_signed_integer_dtype(dtype):
         numbers = raw.astype("Int64").reset_index(drop=True)
+        if n == 0 or (not raw.hasnans and numbers.min() >= 0 and numbers.max() <= LARGEST_COUNT):
+            return numbers, np.zeros(n, dtype=bool)  # the usual case: every cell a count, one pass each way
         kinds = np.select(
             [
                 numbers.isna().to_numpy(dtype=bool),
@@ -892,10 +896,9 @@ def _integers(source: pd.DataFrame, name: str, failures: _Failures, n: int) -> t
             flags = np.fromiter((isinstance(v, bool | np.bool_) for v in cells), dtype=bool, count=n)
             cells = cells.where(~flags, cells.map(lambda v: _BOOLEAN_CELL if isinstance(v, bool | np.bool_) else v))
         codes, distinct = pd.factorize(cells)
-        read = [_count(cell) for cell in distinct]
-        values = pd.array([value for value, _ in read] + [None], dtype="Int64")
-        numbers = pd.Series(values.take(codes, allow_fill=False))  # code -1 takes the trailing None
-        kinds = _per_row(codes, np.array([kind for _, kind in read], dtype=np.int8), _MISSING)
+        values, distinct_kinds = _read_counts(np.asarray(distinct, dtype=object))
+        numbers = pd.Series(values.take(codes, allow_fill=True))  # code -1: missing
+        kinds = _per_row(codes, distinct_kinds, _MISSING)
     too_large = kinds == _TOO_LARGE
     negative = kinds == _NEGATIVE
     failures.add(
@@ -927,6 +930,34 @@ _BOOLEAN_CELL = _BooleanCell()
 _DECIMAL_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 # A float is exact for every whole number up to 2**53; above, neighbours share one float.
 _EXACT_FLOAT = 2.0**53
+
+
+def _read_counts(cells: np.ndarray) -> tuple[pd.api.extensions.ExtensionArray, np.ndarray]:
+    """:func:`_count` of each cell: the counts (Int64) and what each cell is.
+
+    Plain digit strings of up to 18 digits (below ``10**18 < LARGEST_COUNT``, the
+    usual cells of a CSV) are read at once by pandas, exactly, as int64; every
+    other cell by :func:`_count`.
+    """
+    kinds = np.full(len(cells), _MISSING, dtype=np.int8)
+    numbers = np.zeros(len(cells), dtype=np.int64)
+    rest = np.ones(len(cells), dtype=bool)
+    if len(cells) and pd.api.types.infer_dtype(cells, skipna=False) == "string":
+        stripped = pd.Series(cells, dtype=object).str.strip()
+        plain = stripped.str.fullmatch(r"[0-9]{1,18}").to_numpy(dtype=bool)
+        numbers[plain] = pd.to_numeric(stripped[plain]).to_numpy(dtype=np.int64)
+        kinds[plain] = _WHOLE
+        rest = ~plain
+    for position in np.flatnonzero(rest):
+        value, kinds[position] = _count(cells[position])
+        if value is not None:
+            numbers[position] = value
+    return _masked(numbers, kinds != _WHOLE), kinds
+
+
+def _masked(numbers: np.ndarray, missing: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``numbers`` as Int64, with ``<NA>`` where ``missing``."""
+    return pd.arrays.IntegerArray(numbers, missing.copy())
 
 
 def _count(cell: Any) -> tuple[int | None, int]:
@@ -981,7 +1012,7 @@ def _figure_columns(
     stated, bad_stated = _integers(source, "stated", failures, n)
     text = _text_column(source, "figure", n)[0]
     qualifier, known = _text_column(source, "qualifier", n)
-    qualifier_given = qualifier.notna().to_numpy(dtype=bool)
+    qualifier_given = np.ones(n, dtype=bool) if known is not None else qualifier.notna().to_numpy(dtype=bool)
     bad_qualifier = _outside(qualifier, _QUALIFIERS, known)
     failures.add(
         bad_qualifier, "qualifier", qualifier, f"must be one of {', '.join(_QUALIFIERS)}", FailureReason.NOT_ALLOWED
@@ -1087,7 +1118,9 @@ def _figure_columns(
     )
 
     # Bounds beyond the largest count (derived from a stated number near it, as "more than N" is).
-    beyond = ((low > LARGEST_COUNT) | (high > LARGEST_COUNT)).fillna(False).to_numpy(dtype=bool) & valid
+    beyond = np.zeros(n, dtype=bool)
+    if max(_largest(low), _largest(high)) > LARGEST_COUNT:
+        beyond = ((low > LARGEST_COUNT) | (high > LARGEST_COUNT)).fillna(False).to_numpy(dtype=bool) & valid
     failures.add(
         beyond,
         "stated",
@@ -1097,7 +1130,9 @@ def _figure_columns(
     )
     # A row that gives its qualifier states its figure in full, and its text is kept as written; a row
     # that leaves it out has it filled in ("exact", or "range" for bounds alone), which its text must not deny.
-    checked = valid & ~to_parse & ~beyond & text.notna().to_numpy(dtype=bool) & ~qualifier_given
+    checked = ~qualifier_given
+    if checked.any():
+        checked &= valid & ~to_parse & ~beyond & text.notna().to_numpy(dtype=bool)
     if checked.any():
         _check_text_agrees(text, low, high, stated, qualifier, checked, failures, conventions)
 
@@ -1106,6 +1141,12 @@ def _figure_columns(
     out["stated"] = stated
     out["qualifier"] = qualifier
     out["figure"] = text
+
+
+def _largest(counts: pd.Series) -> int:
+    """The largest count of an Int64 column, -1 if it has none."""
+    largest = counts.max(skipna=True)
+    return -1 if largest is pd.NA or pd.isna(largest) else int(largest)
 
 
 def _check_text_agrees(
@@ -1257,7 +1298,7 @@ def _times(
     # Rows refused here for a reason of their own: none of them is also "required" or unreadable.
     flagged = np.zeros(n, dtype=bool)
     if isinstance(raw.dtype, pd.DatetimeTZDtype):
-        outside = _outside_range(raw.dt.tz_localize(None))
+        outside = _outside_range_aware(raw)
         failures.add(outside, name, raw, _OUT_OF_RANGE, FailureReason.TIME_OUT_OF_RANGE)
         flagged |= outside
         aware = raw.mask(outside).dt.as_unit("ns")
@@ -1302,9 +1343,10 @@ def _times(
         date_only = _per_row(codes, body.str.fullmatch(_DATE_ONLY_PATTERN).to_numpy(dtype=bool, na_value=False), False)
         parsed = pd.to_datetime(body, format="ISO8601", errors="coerce")
         # pandas 3 reads any year (in a coarser unit); pandas 2 coerces years it cannot hold in ns to NaT.
-        distinct_outside = _outside_range(parsed) | (
-            parsed.isna() & body.str.match(_FAR_YEAR_PATTERN).fillna(False)
-        ).to_numpy(dtype=bool)
+        distinct_outside = _outside_range(parsed).copy()
+        unparsed = parsed.isna().to_numpy(dtype=bool)
+        if unparsed.any():
+            distinct_outside[unparsed] = body[unparsed].str.match(_FAR_YEAR_PATTERN).fillna(False).to_numpy(bool)
         outside = _per_row(codes, distinct_outside, False)
         failures.add(outside & ~flagged, name, raw, _OUT_OF_RANGE, FailureReason.TIME_OUT_OF_RANGE)
         flagged |= outside
@@ -1379,6 +1421,18 @@ _OUT_OF_RANGE = (
     f"is outside the times kzfigures stores: from {EARLIEST_TIME.date()} up to (not including) {END_OF_TIME.date()}"
 )
 _FAR_YEAR_PATTERN = r"^\s*(?:[+-]?\d{5,}|0\d{3}|1[0-5]\d{2}|16[0-6]\d|167[0-6]|22[7-9]\d|2[3-9]\d{2}|[3-9]\d{3})-"
+
+
+def _outside_range_aware(times: pd.Series) -> np.ndarray:
+    """:func:`_outside_range` of aware times' wall times; one min and max when all are a day inside."""
+    day = pd.Timedelta(days=1)
+    first, last = times.min(), times.max()
+    if first is pd.NaT or (
+        first.tz_convert("UTC").tz_localize(None) >= EARLIEST_TIME + day
+        and last.tz_convert("UTC").tz_localize(None) < END_OF_TIME - day
+    ):
+        return np.zeros(len(times), dtype=bool)  # every offset is less than a day
+    return _outside_range(times.dt.tz_localize(None))
 
 
 def _outside_range(wall: pd.Series) -> np.ndarray:
