@@ -2,7 +2,9 @@
 
 One row per observation. The canonical frame has exactly these columns, in
 this order, with these dtypes (identical on pandas 2.2+ and 3.x); any further
-columns of an input frame are kept, unchanged, after them.
+columns of an input frame are kept, unchanged, after them, unless one looks
+like a misspelling of a schema column (see ``extra_columns`` of
+:func:`from_frame`). A column named twice is refused.
 
 =====================  ===========================  ========================================
 column                 dtype                        meaning (default when the input lacks it)
@@ -32,11 +34,20 @@ url                    string                       where the report is (``<NA>`
 note                   string                       anything else (``<NA>``)
 =====================  ===========================  ========================================
 
+Defaults fill a column that is absent, not a blank cell of a column that is
+there: a blank ``group`` or ``region`` cell is refused rather than merged into
+the series ``all`` (a blank ``outlet_kind`` or ``cumulative`` cell still takes
+the default). Counts are read exactly, never through a float, up to
+``LARGEST_COUNT`` (``2**62``, as for a :class:`~kzfigures.Figure`); ``docs/limits.md``
+lists every limit.
+
 The figure may be given in three ways: explicit ``low``/``high``/``stated``/
 ``qualifier`` columns; ``stated`` alone (qualifier ``exact`` unless given,
 bounds derived from the qualifier by the conventions); or a ``figure`` text
 column ("more than 3,000") parsed by :func:`kzfigures.parse_figure` where
-``stated`` and ``low`` are missing.
+``stated`` and ``low`` are missing. Where a row leaves ``qualifier`` out (it
+is then filled in) its ``figure`` text, if given and readable, must agree with
+its numbers.
 
 Times: ``as_of`` and ``published`` are timezone-aware. Text times may carry
 an offset (``2022-01-07T00:00+06:00``); if none in a column do, they are read
@@ -65,6 +76,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import decimal
+import difflib
 import json
 import os
 import re
@@ -75,20 +88,33 @@ import numpy as np
 import pandas as pd
 
 from kzfigures.errors import (
+    FailureReason,
     FigureParseError,
+    FrameTimezoneError,
     FrameValidationError,
+    InputFormatError,
     InvalidArgumentError,
     ObservationTypeError,
     TimezoneError,
     ValidationError,
 )
-from kzfigures.model import Figure, Observation, OutletKind, Precision, Qualifier
+from kzfigures.model import (
+    EARLIEST_TIME,
+    END_OF_TIME,
+    LARGEST_COUNT,
+    Figure,
+    Observation,
+    OutletKind,
+    Precision,
+    Qualifier,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from kzfigures.conventions import Conventions
 
 __all__ = [
     "COLUMNS",
+    "LARGEST_COUNT",
     "as_frame",
     "empty_frame",
     "from_frame",
@@ -148,7 +174,9 @@ class _Failures:
     def __init__(self) -> None:
         self.parts: list[pd.DataFrame] = []
 
-    def add(self, mask: pd.Series | np.ndarray, column: str, values: pd.Series, reason: str) -> None:
+    def add(
+        self, mask: pd.Series | np.ndarray, column: str, values: pd.Series, reason: str, code: FailureReason
+    ) -> None:
         mask = np.asarray(mask, dtype=bool)
         if not mask.any():
             return
@@ -161,14 +189,24 @@ class _Failures:
                     "column": column,
                     "value": shown.to_numpy(dtype=object),
                     "reason": reason,
+                    "code": code.value,
                 }
             )
         )
 
-    def add_frame_level(self, column: str, value: str, reason: str) -> None:
+    def add_frame_level(
+        self, column: str, value: str, reason: str, code: FailureReason, *, row: int | None = None
+    ) -> None:
+        """One problem with the frame as a whole (or, given ``row``, with one row of it)."""
         self.parts.append(
             pd.DataFrame(
-                {"row": pd.array([None], dtype="Int64"), "column": [column], "value": [value], "reason": [reason]}
+                {
+                    "row": pd.array([row], dtype="Int64"),
+                    "column": [column],
+                    "value": [value],
+                    "reason": [reason],
+                    "code": [code.value],
+                }
             )
         )
 
@@ -180,6 +218,9 @@ class _Failures:
         cases["column"] = cases["column"].astype("string")
         cases["value"] = cases["value"].astype("string")
         cases["reason"] = cases["reason"].astype("string")
+        cases["code"] = cases["code"].astype("string")
+        if (cases["code"] == FailureReason.MIXED_OFFSETS.value).any():
+            raise FrameTimezoneError(cases)
         raise FrameValidationError(cases)
 
 
@@ -381,7 +422,9 @@ def _trusted(frame: pd.DataFrame) -> pd.DataFrame:
     for position, (name, kind) in enumerate(COLUMNS.items()):
         expected = "datetime64[ns, <zone>]" if kind == "datetime" else kind
         if name not in frame.columns:
-            failures.add_frame_level(name, "<missing column>", f"{_TRUSTED}; expected a {expected} column")
+            failures.add_frame_level(
+                name, "<missing column>", f"{_TRUSTED}; expected a {expected} column", FailureReason.MISSING_COLUMN
+            )
             continue
         dtype = frame[name].dtype
         ok = (
@@ -390,9 +433,13 @@ def _trusted(frame: pd.DataFrame) -> pd.DataFrame:
             else dtype == pd.api.types.pandas_dtype(kind)
         )
         if not ok:
-            failures.add_frame_level(name, str(dtype), f"{_TRUSTED}; expected dtype {expected}")
+            failures.add_frame_level(
+                name, str(dtype), f"{_TRUSTED}; expected dtype {expected}", FailureReason.WRONG_DTYPE
+            )
         elif position >= len(leading) or leading[position] != name:
-            failures.add_frame_level(name, "<out of order>", f"{_TRUSTED}; expected the order of COLUMNS")
+            failures.add_frame_level(
+                name, "<out of order>", f"{_TRUSTED}; expected the order of COLUMNS", FailureReason.WRONG_DTYPE
+            )
     failures.raise_if_any()
     # A shallow copy: on pandas 3 (copy-on-write) later edits of the caller's frame do not show through.
     return frame.reset_index(drop=True) if not _default_index(frame) else frame.copy(deep=False)
@@ -405,12 +452,106 @@ def _default_index(frame: pd.DataFrame) -> bool:
 
 # --- validation ----------------------------------------------------------------
 
+_SCHEMA = frozenset(COLUMNS)
+_EMPTY_KEY = (
+    "is empty; a key cell must name its series (leave the whole column out for the default 'all', or write 'all')"
+)
+# How close (difflib's ratio) a column's name must be to a schema column's to read as its misspelling:
+# "qualifer", "Stated", "notes" (for note) are; "event", "desk", "time", "reason" are not.
+_MISSPELLING_CUTOFF = 0.8
+
+
+def _zone(tz: Any) -> str | dt.tzinfo:
+    """The ``tz`` option, checked: a tzinfo or the name of a zone pandas knows."""
+    if isinstance(tz, dt.tzinfo):
+        return tz
+    if not isinstance(tz, str) or not tz.strip():
+        raise InvalidArgumentError(
+            f"'tz' must be a time zone name such as 'Asia/Almaty' or 'UTC+06:00', or a tzinfo (got {tz!r})"
+        )
+    try:
+        pd.DatetimeTZDtype(unit="ns", tz=tz)
+    except (LookupError, ValueError, TypeError) as error:  # ZoneInfoNotFoundError is a KeyError
+        raise InvalidArgumentError(f"'tz' names no time zone that pandas knows (got {tz!r})") from error
+    return tz
+
+
+def _declared(extra_columns: Any) -> frozenset[str] | None:
+    """The ``extra_columns`` option, checked: None, or names that are not schema columns."""
+    if extra_columns is None:
+        return None
+    if isinstance(extra_columns, str) or not isinstance(extra_columns, Iterable):
+        raise InvalidArgumentError(
+            f"'extra_columns' must be a list of column names or None (got {extra_columns!r}); "
+            "for one column write extra_columns=[name]"
+        )
+    names = list(extra_columns)
+    for name in names:
+        if not isinstance(name, str):
+            raise InvalidArgumentError(f"'extra_columns' must hold column names (got {name!r})")
+        if name in _SCHEMA:
+            raise InvalidArgumentError(f"'extra_columns' names the schema column {name!r}; list only other columns")
+    return frozenset(names)
+
+
+def _misspelling_of(name: str, present: Set[str]) -> str | None:
+    """The schema column that ``name`` is probably a misspelling of, or None.
+
+    A name that is a schema column but for case, spaces, hyphens or dots
+    ("Stated", "as of") always is; a merely similar one ("qualifer") is when
+    the frame lacks that column, so that ignoring it would change the row.
+
+    >>> _misspelling_of("qualifer", {"stated"}), _misspelling_of("Region", {"region"})
+    ('qualifier', 'region')
+    >>> _misspelling_of("notes", {"note"}), _misspelling_of("event", set())
+    (None, None)
+    """
+    folded = re.sub(r"[\s.\-]+", "_", name.strip().lower()).strip("_")
+    if folded in _SCHEMA and folded != name:
+        return folded
+    close = difflib.get_close_matches(folded, [c for c in COLUMNS if c not in present], n=1, cutoff=_MISSPELLING_CUTOFF)
+    return close[0] if close else None
+
+
+def _check_names(columns: pd.Index, declared: frozenset[str] | None, failures: _Failures) -> None:
+    """Refuse duplicated column names, and extra columns that are misspellings or were not declared."""
+    names = [str(c) for c in columns]
+    counts = pd.Series(names, dtype=object).value_counts(sort=False)
+    for name, count in counts[counts > 1].items():
+        failures.add_frame_level(
+            str(name),
+            f"<{count} columns>",
+            f"the column name appears {count} times; give each column once",
+            FailureReason.DUPLICATE_COLUMN,
+        )
+    present = {name for name in names if name in _SCHEMA}
+    for name in dict.fromkeys(names):
+        if name in _SCHEMA or (declared is not None and name in declared):
+            continue
+        meant = _misspelling_of(name, present)
+        if meant is not None:
+            failures.add_frame_level(
+                name,
+                "<column>",
+                f"unknown column, probably a misspelling of {meant!r}; rename it, "
+                f"or declare it with extra_columns=[{name!r}] to keep it as a column of your own",
+                FailureReason.UNKNOWN_COLUMN,
+            )
+        elif declared is not None:
+            failures.add_frame_level(
+                name,
+                "<column>",
+                f"unknown column: not in the schema and not in extra_columns={sorted(declared)!r}",
+                FailureReason.UNKNOWN_COLUMN,
+            )
+
 
 def from_frame(
     frame: pd.DataFrame,
     *,
     tz: str | dt.tzinfo = "UTC",
     conventions: Conventions | None = None,
+    extra_columns: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Validate a frame of observations and return it in the canonical schema.
 
@@ -428,10 +569,34 @@ def from_frame(
         ``figure`` text column); every other column has a default (see the
         module docstring).
     tz : str or tzinfo
-        Zone for times written without an offset (default UTC).
+        Zone for times written without an offset (default UTC): a zone name
+        pandas knows ("Asia/Almaty", "UTC+06:00") or a tzinfo. A time that
+        the zone's clock skips or repeats (a daylight-saving change) is
+        refused by row; give it with its UTC offset.
     conventions : Conventions, optional
         How to read ``figure`` texts and derive bounds from ``stated`` and
         ``qualifier``; default :data:`kzfigures.conventions.DEFAULT_CONVENTIONS`.
+    extra_columns : iterable of str, optional
+        Columns of your own, carried through unchanged after the canonical
+        ones. By default (None) a column outside the schema is carried
+        through unless it looks like a misspelling of a schema column: a
+        schema name written in another case or with spaces ("Stated",
+        "as of"), or a name close to a schema column the frame lacks
+        ("qualifer"), is refused, since ignoring it would change the figure.
+        Name it here to keep it. Given a list, every column outside the
+        schema and the list is refused.
+
+    Raises
+    ------
+    FrameValidationError
+        Listing every bad cell and column in ``failure_cases``, with a
+        ``code`` (a :class:`~kzfigures.errors.FailureReason`) for each. See
+        :doc:`/limits` for what each kind of bad input gives.
+    TimezoneError
+        Times of several UTC offsets that cannot share one zone (see the
+        module notes).
+    InvalidArgumentError
+        ``tz`` or ``extra_columns`` is not valid.
 
     Examples
     --------
@@ -441,24 +606,48 @@ def from_frame(
     >>> try:
     ...     from_frame(bad)
     ... except FrameValidationError as error:
-    ...     print(error.failure_cases[["row", "column", "value"]])
-       row  column       value
-    0    1   as_of  not a date
-    1    1  metric      Killed
-    2    1  stated          -3
+    ...     print(error.failure_cases[["row", "column", "value", "code"]])
+       row  column       value             code
+    0    1   as_of  not a date  unreadable_time
+    1    1  metric      Killed      not_a_label
+    2    1  stated          -3         negative
+
+    A misspelt column is refused with the name it was probably meant to be;
+    a column of your own is carried through:
+
+    >>> typo = pd.DataFrame({"metric": ["detained"], "as_of": ["2022-01-07"], "stated": [3000],
+    ...                      "qualifer": ["more_than"], "event": ["Almaty"]})
+    >>> from_frame(typo)
+    Traceback (most recent call last):
+    ...
+    kzfigures.errors.FrameValidationError: 1 problem in the observation frame:
+      frame, column 'qualifer': unknown column, probably a misspelling of 'qualifier'; ...
+    >>> list(from_frame(typo.rename(columns={"qualifer": "qualifier"})).columns[-2:])
+    ['note', 'event']
+    >>> list(from_frame(typo, extra_columns=["qualifer", "event"]).columns[-2:])
+    ['qualifer', 'event']
     """
     if not isinstance(frame, pd.DataFrame):
         raise ObservationTypeError(f"expected a pandas DataFrame, got {type(frame).__name__}")
+    tz = _zone(tz)
+    declared = _declared(extra_columns)
     failures = _Failures()
     n = len(frame)
+    _check_names(frame.columns, declared, failures)
+    failures.raise_if_any()  # a duplicated or misspelt column makes every cell of it doubtful
     source = frame.reset_index(drop=True)
 
     for required in ("metric", "as_of"):
         if required not in source.columns:
-            failures.add_frame_level(required, "<missing column>", f"the column {required!r} is required")
+            failures.add_frame_level(
+                required, "<missing column>", f"the column {required!r} is required", FailureReason.MISSING_COLUMN
+            )
     if not ({"stated", "low", "figure"} & set(source.columns)):
         failures.add_frame_level(
-            "stated", "<missing column>", "a figure is required: give 'stated', 'low'/'high' or a 'figure' text column"
+            "stated",
+            "<missing column>",
+            "a figure is required: give 'stated', 'low'/'high' or a 'figure' text column",
+            FailureReason.MISSING_COLUMN,
         )
     failures.raise_if_any()
 
@@ -475,20 +664,40 @@ def from_frame(
     cells = ids.to_numpy(dtype=object)
     if len(set(cells)) < len(cells):  # set() hashes in C; find which ids repeat only when some do
         failures.add(
-            ids.duplicated(keep=False).to_numpy(), "id", ids, "ids must be unique; this id appears more than once"
+            ids.duplicated(keep=False).to_numpy(),
+            "id",
+            ids,
+            "ids must be unique; this id appears more than once",
+            FailureReason.DUPLICATE_ID,
         )
     out["id"] = ids
 
     for name in ("metric", "group"):
         values, known = _text_column(source, name, n, _TEXT_DEFAULTS.get(name))
-        if name in _TEXT_DEFAULTS and known is None:  # known: the column's texts, none missing
+        if name == "group" and name in source.columns and known is None:
+            # A blank key cell is not the default: it would merge the row into the series "all".
+            empty = values.isna().to_numpy(dtype=bool)
+            failures.add(empty, name, source[name], _EMPTY_KEY, FailureReason.EMPTY_KEY)
             values = values.fillna(_TEXT_DEFAULTS[name])
         bad = ~_fullmatch_distinct(values, _LABEL_PATTERN, known)
-        failures.add(bad, name, values, "must be lower-case letters, digits and _ starting with a letter")
+        if name == "metric" and known is None:  # (known: the column's texts, none missing)
+            missing = values.isna().to_numpy(dtype=bool)
+            failures.add(missing, name, values, "is required", FailureReason.REQUIRED)
+            bad &= ~missing
+        failures.add(
+            bad,
+            name,
+            values,
+            "must be lower-case letters, digits and _ starting with a letter",
+            FailureReason.NOT_A_LABEL,
+        )
         out[name] = values
 
     region, known = _text_column(source, "region", n, "all")
-    out["region"] = region if known is not None else region.fillna("all")  # blank cells were made missing
+    if known is None and "region" in source.columns:  # blank cells were made missing
+        empty = region.isna().to_numpy(dtype=bool)
+        failures.add(empty, "region", source["region"], _EMPTY_KEY, FailureReason.EMPTY_KEY)
+    out["region"] = region if known is not None else region.fillna("all")
 
     # The figure.
     _figure_columns(source, out, failures, n, conventions)
@@ -513,7 +722,11 @@ def from_frame(
     if known is None:  # some missing
         kind = kind.fillna(OutletKind.OTHER.value)
     failures.add(
-        _outside(kind, _OUTLET_KINDS, known), "outlet_kind", kind, f"must be one of {', '.join(_OUTLET_KINDS)}"
+        _outside(kind, _OUTLET_KINDS, known),
+        "outlet_kind",
+        kind,
+        f"must be one of {', '.join(_OUTLET_KINDS)}",
+        FailureReason.NOT_ALLOWED,
     )
     out["outlet_kind"] = kind
 
@@ -528,7 +741,7 @@ def from_frame(
     # copy-on-write does not cover writes into a column's ``.array``, which would otherwise reach
     # the result from the caller's frame and the caller's frame from the result.
     canonical = pd.DataFrame({name: _in_dtype(out[name], name) for name in COLUMNS})
-    extras = [c for c in source.columns if c not in COLUMNS]
+    extras = [c for c in source.columns if c not in _SCHEMA]
     if extras:
         canonical = pd.concat([canonical, source[extras]], axis=1)
     return canonical
@@ -649,33 +862,142 @@ def _constant_text(value: str | None, n: int) -> pd.Series:
 
 
 def _integers(source: pd.DataFrame, name: str, failures: _Failures, n: int) -> tuple[pd.Series, np.ndarray]:
-    """Whole numbers >= 0 as Int64, and a mask of the cells that were invalid."""
+    """Whole numbers in ``[0, LARGEST_COUNT]`` as Int64, exactly, and a mask of the cells that were invalid.
+
+    Nothing passes through float64 on the way: integer columns are taken as
+    they are and text is read as a decimal. A float cell above ``2**53`` is
+    refused, since the float no longer says which whole number was meant.
+    """
     if name not in source.columns:
         return pd.Series(pd.array([None] * n, dtype="Int64")), np.zeros(n, dtype=bool)
     raw = source[name]
-    bad: np.ndarray
-    if raw.dtype == "Int64":
-        numbers = raw
-        bad = np.zeros(n, dtype=bool)
+    dtype = raw.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        kinds = np.where(raw.isna().to_numpy(dtype=bool), _MISSING, _NOT_A_COUNT)
+        numbers = pd.Series(pd.array([None] * n, dtype="Int64"))
+    elif pd.api.types.is_signed_integer_dtype(dtype):
+        numbers = raw.astype("Int64").reset_index(drop=True)
+        if n == 0 or (not raw.hasnans and numbers.min() >= 0 and numbers.max() <= LARGEST_COUNT):
+            return numbers, np.zeros(n, dtype=bool)  # the usual case: every cell a count, one pass each way
+        kinds = np.select(
+            [
+                numbers.isna().to_numpy(dtype=bool),
+                (numbers < 0).to_numpy(dtype=bool, na_value=False),
+                (numbers > LARGEST_COUNT).to_numpy(dtype=bool, na_value=False),
+            ],
+            [_MISSING, _NEGATIVE, _TOO_LARGE],
+            _WHOLE,
+        ).astype(np.int8)
     else:
         # Each distinct cell is read once (codes: -1 for a missing cell), then spread over the rows.
-        codes, distinct = pd.factorize(raw)
-        cells = pd.Series(distinct, dtype=object)
-        blank = (cells.astype("string").str.strip() == "").to_numpy(dtype=bool, na_value=True)
-        as_number = pd.to_numeric(cells.where(~blank), errors="coerce")
-        floats = as_number.astype("float64")
-        not_whole = (floats.notna() & (np.floor(floats) != floats)).to_numpy(dtype=bool)
-        # Beyond int64 a count cannot be stored (and is no count of people).
-        too_large = (floats.abs() >= 2.0**63).to_numpy(dtype=bool, na_value=False)
-        failures.add(_per_row(codes, too_large, False), name, raw, "is too large to be a count")
-        unreadable = (~blank & as_number.isna().to_numpy(dtype=bool)) | not_whole
-        failures.add(_per_row(codes, unreadable, False), name, raw, "must be a whole number")
-        bad = _per_row(codes, unreadable | too_large, False)
-        whole = floats.where(~(unreadable | too_large)).round().astype("Int64")
-        numbers = pd.Series(whole.array.take(codes, allow_fill=True))
-    negative = (numbers < 0).fillna(False)
-    failures.add(negative.to_numpy(), name, raw, "must be >= 0")
-    return numbers, np.asarray(bad, dtype=bool) | negative.to_numpy(dtype=bool)
+        cells = raw.astype(object)
+        if pd.api.types.infer_dtype(cells, skipna=True) not in _NO_BOOLEANS:
+            # True == 1 and hashes alike, so factorize would read a True as the count 1: tell them apart first.
+            flags = np.fromiter((isinstance(v, bool | np.bool_) for v in cells), dtype=bool, count=n)
+            cells = cells.where(~flags, cells.map(lambda v: _BOOLEAN_CELL if isinstance(v, bool | np.bool_) else v))
+        codes, distinct = pd.factorize(cells)
+        values, distinct_kinds = _read_counts(np.asarray(distinct, dtype=object))
+        numbers = pd.Series(values.take(codes, allow_fill=True))  # code -1: missing
+        kinds = _per_row(codes, distinct_kinds, _MISSING)
+    too_large = kinds == _TOO_LARGE
+    negative = kinds == _NEGATIVE
+    failures.add(
+        too_large,
+        name,
+        raw,
+        f"is too large to be a count (the largest is 2**62 = {LARGEST_COUNT:,}; a float cell above 2**53 "
+        "is not exact: give it as an integer or as text)",
+        FailureReason.TOO_LARGE,
+    )
+    not_a_count = kinds == _NOT_A_COUNT
+    failures.add(not_a_count, name, raw, "must be a whole number", FailureReason.NOT_A_COUNT)
+    failures.add(negative, name, raw, "must be >= 0", FailureReason.NEGATIVE)
+    bad = too_large | not_a_count | negative
+    return numbers.mask(bad).reset_index(drop=True), bad
+
+
+# What _count found in a cell.
+_WHOLE, _MISSING, _NOT_A_COUNT, _TOO_LARGE, _NEGATIVE = 0, 1, 2, 3, 4
+# What infer_dtype says of an object column that holds no booleans.
+_NO_BOOLEANS = frozenset({"string", "empty", "integer", "floating", "mixed-integer-float", "decimal"})
+
+
+class _BooleanCell:
+    """Stands in for True or False among a column's cells, so that they do not pass for 1 and 0."""
+
+
+_BOOLEAN_CELL = _BooleanCell()
+_DECIMAL_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# A float is exact for every whole number up to 2**53; above, neighbours share one float.
+_EXACT_FLOAT = 2.0**53
+
+
+def _read_counts(cells: np.ndarray) -> tuple[pd.api.extensions.ExtensionArray, np.ndarray]:
+    """:func:`_count` of each cell: the counts (Int64) and what each cell is.
+
+    Plain digit strings of up to 18 digits (below ``10**18 < LARGEST_COUNT``, the
+    usual cells of a CSV) are read at once by pandas, exactly, as int64; every
+    other cell by :func:`_count`.
+    """
+    kinds = np.full(len(cells), _MISSING, dtype=np.int8)
+    numbers = np.zeros(len(cells), dtype=np.int64)
+    rest = np.ones(len(cells), dtype=bool)
+    if len(cells) and pd.api.types.infer_dtype(cells, skipna=False) == "string":
+        stripped = pd.Series(cells, dtype=object).str.strip()
+        plain = stripped.str.fullmatch(r"[0-9]{1,18}").to_numpy(dtype=bool)
+        numbers[plain] = pd.to_numeric(stripped[plain]).to_numpy(dtype=np.int64)
+        kinds[plain] = _WHOLE
+        rest = ~plain
+    for position in np.flatnonzero(rest):
+        value, kinds[position] = _count(cells[position])
+        if value is not None:
+            numbers[position] = value
+    return _masked(numbers, kinds != _WHOLE), kinds
+
+
+def _masked(numbers: np.ndarray, missing: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``numbers`` as Int64, with ``<NA>`` where ``missing``."""
+    return pd.arrays.IntegerArray(numbers, missing.copy())
+
+
+def _count(cell: Any) -> tuple[int | None, int]:
+    """Read one cell as a count: (value, what it is); the value is None unless a count in ``[0, LARGEST_COUNT]``.
+
+    >>> _count("100000000000000003"), _count(" 4e3 "), _count("7.0")
+    ((100000000000000003, 0), (4000, 0), (7, 0))
+    >>> _count(True)[1] == _NOT_A_COUNT, _count(2.5)[1] == _NOT_A_COUNT, _count(1e17)[1] == _TOO_LARGE
+    (True, True, True)
+    """
+    if cell is None or cell is pd.NA or cell is pd.NaT:
+        return None, _MISSING
+    if isinstance(cell, bool | np.bool_ | _BooleanCell):
+        return None, _NOT_A_COUNT  # True is not the count 1
+    if isinstance(cell, int | np.integer):
+        return _bounded(int(cell))
+    if isinstance(cell, float | np.floating):
+        number = float(cell)
+        if np.isnan(number):
+            return None, _MISSING
+        if not np.isfinite(number) or not number.is_integer():
+            return None, _NOT_A_COUNT
+        return (None, _TOO_LARGE) if abs(number) > _EXACT_FLOAT else _bounded(int(number))
+    text = cell.strip() if isinstance(cell, str) else str(cell).strip()
+    if not text:
+        return None, _MISSING
+    if not _DECIMAL_TEXT.fullmatch(text):
+        return None, _NOT_A_COUNT
+    written = decimal.Decimal(text)
+    if written.adjusted() > 30:  # far beyond any count: do not build the integer
+        return None, (_NEGATIVE if written < 0 else _TOO_LARGE)
+    if written != written.to_integral_value():
+        return None, _NOT_A_COUNT
+    return _bounded(int(written))
+
+
+def _bounded(value: int) -> tuple[int | None, int]:
+    if value < 0:
+        return None, _NEGATIVE
+    return (value, _WHOLE) if value <= LARGEST_COUNT else (None, _TOO_LARGE)
 
 
 def _figure_columns(
@@ -690,8 +1012,11 @@ def _figure_columns(
     stated, bad_stated = _integers(source, "stated", failures, n)
     text = _text_column(source, "figure", n)[0]
     qualifier, known = _text_column(source, "qualifier", n)
+    qualifier_given = np.ones(n, dtype=bool) if known is not None else qualifier.notna().to_numpy(dtype=bool)
     bad_qualifier = _outside(qualifier, _QUALIFIERS, known)
-    failures.add(bad_qualifier, "qualifier", qualifier, f"must be one of {', '.join(_QUALIFIERS)}")
+    failures.add(
+        bad_qualifier, "qualifier", qualifier, f"must be one of {', '.join(_QUALIFIERS)}", FailureReason.NOT_ALLOWED
+    )
 
     # Rows with no numbers but a figure text: parse each distinct text once.
     to_parse = (stated.isna() & low.isna() & text.notna()).to_numpy()
@@ -707,14 +1032,32 @@ def _figure_columns(
         read_as = texts.map({t: f.qualifier.value for t, f in good.items()}).astype("string")
         given = qualifier[to_parse]
         clash = (given.notna() & read_as.notna() & (given != read_as)).fillna(False).to_numpy()
-        failures.add(_spread(clash, to_parse), "qualifier", qualifier, "disagrees with how the 'figure' text reads")
+        failures.add(
+            _spread(clash, to_parse),
+            "qualifier",
+            qualifier,
+            "disagrees with how the 'figure' text reads",
+            FailureReason.CONFLICTING_FIGURE,
+        )
         qualifier[to_parse] = given.fillna(read_as).to_numpy()
         parse_failed = _spread(errors.notna().to_numpy(), to_parse)
         for reason in sorted(set(errors.dropna())):
-            failures.add(_spread((errors == reason).fillna(False).to_numpy(), to_parse), "figure", text, reason)
+            failures.add(
+                _spread((errors == reason).fillna(False).to_numpy(), to_parse),
+                "figure",
+                text,
+                reason,
+                FailureReason.UNREADABLE_FIGURE,
+            )
 
     no_figure = (stated.isna() & low.isna()).to_numpy() & ~to_parse & ~bad_low & ~bad_stated
-    failures.add(no_figure, "stated", stated, "a figure is required: give 'stated', 'low' or a 'figure' text")
+    failures.add(
+        no_figure,
+        "stated",
+        stated,
+        "a figure is required: give 'stated', 'low' or a 'figure' text",
+        FailureReason.REQUIRED,
+    )
 
     # Rows with a stated number and no bounds: derive the bounds from the qualifier.
     # A stated number without a qualifier is exact (the exactness check below
@@ -726,13 +1069,20 @@ def _figure_columns(
     if derive.any():
         d_low, d_high, problem = _bounds_from_stated(stated[derive], qualifier[derive], conventions)
         positions = np.flatnonzero(derive)
-        low.iloc[positions] = d_low.to_numpy()
-        given_high = high.iloc[positions].to_numpy()
-        high.iloc[positions] = np.where(pd.isna(given_high), d_high.to_numpy(), given_high)
+        # Int64 arrays throughout: a round trip through numpy would pass counts above 2**53 through float64.
+        low.iloc[positions] = d_low.array
+        given_high = high.iloc[positions].reset_index(drop=True)
+        high.iloc[positions] = given_high.where(given_high.notna(), d_high).array
         mask = np.zeros(n, dtype=bool)
         mask[np.flatnonzero(derive)] = problem
         mask &= ~(bad_low | bad_high | bad_stated | bad_qualifier)
-        failures.add(mask, "qualifier", qualifier, "bounds cannot be derived for this qualifier: give 'low' and 'high'")
+        failures.add(
+            mask,
+            "qualifier",
+            qualifier,
+            "bounds cannot be derived for this qualifier: give 'low' and 'high'",
+            FailureReason.INVALID_FIGURE,
+        )
     # A figure given only as bounds is a range.
     if known is None:
         qualifier = qualifier.fillna(Qualifier.RANGE.value)
@@ -740,24 +1090,120 @@ def _figure_columns(
     # Cross-field rules, stated as in Figure, for rows whose numbers are valid.
     valid = ~(bad_low | bad_high | bad_stated | parse_failed)
     low_missing = low.isna().to_numpy() & ~no_figure & valid
-    failures.add(low_missing, "low", low, "'low' is required when 'stated' is missing")
+    failures.add(low_missing, "low", low, "'low' is required when 'stated' is missing", FailureReason.REQUIRED)
     high_below = (high < low).fillna(False).to_numpy()
-    failures.add(high_below & valid, "high", high, "'high' must be >= 'low' or empty (unbounded)")
+    failures.add(
+        high_below & valid, "high", high, "'high' must be >= 'low' or empty (unbounded)", FailureReason.INVALID_FIGURE
+    )
     # The qualifier rules by codes: one hash of each cell instead of a string comparison per rule.
     kind, kinds = pd.factorize(qualifier.to_numpy(dtype=object))
     code_of = {value: code for code, value in enumerate(kinds.tolist())}
     open_ended = np.isin(kind, [code_of.get(Qualifier.RANGE.value, -2), code_of.get(Qualifier.VAGUE.value, -2)])
     stateless = stated.isna().to_numpy() & ~open_ended
-    failures.add(stateless & ~no_figure & valid, "stated", stated, "may be empty only for 'range' or 'vague' figures")
+    failures.add(
+        stateless & ~no_figure & valid,
+        "stated",
+        stated,
+        "may be empty only for 'range' or 'vague' figures",
+        FailureReason.INVALID_FIGURE,
+    )
     is_exact = kind == code_of.get(Qualifier.EXACT.value, -2)
     inexact = is_exact & ~((low == high) & (low == stated)).fillna(False).to_numpy()
-    failures.add(inexact & valid, "qualifier", qualifier, "an 'exact' figure must have low == high == stated")
+    failures.add(
+        inexact & valid,
+        "qualifier",
+        qualifier,
+        "an 'exact' figure must have low == high == stated",
+        FailureReason.INVALID_FIGURE,
+    )
+
+    # Bounds beyond the largest count (derived from a stated number near it, as "more than N" is).
+    beyond = np.zeros(n, dtype=bool)
+    if max(_largest(low), _largest(high)) > LARGEST_COUNT:
+        beyond = ((low > LARGEST_COUNT) | (high > LARGEST_COUNT)).fillna(False).to_numpy(dtype=bool) & valid
+    failures.add(
+        beyond,
+        "stated",
+        stated,
+        f"gives bounds beyond the largest count (2**62 = {LARGEST_COUNT:,})",
+        FailureReason.TOO_LARGE,
+    )
+    # A row that gives its qualifier states its figure in full, and its text is kept as written; a row
+    # that leaves it out has it filled in ("exact", or "range" for bounds alone), which its text must not deny.
+    checked = ~qualifier_given
+    if checked.any():
+        checked &= valid & ~to_parse & ~beyond & text.notna().to_numpy(dtype=bool)
+    if checked.any():
+        _check_text_agrees(text, low, high, stated, qualifier, checked, failures, conventions)
 
     out["low"] = low
     out["high"] = high
     out["stated"] = stated
     out["qualifier"] = qualifier
     out["figure"] = text
+
+
+def _largest(counts: pd.Series) -> int:
+    """The largest count of an Int64 column, -1 if it has none."""
+    largest = counts.max(skipna=True)
+    return -1 if largest is pd.NA or pd.isna(largest) else int(largest)
+
+
+def _check_text_agrees(
+    text: pd.Series,
+    low: pd.Series,
+    high: pd.Series,
+    stated: pd.Series,
+    qualifier: pd.Series,
+    checked: np.ndarray,
+    failures: _Failures,
+    conventions: Conventions | None,
+) -> None:
+    """Refuse rows whose ``figure`` text reads as another figure than their numbers state.
+
+    Called for rows that leave their qualifier out, which kzfigures fills in.
+    Only what does not depend on the conventions is compared: the stated
+    number and the qualifier, or a range's two numbers. A text that cannot
+    be read is a note of how the figure was written and is not compared.
+    """
+    rows = np.flatnonzero(checked)
+    texts = text.iloc[rows]
+    parsed = {t: f for t, f in _parse_distinct(texts.unique(), conventions).items() if isinstance(f, Figure)}
+    if not parsed:
+        return
+    read_stated = texts.map({t: f.stated for t, f in parsed.items()}).astype("Int64").reset_index(drop=True)
+    read_qualifier = texts.map({t: f.qualifier.value for t, f in parsed.items()}).astype("string")
+    read_qualifier = read_qualifier.reset_index(drop=True)
+    read_low = texts.map({t: f.low for t, f in parsed.items()}).astype("Int64").reset_index(drop=True)
+    read_high = texts.map({t: f.high for t, f in parsed.items()}).astype("Int64").reset_index(drop=True)
+    given_stated = stated.iloc[rows].reset_index(drop=True)
+    given_qualifier = qualifier.iloc[rows].reset_index(drop=True)
+    is_range = (read_qualifier == Qualifier.RANGE.value).fillna(False)
+    is_vague = (read_qualifier == Qualifier.VAGUE.value).fillna(False)
+    compared = read_qualifier.notna() & ~is_vague
+    other_number = compared & ~is_range & (given_stated != read_stated).fillna(given_stated.notna())
+    other_kind = compared & (given_qualifier != read_qualifier).fillna(False)
+    other_bounds = is_range & (
+        (low.iloc[rows].reset_index(drop=True) != read_low).fillna(True)
+        | (high.iloc[rows].reset_index(drop=True) != read_high).fillna(True)
+    )
+    for mask, column, values, what in (
+        (other_number, "stated", stated, "'stated'"),
+        (other_kind & ~other_number, "qualifier", qualifier, "'qualifier'"),
+        (other_bounds & ~other_kind, "low", low, "'low' and 'high'"),
+    ):
+        where = _spread(mask.to_numpy(dtype=bool), checked)
+        reason = (
+            f"disagrees with the row's 'figure' text, which reads as another figure; make {what} and 'figure' agree"
+        )
+        failures.add(where, column, values, reason, FailureReason.CONFLICTING_FIGURE)
+        failures.add(
+            where,
+            "figure",
+            text,
+            f"reads as another figure than the row's {what}; make them agree",
+            FailureReason.CONFLICTING_FIGURE,
+        )
 
 
 def _spread(mask: np.ndarray, where: np.ndarray) -> np.ndarray:
@@ -780,6 +1226,10 @@ def _parse_distinct(texts: Iterable[str], conventions: Conventions | None) -> di
     return results
 
 
+# How Figure refuses a count above LARGEST_COUNT.
+_PAST_LARGEST = "must be <= 2**62"
+
+
 def _bounds_from_stated(
     stated: pd.Series, qualifier: pd.Series, conventions: Conventions | None
 ) -> tuple[pd.Series, pd.Series, np.ndarray]:
@@ -799,9 +1249,11 @@ def _bounds_from_stated(
     for q, n in distinct.itertuples(index=False):
         try:
             figure = rules.figure(q, int(n))
-        except (InvalidArgumentError, ValidationError):
-            lows.append(pd.NA)
-            highs.append(pd.NA)
+        except (InvalidArgumentError, ValidationError) as error:
+            # A bound past the largest count ("more than 2**62") is kept past it, for the check that names it.
+            beyond = _PAST_LARGEST in str(error)
+            lows.append(LARGEST_COUNT + 1 if beyond else pd.NA)
+            highs.append(-1 if beyond else pd.NA)
         else:
             lows.append(figure.low)
             highs.append(-1 if figure.high is None else figure.high)
@@ -835,6 +1287,7 @@ def _times(
         precision_name,
         given_precision,
         f"must be one of {', '.join(_PRECISIONS)}",
+        FailureReason.NOT_ALLOWED,
     )
     if name not in source.columns:
         empty = pd.Series(pd.NaT, index=range(n), dtype=pd.DatetimeTZDtype(unit="ns", tz="UTC"))
@@ -842,17 +1295,25 @@ def _times(
 
     raw = source[name]
     date_only = np.zeros(n, dtype=bool)
-    unreadable = np.zeros(n, dtype=bool)
+    # Rows refused here for a reason of their own: none of them is also "required" or unreadable.
+    flagged = np.zeros(n, dtype=bool)
     if isinstance(raw.dtype, pd.DatetimeTZDtype):
-        aware = raw.dt.as_unit("ns")
+        outside = _outside_range_aware(raw)
+        failures.add(outside, name, raw, _OUT_OF_RANGE, FailureReason.TIME_OUT_OF_RANGE)
+        flagged |= outside
+        aware = raw.mask(outside).dt.as_unit("ns")
         wall = aware.dt.tz_localize(None)
         zone: Any = aware.dt.tz
         missing = aware.isna().to_numpy()
     elif pd.api.types.is_datetime64_dtype(raw.dtype):
-        wall = raw.astype("datetime64[ns]")
+        outside = _outside_range(raw)
+        failures.add(outside, name, raw, _OUT_OF_RANGE, FailureReason.TIME_OUT_OF_RANGE)
+        flagged |= outside
+        wall = raw.mask(outside).astype("datetime64[ns]").reset_index(drop=True)
         zone = tz
-        aware = wall.dt.tz_localize(tz)
-        missing = wall.isna().to_numpy()
+        aware, skipped = _localize(wall, tz, name, raw, failures)
+        flagged |= skipped
+        missing = aware.isna().to_numpy()
     else:
         # Parse each distinct text once: an archive states a few thousand distinct times on
         # millions of rows. codes number the distinct texts (-1: missing); _per_row() spreads a
@@ -869,23 +1330,51 @@ def _times(
         )
         naive = ~has_offset & ~missing & looks_like_time
         if (has_offset & ~missing).any() and naive.any():
-            naive_rows = np.flatnonzero(naive)
-            shown = ", ".join(f"row {r} ({text.iloc[codes[r]]!r})" for r in naive_rows[:5])
-            more = f" and {len(naive_rows) - 5} more" if len(naive_rows) > 5 else ""
-            raise TimezoneError(
-                f"column {name!r} mixes times with and without a UTC offset; "
-                f"give every time an offset or none: no offset in {shown}{more}"
+            # Reported with every other problem; these rows are then left out of the zone.
+            failures.add(
+                naive,
+                name,
+                raw,
+                f"has no UTC offset, but other times of column {name!r} have one; give every time an offset or none",
+                FailureReason.MIXED_OFFSETS,
             )
+            flagged |= naive
         body = split["body"].astype("string").fillna(text).str.strip()
         date_only = _per_row(codes, body.str.fullmatch(_DATE_ONLY_PATTERN).to_numpy(dtype=bool, na_value=False), False)
-        parsed = pd.to_datetime(body, format="ISO8601", errors="coerce").astype("datetime64[ns]")
-        wall = pd.Series(_per_row(codes, parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns")))
-        unreadable = wall.isna().to_numpy() & ~missing
+        parsed = pd.to_datetime(body, format="ISO8601", errors="coerce")
+        # pandas 3 reads any year (in a coarser unit); pandas 2 coerces years it cannot hold in ns to NaT.
+        distinct_outside = _outside_range(parsed).copy()
+        unparsed = parsed.isna().to_numpy(dtype=bool)
+        if unparsed.any():
+            distinct_outside[unparsed] = body[unparsed].str.match(_FAR_YEAR_PATTERN).fillna(False).to_numpy(bool)
+        outside = _per_row(codes, distinct_outside, False)
+        failures.add(outside & ~flagged, name, raw, _OUT_OF_RANGE, FailureReason.TIME_OUT_OF_RANGE)
+        flagged |= outside
+        minutes = _per_row(codes, _offset_minutes(offsets), np.nan)
+        bad_offset = np.abs(minutes) >= 24 * 60  # NaN (no offset) compares False
+        bad_offset |= _per_row(codes, _offset_minutes_past_59(offsets), False)
         failures.add(
-            unreadable, name, raw, "must be an ISO 8601 date or time, e.g. 2022-01-07 or 2022-01-07T14:00+06:00"
+            bad_offset & ~flagged,
+            name,
+            raw,
+            "has an impossible UTC offset: it must lie strictly between -24:00 and +24:00, with minutes 00 to 59",
+            FailureReason.INVALID_OFFSET,
         )
+        flagged |= bad_offset
+        parsed = parsed.mask(pd.Series(distinct_outside)).astype("datetime64[ns]")
+        wall = pd.Series(_per_row(codes, parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns")))
+        unreadable = wall.isna().to_numpy() & ~missing & ~flagged
+        failures.add(
+            unreadable,
+            name,
+            raw,
+            "must be an ISO 8601 date or time, e.g. 2022-01-07 or 2022-01-07T14:00+06:00",
+            FailureReason.UNREADABLE_TIME,
+        )
+        flagged |= unreadable
+        wall = wall.mask(flagged)
         if has_offset.any():
-            minutes = _per_row(codes, _offset_minutes(offsets), np.nan)
+            minutes = np.where(flagged, np.nan, minutes)
             utc = (wall - pd.to_timedelta(minutes, unit="min")).dt.tz_localize("UTC")
             offsets_used = np.unique(minutes[~np.isnan(minutes)])
             zone = dt.timezone(dt.timedelta(minutes=float(offsets_used[0]))) if len(offsets_used) == 1 else "UTC"
@@ -894,10 +1383,12 @@ def _times(
             aware = utc.dt.tz_convert(zone)
         else:
             zone = tz
-            aware = wall.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
-        missing = missing | unreadable
+            aware, skipped = _localize(wall, tz, name, raw, failures)
+            flagged |= skipped
+        missing = missing | flagged
     if required:
-        failures.add(missing & ~unreadable, name, raw, "is required")
+        failures.add(missing & ~flagged, name, raw, "is required", FailureReason.REQUIRED)
+    wall = wall.mask(flagged) if flagged.any() else wall
 
     precision = given_precision
     # Infer only when some precision is not given (``known``: the column's texts, none missing).
@@ -906,17 +1397,87 @@ def _times(
     any_missing = bool(missing.any())
     if any_missing:
         precision = precision.where(~missing)
-    misaligned = ~missing & ~_aligned(wall, precision, known if precision is given_precision else None)
+    misaligned = ~missing & ~flagged & ~_aligned(wall, precision, known if precision is given_precision else None)
     failures.add(
         misaligned,
         name,
         raw,
         f"is not aligned to its {precision_name} (a day starts at local midnight, an hour at :00, ...)",
+        FailureReason.MISALIGNED_TIME,
     )
     if any_missing:
         orphan = missing & given_precision.notna().to_numpy()
-        failures.add(orphan, precision_name, given_precision, f"must be empty when {name!r} is empty")
+        failures.add(
+            orphan,
+            precision_name,
+            given_precision,
+            f"must be empty when {name!r} is empty",
+            FailureReason.ORPHAN_PRECISION,
+        )
     return aware.dt.as_unit("ns"), precision.astype("string")
+
+
+_OUT_OF_RANGE = (
+    f"is outside the times kzfigures stores: from {EARLIEST_TIME.date()} up to (not including) {END_OF_TIME.date()}"
+)
+_FAR_YEAR_PATTERN = r"^\s*(?:[+-]?\d{5,}|0\d{3}|1[0-5]\d{2}|16[0-6]\d|167[0-6]|22[7-9]\d|2[3-9]\d{2}|[3-9]\d{3})-"
+
+
+def _outside_range_aware(times: pd.Series) -> np.ndarray:
+    """:func:`_outside_range` of aware times' wall times; one min and max when all are a day inside."""
+    day = pd.Timedelta(days=1)
+    first, last = times.min(), times.max()
+    if first is pd.NaT or (
+        first.tz_convert("UTC").tz_localize(None) >= EARLIEST_TIME + day
+        and last.tz_convert("UTC").tz_localize(None) < END_OF_TIME - day
+    ):
+        return np.zeros(len(times), dtype=bool)  # every offset is less than a day
+    return _outside_range(times.dt.tz_localize(None))
+
+
+def _outside_range(wall: pd.Series) -> np.ndarray:
+    """Where a naive wall time (any unit) lies outside ``[EARLIEST_TIME, END_OF_TIME)``."""
+    return ((wall < EARLIEST_TIME) | (wall >= END_OF_TIME)).to_numpy(dtype=bool, na_value=False)
+
+
+def _localize(
+    wall: pd.Series, tz: str | dt.tzinfo, name: str, raw: pd.Series, failures: _Failures
+) -> tuple[pd.Series, np.ndarray]:
+    """Wall times read in zone ``tz``; a time a clock change skips or repeats is refused by row, never NaT.
+
+    Returns the aware times and where they were refused.
+    """
+    aware = wall.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+    lost = (aware.isna() & wall.notna()).to_numpy(dtype=bool)
+    if not lost.any():
+        return aware, lost
+    # Read as summer time, a repeated hour exists; a skipped one still does not.
+    summer = wall.dt.tz_localize(tz, ambiguous=np.ones(len(wall), dtype=bool), nonexistent="NaT")
+    skipped = lost & summer.isna().to_numpy(dtype=bool)
+    failures.add(
+        skipped,
+        name,
+        raw,
+        f"does not exist in {tz}: a daylight-saving change skips it (a gap in the clock); "
+        "give the time with its UTC offset",
+        FailureReason.NONEXISTENT_TIME,
+    )
+    failures.add(
+        lost & ~skipped,
+        name,
+        raw,
+        f"happens twice in {tz}: a daylight-saving change repeats it (an overlap of the clock); "
+        "give the time with its UTC offset to say which",
+        FailureReason.AMBIGUOUS_TIME,
+    )
+    return aware, lost
+
+
+def _offset_minutes_past_59(offsets: pd.Series) -> np.ndarray:
+    """Where an offset's minutes are 60 or more (``+05:75``)."""
+    text = offsets.fillna("").str.replace(":", "", regex=False)
+    mins = pd.to_numeric(text.str.slice(3, 5), errors="coerce").fillna(0).to_numpy(dtype=float)
+    return np.asarray(mins >= 60, dtype=bool)
 
 
 def _offset_minutes(offsets: pd.Series) -> np.ndarray:
@@ -1008,7 +1569,13 @@ def _booleans(source: pd.DataFrame, name: str, failures: _Failures, n: int) -> p
     truthy = _per_row(codes, words.isin(_TRUE).to_numpy(dtype=bool), False)
     falsy = _per_row(codes, words.isin(_FALSE).to_numpy(dtype=bool), False)
     blank = codes < 0
-    failures.add(~(truthy | falsy | blank), name, raw, "must be true or false (or empty for the default, true)")
+    failures.add(
+        ~(truthy | falsy | blank),
+        name,
+        raw,
+        "must be true or false (or empty for the default, true)",
+        FailureReason.NOT_A_BOOLEAN,
+    )
     return pd.Series(truthy | blank)
 
 
@@ -1020,20 +1587,73 @@ def read_csv(
     *,
     tz: str | dt.tzinfo = "UTC",
     conventions: Conventions | None = None,
+    extra_columns: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Read observations from CSV and return the validated canonical frame.
 
     All cells are read as text and validated by :func:`from_frame`, so a
     user's CSV needs only ``metric``, ``as_of`` and a figure. Row numbers in
-    errors are 0-based data rows (the header is not a row).
+    errors are 0-based data rows (the header is not a row). A header that
+    names a column twice is refused (pandas would rename the second
+    ``stated.1``); so is a row with more cells than the header has names.
 
+    Parameters
+    ----------
+    path_or_buffer : str, path or text buffer
+        The CSV, UTF-8 encoded, with a header row.
+    tz, conventions, extra_columns
+        As for :func:`from_frame`.
+
+    Raises
+    ------
+    FileNotFoundError
+        The file does not exist.
+    kzfigures.errors.InputFormatError
+        The input is empty, not UTF-8, or not CSV (an unclosed quote, a row
+        with too many cells); the reader's error is the ``__cause__``.
+    FrameValidationError
+        As for :func:`from_frame`.
+
+    Examples
+    --------
     >>> import io
     >>> frame = read_csv(io.StringIO("metric,as_of,figure\\ndetained,2022-01-10,\\"7,939\\"\\n"))
     >>> int(frame.loc[0, "stated"])
     7939
+    >>> read_csv(io.StringIO("metric,as_of,stated\\nkilled,2022-01-09,\\"164\\n"))
+    Traceback (most recent call last):
+    ...
+    kzfigures.errors.InputFormatError: cannot read the CSV in <buffer>: ...
     """
-    raw = pd.read_csv(path_or_buffer, dtype=str, keep_default_na=False, na_values=[""])
-    return from_frame(raw, tz=tz, conventions=conventions)
+    tz = _zone(tz)
+    _declared(extra_columns)
+    where = _describe(path_or_buffer)
+    try:
+        # header=None: pandas renames a repeated header name ("stated.1"), which would hide it.
+        cells = pd.read_csv(
+            path_or_buffer, dtype=str, keep_default_na=False, na_values=[""], header=None, encoding="utf-8"
+        )
+    except FileNotFoundError:
+        raise
+    except pd.errors.EmptyDataError as error:
+        raise InputFormatError(f"cannot read the CSV in {where}: it is empty (a header row is required)") from error
+    except pd.errors.ParserError as error:
+        raise InputFormatError(f"cannot read the CSV in {where}: {error}") from error
+    except UnicodeDecodeError as error:
+        raise InputFormatError(
+            f"cannot read the CSV in {where}: it is not UTF-8 text (byte {error.start}: {error.reason})"
+        ) from error
+    header = [f"Unnamed: {i}" if pd.isna(name) else str(name) for i, name in enumerate(cells.iloc[0])]
+    raw = cells.iloc[1:].reset_index(drop=True)
+    raw.columns = pd.Index(header, dtype=object)
+    return from_frame(raw, tz=tz, conventions=conventions, extra_columns=extra_columns)
+
+
+def _describe(path_or_buffer: Any) -> str:
+    """How an error names the input: the path, or ``<buffer>``."""
+    if isinstance(path_or_buffer, str | os.PathLike):
+        return repr(os.fspath(path_or_buffer))
+    return "<buffer>"
 
 
 def _serializable(canonical: pd.DataFrame) -> pd.DataFrame:
@@ -1104,25 +1724,91 @@ def read_json(
     *,
     tz: str | dt.tzinfo = "UTC",
     conventions: Conventions | None = None,
+    extra_columns: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Read observations from JSON records and return the canonical frame.
 
+    Numbers are read exactly (a JSON number is never rounded through a
+    float), and a record that names a key twice is refused, by row.
+
+    Parameters
+    ----------
+    path_or_buffer : str, path or text buffer
+        A JSON list of objects, one per observation, UTF-8 encoded.
+    tz, conventions, extra_columns
+        As for :func:`from_frame`.
+
+    Raises
+    ------
+    FileNotFoundError
+        The file does not exist.
+    kzfigures.errors.InputFormatError
+        The input is not JSON or not UTF-8; the decoder's error is the ``__cause__``.
+    ObservationTypeError
+        The JSON is not a list of objects.
+    FrameValidationError
+        As for :func:`from_frame`.
+
+    Examples
+    --------
     >>> import io
     >>> frame = read_json(io.StringIO('[{"metric": "detained", "as_of": "2022-01-08", "stated": 4404}]'))
     >>> frame.loc[0, "as_of_precision"]
     'day'
+    >>> int(read_json(io.StringIO('[{"metric": "k", "as_of": "2022-01-08", "stated": 100000000000000003}]'))
+    ...     .loc[0, "stated"])
+    100000000000000003
     """
-    if isinstance(path_or_buffer, str | os.PathLike):
-        with open(path_or_buffer, encoding="utf-8") as handle:
-            records = json.load(handle)
-    else:
-        records = json.load(path_or_buffer)
+    tz = _zone(tz)
+    _declared(extra_columns)
+    where = _describe(path_or_buffer)
+    options: dict[str, Any] = {"parse_float": decimal.Decimal, "object_pairs_hook": _Record}
+    try:
+        if isinstance(path_or_buffer, str | os.PathLike):
+            with open(path_or_buffer, encoding="utf-8") as handle:
+                records = json.load(handle, **options)
+        else:
+            records = json.load(path_or_buffer, **options)
+    except json.JSONDecodeError as error:
+        raise InputFormatError(
+            f"cannot read the JSON in {where}: {error.msg} at line {error.lineno}, column {error.colno}"
+        ) from error
+    except UnicodeDecodeError as error:
+        raise InputFormatError(
+            f"cannot read the JSON in {where}: it is not UTF-8 text (byte {error.start}: {error.reason})"
+        ) from error
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
         raise ObservationTypeError("JSON observations must be a list of objects, one per observation")
+    failures = _Failures()
+    for row, record in enumerate(records):
+        for key in record.repeated:
+            failures.add_frame_level(
+                key,
+                "<key given twice>",
+                "the record names this key more than once",
+                FailureReason.DUPLICATE_COLUMN,
+                row=row,
+            )
+    failures.raise_if_any()
     # Convert cells before pandas sees them: a null in a text column would otherwise become NaN, read as "nan".
     cells = [{key: _json_cell(value) for key, value in record.items()} for record in records]
     raw = pd.DataFrame.from_records(cells, columns=None if cells else list(COLUMNS)).astype(object)
-    return from_frame(raw, tz=tz, conventions=conventions)
+    return from_frame(raw, tz=tz, conventions=conventions, extra_columns=extra_columns)
+
+
+class _Record(dict[str, Any]):
+    """A JSON object that remembers the keys it was given more than once (``json`` keeps the last)."""
+
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
+        super().__init__(pairs)
+        self.repeated = sorted({key for key, count in _counts(key for key, _ in pairs).items() if count > 1})
+
+
+def _counts(keys: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+    return counts
 
 
 def _json_cell(value: Any) -> Any:

@@ -28,6 +28,9 @@ import pandas as pd
 from kzfigures.errors import ObservationTypeError, TimezoneError, ValidationError
 
 __all__ = [
+    "EARLIEST_TIME",
+    "END_OF_TIME",
+    "LARGEST_COUNT",
     "QUALIFIER_WORDS",
     "Figure",
     "Observation",
@@ -37,6 +40,19 @@ __all__ = [
     "content_id",
     "infer_precision",
 ]
+
+
+#: The largest count kzfigures holds: 2**62. Every count up to it is exact (Python int, or Int64
+#: in a frame), and bounds derived from it by a convention ("about N" reaches below 2 N) stay
+#: below the largest int64, which the analyses use for "unbounded".
+LARGEST_COUNT = 2**62
+
+
+#: The earliest wall time kzfigures stores (pandas' nanosecond times reach a day further back, so
+#: that a time moved by any UTC offset, less than a day, still fits).
+EARLIEST_TIME = pd.Timestamp("1677-09-23")
+#: The first wall time kzfigures no longer stores (times stop a day before pandas' last, as above).
+END_OF_TIME = pd.Timestamp("2262-04-10")
 
 
 class Qualifier(enum.StrEnum):
@@ -186,6 +202,8 @@ def _optional_int(name: str) -> Callable[[Any], int | None]:
 def _non_negative(instance: Any, attribute: attrs.Attribute[Any], value: int | None) -> None:
     if value is not None and value < 0:
         raise ValidationError(f"'{attribute.name}' must be >= 0 (got {value})")
+    if value is not None and value > LARGEST_COUNT:
+        raise ValidationError(f"'{attribute.name}' must be <= 2**62 = {LARGEST_COUNT} (got {value})")
 
 
 def _enum(name: str, enum_type: type[_E]) -> Callable[[Any], _E]:
@@ -252,7 +270,8 @@ class Figure:
     Parameters
     ----------
     low : int
-        Smallest count the phrase allows, ``>= 0``.
+        Smallest count the phrase allows, ``>= 0``. Every count of a figure
+        is at most :data:`~kzfigures.model.LARGEST_COUNT` (``2**62``).
     high : int or None
         Largest count the phrase allows, ``>= low``; ``None`` when the phrase
         sets no upper bound ("more than 3,000").
@@ -464,6 +483,11 @@ def _timestamp(name: str) -> Callable[[Any], pd.Timestamp]:
         if moment.tzinfo is None:
             raise TimezoneError(
                 f"'{name}' has no timezone (got {value!r}); give an offset, e.g. '2022-01-07T00:00+06:00'"
+            )
+        if not EARLIEST_TIME <= moment.tz_localize(None) < END_OF_TIME:
+            raise ValidationError(
+                f"'{name}' must be from {EARLIEST_TIME.date()} up to (not including) {END_OF_TIME.date()} "
+                f"(got {moment.isoformat()})"
             )
         return moment
 

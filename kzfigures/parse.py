@@ -22,6 +22,7 @@ Figure(low=3001, high=None, stated=3000, qualifier='more_than', text='More than 
 from __future__ import annotations
 
 import re
+import unicodedata
 from fractions import Fraction
 from typing import NamedTuple
 
@@ -117,6 +118,13 @@ _QUALIFIERS: dict[tuple[str, ...], Qualifier] = {
 _QUALIFIER_MAX_WORDS = max(len(k) for k in _QUALIFIERS)
 
 _DASHES = frozenset("-\u2013\u2014")
+# Signs that make a number negative when they touch it: the hyphen-minus, the minus sign and the
+# dashes and hyphens that stand in for it (full-width and small forms become "-" when normalised).
+_MINUS = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u02d7\u2796\ufe58\ufe63\uff0d")
+# Compatibility forms that NFKC would turn into digits of another number: "10²" is not 102.
+# A number fused to letters ("1e", "15th"): the tokenizer names its kind after its last group.
+_FUSED = ("alnum", "suffix")
+_KEEP_FORMS = ("<super>", "<sub>", "<fraction>", "<circle>")
 _DURATIONS = frozenset(
     [
         "second",
@@ -208,6 +216,48 @@ class _Phrase(NamedTuple):
     excluded: str | None  # why this is not a count (a year, a date, ...), or None
 
 
+def _normalize(text: str) -> tuple[str, list[int] | None]:
+    """Text as the reader sees it, and where each of its characters came from.
+
+    Invisible format characters (Unicode category Cf: zero-width spaces and
+    joiners, the soft hyphen, the byte order mark, left-to-right and bidi
+    marks) are removed, so that "more than\\u200f 3,000" keeps its qualifier,
+    and every other character is NFKC-normalised ("３,０００" is "3,000"),
+    except spaces (which may group thousands) and superscripts, subscripts
+    and vulgar fractions (which NFKC would turn into other numbers).
+
+    Returns the text and, unless it is ASCII and so unchanged, ``origin``:
+    ``origin[k]`` is the offset in ``text`` of the character that gave
+    character ``k``, with ``len(text)`` appended.
+
+    >>> _normalize("more\\u00ad than \\u200f３")
+    ('more than 3', [0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 12, 13])
+    """
+    if text.isascii():
+        return text, None
+    # Each distinct character is looked up once: most texts have none to change.
+    normal = {char: _normal(char) for char in set(text)}
+    if all(normal[char] == char for char in normal):
+        return text, None
+    parts: list[str] = []
+    origin: list[int] = []
+    for position, char in enumerate(text):
+        becomes = normal[char]
+        parts.append(becomes)
+        origin.extend([position] * len(becomes))
+    origin.append(len(text))
+    return "".join(parts), origin
+
+
+def _normal(char: str) -> str:
+    """What one character becomes in the text the reader sees (see :func:`_normalize`)."""
+    if unicodedata.category(char) == "Cf":
+        return ""
+    if char.isspace() or unicodedata.decomposition(char).startswith(_KEEP_FORMS):
+        return char
+    return unicodedata.normalize("NFKC", char)
+
+
 def _tokenize(text: str) -> list[_Token]:
     tokens: list[_Token] = []
     for m in _TOKEN.finditer(text):
@@ -252,9 +302,10 @@ class _Reader:
     """Reads figure phrases from the tokens of one text."""
 
     def __init__(self, text: str, conventions: Conventions) -> None:
-        self.text = text
+        self.original = text
+        self.text, self.origin = _normalize(text)
         self.conv = conventions
-        self.tokens = _tokenize(text)
+        self.tokens = _tokenize(self.text)
         vague: dict[str, list[tuple[str, ...]]] = {}
         for word, _span in conventions.vague:
             key = tuple(word.split())
@@ -522,6 +573,10 @@ class _Reader:
                 return "a time of day"
             if after_word in ("a", "p") and self._word(k + 2) == "m" and tokens[k + 1].low == ".":
                 return "a time of day"
+        if self.power(i, k):
+            return "part of a power or of scientific notation (1e6, 10^18)"
+        if self.negative(i):
+            return "a negative number"
         if i > 0:
             before = tokens[i - 1]
             if before.low in _SIGNS_BEFORE and self._adjacent(i):
@@ -591,8 +646,56 @@ class _Reader:
             i = max(i + 1, phrase.end)
         return found
 
+    def phrase_or_none(self, i: int) -> _Phrase | None:
+        """:meth:`phrase`, with None for a phrase that cannot be read."""
+        try:
+            return self.phrase(i)
+        except _PhraseError:
+            return None
+
+    def at(self, k: int) -> int:
+        """The offset in the original text of offset ``k`` of the normalised text."""
+        return k if self.origin is None else self.origin[k]
+
+    def end_at(self, k: int) -> int:
+        """The offset in the original text where the normalised text's first ``k`` characters end."""
+        return k if self.origin is None or k == 0 else self.origin[k - 1] + 1
+
     def span(self, phrase: _Phrase) -> tuple[int, int]:
-        return self.tokens[phrase.first].start, self.tokens[phrase.end - 1].end
+        """Where a phrase is in the original text: ``(start, end)``."""
+        return self.at(self.tokens[phrase.first].start), self.end_at(self.tokens[phrase.end - 1].end)
+
+    def negative(self, i: int) -> bool:
+        """Whether a minus sign (in any script) touches token ``i`` from the left and nothing touches the sign.
+
+        "-5" and "\\u22125" are negative; "150-200" (a range) and "COVID-19" (a name) are not.
+        """
+        return (
+            0 < i < len(self.tokens)
+            and self.tokens[i].kind == "num"
+            and self.tokens[i - 1].low in _MINUS
+            and self._adjacent(i)
+            and not (i > 1 and self._adjacent(i - 1))
+        )
+
+    def power(self, i: int, k: int) -> bool:
+        """Whether the number in tokens ``[i, k)`` is part of a power or of scientific notation.
+
+        "1e6" (tokens "1e", "6"), "1E+06", "10^18" and "10**6" hold no count: no number is read from them.
+        """
+        tokens = self.tokens
+        before = tokens[i - 1] if i > 0 and self._adjacent(i) else None
+        if before is not None:
+            if before.kind in _FUSED and before.low[-1] == "e" and before.low[0].isdigit():
+                return True
+            if before.low == "^" or (before.low == "*" and i > 1 and tokens[i - 2].low == "*"):
+                return True
+            if before.low in "+-" and i > 1 and self._adjacent(i - 1) and tokens[i - 2].kind in _FUSED:
+                return tokens[i - 2].low[-1] == "e" and tokens[i - 2].low[0].isdigit()
+        if k < len(tokens) and self._adjacent(k):
+            after = tokens[k].low
+            return after == "^" or (after == "*" and k + 1 < len(tokens) and tokens[k + 1].low == "*")
+        return False
 
 
 def _conventions(conventions: Conventions | None) -> Conventions:
@@ -676,17 +779,25 @@ def parse_figure(text: str, conventions: Conventions | None = None) -> Figure:
     reader = _Reader(text, _conventions(conventions))
     tokens = reader.tokens
     i = 0
-    while i < len(tokens) and tokens[i].kind in ("other", "url") and tokens[i].low != "-":
+    while i < len(tokens) and tokens[i].kind in ("other", "url") and not reader.negative(i + 1):
         i += 1
     if i == len(tokens):
-        raise FigureParseError(text, len(text) if not tokens else tokens[-1].end, "no figure phrase in the text")
+        raise FigureParseError(
+            text, len(text) if not tokens else reader.end_at(tokens[-1].end), "no figure phrase in the text"
+        )
+    if reader.negative(i + 1) and reader.phrase_or_none(i + 1) is not None:
+        raise FigureParseError(
+            text, reader.at(tokens[i].start), f"a count cannot be negative ({tokens[i].low!r} before the number)"
+        )
     try:
         phrase = reader.phrase(i)
     except _PhraseError as bad:
-        raise FigureParseError(text, bad.position, bad.reason) from None
+        raise FigureParseError(text, reader.at(bad.position), bad.reason) from None
     if phrase is None:
         raise FigureParseError(
-            text, tokens[i].start, f"the text must start with a figure phrase, not {text[tokens[i].start :][:30]!r}"
+            text,
+            reader.at(tokens[i].start),
+            f"the text must start with a figure phrase, not {reader.text[tokens[i].start :][:30]!r}",
         )
     start, end = reader.span(phrase)
     if phrase.excluded is not None:

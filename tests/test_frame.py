@@ -37,7 +37,7 @@ def failures(make) -> list[tuple]:
     with pytest.raises(FrameValidationError) as raised:
         make()
     cases = raised.value.failure_cases
-    assert list(cases.columns) == ["row", "column", "value", "reason"]
+    assert list(cases.columns) == ["row", "column", "value", "reason", "code"]
     return [
         (None if pd.isna(r) else int(r), c, v) for r, c, v in cases[["row", "column", "value"]].itertuples(index=False)
     ]
@@ -380,7 +380,7 @@ HEAD = "metric,as_of,stated\n"
         ('metric,as_of,figure,qualifier\nk,2022-01-07,"7,939",more_than\n', [(0, "qualifier", "more_than")]),
         (
             "metric,as_of,stated,cumulative,outlet_kind,group,region\nk,2022-01-07,1,maybe,tv,Police, \n",
-            [(0, "cumulative", "maybe"), (0, "group", "Police"), (0, "outlet_kind", "tv")],
+            [(0, "cumulative", "maybe"), (0, "group", "Police"), (0, "outlet_kind", "tv"), (0, "region", " ")],
         ),
         (HEAD + "k,2022-01-07,99999999999999999999999\n", [(0, "stated", "99999999999999999999999")]),
         # A blank or missing metric is no label; a missing qualifier is allowed.
@@ -588,12 +588,13 @@ _REPEATED = [
 ]
 
 
-# With a missing cell too (known values are then not reused), except metric: a missing one is an error of its own.
+# With a missing cell too (known values are then not reused), except metric and group: a missing one is an
+# error of its own.
 # Missing at 17: inside the blank check's sample; at 4_500: after it, so the sample alone cannot tell.
 @pytest.mark.parametrize(
     ("column", "good", "bad", "missing"),
     [(*case, None) for case in _REPEATED]
-    + [(*case, at) for case in _REPEATED if case[0] != "metric" for at in (17, 4_500)],
+    + [(*case, at) for case in _REPEATED if case[0] not in ("metric", "group") for at in (17, 4_500)],
 )
 def test_a_bad_value_among_many_repeated_good_ones_is_named(
     column: str, good: str, bad: str, missing: int | None
