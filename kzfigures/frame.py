@@ -162,7 +162,7 @@ _FALSE = {"false", "f", "no", "n", "0"}
 # A UTC offset only ever follows a time of day: the "-07" of "2022-01-07" is the day, not an offset.
 _OFFSET_PATTERN = r"^(?P<body>\d{4}-\d{2}-\d{2}[T ][0-9:.]+?)\s*(?P<offset>Z|z|[+-]\d{2}(?::?\d{2})?)$"
 _DATE_ONLY_PATTERN = r"\d{4}-\d{2}-\d{2}"
-_NANOS_OF = {"day": 86_400 * 10**9, "hour": 3_600 * 10**9, "minute": 60 * 10**9, "second": 10**9}
+_NANOS_OF = {p.value: p.length.value for p in Precision}
 _NAT_NANOS = np.iinfo(np.int64).min  # how numpy stores NaT
 # The dtype of every column but the times (whose zone depends on the frame).
 _CANONICAL_DTYPES = {name: pd.api.types.pandas_dtype(kind) for name, kind in COLUMNS.items() if kind != "datetime"}
@@ -737,7 +737,7 @@ def from_frame(
     failures.raise_if_any()
     _check_one_zone(as_of, as_of_precision, "as_of", out["id"])
     _check_one_zone(published, published_precision, "published", out["id"])
-    # Copied, although copying the text columns touches every string (about 45 ms at 10^6 rows):
+    # Copied, although copying the text columns touches every string (docs/performance.md):
     # copy-on-write does not cover writes into a column's ``.array``, which would otherwise reach
     # the result from the caller's frame and the caller's frame from the result.
     canonical = pd.DataFrame({name: _in_dtype(out[name], name) for name in COLUMNS})
@@ -793,7 +793,7 @@ def _blank_check(text: pd.Series) -> tuple[bool, set[str] | None]:
     A column of mostly distinct texts (id, url) is cheaper to scan than to hash, and a
     sample tells the two apart. The sample also tells whether cells are missing: hashing
     the missing marker is a Python call per cell (a mostly empty column, such as a quote,
-    cost 37 ms at 10^6 rows), so then only the present cells are hashed.
+    costs tens of milliseconds at 10^6 rows), so then only the present cells are hashed.
     """
     cells = text.to_numpy(dtype=object)
     head = set(cells[:_SAMPLE])

@@ -589,7 +589,7 @@ class _Reader:
         if bare is not None:
             j, value = bare
             if tokens[j].low == "one" and k == j + 1 and after_word == "of":
-                return "'one of', not a count"
+                return "'one of'"
             if i > 1 and k == j + 1 and self._in_name(i - 1):
                 return "part of a name"
             is_short = tokens[j].kind == "num" and len(tokens[j].low) <= 2 and k == j + 1

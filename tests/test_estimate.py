@@ -71,18 +71,25 @@ def day_of(frame: pd.DataFrame) -> np.ndarray:
 
 
 def pairwise_consistent(day: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> bool:
-    """The pairwise condition, brute force: lo_i <= hi_j whenever t_i <= t_j."""
-    return bool(np.all((day[:, None] > day[None, :]) | (lo[:, None] <= hi[None, :])))
+    """The theorem's condition, brute force: lo_i <= hi_j whenever day_i < day_j (strictly earlier).
+
+    Figures of one day describe moments of that day in no known order: they never contradict.
+    """
+    return bool(np.all((day[:, None] >= day[None, :]) | (lo[:, None] <= hi[None, :])))
 
 
 def feasible(day: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> bool:
-    """Independent check: some non-decreasing count fits (greedy: the smallest value each day)."""
+    """Independent check: some non-decreasing count meets every figure at a moment of its day.
+
+    Greedy, the smallest count: entering day d at ``count``, each figure of the day is met if its
+    high is at least ``count`` (the count can then rise through every low of the day).
+    """
     count = 0
     for d in np.unique(day):
         at = day == d
-        count = max(count, int(lo[at].max()))
-        if count > hi[at].min():
+        if hi[at].min() < count:
             return False
+        count = max(count, int(lo[at].max()))
     return True
 
 
@@ -98,9 +105,12 @@ def test_best_is_monotone_inside_the_envelope_and_covers_every_kept_observation(
     best = series["best"].to_numpy()
     low = series["low"].to_numpy(dtype=np.float64)
     high = series["high"].to_numpy(dtype=np.float64, na_value=np.inf)
-    assert np.all(np.diff(best) >= -1e-9)
-    assert np.all(low <= best + 1e-9)
-    assert np.all(best <= high + 1e-9)
+    present = ~np.isnan(best)
+    # best is missing only before the first figure that states a number, then present throughout.
+    assert np.all(present[1:] >= present[:-1])
+    assert np.all(np.diff(best[present]) >= -1e-9)
+    assert np.all(low[present] <= best[present] + 1e-9)
+    assert np.all(best[present] <= high[present] + 1e-9)
     assert np.all(np.diff(low) >= 0)
     assert np.all(high[1:] >= high[:-1])
     kept = frame[~frame["id"].isin(result.set_aside["id"])]
@@ -108,8 +118,8 @@ def test_best_is_monotone_inside_the_envelope_and_covers_every_kept_observation(
     row_of_day = dict(zip(series["time"].dt.day, range(len(series)), strict=True))
     for day, lo, hi in zip(day_of(kept), kept["low"], hi_of(kept), strict=True):
         row = row_of_day[day]
-        assert lo <= high[row]
-        assert low[row] <= hi
+        assert lo <= low[row]  # by the end of its day, the count reached every kept low
+        assert row == 0 or low[row - 1] <= hi  # and before its day it was not above its high
     # Every set-aside observation is still accounted for: set aside + kept = all.
     assert len(kept) + len(result.set_aside) == len(frame)
 
@@ -126,11 +136,11 @@ def test_row_order_does_not_matter(rows, method, policy, random):
 
 
 def envelope_ids_walk(kept: pd.DataFrame, days: list[int]) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
-    """low_ids and high_ids of a cumulative series, by a plain walk of the docstring's rule.
+    """low_ids and high_ids of a cumulative series by the end of each day, by a plain walk of the rule.
 
-    ``L(s)`` is set by the latest slot at or before ``s`` whose largest kept ``lo`` equals it,
-    ``U(s)`` by the earliest slot at or after ``s`` whose smallest kept ``hi`` equals it; the ids
-    are the kept observations of that slot with that bound, sorted.
+    ``L`` by the end of day ``d`` is set by the latest day at or before ``d`` whose largest kept
+    low equals it; ``U`` by the earliest day after ``d`` whose smallest kept high equals it; the
+    ids are the kept observations of that day with that bound, sorted.
     """
     rows = list(zip(day_of(kept).tolist(), kept["low"].tolist(), hi_of(kept).tolist(), kept["id"], strict=True))
     low_ids, high_ids = [], []
@@ -139,7 +149,7 @@ def envelope_ids_walk(kept: pd.DataFrame, days: list[int]) -> tuple[list[tuple[s
         low = max((r[1] for r in before), default=0)
         at = max((r[0] for r in before if r[1] == low), default=None)
         low_ids.append(tuple(sorted(r[3] for r in before if r[0] == at and r[1] == low)))
-        after = [r for r in rows if r[0] >= s]
+        after = [r for r in rows if r[0] > s]
         high = min((r[2] for r in after), default=HI_INF)
         at = min((r[0] for r in after if r[2] == high), default=None) if high < HI_INF else None
         high_ids.append(tuple(sorted(r[3] for r in after if r[0] == at and r[2] == high)))
@@ -156,7 +166,8 @@ def test_low_and_high_ids_name_the_observations_that_set_the_envelope(rows, meth
     assert result.series["low_ids"].tolist() == low_ids
     assert result.series["high_ids"].tolist() == high_ids
     if method == "conservative":
-        assert result.series["best_ids"].tolist() == low_ids
+        present = result.series["best"].notna().tolist()
+        assert result.series["best_ids"].tolist() == [ids if p else () for ids, p in zip(low_ids, present, strict=True)]
 
 
 @settings(deadline=None)
@@ -166,31 +177,32 @@ def test_a_consistent_set_of_exact_figures_is_reproduced_exactly(steps, method):
     rows = [(day, int(v), int(v), speaker) for day, v in enumerate(values) for speaker in "AB"]
     series = best_estimate(frame_of(rows), method=method).series
     assert series["best"].tolist() == values.astype(float).tolist()
-    assert series["low"].tolist() == values.tolist() == series["high"].tolist()
+    assert series["low"].tolist() == values.tolist()
+    # By the end of a day the count is bounded by the next day's figure; after the last, by nothing.
+    assert series["high"].tolist()[:-1] == values.tolist()[1:]
+    assert series["high"].isna().tolist() == [False] * (len(values) - 1) + [True]
 
 
 @settings(deadline=None)
 @given(observation_rows())
-def test_latest_sets_aside_only_what_a_later_or_simultaneous_kept_claim_contradicts(rows):
+def test_latest_sets_aside_exactly_what_a_later_figure_caps(rows):
     frame = frame_of(rows)
     result = best_estimate(frame, on_conflict="latest")
-    if not pairwise_consistent(day_of(frame), frame["low"].to_numpy(), hi_of(frame)):
-        assert len(result.set_aside) > 0
+    day, lo, hi = day_of(frame), frame["low"].to_numpy(), hi_of(frame)
+    capped = {
+        frame["id"].iloc[i]
+        for i in range(len(frame))
+        if any(day[j] > day[i] and hi[j] < lo[i] for j in range(len(frame)))
+    }
+    assert set(result.set_aside["id"]) == capped
+    assert (len(capped) > 0) == (not pairwise_consistent(day, lo, hi))
     by_id = frame.set_index("id")
-    aside = set(result.set_aside["id"])
     for row in result.set_aside.itertuples():
         witness = by_id.loc[row.superseded_by]
-        assert row.superseded_by not in aside
-        mine, theirs = by_id.loc[row.id], witness
-        assert theirs["as_of"] >= mine["as_of"]
-        mine_hi = HI_INF if pd.isna(mine["high"]) else mine["high"]
-        theirs_hi = HI_INF if pd.isna(theirs["high"]) else theirs["high"]
-        if theirs["as_of"] > mine["as_of"]:
-            assert row.reason == "superseded"
-            assert mine["low"] > theirs_hi
-        else:
-            assert row.reason == "outweighed"
-            assert mine["low"] > theirs_hi or theirs["low"] > mine_hi
+        assert row.reason == "superseded"
+        assert row.superseded_by not in capped
+        assert witness["as_of"] > by_id.loc[row.id, "as_of"]
+        assert by_id.loc[row.id, "low"] > (HI_INF if pd.isna(witness["high"]) else witness["high"])
 
 
 def brute_force_min_dropped_weight(day: np.ndarray, lo: np.ndarray, hi: np.ndarray, w: np.ndarray) -> float:
@@ -250,41 +262,61 @@ def test_isotonic_best_is_the_weighted_fit_of_the_claims_clipped_into_the_envelo
     assert series["best_ids"].tolist() == [("o0",), ("o0",), ("o0",)]
     rows = [(0, 10, None, "A"), (1, 30, 30, "B"), (1, 20, 40, "C"), (2, 40, None, "D")]
     series = best_estimate(frame_of(rows)).series
-    # Day 1: points 30 and 30 (midpoint of [20, 40]); envelope [30, 30].
+    # The range [20, 40] states no number: it bounds the envelope but takes no part in the fit.
+    # Fit 10, 30, 40; by the end of day 0 the count is at most day 1's smallest high, 30.
     assert series["best"].tolist() == [10.0, 30.0, 40.0]
-    assert series["best_ids"].tolist() == [("o0",), ("o1", "o2"), ("o3",)]
-    assert series["high"].isna().tolist() == [False, False, True]
-    assert series["high_ids"].tolist() == [("o1",), ("o1",), ()]
+    assert series["best_ids"].tolist() == [("o0",), ("o1",), ("o3",)]
+    assert series["high"].isna().tolist() == [False, True, True]
+    assert series["high_ids"].tolist() == [("o1",), (), ()]
 
 
-def test_weights_decide_a_same_time_conflict_and_echoes_add_no_weight():
-    rows = [(0, 100, 100, "Police"), (0, 100, 100, "Police"), (0, 100, 100, "Police"), (0, 80, 80, "Ministry")]
-    frame = frame_of(rows)
-    # Three echoes of one police claim are one voice: a 1-1 tie, settled toward the higher point.
-    assert best_estimate(frame).set_aside["id"].tolist() == ["o3"]
-    heavier = np.array([1.0, 1.0, 1.0, 2.0])
-    assert best_estimate(frame, weights=lambda f: heavier).set_aside["id"].tolist() == ["o0", "o1", "o2"]
+def test_same_day_figures_are_a_rising_count_and_echoes_add_no_weight():
+    def about(day: int, stated: int, authority: str) -> dict[str, Any]:
+        return {"metric": "killed", "figure": f"about {stated}", "as_of": f"2022-01-{10 + day}", "authority": authority}
+
+    # Police: about 100 on day 0, carried by three outlets (one claim); Ministry: about 80 on day 1.
+    frame = from_frame(pd.DataFrame([about(0, 100, "Police")] * 3 + [about(1, 80, "Ministry")]))
+    # [50, 150] then [40, 120]: consistent, so nothing is set aside; the points 100 then 80 fall,
+    # and the fit pools them with one weight per claim: (100 + 80) / 2.
+    # By the end of day 0 the count is at most day 1's high, 88: the pooled 90 is clipped there.
+    result = best_estimate(frame)
+    assert result.set_aside.empty
+    assert frame["high"].tolist()[-1] == 88
+    assert result.series["best"].tolist() == [88.0, 90.0]
+    heavier = np.array([1.0, 1.0, 1.0, 2.0])  # a claim weighs its heaviest observation, echoes add nothing
+    pooled = (100 + 2 * 80) / 3
+    assert best_estimate(frame, weights=lambda f: heavier).series["best"].tolist() == [pooled, pooled]
+    # Four figures of one day, by four outlets, all exact and different: no conflict, a count that rose.
+    rows = [(0, v, v, s) for v, s in ((60, "A"), (93, "B"), (115, "C"), (133, "D"))]
+    same_day = best_estimate(frame_of(rows))
+    assert same_day.set_aside.empty
+    assert same_day.series["best"].tolist() == [133.0]
+    assert same_day.series["low"].tolist() == [133]
 
 
 def test_non_cumulative_keys_skip_the_monotone_constraint():
     rows = [(0, 100, 100, "A"), (1, 40, 40, "A"), (1, 50, 70, "B")]
     result = best_estimate(frame_of(rows, cumulative=False))
-    # Day 1: 40 and [50, 70] conflict; a 1-1 tie goes to the higher point, so [50, 70] stays
-    # (its point is the midpoint, 60). Day 0's 100 is not pulled down: no monotone constraint.
-    assert result.series["best"].tolist() == [100.0, 60.0]
+    # Day 1: 40 and [50, 70] describe one period of a count that need not rise: they conflict; a
+    # 1-1 tie goes to the higher point, so [50, 70] stays. It states no number, so day 1 has no
+    # best (no carrying from day 0 either). Day 0's 100 is not pulled down.
+    assert result.series["best"].tolist()[0] == 100.0
+    assert np.isnan(result.series["best"].tolist()[1])
+    assert result.series["low"].tolist() == [100, 50]
     assert result.set_aside["id"].tolist() == ["o1"]
     assert result.series["cumulative"].tolist() == [False, False]
 
 
-def test_grid_carries_low_and_best_forward_and_high_backward():
+def test_grid_rows_hold_the_count_by_the_end_of_the_slot_until_the_next_one():
     rows = [(0, 10, 10, "A"), (3, 40, 40, "A")]
     series = best_estimate(frame_of(rows), freq="D").series
     assert series["time"].dt.day.tolist() == [10, 11, 12, 13]
     assert series["low"].tolist() == [10, 10, 10, 40]
     assert series["best"].tolist() == [10.0, 10.0, 10.0, 40.0]
-    assert series["high"].tolist() == [10, 40, 40, 40]
+    assert series["high"].tolist()[:3] == [40, 40, 40]
+    assert series["high"].isna().tolist() == [False, False, False, True]
     assert series["n_claims"].tolist() == [1, 0, 0, 1]
-    assert series["high_ids"].tolist() == [("o0",), ("o1",), ("o1",), ("o1",)]
+    assert series["high_ids"].tolist() == [("o1",), ("o1",), ("o1",), ()]
 
 
 def berlin_frame(times: list[tuple[str, str]]) -> pd.DataFrame:
@@ -330,7 +362,7 @@ def test_a_grid_time_in_a_clock_change_is_a_timezone_error(first):
 # --- the health ministry correction --------------------------------------------------
 
 
-def test_a_later_correction_beats_any_number_of_repetitions():
+def test_a_later_correction_caps_any_number_of_repetitions():
     # Police say 410 dead on days 0-2, carried by four outlets each day; on day 3 the
     # health ministry revises the toll to 300. No non-decreasing count fits 410 then 300.
     rows = [(d, 410, 410, "Police") for d in range(3) for _ in range(4)] + [(3, 300, 300, "Ministry of Health")]
@@ -339,12 +371,36 @@ def test_a_later_correction_beats_any_number_of_repetitions():
     assert sorted(result.set_aside["id"]) == sorted(f"o{i}" for i in range(12))
     assert set(result.set_aside["reason"]) == {"superseded"}
     assert set(result.set_aside["superseded_by"]) == {"o12"}
+    # The police figures stay in the fit, capped at the correction: 300 from day 0, not 0.
     assert result.series["best"].tolist() == [300.0] * 4
-    assert result.series["high"].tolist() == [300] * 4
-    # drop-minority counts claims: three police claims (one per day) outvote one.
+    assert result.series["high"].tolist()[:3] == [300] * 3
+    # drop-minority counts claims: three police claims (one per day) outvote one, whose point is
+    # then capped into the police range.
     outvoted = best_estimate(frame, on_conflict="drop-minority")
     assert outvoted.set_aside["id"].tolist() == ["o12"]
     assert outvoted.series["best"].tolist() == [410.0] * 4
+
+
+def test_the_cap_rule_on_the_sri_lanka_2019_toll():
+    # Police figures for the Easter bombings (exact, one per day; two on Apr 23), then the
+    # health ministry's correction to 253 on Apr 25 (double counting). Facts from public reporting,
+    # see tests/test_real_timelines.py for the sources.
+    days = [(21, 207), (22, 290), (23, 310), (23, 321), (24, 359), (25, 253)]
+    frame = from_frame(
+        pd.DataFrame(
+            {
+                "metric": "killed",
+                "stated": [v for _, v in days],
+                "as_of": [f"2019-04-{d}" for d, _ in days],
+                "authority": ["Police"] * 5 + ["Health Ministry"],
+            }
+        )
+    )
+    result = best_estimate(frame)
+    assert sorted(result.set_aside["id"]) == ["row-1", "row-2", "row-3", "row-4"]
+    # Capped at 253 rather than erased: the estimate does not fall back to 207 until the correction.
+    assert result.series["best"].tolist() == [207.0, 253.0, 253.0, 253.0, 253.0]
+    assert result.series["low"].tolist() == [207, 207, 207, 207, 253]
 
 
 # --- Kazakhstan, detained, derived by hand from the articles ----------------------------
@@ -352,51 +408,46 @@ def test_a_later_correction_beats_any_number_of_repetitions():
 
 def test_kazakhstan_detained_series():
     # The articles give, for the count of detained people (all groups, all regions):
-    #   Jan 7   "more than 3,000"  Interior Ministry (via Khabar 24; echoed by CNN) -> [3001, inf), one claim
-    #   Jan 8   "thousands" twice (CNN's own, and a quote with no outlet) -> [2000, 9999], two claims;
+    #   Jan 7   "more than 3,000"  Interior Ministry (via Khabar 24; echoed by CNN) -> [3001, inf), point 3001
+    #   Jan 8   "thousands" twice (CNN's own, and a quote with no outlet) -> [2000, 9999], no number;
     #           4,404 (Asian Lite News, citing Xinhua) -> [4404, 4404]
-    #   Jan 9   "almost 6,000" Presidential Office -> [5400, 5999]; 6,044 Police -> [6044, 6044];
-    #           "thousands" (hamslivenews.com) -> [2000, 9999]
-    #   Jan 10  7,939 Interior Ministry -> [7939, 7939]; "about 8,000" Kazakh authorities,
-    #           reported twice -> [7200, 8800], one claim
-    # Nothing later contradicts anything earlier: L = 3001, 4404, 6044, 7939 and every high is
-    # >= L at its day, except "almost 6,000" (5999 < 6044) on Jan 9: a same-day conflict.
-    # Jan 9 under "latest": 6,044 + thousands (weight 2) vs almost 6,000 + thousands (weight 2):
-    # a tie, settled toward the higher common point, so 6,044 stays and almost 6,000 is set aside
-    # as outweighed by 6,044. drop-minority reaches the same set (8 of 9 claims is the most).
-    # Envelope over what is kept: U(Jan 10) = min(8800, 7939) = 7939; U(Jan 9) = 6044;
-    # U(Jan 8) = 4404 (the exact count); U(Jan 7) = 4404 too (later highs bound earlier days).
-    # Isotonic: the per-day means 3001, (5999 + 5999 + 4404) / 3, (6044 + 5999) / 2,
-    # (7939 + 8000) / 2 already rise, and clipping into the envelope gives 3001, 4404, 6044, 7939.
-    # Nothing is known for Jan 6 (no report yet) or Jan 11 (no report as of that day): the
-    # series runs from the first report, Jan 7, to the last, Jan 10.
+    #   Jan 9   "almost 6,000" Presidential Office -> [5400, 5999], point 5999; 6,044 Police;
+    #           "thousands" (hamslivenews.com) -> [2000, 9999], no number
+    #   Jan 10  7,939 Interior Ministry; "about 8,000" Kazakh authorities, reported twice -> [7200, 8800]
+    # No figure's low exceeds the high of a figure of a LATER day: consistent, nothing set aside.
+    # ("almost 6,000" and 6,044 are one day's figures: a disagreement, not a fall.)
+    # By the end of each day: L = 3001, 4404, 6044, 7939; U = the next day's smallest high:
+    # 4404 (Jan 8), 5999 (Jan 9), 7939 (Jan 10), none after Jan 10.
+    # Fit over the stated figures, each day's sorted by value: 3001 | 4404 | 5999, 6044 |
+    # 7939, 8000 already rises; each day's last value: 3001, 4404, 6044, 8000, all inside [L, U].
     frame = kazakhstan_2022().query("metric == 'detained' and group == 'all'")
     for policy in ("latest", "drop-minority"):
         result = best_estimate(frame, on_conflict=policy)
         series = result.series
         assert [t.strftime("%b %d") for t in series["time"]] == ["Jan 07", "Jan 08", "Jan 09", "Jan 10"]
         assert series["low"].tolist() == [3001, 4404, 6044, 7939]
-        assert series["high"].tolist() == [4404, 4404, 6044, 7939]
-        assert series["best"].tolist() == [3001.0, 4404.0, 6044.0, 7939.0]
-        assert result.set_aside["id"].tolist() == ["kz22-004-05"]
-        assert result.set_aside["superseded_by"].tolist() == ["kz22-004-08"]
+        assert series["high"].tolist()[:3] == [4404, 5999, 7939]
+        assert pd.isna(series["high"].iloc[3])
+        assert series["best"].tolist() == [3001.0, 4404.0, 6044.0, 8000.0]
+        assert result.set_aside.empty
         jan10 = series.iloc[3]
         assert jan10["low_ids"] == ("kz22-003-03",)
-        assert jan10["high_ids"] == ("kz22-003-03",)
+        assert jan10["high_ids"] == ()
         assert jan10["n_claims"] == 2
         assert jan10["n_observations"] == 3
         assert series.iloc[2]["low_ids"] == ("kz22-004-08",)
-    assert best_estimate(frame).set_aside["reason"].tolist() == ["outweighed"]
+        assert series.iloc[2]["best_ids"] == ("kz22-004-08",)
     conservative = best_estimate(frame, method="conservative").series
     assert conservative["best"].tolist() == [3001.0, 4404.0, 6044.0, 7939.0]
 
 
 def test_raise_carries_the_violations():
-    frame = kazakhstan_2022().query("metric == 'detained' and group == 'all'")
+    rows = [(0, 410, 410, "Police"), (1, 300, 300, "Ministry")]
     with pytest.raises(InconsistentObservationsError) as error:
-        best_estimate(frame, on_conflict="raise")
-    # The one inconsistency: almost 6,000 and 6,044 on the same day (a conflict).
-    assert error.value.violations["kind"].tolist() == ["conflict"]
+        best_estimate(frame_of(rows), on_conflict="raise")
+    assert error.value.violations["kind"].tolist() == ["definite"]
+    # One day's disagreeing figures are no inconsistency.
+    assert best_estimate(kazakhstan_2022(), on_conflict="raise").set_aside.empty
 
 
 def test_raise_is_silent_for_a_consistent_record():
@@ -463,15 +514,16 @@ def test_report_prints_the_quotable_summary_line(capsys):
     assert main(["report"]) == 0
     out = capsys.readouterr().out
     assert "BEST ESTIMATES" in out
-    assert "best estimate 7,939 detained as of Jan 10 (range 7,939), from" in out
+    assert "best estimate 8,000 detained by the end of Jan 10" in out
 
 
-def test_conservative_best_is_the_low_where_every_claim_was_set_aside():
-    # 2 on day 0, then 1 on day 1: latest sets the 2 aside, so day 0 keeps no claim and L(0) = 0.
-    # Conservative best is L itself, also there (found by the property suite: it carried L(1) = 1 back).
+def test_conservative_best_is_missing_where_no_kept_claim_sets_the_low():
+    # 2 on day 0, then 1 on day 1: latest sets the 2 aside, so day 0 keeps no claim and L(0) = 0,
+    # the default, which no figure states: conservative prints no number there.
     series = best_estimate(frame_of([(0, 2, 2, "A"), (1, 1, 1, "B")]), method="conservative").series
     assert series["low"].tolist() == [0, 1]
-    assert series["best"].tolist() == [0.0, 1.0]
+    assert np.isnan(series["best"].iloc[0])
+    assert series["best"].iloc[1] == 1.0
     assert series["best_ids"].tolist() == [(), ("o1",)]
 
 
@@ -550,7 +602,9 @@ def test_a_series_with_a_huge_count_does_not_move_another_series() -> None:
     )
     huge = pd.DataFrame({"metric": ["injured"] * 2, "stated": [0, 2**62], "as_of": ["2022-01-07", "2022-01-08"]})
     alone = best_estimate(small).series
-    both = pd.concat([small, huge], ignore_index=True).assign(id=lambda f: [f"r{i}" for i in range(4)])
+    both = pd.concat([small, huge], ignore_index=True).assign(
+        id=lambda f: [f"r{i}" for i in range(4)], stated=pd.array([None, None, 0, 2**62], dtype="Int64")
+    )
     together = best_estimate(both).series
     killed = together[together["metric"] == "killed"].reset_index(drop=True)
     pd.testing.assert_series_equal(killed["best"], alone["best"])

@@ -569,3 +569,11 @@ def test_very_long_input_finishes_with_a_figure_or_a_parse_error(text: str) -> N
 def test_long_arbitrary_text_finishes(seed: str) -> None:
     text = (seed * (200_000 // len(seed) + 1))[:200_000]
     assert isinstance(_outcome(text), Figure | FigureParseError)
+
+
+def test_a_phrase_that_is_no_count_says_why_once() -> None:
+    from kzfigures import FigureParseError, parse_figure
+
+    with pytest.raises(FigureParseError) as caught:
+        parse_figure("one of the victims")
+    assert str(caught.value).count("not a count") == 1

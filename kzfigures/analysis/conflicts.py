@@ -48,9 +48,10 @@ from __future__ import annotations
 import attrs
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from kzfigures.analysis._runs import run_numbers
-from kzfigures.analysis._sorting import UNBOUNDED, lexsort_stable
+from kzfigures.analysis._sorting import PACK_LIMIT, UNBOUNDED, lexsort_stable, order_codes
 
 __all__ = [
     "REASONS",
@@ -60,6 +61,7 @@ __all__ = [
     "settle_latest",
     "settle_latest_runs",
     "stab_point",
+    "supersede",
 ]
 
 #: The ``hi`` of an unbounded claim.
@@ -83,6 +85,64 @@ class Settlement:
     kept: npt.NDArray[np.bool_]
     reason: _IntArray
     witness: _IntArray
+
+
+def supersede(
+    series: _IntArray, start: _IntArray, end: _IntArray, lo: _IntArray, hi: _IntArray
+) -> tuple[npt.NDArray[np.bool_], _IntArray]:
+    """The claims a later claim caps, and for each the claim that caps it (-1 for none).
+
+    Claim ``i`` of a cumulative series describes the count at some moment of its period
+    ``[start_i, end_i)``. It is *superseded* when a claim that is strictly later (its period
+    starts at or after ``end_i``) has a bound below ``lo_i``:
+
+    .. math:: lo_i > U(end_i), \\qquad U(t) = \\min\\{hi_j : start_j \\ge t\\}.
+
+    Taking ``U`` over all claims gives the same set as over the claims kept: if ``lo_i >
+    hi_j`` for a later ``j`` that is itself superseded by a later ``k``, then ``hi_k < lo_j
+    <= hi_j < lo_i`` and ``k`` comes after ``i`` too; following such ``k`` ends at a kept claim
+    below ``lo_i``. So the minimiser of ``U(end_i)`` (the smallest ``hi``, then the earliest
+    start, then the first position) is kept, and it is the witness. What is left has no
+    strictly ordered pair with ``lo_i > hi_j``: it is consistent. ``O(n log n)``: one sort by
+    (series, start), a suffix minimum, one search.
+
+    >>> import numpy as np
+    >>> day = 86_400
+    >>> capped, by = supersede(np.zeros(3, dtype=np.int64), np.array([0, day, 2 * day]),
+    ...                        np.array([day, 2 * day, 3 * day]), np.array([207, 359, 253]),
+    ...                        np.array([207, 359, 253]))
+    >>> capped.tolist(), by.tolist()
+    ([False, True, False], [-1, 2, -1])
+    """
+    n = len(series)
+    if n == 0:
+        return np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64)
+    # Times as dense codes, so that (series, time) packs into one int64 to sort and search.
+    codes = np.unique(np.concatenate([start, end]), return_inverse=True)[1].reshape(2, n)
+    width = int(codes.max()) + 1
+    key_start = series * width + codes[0]
+    order = np.argsort(key_start, kind="stable")
+    # Suffix minimum of (hi, start) within each series, as one packed code per claim.
+    hi_code = order_codes(hi[order], PACK_LIMIT // width)[0]
+    code = hi_code * width + codes[0][order]
+    s_series = series[order]
+    suffix = pd.Series(code[::-1]).groupby(s_series[::-1]).cummin().to_numpy()[::-1]
+    # Where the suffix minimum is this claim's own code (the first of equal codes wins), and
+    # from each position the nearest such claim at or after it: the one that attains the minimum.
+    last_of_series = np.r_[s_series[1:] != s_series[:-1], True]
+    attains = last_of_series | (code <= np.r_[suffix[1:], 0])
+    at = np.where(attains, np.arange(n), n)
+    nearest = pd.Series(at[::-1]).groupby(s_series[::-1]).cummin().to_numpy()[::-1]
+    # The first claim (in start order) of i's series that starts at or after end_i.
+    first_after = np.searchsorted(key_start[order], series * width + codes[1], side="left")
+    in_series = first_after < n
+    in_series[in_series] &= s_series[first_after[in_series]] == series[in_series]
+    witness = np.full(n, -1, dtype=np.int64)
+    witness[in_series] = order[nearest[first_after[in_series]]]
+    capped = np.zeros(n, dtype=bool)
+    capped[in_series] = lo[in_series] > hi[witness[in_series]]
+    witness[~capped] = -1
+    return capped, witness
 
 
 def consistent(slot: _IntArray, lo: _IntArray, hi: _IntArray, *, cumulative: bool) -> bool:

@@ -1,24 +1,23 @@
 """The best-estimate series: feasible envelope, conflict policies, isotonic best, provenance.
 
-For a cumulative count ``C`` (non-decreasing over time slots, see
-:mod:`kzfigures.analysis.index`), each kept claim ``i`` says ``lo_i <= C(s_i) <= hi_i``.
-:func:`best_estimate` returns, per series and slot, the *feasible envelope*
-``[L(s), U(s)]`` (every value in it is the count of some non-decreasing series
-that fits every kept claim) and a best value inside it, with the ids of the
-observations behind each number. See ``docs/estimate.md`` for the
-mathematics and the policies as algorithms.
+A figure ``i`` of a cumulative count ``C`` says ``lo_i <= C(tau_i) <= hi_i`` for some
+unknown moment ``tau_i`` of its period ``[start_i, end_i)`` (:func:`~kzfigures.analysis.index.period_bounds`).
+Figures whose periods overlap are unordered: one day's figures may be a count rising through
+the day. :func:`best_estimate` returns, per series and slot (a run of overlapping periods), the
+count *by the end of the slot*: the feasible envelope ``[L, U]`` of the figures it keeps and a
+best value inside it, with the ids of the observations behind each number. See
+``docs/estimate.md`` for the mathematics and the policies as algorithms.
 
 >>> from kzfigures.datasets import kazakhstan_2022
 >>> result = best_estimate(kazakhstan_2022().query("metric == 'detained' and group == 'all'"))
 >>> result.series[["time", "low", "best", "high"]]
                        time   low    best  high
 0 2022-01-07 00:00:00+06:00  3001  3001.0  4404
-1 2022-01-08 00:00:00+06:00  4404  4404.0  4404
-2 2022-01-09 00:00:00+06:00  6044  6044.0  6044
-3 2022-01-10 00:00:00+06:00  7939  7939.0  7939
->>> result.set_aside[["id", "reason", "superseded_by"]]
-            id      reason superseded_by
-0  kz22-004-05  outweighed   kz22-004-08
+1 2022-01-08 00:00:00+06:00  4404  4404.0  5999
+2 2022-01-09 00:00:00+06:00  6044  6044.0  7939
+3 2022-01-10 00:00:00+06:00  7939  8000.0  <NA>
+>>> len(result.set_aside)  # "almost 6,000" and 6,044 of Jan 9 are one day's figures, not a fall
+0
 """
 
 from __future__ import annotations
@@ -35,7 +34,7 @@ from scipy.optimize import isotonic_regression
 
 from kzfigures.analysis._runs import run_numbers, run_starts, run_tuples
 from kzfigures.analysis._sorting import UNBOUNDED, argsort_stable, lexsort_stable
-from kzfigures.analysis.conflicts import REASONS, settle_drop_minority, settle_latest_runs
+from kzfigures.analysis.conflicts import REASONS, settle_drop_minority, settle_latest_runs, supersede
 from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, first_rows, point_values
 from kzfigures.analysis.inputs import Inputs, Prepared
 from kzfigures.analysis.tables import ESTIMATE_COLUMNS, SET_ASIDE_COLUMNS, empty_table
@@ -301,47 +300,48 @@ def best_estimate(
 
     Notes
     -----
-    With slots ``s`` and kept claims ``lo_i <= C(s_i) <= hi_i``, a cumulative
-    key has the envelope
+    Figure ``i`` says ``lo_i <= C(tau_i) <= hi_i`` for a moment ``tau_i`` in
+    ``[start_i, end_i)``; ``i`` is strictly before ``j`` when ``end_i <= start_j``. The
+    figures are consistent iff no strictly ordered pair has ``lo_i > hi_j``
+    (``docs/methodology.md`` proves it). At the end ``T`` of a slot, a cumulative key has the
+    envelope of the kept figures
 
-    .. math:: L(s) = \\max\\{lo_i : s_i \\le s\\} \\;(0 \\text{ if none}), \\qquad
-              U(s) = \\min\\{hi_i : s_i \\ge s\\} \\;(+\\infty \\text{ if none}).
+    .. math:: L(T) = \\max\\{lo_i : end_i \\le T\\} \\;(0 \\text{ if none}), \\qquad
+              U(T) = \\min\\{hi_i : start_i \\ge T\\} \\;(+\\infty \\text{ if none}),
 
-    The kept claims are consistent iff ``L(s_i) <= hi_i`` for all ``i`` (the
-    pairwise condition ``lo_i <= hi_j`` whenever ``s_i <= s_j``; proof in
-    :mod:`kzfigures.analysis.conflicts`); then ``L <= U``, both are non-decreasing
-    and feasible, and the envelope is tight: for any ``v`` in
-    ``[L(s), U(s)]``, ``t -> median(L(t), v, U(t))`` is a fitting count
-    with value ``v`` at ``s``.
+    so a slot's own figures raise its ``low`` but do not bound its ``high``: the count may have
+    risen after their moments. Every count that fits the kept figures lies in the envelope.
 
-    ``best(s) = median(L(s), g(s), U(s))`` where ``g`` is non-decreasing, so
-    ``best`` is non-decreasing and inside the envelope. ``g`` by method:
-    ``isotonic``, the weighted isotonic fit of the per-slot weighted mean of
-    the claims' point values (stated value clipped into its interval; equal
-    to the fit over the claims themselves); ``median``, the isotonic fit of
-    the per-slot weighted lower median; ``latest``, the weighted lower median
-    of the slot's claims, and ``best`` is then a running maximum (a headline
-    figure that never falls); ``conservative``, ``L`` itself. Slots with no
-    kept claim carry ``g`` forward (backward before the first one).
-    Non-cumulative keys skip the monotone constraint: ``L``/``U`` are the
-    slot's own largest ``lo`` and smallest ``hi``, and ``g`` is the slot's
-    mean (``isotonic``) or median.
+    Only a figure that states a number has a point (its stated number clipped into its
+    interval); a vague word ("dozens") or an open-ended one without a number bounds the
+    envelope but never pulls the fit, and ``best`` is missing (NaN) where no stated figure
+    informs it. ``best = median(L, g, U)`` with ``g`` by method: ``isotonic``, the weighted
+    isotonic fit over the stated claims in a linear extension of the order (slots in order;
+    inside a slot sorted by point, optimal for squared loss when the slot's periods all overlap,
+    by the rearrangement inequality), taking each slot's last (largest) value; ``median``, the
+    isotonic fit of each slot's weighted lower median; ``latest``, each slot's weighted lower
+    median, then a running maximum (a headline figure that never falls); ``conservative``,
+    ``L`` where a kept figure sets it. ``g`` carries forward to slots no stated figure informs,
+    never backward. Non-cumulative keys skip the monotone constraint: ``L``/``U`` are the
+    slot's own largest ``lo`` and smallest ``hi``, and ``g`` its own mean or median.
 
-    With ``freq``, a grid time inside a slot takes that slot's row; a time
-    between slots takes ``low`` and ``best`` from the slot before (carried
-    forward) and ``high`` from the slot after (carried backward); for
-    non-cumulative keys all three carry forward.
+    ``on_conflict="latest"`` sets aside every figure whose ``lo`` exceeds the ``hi`` of a
+    strictly later one (:func:`~kzfigures.analysis.conflicts.supersede`): a correction. The
+    figures it sets aside leave the envelope but stay in the fit, capped at the correction (a
+    correction caps earlier figures; it does not erase them), and so do those
+    ``drop-minority`` outvotes, capped into the kept range around them.
 
-    Complexity: ``O(n log n)`` for ``n`` observations plus the conflict
-    policy (``latest`` ``O(n log n)``; ``drop-minority`` ``O(S * V)`` per
-    inconsistent key). All keys share one isotonic call (see
-    :func:`isotonic_by_series`), much faster than one call per key when keys are many
-    (``docs/performance.md``).
+    With ``freq``, a grid time inside a slot, or after it and before the next, takes that slot's
+    row; between slots no claims are counted.
+
+    Complexity: ``O(n log n)`` for ``n`` observations plus the conflict policy (``latest``
+    ``O(n log n)``; ``drop-minority`` as :func:`~kzfigures.analysis.conflicts.settle_drop_minority`).
 
     Examples
     --------
     A police toll repeated twice, then revised down by the health ministry:
-    ``latest`` keeps the revision, ``drop-minority`` the majority.
+    ``latest`` keeps the revision and caps the police figures at it (the best does not fall
+    back to 0 before the correction), ``drop-minority`` keeps the majority.
 
     >>> import pandas as pd
     >>> frame = pd.DataFrame({"metric": ["killed"] * 3, "stated": [410, 410, 300],
@@ -351,7 +351,7 @@ def best_estimate(
                            time  low   best  high
     0 2022-01-07 00:00:00+06:00    0  300.0   300
     1 2022-01-08 00:00:00+06:00    0  300.0   300
-    2 2022-01-09 00:00:00+06:00  300  300.0   300
+    2 2022-01-09 00:00:00+06:00  300  300.0  <NA>
     >>> best_estimate(frame, on_conflict="drop-minority").set_aside[["id", "reason", "superseded_by"]]
           id    reason superseded_by
     0  row-2  outvoted         row-1
@@ -380,7 +380,7 @@ def best_estimate(
     obs_kept = kept[index.claim]
     slots = _slots(index, obs_kept, claims.cumulative)
     envelope = _envelope(claims, kept, slots)
-    fitted = _fit(claims, kept, slots, envelope, method)
+    fitted = _fit(claims, kept, witness, slots, envelope, method)
     per_slot = _provenance(frame, index, slots, envelope, fitted, obs_kept, method)
     rows = per_slot if offset is None else _on_grid(per_slot, offset, tz)
     key_rows = frame.iloc[first_rows(index.series)][columns].reset_index(drop=True)  # each key's first row
@@ -405,8 +405,10 @@ def best_estimate(
 class _Claims:
     """Step 1: one row per claim (numbered as the index numbers them), and each claim's witness row.
 
-    ``table`` has ``series``, ``slot``, ``lo``, ``hi`` (``UNBOUNDED`` for none), ``weight`` (the
-    largest of its observations') and ``point`` (the lower median of its observations' points);
+    ``table`` has ``series``, ``slot``, ``start``/``end`` (the hull of its observations' periods),
+    ``lo``, ``hi`` (``UNBOUNDED`` for none), ``weight`` (the largest of its observations'),
+    ``point`` (the lower median of its observations' points) and ``stated`` (whether it states a
+    number: only those carry weight in the fit);
     ``witness_row`` is the row of its smallest id, which names it where it set another aside;
     ``cumulative`` says per series whether every row of it is a running total.
     """
@@ -428,14 +430,24 @@ def _claims(frame: pd.DataFrame, index: ClaimIndex, observation_weight: _FloatAr
     np.minimum.at(first_row, claim, np.arange(len(frame)))
     weight = np.zeros(n_claims)
     np.maximum.at(weight, claim, observation_weight)
+    # A claim's period is the hull of its observations' periods; it states a number if one does.
+    start = np.full(n_claims, np.iinfo(np.int64).max, dtype=np.int64)
+    end = np.full(n_claims, np.iinfo(np.int64).min, dtype=np.int64)
+    np.minimum.at(start, claim, index.start)
+    np.maximum.at(end, claim, index.end)
+    stated = np.zeros(n_claims, dtype=bool)
+    stated[claim[frame["stated"].notna().to_numpy(dtype=bool)]] = True
     table = pd.DataFrame(
         {
             "series": series[first_row],
             "slot": index.slot[first_row],
+            "start": start,
+            "end": end,
             "lo": frame["low"].to_numpy(dtype=np.int64)[first_row],
             "hi": obs_hi[first_row],
             "weight": weight,
             "point": _lower_median_by(claim, point_values(frame), n_claims),
+            "stated": stated,
         },
         index=pd.RangeIndex(n_claims, name="claim"),
     )
@@ -505,8 +517,12 @@ def _settle(
 ) -> tuple[npt.NDArray[np.bool_], _IntArray, _IntArray]:
     """Step 2: apply the conflict policy to each inconsistent series; keep all of a consistent one.
 
-    Returns per claim whether it is kept, the reason code (:data:`REASONS`) of one set aside,
-    and the claim that witnesses it (-1 for none).
+    A cumulative series is inconsistent when a claim's ``lo`` exceeds the ``hi`` of a strictly
+    later one (:func:`~kzfigures.analysis.conflicts.supersede`); claims of overlapping periods
+    never contradict each other, since the count may rise within a period. A non-cumulative
+    series is inconsistent when the claims of one period share no point. Returns per claim
+    whether it is kept, the reason code (:data:`REASONS`) of one set aside, and the claim that
+    witnesses it (-1 for none).
     """
     claims, series_cumulative = found.table, found.cumulative
     n = len(claims)
@@ -514,33 +530,41 @@ def _settle(
     reason = np.zeros(n, dtype=np.int64)
     witness = np.full(n, -1, dtype=np.int64)
     series = claims["series"].to_numpy()
-    slot, lo, hi = (claims[c].to_numpy(dtype=np.int64) for c in ("slot", "lo", "hi"))
-    # Vectorized pairwise check over all series at once: L(s_i) <= hi_i.
-    slot_max_lo = claims.groupby(["series", "slot"])["lo"].transform("max").to_numpy()
-    running = pd.Series(slot_max_lo).groupby(series).cummax().to_numpy()
-    level = np.where(series_cumulative[series], running, slot_max_lo)
-    bad_series = np.unique(series[hi < level])
+    slot, lo, hi, start, end = (claims[c].to_numpy(dtype=np.int64) for c in ("slot", "lo", "hi", "start", "end"))
+    cumulative = series_cumulative[series]
+    running = np.flatnonzero(cumulative)
+    capped, by = supersede(series[running], start[running], end[running], lo[running], hi[running])
+    own = ~cumulative & (claims.groupby(["series", "slot"])["lo"].transform("max").to_numpy() > hi)
+    bad_series = np.unique(np.r_[series[running[capped]], series[own]])
     if len(bad_series) and on_conflict == "raise":
         pairs = violation_pairs(frame, index)
-        # Soft violations (falling stated values inside overlapping intervals) are not inconsistencies.
+        # Soft violations (falling stated values) are not inconsistencies.
         raise InconsistentObservationsError(pairs[pairs["kind"] != "soft"].reset_index(drop=True))
+    if not len(bad_series):
+        return kept, reason, witness
     weight = claims["weight"].to_numpy()
-    if on_conflict == "latest" and len(bad_series):  # every inconsistent series in one call
-        is_bad = np.zeros(int(series.max()) + 1, dtype=bool)
-        is_bad[bad_series] = True
-        part = np.flatnonzero(is_bad[series])
-        run = np.searchsorted(bad_series, series[part])
-        decided = settle_latest_runs(run, slot[part], lo[part], hi[part], weight[part], series_cumulative[bad_series])
-        kept[part] = decided.kept
-        reason[part] = decided.reason
-        witness[part] = np.where(decided.witness >= 0, part[decided.witness], -1)
+    if on_conflict == "latest":
+        kept[running[capped]] = False
+        reason[running[capped]] = REASONS.index("superseded")
+        witness[running[capped]] = running[by[capped]]
+        daily = np.unique(series[own])  # each period alone: settled by weight at a common point
+        if len(daily):
+            part = np.flatnonzero(np.isin(series, daily))
+            run = np.searchsorted(daily, series[part])
+            decided = settle_latest_runs(
+                run, slot[part], lo[part], hi[part], weight[part], np.zeros(len(daily), dtype=bool)
+            )
+            kept[part] = decided.kept
+            reason[part] = decided.reason
+            witness[part] = np.where(decided.witness >= 0, part[decided.witness], -1)
         return kept, reason, witness
     starts = np.searchsorted(series, bad_series, side="left")
     stops = np.searchsorted(series, bad_series, side="right")
     for key, first, stop in zip(bad_series, starts, stops, strict=True):
         piece = slice(first, stop)
-        cumulative = bool(series_cumulative[key])
-        settled = settle_drop_minority(slot[piece], lo[piece], hi[piece], weight[piece], cumulative=cumulative)
+        settled = settle_drop_minority(
+            slot[piece], lo[piece], hi[piece], weight[piece], cumulative=bool(series_cumulative[key])
+        )
         kept[piece] = settled.kept
         reason[piece] = settled.reason
         witness[piece] = np.where(settled.witness >= 0, settled.witness + first, -1)
@@ -588,111 +612,188 @@ def _weighted_lower_median(position: _IntArray, value: _IntArray, weight: _Float
 
 @attrs.frozen(eq=False)
 class _Envelope:
-    """Step 4: per slot, ``low`` = L and ``high`` = U (``UNBOUNDED`` for none), with where they come from.
+    """Step 4: per slot, ``low`` = L and ``high`` = U by the end of the slot, with where they come from.
 
-    ``low_pos``/``high_pos`` are the slots (float, NaN for none) whose kept claims set them;
-    ``has`` marks slots with a kept claim, ``n_claims`` counts them, ``total_weight`` their weights.
+    ``high`` is ``UNBOUNDED`` where no later claim bounds the count. ``low_pos``/``high_pos``
+    are the slots (float, NaN for none) whose kept claims set them; ``ceiling`` is the smallest
+    ``hi`` kept at the slot or later (what caps a figure set aside there); ``n_claims`` counts
+    the kept claims of each slot.
     """
 
     low: _IntArray
     high: _IntArray
     low_pos: _FloatArray
     high_pos: _FloatArray
-    has: npt.NDArray[np.bool_]
+    ceiling: _IntArray
     n_claims: _IntArray
-    total_weight: _FloatArray
-
-
-def _kept_claims(claims: _Claims, kept: npt.NDArray[np.bool_], slots: _Slots) -> tuple[pd.DataFrame, _IntArray]:
-    """The kept claims, and the slot position of each."""
-    k = claims.table[kept]
-    return k, slots.offset[k["series"].to_numpy()] + k["slot"].to_numpy()
 
 
 def _envelope(claims: _Claims, kept: npt.NDArray[np.bool_], slots: _Slots) -> _Envelope:
-    """Step 4: the feasible envelope of the kept claims, ``L(s)`` and ``U(s)`` (see best_estimate's Notes)."""
+    """Step 4: the feasible envelope of the kept claims by the end of each slot.
+
+    For a cumulative series, at the end ``T_k`` of slot ``k``:
+    ``L = max{lo_i : end_i <= T_k}`` (the kept claims of slots ``<= k``; 0 if none) and
+    ``U = min{hi_i : start_i >= T_k}`` (those of slots ``> k``). A claim of slot ``k`` does not
+    bound the count at ``T_k`` from above: the count may have risen after its moment. A
+    non-cumulative series takes each slot's own claims.
+    """
     n_slots, slot_series, cumulative = slots.n, slots.series, slots.cumulative
-    k, pos = _kept_claims(claims, kept, slots)
+    table = claims.table[kept]
+    pos = slots.offset[table["series"].to_numpy()] + table["slot"].to_numpy()
     max_lo = np.full(n_slots, -1, dtype=np.int64)
     min_hi = np.full(n_slots, UNBOUNDED, dtype=np.int64)
-    np.maximum.at(max_lo, pos, k["lo"].to_numpy(dtype=np.int64))
-    np.minimum.at(min_hi, pos, k["hi"].to_numpy(dtype=np.int64))
-    total_weight = np.bincount(pos, weights=k["weight"].to_numpy(dtype=np.float64), minlength=n_slots)
-    has = total_weight > 0
-    by_series = pd.Series(max_lo).groupby(slot_series)
-    low = np.maximum(np.where(cumulative, by_series.cummax().to_numpy(), max_lo), 0)
-    reverse = pd.Series(min_hi[::-1]).groupby(slot_series[::-1])
-    high = np.where(cumulative, reverse.cummin().to_numpy()[::-1], min_hi)
+    np.maximum.at(max_lo, pos, table["lo"].to_numpy(dtype=np.int64))
+    np.minimum.at(min_hi, pos, table["hi"].to_numpy(dtype=np.int64))
+    n_claims = np.bincount(pos, minlength=n_slots)
+    has = n_claims > 0
     positions = pd.Series(np.arange(n_slots, dtype=np.float64))
-    low_pos = positions.where((max_lo == low) & has).groupby(slot_series)
-    high_pos = positions.where((min_hi == high) & has & (high < UNBOUNDED)).groupby(slot_series)
-    if not cumulative.all():
-        own = positions.where(has)
-        low_from = np.where(cumulative, low_pos.ffill().to_numpy(), own.to_numpy())
-        high_from = np.where(cumulative, high_pos.bfill().to_numpy(), own.where(high < UNBOUNDED).to_numpy())
-    else:
-        low_from, high_from = low_pos.ffill().to_numpy(), high_pos.bfill().to_numpy()
+    low = np.maximum(np.where(cumulative, pd.Series(max_lo).groupby(slot_series).cummax().to_numpy(), max_lo), 0)
+    low_from = positions.where((max_lo == low) & has).groupby(slot_series).ffill().to_numpy()
+    # The smallest hi at this slot or later, and the nearest slot that holds it.
+    ceiling = pd.Series(min_hi[::-1]).groupby(slot_series[::-1]).cummin().to_numpy()[::-1]
+    ceiling_from = positions.where((min_hi == ceiling) & (min_hi < UNBOUNDED)).groupby(slot_series).bfill().to_numpy()
+    # U by the end of a slot is the next slot's ceiling.
+    next_same = np.r_[slot_series[1:] == slot_series[:-1], False]
+    after = np.minimum(np.arange(n_slots) + 1, n_slots - 1)
+    later_high = np.where(next_same, ceiling[after], UNBOUNDED)
+    later_from = np.where(next_same, ceiling_from[after], np.nan)
+    own_from = positions.where(has).to_numpy()
+    high = np.where(cumulative, later_high, min_hi)
     return _Envelope(
         low=low,
         high=high,
-        low_pos=np.asarray(low_from, dtype=np.float64),
-        high_pos=np.asarray(high_from, dtype=np.float64),
-        has=has,
-        n_claims=np.bincount(pos, minlength=n_slots),
-        total_weight=np.asarray(total_weight, dtype=np.float64),
+        low_pos=np.where(cumulative, low_from, own_from),
+        high_pos=np.where(cumulative, later_from, np.where(min_hi < UNBOUNDED, own_from, np.nan)),
+        ceiling=np.where(cumulative, ceiling, min_hi),
+        n_claims=n_claims,
     )
 
 
 @attrs.frozen(eq=False)
 class _Fit:
-    """Step 5: per slot the method's value ``g``, ``best`` = g clipped into the envelope, the fit's
-    block of each slot, and the slot ``best_pos`` whose value ``best`` is (itself except for ``latest``).
+    """Step 5: per slot the method's value ``g`` (NaN where no stated number informs it), ``best`` =
+    g clipped into the envelope (NaN likewise), the fit block of each slot, the slot ``best_pos``
+    whose value ``best`` is (itself except for ``latest``), and per claim its fit block (-1 for a
+    claim outside the fit).
     """
 
     g: _FloatArray
     best: _FloatArray
     block: _IntArray
     best_pos: _IntArray
+    claim_block: _IntArray
 
 
-def _fit(claims: _Claims, kept: npt.NDArray[np.bool_], slots: _Slots, envelope: _Envelope, method: str) -> _Fit:
-    """Step 5: the method's value at each slot with kept claims, carried to the others, clipped into [L, U]."""
+def _fit_values(
+    claims: _Claims, kept: npt.NDArray[np.bool_], witness: _IntArray, envelope: _Envelope, slots: _Slots
+) -> tuple[npt.NDArray[np.bool_], _IntArray]:
+    """Which claims the fit uses, and the value each enters with.
+
+    Only a claim that states a number carries weight: a vague word or an open-ended one without a
+    number bounds the envelope but does not pull the fit. A kept claim enters with its point. A
+    claim set aside keeps its point, capped (the correction caps it, it does not erase it): a
+    superseded claim at the ``hi`` of the later claim that supersedes it, another at the range
+    ``[L, ceiling]`` kept around its slot.
+    """
+    table = claims.table
+    # A non-cumulative series has no later claim to cap with: what its policy set aside stays out.
+    used = table["stated"].to_numpy(dtype=bool) & (kept | claims.cumulative[table["series"].to_numpy()])
+    point = table["point"].to_numpy(dtype=np.int64)
+    pos = slots.offset[table["series"].to_numpy()] + table["slot"].to_numpy()
+    hi = table["hi"].to_numpy(dtype=np.int64)
+    superseded = ~kept & (witness >= 0) & (point > hi[np.maximum(witness, 0)])
+    cap_high = np.where(superseded, hi[np.maximum(witness, 0)], np.maximum(envelope.ceiling, envelope.low)[pos])
+    capped = np.minimum(np.maximum(point, envelope.low[pos]), cap_high)
+    return used, np.where(kept, point, capped)
+
+
+def _fit(
+    claims: _Claims,
+    kept: npt.NDArray[np.bool_],
+    witness: _IntArray,
+    slots: _Slots,
+    envelope: _Envelope,
+    method: str,
+) -> _Fit:
+    """Step 5: the method's value at each slot, carried forward (never back), clipped into [L, U].
+
+    ``isotonic``: the weighted isotonic fit over the claims in a linear extension of the
+    interval order (slots in order; inside a slot, sorted by value: optimal for squared loss when
+    the slot's periods all overlap, by the rearrangement inequality); a slot's value is the fit of
+    its last (largest) claim, the count by the end of the slot. ``median``: the isotonic fit of
+    each slot's weighted lower median. ``latest``: each slot's weighted lower median, then a
+    running maximum. ``conservative``: L. Non-cumulative series take each slot's own weighted mean
+    (``isotonic``) or lower median.
+    """
     n_slots, slot_series, cumulative = slots.n, slots.series, slots.cumulative
-    k, pos = _kept_claims(claims, kept, slots)
-    weight, point = k["weight"].to_numpy(dtype=np.float64), k["point"].to_numpy(dtype=np.int64)
-    has, total_weight, low, high = envelope.has, envelope.total_weight, envelope.low, envelope.high
-    if method == "isotonic":
-        y = np.bincount(pos, weights=weight * point, minlength=n_slots) / np.where(has, total_weight, 1.0)
-    elif method == "conservative":
-        y = low.astype(np.float64)
-    else:  # median, latest
-        y = _weighted_lower_median(pos, point, weight, n_slots)
+    table = claims.table
+    used, y = _fit_values(claims, kept, witness, envelope, slots)
+    series_of = table["series"].to_numpy()
+    pos = slots.offset[series_of] + table["slot"].to_numpy()
+    weight = table["weight"].to_numpy(dtype=np.float64)
+    claim_block = np.full(len(table), -1, dtype=np.int64)
     g = np.full(n_slots, np.nan)
     block = np.full(n_slots, np.nan)
-    fitted = has & cumulative if method in ("isotonic", "median") else np.zeros(n_slots, dtype=bool)
-    fit, fit_block = _isotonic_by_series(
-        slot_series[fitted], y[fitted].astype(np.float64), total_weight[fitted].astype(np.float64)
-    )
-    g[fitted] = fit
-    block[fitted] = fit_block
-    # L is defined at every slot, so conservative's g = L needs no carrying: carrying a later L
-    # back into a slot whose claims were all set aside would put best above that slot's low.
-    alone = (has | (method == "conservative")) & ~fitted
-    g[alone] = y[alone]
-    block[alone] = n_slots + np.flatnonzero(alone)  # numbers distinct from the fit's blocks
-    carried = pd.DataFrame({"g": g, "block": block}).groupby(slot_series)
-    g = carried["g"].ffill().fillna(carried["g"].bfill()).to_numpy()
-    block = carried["block"].ffill().fillna(carried["block"].bfill()).to_numpy()
+    in_fit = np.flatnonzero(used)
+    by_claims = method == "isotonic"
+    if by_claims:
+        fitted = in_fit[cumulative[pos[in_fit]]]
+        order = fitted[lexsort_stable((table["start"].to_numpy()[fitted], y[fitted], pos[fitted]))]
+        fit, fit_block = _isotonic_by_series(series_of[order], y[order].astype(np.float64), weight[order])
+        claim_block[order] = fit_block
+        ordered_pos = pos[order]
+        last = np.r_[ordered_pos[1:] != ordered_pos[:-1], True][: len(order)]  # each slot's last claim
+        g[pos[order][last]] = fit[last]
+        block[pos[order][last]] = fit_block[last]
+        alone = in_fit[~cumulative[pos[in_fit]]]  # non-cumulative: each slot's weighted mean
+        totals = np.bincount(pos[alone], weights=weight[alone], minlength=n_slots)
+        means = np.bincount(pos[alone], weights=weight[alone] * y[alone], minlength=n_slots)
+        own = totals > 0
+        g[own] = means[own] / totals[own]
+        block[own] = n_slots + np.flatnonzero(own)  # numbers distinct from the fit's blocks
+        claim_block[alone] = (n_slots + pos[alone]).astype(np.int64)
+    elif method != "conservative":
+        medians = _weighted_lower_median(pos[in_fit], y[in_fit], weight[in_fit], n_slots)
+        totals = np.bincount(pos[in_fit], weights=weight[in_fit], minlength=n_slots)
+        has = totals > 0
+        fitted = has & cumulative if method == "median" else np.zeros(n_slots, dtype=bool)
+        fit, fit_block = _isotonic_by_series(
+            slot_series[fitted], medians[fitted], np.asarray(totals[fitted], dtype=np.float64)
+        )
+        g[fitted] = fit
+        block[fitted] = fit_block
+        alone = has & ~fitted
+        g[alone] = medians[alone]
+        block[alone] = n_slots + np.flatnonzero(alone)
+        claim_block[in_fit] = np.nan_to_num(block[pos[in_fit]], nan=-1).astype(np.int64)
+    # Carry forward into slots no stated claim informs, never backward: a number before the first
+    # stated figure would be invented. Conservative's g = L needs a kept claim's bound.
+    # A non-cumulative series' count of one period says nothing of the next: no carrying there.
+    if method == "conservative":
+        informed = ~np.isnan(envelope.low_pos)  # L is a kept claim's bound, not the default 0
+        g = np.where(informed, envelope.low.astype(np.float64), np.nan)
+        block = np.where(informed, n_slots + np.arange(n_slots), np.nan)
+    else:
+        carried = pd.DataFrame({"g": g, "block": block}).groupby(slot_series)
+        g = np.where(cumulative, carried["g"].ffill().to_numpy(), g)
+        block = np.where(cumulative, carried["block"].ffill().to_numpy(), block)
+    low, high = envelope.low, envelope.high
     upper = np.where(high == UNBOUNDED, np.inf, high.astype(np.float64))
-    best = np.minimum(np.maximum(g, low), upper)
+    best = np.minimum(np.maximum(g, low), upper)  # NaN stays NaN
     best_pos = np.arange(n_slots)
     if method == "latest":
         positions = pd.Series(np.arange(n_slots, dtype=np.float64))
         headline = pd.Series(best).groupby(slot_series).cummax().to_numpy()
-        source = positions.where((best == headline) | ~cumulative).groupby(slot_series).ffill().to_numpy()
-        best = np.where(cumulative, headline, best)
-        best_pos = source.astype(np.int64)
-    return _Fit(g=g, best=best, block=block.astype(np.int64), best_pos=best_pos)
+        source = positions.where((best == headline) | ~cumulative).groupby(slot_series).ffill()
+        best = np.where(cumulative & ~np.isnan(best), headline, best)
+        best_pos = source.fillna(pd.Series(np.arange(n_slots, dtype=np.float64))).to_numpy().astype(np.int64)
+    return _Fit(
+        g=g,
+        best=best,
+        block=np.nan_to_num(block, nan=-1).astype(np.int64),
+        best_pos=best_pos,
+        claim_block=claim_block,
+    )
 
 
 def _provenance(
@@ -707,26 +808,25 @@ def _provenance(
     """Step 6: one row per slot with its numbers and the sorted ids of the observations behind each.
 
     ``low`` cites the kept observations that set L, ``high`` those that set U; ``best`` cites
-    its fit block's kept observations, or low's (high's) where the fit is clipped to L (U).
+    the observations of the claims in its fit block (set-aside ones included: their capped
+    values inform it), or low's (high's) where the fit is clipped to L (U); nothing where it is
+    missing.
     """
     n_slots, obs_pos = slots.n, slots.position
     ids = frame["id"].to_numpy(dtype=object)
     obs_lo = frame["low"].to_numpy(dtype=np.int64)
     obs_hi = frame["high"].to_numpy(dtype=np.int64, na_value=UNBOUNDED)
     g, best, block = fitted.g, fitted.best, fitted.block
-    clipped_low = g < envelope.low
-    clipped_high = g > envelope.high.astype(np.float64)
-    # best cites its block's observations only where the fit is not clipped to low or high:
-    # ids are gathered for those blocks alone.
-    cites_block = ~(clipped_low | clipped_high) & (method != "conservative")
-    block_code, blocks = pd.factorize(block)
-    cited = np.zeros(len(blocks), dtype=bool)
-    cited[block_code[cites_block]] = True
+    present = ~np.isnan(g)
+    clipped_low = present & (g < envelope.low)
+    clipped_high = present & (g > envelope.high.astype(np.float64))
+    cites_block = present & ~(clipped_low | clipped_high) & (method != "conservative")
     by_id = _rows_by_id(index)
-    kept_rows = by_id[obs_kept[by_id]]  # the kept observations in id order
-    cited_rows = kept_rows[cited[block_code[obs_pos[kept_rows]]]]
-    block_ids = _lookup_ids((block[obs_pos[cited_rows]], np.where(cites_block, block, -1)), ids, cited_rows)
+    obs_block = fitted.claim_block[index.claim]
+    cited_rows = by_id[obs_block[by_id] >= 0]  # observations in the fit, in id order
+    block_ids = _lookup_ids((obs_block[cited_rows], np.where(cites_block, block, -1)), ids, cited_rows)
     # By slot, ids in order within each slot: one stable sort serves both bounds.
+    kept_rows = by_id[obs_kept[by_id]]
     kept_rows = kept_rows[argsort_stable(obs_pos[kept_rows])]
     low_ids, high_ids = _ids_by_slot(
         obs_pos[kept_rows],
@@ -738,9 +838,11 @@ def _provenance(
             (obs_hi[kept_rows], envelope.high_pos, envelope.high),
         ],
     )
-    own = np.where(clipped_low, low_ids, np.where(clipped_high, high_ids, block_ids))
+    none = np.empty(n_slots, dtype=object)
+    none.fill(())
+    own = np.where(clipped_low, low_ids, np.where(clipped_high, high_ids, np.where(present, block_ids, none)))
     if method == "conservative":
-        best_ids = low_ids
+        best_ids = np.where(present, low_ids, none)
     elif method == "latest":
         best_ids = own[fitted.best_pos]
     else:
@@ -881,11 +983,9 @@ def _on_grid(per_slot: pd.DataFrame, offset: pd.offsets.BaseOffset, tz: Any) -> 
     at = np.empty(len(times), dtype=np.intp)
     at[by_time[is_point[by_time] == 1] - len(series)] = slots_before[is_point[by_time] == 1] - 1
     inside = times < per_slot["end"].to_numpy(dtype=np.int64)[at]
-    between = ~inside & per_slot["cumulative"].to_numpy(dtype=bool)[at]
-    after = np.where(between, np.minimum(at + 1, last_row[which]), at)
+    # By the end of a slot, and until the next one starts, the count is bounded as by the slot's
+    # own row: its high already comes from the later slots.
     rows = per_slot.iloc[at].reset_index(drop=True)
-    rows["high"] = per_slot["high"].to_numpy()[after]
-    rows["high_ids"] = per_slot["high_ids"].to_numpy()[after]
     for column in ("n_claims", "n_observations", "n_set_aside"):
         rows[column] = np.where(inside, rows[column].to_numpy(), 0)
     rows["time"] = times

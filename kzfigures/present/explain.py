@@ -7,12 +7,16 @@ observations; it computes nothing new.
 >>> from kzfigures.analysis.estimate import best_estimate
 >>> result = best_estimate(kazakhstan_2022())
 >>> print(explain(result, "2022-01-09", key=("detained", "all", "all")))
-detained (all, all) as of Jan 09, 2022:
+detained (all, all) by the end of Jan 09, 2022:
   low 6,044 from Police in hamslivenews.com (kz22-004-08)
-  high 6,044 from Police in hamslivenews.com (kz22-004-08)
-  best 6,044: the isotonic fit (6,021.5), raised to the low
-  set aside here: Almost 6,000 from Presidential Office in hamslivenews.com
-    (kz22-004-05), outweighed by kz22-004-08
+  high 7,939 from Interior Ministry (kz22-003-03)
+  best 6,044: the isotonic fit, pooled from Police in hamslivenews.com
+    (kz22-004-08)
+>>> print(explain(result, "2022-01-08", key=("injured", "all", "all")))
+injured (all, all) by the end of Jan 08, 2022:
+  low 200 from an unnamed source via CNN (kz22-000-04); CNN (kz22-001-03)
+  high unbounded (no kept report after this time sets an upper bound)
+  no best: no figure so far states a number (vague words bound the range only)
 """
 
 from __future__ import annotations
@@ -116,14 +120,14 @@ def explain(estimate: Estimate, time: str | pd.Timestamp, key: Any = None) -> st
     observations = estimate.observations
     label = ", ".join(str(row[c]) for c in estimate.by[1:])
     head = f"{row[estimate.by[0]]}" + (f" ({label})" if label else "")
-    lines = [f"{head} as of {row['time'].strftime('%b %d, %Y')}:"]
+    lines = [f"{head} by the end of {row['time'].strftime('%b %d, %Y')}:"]
     low = int(row["low"])
     if row["low_ids"]:
         lines.append(f"low {low:,} from {source_words(observations, row['low_ids'])}")
     else:
         lines.append(f"low {low:,} (no kept report sets a lower bound yet)")
     if pd.isna(row["high"]):
-        lines.append("high unbounded (no kept report at this time or later sets an upper bound)")
+        lines.append("high unbounded (no kept report after this time sets an upper bound)")
     else:
         lines.append(f"high {int(row['high']):,} from {source_words(observations, row['high_ids'])}")
     lines.append(_best_words(estimate, row))
@@ -149,6 +153,8 @@ def explain(estimate: Estimate, time: str | pd.Timestamp, key: Any = None) -> st
 
 def _best_words(estimate: Estimate, row: pd.Series) -> str:
     best, fit = float(row["best"]), float(row["fit"])
+    if pd.isna(best):  # no invented precision: say why there is no number
+        return "no best: no figure so far states a number (vague words bound the range only)"
     shown = f"{best:,.0f}" if best == round(best) else f"{best:,.1f}"
     fit_shown = f"{fit:,.0f}" if fit == round(fit) else f"{fit:,.1f}"
     if estimate.method == "conservative":

@@ -260,8 +260,9 @@ def estimate_summary_line(row: Any, observations: pd.DataFrame, by: tuple[str, .
     >>> from kzfigures.datasets import kazakhstan_2022
     >>> from kzfigures.analysis.estimate import best_estimate
     >>> result = best_estimate(kazakhstan_2022().query("metric == 'detained' and group == 'all'"))
-    >>> estimate_summary_line(result.series.iloc[-1], result.observations, result.by)
-    'best estimate 7,939 detained as of Jan 10 (range 7,939), from Interior Ministry (kz22-003-03)'
+    >>> print(estimate_summary_line(result.series.iloc[-1], result.observations, result.by))
+    best estimate 8,000 detained by the end of Jan 10 (range 7,939 or more), from Kazakh authorities
+    (kz22-003-01); Kazakh authorities (kz22-003-02)
     """
     return _summary_line(row, _SourceWords(observations), by)
 
@@ -286,9 +287,12 @@ def _summary_line(row: Any, sources: _SourceWords, by: tuple[str, ...]) -> str:
     what = _key_text(row[by[0]]) + (f" ({', '.join(labels)})" if labels else "")
     ids = row["best_ids"] or row["low_ids"]
     source = sources(ids) if ids else "no kept report"
+    by_the_end = f"by the end of {row['time'].strftime('%b %d')}"
+    if pd.isna(row["best"]):  # no figure states a number: say the range, print no point
+        bound = _bound(row["low"], row["high"])
+        return f"no best estimate of {what} {by_the_end}: the figures give {bound}, from {source}"
     return (
-        f"best estimate {row['best']:,.0f} {what} as of {row['time'].strftime('%b %d')} "
-        f"(range {_bound(row['low'], row['high'])}), from {source}"
+        f"best estimate {row['best']:,.0f} {what} {by_the_end} (range {_bound(row['low'], row['high'])}), from {source}"
     )
 
 
@@ -338,8 +342,9 @@ def estimate_section(
         lines.append(f"{_label(by, key)}  ({'cumulative' if cells[start][5] else 'not cumulative'})")
         for time, best, low, high, n_claims, *_ in cells[start:end]:
             upper = "..." if pd.isna(high) else f"{int(high):,}"
+            point = "no number" if pd.isna(best) else f"{best:,.0f}"
             lines.append(
-                f"  {time.strftime('%b %d'):<7} best {best:>9,.0f}   "
+                f"  {time.strftime('%b %d'):<7} best {point:>9}   "
                 f"range [{int(low):,}, {upper}]   {count(n_claims, 'claim')}"
             )
         last = dict(zip(by, key, strict=True)) | dict(zip(columns, cells[end - 1], strict=True))
@@ -377,9 +382,9 @@ def summary_lines(result: Any) -> list[str]:
     >>> from kzfigures.analysis.estimate import best_estimate
     >>> lines = summary_lines(best_estimate(kazakhstan_2022().query("group == 'all'")))
     >>> [line.split(", from")[0] for line in lines]  # doctest: +NORMALIZE_WHITESPACE
-    ['best estimate 7,939 detained as of Jan 10 (range 7,939)',
-     'best estimate 400 injured as of Jan 08 (range 200 to 999)',
-     'best estimate 164 killed as of Jan 10 (range 164 or more)']
+    ['best estimate 8,000 detained by the end of Jan 10 (range 7,939 or more)',
+     'no best estimate of injured by the end of Jan 08: the figures give 200 or more',
+     'best estimate 164 killed by the end of Jan 10 (range 164 or more)']
     """
     series = result.series
     if len(series) == 0:
@@ -398,8 +403,8 @@ def summary_section(result: Any) -> str:
     SUMMARY
     ================================================================================
     <BLANKLINE>
-    - best estimate 7,939 detained as of Jan 10 (range 7,939), from Interior
-      Ministry (kz22-003-03)
+    - best estimate 8,000 detained by the end of Jan 10 (range 7,939 or more), from
+      Kazakh authorities (kz22-003-01); Kazakh authorities (kz22-003-02)
     """
     lines = ["SUMMARY", "=" * WIDTH, ""]
     for line in summary_lines(result):
