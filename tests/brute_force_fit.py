@@ -26,6 +26,8 @@ Definitions (``/work/research/spec19.md``):
   ``(y, start, id)``; weighted isotonic regression over that sequence;
   ``g_k`` = the fitted value of the last figure of component ``k``, carried forward over
   components with no stated figure (NaN before the first); ``best_k = clip(g_k, L_k, U_k)``.
+- *Violations* (:func:`violation_rows`): ``definite``, ``soft`` and ``disagreement`` rows as the
+  spec defines them, every pair checked.
 - *Brute force* (:func:`brute_fit`): the weighted isotonic regression under the interval order
   itself, found as the least-squares fit over every linear extension (every permutation of the
   stated figures in which no ``j`` comes before an ``i < j``); ``g_k`` is the largest fitted
@@ -69,6 +71,7 @@ __all__ = [
     "reference",
     "reference_of",
     "sorted_fit",
+    "violation_rows",
 ]
 
 #: The most stated figures :func:`brute_fit` permutes (7! = 5040 orders).
@@ -323,3 +326,37 @@ def reference_of(figures: Sequence[Figure], *, brute: bool = True) -> Reference:
         sse_brute=sse_brute,
         sorted_is_extension=extension,
     )
+
+
+def violation_rows(frame: pd.DataFrame) -> set[tuple[str, str, str, int, int]]:
+    """``(kind, id, witness_id, drop, n_conflicting_earlier)`` of every row the spec reports, every pair checked.
+
+    ``definite``: some ``i < j`` has ``low_i > high_j``; witness the largest low among ``i < j``.
+    ``soft``: ``j`` states a number, is not definite, and some ``i < j`` that states a number has
+    a larger point; witness the largest such point. ``disagreement``: some ``i`` of another
+    speaker (authority, else outlet, else the row itself) whose period overlaps ``j``'s has
+    ``low_i > high_j``; witness the largest low among them. Ties go to the smallest id;
+    ``n_conflicting_earlier`` is counted for definite rows (0 otherwise).
+    """
+    figures = figures_of(frame)
+    speaker = [
+        a if not pd.isna(a) else f"outlet: {o}" if not pd.isna(o) else f"observation: {i}"
+        for a, o, i in zip(frame["authority"], frame["outlet"], frame["id"], strict=True)
+    ]
+    found = set()
+    for j, fig in enumerate(figures):
+        earlier = [i for i, other in enumerate(figures) if other.before(fig)]
+        above = [i for i in earlier if figures[i].low > fig.high]
+        if above:
+            w = min(earlier, key=lambda i: (-figures[i].low, figures[i].id))
+            found.add(("definite", fig.id, figures[w].id, int(figures[w].low - fig.high), len(above)))
+        elif fig.point is not None:
+            stated = [i for i in earlier if figures[i].point is not None]
+            w = min(stated, key=lambda i: (-(figures[i].point or 0), figures[i].id), default=None)
+            if w is not None and (figures[w].point or 0) > fig.point:
+                found.add(("soft", fig.id, figures[w].id, int((figures[w].point or 0) - fig.point), 0))
+        others = [i for i, other in enumerate(figures) if speaker[i] != speaker[j] and other.overlaps(fig)]
+        if any(figures[i].low > fig.high for i in others):
+            w = min(others, key=lambda i: (-figures[i].low, figures[i].id))
+            found.add(("disagreement", fig.id, figures[w].id, int(figures[w].low - fig.high), 0))
+    return found

@@ -5,8 +5,10 @@ Each timeline is a small frame in the library's schema, built from ``/work/resea
 figure, who gave it, when; the ``url`` column names the site). Expectations are worked out
 by hand from ``/work/research/spec19.md`` and written out in the comments, then checked twice:
 
-- against :mod:`tests.brute_force_fit` (plain Python, no library analysis code): these tests run
-  now and must pass, so the hand derivations and the reference agree;
+- against :mod:`tests.brute_force_fit` (plain Python, no library analysis code: its
+  :func:`~tests.brute_force_fit.reference` estimate and its
+  :func:`~tests.brute_force_fit.violation_rows`): these tests run now and must pass, so the
+  hand derivations and the reference agree;
 - against ``kzfigures.violations`` and ``kzfigures.best_estimate``: these need the issue-19
   semantics (disagreements, the cap rule, no invented precision, the envelope at the end of each
   component), which land in another branch, so they are ``xfail(strict=False)`` for now.
@@ -27,7 +29,7 @@ import pytest
 import kzfigures
 from kzfigures.datasets import kazakhstan_2022
 from kzfigures.frame import from_frame
-from tests.brute_force_fit import reference
+from tests.brute_force_fit import reference, violation_rows
 
 NEW_SEMANTICS = pytest.mark.xfail(strict=False, reason="issue 19 estimate lands in another branch")
 INF = math.inf
@@ -173,6 +175,15 @@ SRI_LANKA_BEST = [207, 253, 253, 253, 253]
 SRI_LANKA_LOW = [207, 207, 207, 207, 253]
 SRI_LANKA_HIGH = [253, 253, 253, 253, INF]
 SRI_LANKA_SUPERSEDED = {"lk-290": "lk-253", "lk-310": "lk-253", "lk-321": "lk-253", "lk-359": "lk-253"}
+# Violations, (kind, id, witness_id, drop, n_conflicting_earlier): the correction is the one
+# definite row (witness 359, the largest earlier low; drop 106, the 106 the ministry reported).
+# With the Sunday sources: the range is definite too (359 - 260 = 99), and on Sunday the state
+# newspaper's 129 and AP's 138 lie under the police's 207 (other speakers, one day). The
+# open-ended "at least 156" and "at least 185" lie under nothing, and 310/321 of one speaker
+# on one day are updates.
+SRI_LANKA_VIOLATIONS = {("definite", "lk-253", "lk-359", 106, 4)}
+SRI_LANKA_FULL_VIOLATIONS = {*SRI_LANKA_VIOLATIONS, ("definite", "lk-250-260", "lk-359", 99, 4)}
+SRI_LANKA_FULL_DISAGREEMENTS = {("disagreement", "lk-129", "lk-207"), ("disagreement", "lk-138", "lk-207")}
 
 
 def test_sri_lanka_reference_is_the_spec_example() -> None:
@@ -185,6 +196,10 @@ def test_sri_lanka_reference_is_the_spec_example() -> None:
         assert [c.high for c in ref.components] == SRI_LANKA_HIGH
         aside = {f.id: w for f, w in zip(ref.figures, ref.witness, strict=True) if w is not None}
         assert aside == SRI_LANKA_SUPERSEDED
+    assert violation_rows(sri_lanka()) == SRI_LANKA_VIOLATIONS
+    found = violation_rows(sri_lanka(full=True))
+    assert {r for r in found if r[0] != "disagreement"} == SRI_LANKA_FULL_VIOLATIONS
+    assert {r[:3] for r in found if r[0] == "disagreement"} == SRI_LANKA_FULL_DISAGREEMENTS
 
 
 @NEW_SEMANTICS
@@ -210,9 +225,7 @@ def test_sri_lanka_downward_revision_is_one_definite_violation() -> None:
     310 and 321 on one day from one speaker are updates, not a disagreement."""
     report = kzfigures.violations(sri_lanka())
     frame = report.frame
-    assert rows_of(frame, ["kind", "id", "witness_id", "drop", "n_conflicting_earlier"]) == {
-        ("definite", "lk-253", "lk-359", 106, 4)
-    }
+    assert rows_of(frame, ["kind", "id", "witness_id", "drop", "n_conflicting_earlier"]) == SRI_LANKA_VIOLATIONS
     assert len(report.disagreements) == 0
 
 
@@ -221,23 +234,17 @@ def test_sri_lanka_with_sunday_sources() -> None:
     """With the Sunday sources and the range: the same best by day (the range never pulls it).
 
     Violations: the 253 and the "250 or 260" are both definite (witness 359; drops 106 and 99).
-    Disagreements on Sunday (other speakers, overlapping periods, disjoint intervals): 129 and
-    138 under the police's 207; the police's "at least 156" under Xinhua's "at least 185" (the
-    police's own 207 is an update, not a disagreement). The 185 was published at 15:00, so its
+    Disagreements on Sunday (other speakers, overlapping periods, disjoint intervals): the state
+    newspaper's 129 and AP's 138 under the police's 207. The 185 was published at 15:00, so its
     period ends at 16:00 but still overlaps the day figures: one component for Sunday.
     """
     frame = sri_lanka(full=True)
     assert same_list(best_of(frame), SRI_LANKA_BEST)
     report = kzfigures.violations(frame)
-    assert rows_of(report.frame, ["kind", "id", "witness_id", "drop", "n_conflicting_earlier"]) == {
-        ("definite", "lk-253", "lk-359", 106, 4),
-        ("definite", "lk-250-260", "lk-359", 99, 4),
-    }
-    assert rows_of(report.disagreements, ["kind", "id", "witness_id"]) == {
-        ("disagreement", "lk-129", "lk-207"),
-        ("disagreement", "lk-138", "lk-207"),
-        ("disagreement", "lk-156", "lk-185"),
-    }
+    assert rows_of(report.frame, ["kind", "id", "witness_id", "drop", "n_conflicting_earlier"]) == (
+        SRI_LANKA_FULL_VIOLATIONS
+    )
+    assert rows_of(report.disagreements, ["kind", "id", "witness_id"]) == SRI_LANKA_FULL_DISAGREEMENTS
 
 
 # --- Crocus City Hall attack, Krasnogorsk, 2024 (MSK, UTC+03:00): killed ------------------------
@@ -309,6 +316,22 @@ CROCUS_HIGH = [93, 137, 139, 140, 144, 144, INF]
 # is 140; the final toll is unchanged.
 CROCUS_TELEGRAM_BEST = [40, 137, 137, 140, 143, 144, 144]
 CROCUS_TELEGRAM_SUPERSEDED = {"ru-tg150": "ru-137", "ru-tg144": "ru-140"}
+# Violations (kind, id, witness_id). Official figures: none; one disagreement, the Health
+# Ministry's 140 under the Emergencies Ministry's 143 of the same day. With the channels: every
+# later figure below 150 is definite with witness the 150 (the largest earlier low), Baza's own
+# 144 included; on Mar 23 SK's 93, 115 and 133 lie under the 150, on Mar 25 SK's 139 under
+# Baza's 144.
+CROCUS_DISAGREEMENTS = {("disagreement", "ru-140", "ru-143")}
+CROCUS_TELEGRAM_VIOLATIONS = {
+    ("definite", i, "ru-tg150") for i in ("ru-137", "ru-139", "ru-tg144", "ru-140", "ru-143", "ru-144a", "ru-144b")
+}
+CROCUS_TELEGRAM_DISAGREEMENTS = {
+    *CROCUS_DISAGREEMENTS,
+    ("disagreement", "ru-93", "ru-tg150"),
+    ("disagreement", "ru-115", "ru-tg150"),
+    ("disagreement", "ru-133", "ru-tg150"),
+    ("disagreement", "ru-139", "ru-tg144"),
+}
 
 
 def test_crocus_reference() -> None:
@@ -324,6 +347,10 @@ def test_crocus_reference() -> None:
     assert [c.best_sorted for c in ref.components] == CROCUS_TELEGRAM_BEST
     aside = {f.id: w for f, w in zip(ref.figures, ref.witness, strict=True) if w is not None}
     assert aside == CROCUS_TELEGRAM_SUPERSEDED
+    assert {r[:3] for r in violation_rows(crocus())} == CROCUS_DISAGREEMENTS
+    assert violation_rows(crocus_saturday()) == set()
+    found = {r[:3] for r in violation_rows(crocus(telegram=True))}
+    assert found == CROCUS_TELEGRAM_VIOLATIONS | CROCUS_TELEGRAM_DISAGREEMENTS
 
 
 @NEW_SEMANTICS
@@ -343,7 +370,7 @@ def test_crocus_official_timeline() -> None:
     frame = crocus()
     report = kzfigures.violations(frame)
     assert len(report.frame) == 0
-    assert rows_of(report.disagreements, ["kind", "id", "witness_id"]) == {("disagreement", "ru-140", "ru-143")}
+    assert rows_of(report.disagreements, ["kind", "id", "witness_id"]) == CROCUS_DISAGREEMENTS
     series = kzfigures.best_estimate(frame).series.sort_values("time")
     assert same_list(series["best"].tolist(), CROCUS_BEST)
     assert series["low"].tolist() == CROCUS_LOW
@@ -363,16 +390,8 @@ def test_crocus_telegram_outliers() -> None:
     """
     frame = crocus(telegram=True)
     report = kzfigures.violations(frame)
-    assert rows_of(report.frame, ["kind", "id", "witness_id"]) == {
-        ("definite", i, "ru-tg150") for i in ("ru-137", "ru-139", "ru-tg144", "ru-140", "ru-143", "ru-144a", "ru-144b")
-    }
-    assert rows_of(report.disagreements, ["id", "witness_id"]) == {
-        ("ru-93", "ru-tg150"),
-        ("ru-115", "ru-tg150"),
-        ("ru-133", "ru-tg150"),
-        ("ru-139", "ru-tg144"),
-        ("ru-140", "ru-143"),
-    }
+    assert rows_of(report.frame, ["kind", "id", "witness_id"]) == CROCUS_TELEGRAM_VIOLATIONS
+    assert rows_of(report.disagreements, ["kind", "id", "witness_id"]) == CROCUS_TELEGRAM_DISAGREEMENTS
     result = kzfigures.best_estimate(frame)
     assert same_list(result.series.sort_values("time")["best"].tolist(), CROCUS_TELEGRAM_BEST)
     assert dict(zip(result.set_aside["id"], result.set_aside["superseded_by"], strict=True)) == (
@@ -489,6 +508,8 @@ ITAEWON_INJURED_DEFINITE = {
     ("kr-i2300", "kr-i0130", 18, 4),
     ("kr-i31a", "kr-i0130", 1, 3),
 }
+ITAEWON_KILLED_DISAGREEMENTS = {("disagreement", "kr-k31a", "kr-k31b")}
+ITAEWON_INJURED_DISAGREEMENTS = {("disagreement", "kr-i31a", "kr-i31b")}
 ITAEWON_INJURED_SUPERSEDED = {
     "kr-i0130": "kr-i0600",
     "kr-i0400": "kr-i0600",
@@ -508,6 +529,10 @@ def test_itaewon_reference() -> None:
     assert [c.high for c in injured.components] == ITAEWON_INJURED_HIGH
     aside = {f.id: w for f, w in zip(injured.figures, injured.witness, strict=True) if w is not None}
     assert aside == ITAEWON_INJURED_SUPERSEDED
+    assert {r[:3] for r in violation_rows(itaewon("killed"))} == ITAEWON_KILLED_DISAGREEMENTS
+    found = violation_rows(itaewon("injured"))
+    assert {r[1:] for r in found if r[0] == "definite"} == ITAEWON_INJURED_DEFINITE
+    assert {r[:3] for r in found if r[0] != "definite"} == ITAEWON_INJURED_DISAGREEMENTS
 
 
 @NEW_SEMANTICS
@@ -517,7 +542,7 @@ def test_itaewon_timed_updates_rise_without_violation() -> None:
     frame = itaewon("killed")
     report = kzfigures.violations(frame)
     assert len(report.frame) == 0
-    assert rows_of(report.disagreements, ["kind", "id", "witness_id"]) == {("disagreement", "kr-k31a", "kr-k31b")}
+    assert rows_of(report.disagreements, ["kind", "id", "witness_id"]) == ITAEWON_KILLED_DISAGREEMENTS
     best = best_of(frame)
     assert same_list(best, ITAEWON_KILLED_BEST)
     assert best[-1] == 159
@@ -533,7 +558,7 @@ def test_itaewon_injured_revision_is_flagged_and_capped() -> None:
     report = kzfigures.violations(frame)
     assert rows_of(report.frame, ["id", "witness_id", "drop", "n_conflicting_earlier"]) == ITAEWON_INJURED_DEFINITE
     assert set(report.frame["kind"]) == {"definite"}
-    assert rows_of(report.disagreements, ["kind", "id", "witness_id"]) == {("disagreement", "kr-i31a", "kr-i31b")}
+    assert rows_of(report.disagreements, ["kind", "id", "witness_id"]) == ITAEWON_INJURED_DISAGREEMENTS
     result = kzfigures.best_estimate(frame)
     series = result.series.sort_values("time")
     assert same_list(series["best"].tolist(), ITAEWON_INJURED_BEST)
@@ -560,6 +585,7 @@ def kazakhstan(metric: str) -> pd.DataFrame:
 KZ_DETAINED_BEST = [3001, 4404, 6044, 8000]
 KZ_DETAINED_LOW = [3001, 4404, 6044, 7939]
 KZ_DETAINED_HIGH = [4404, 5999, 7939, INF]
+KZ_DETAINED_DISAGREEMENTS = {("disagreement", "kz22-004-05", "kz22-004-08")}
 
 
 def test_kazakhstan_reference() -> None:
@@ -572,6 +598,9 @@ def test_kazakhstan_reference() -> None:
     assert all(math.isnan(c.best_sorted) for c in injured.components)
     killed = reference(kazakhstan("killed"), brute=False)
     assert same_list([c.best_sorted for c in killed.components], [math.nan, 164, 164])
+    assert {r[:3] for r in violation_rows(kazakhstan("detained"))} == KZ_DETAINED_DISAGREEMENTS
+    assert violation_rows(kazakhstan("killed")) == set()
+    assert violation_rows(kazakhstan("injured")) == set()
 
 
 @NEW_SEMANTICS
@@ -580,9 +609,7 @@ def test_kazakhstan_detained_disagreement_not_violation() -> None:
     disagreement row, not a violation; best by the end of Jan 9 is 6,044."""
     report = kzfigures.violations(kazakhstan_2022(), key={"metric": "detained", "group": "all"})
     assert len(report.frame) == 0
-    assert rows_of(report.disagreements, ["kind", "id", "witness_id"]) == {
-        ("disagreement", "kz22-004-05", "kz22-004-08")
-    }
+    assert rows_of(report.disagreements, ["kind", "id", "witness_id"]) == KZ_DETAINED_DISAGREEMENTS
     series = kzfigures.best_estimate(kazakhstan("detained")).series.sort_values("time")
     jan9 = series[series["time"] == pd.Timestamp("2022-01-09T00:00+06:00")]
     assert jan9["best"].tolist() == [6044]
