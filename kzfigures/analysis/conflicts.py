@@ -25,10 +25,12 @@ which for intervals (Helly's theorem in one dimension) means they share a point.
   slots (later information supersedes it); of the rest keep the heaviest set
   with a common point (ties: the highest such point); lower ``U`` by their
   ``hi``. ``O(n log n)``.
-- :func:`settle_drop_minority`: the maximum-weight consistent subset, by
-  dynamic programming over (slot, level) with levels the distinct ``lo``
-  values. ``O(S * V)`` time and memory for ``S`` slots and ``V`` levels,
-  vectorized over levels.
+- :func:`settle_drop_minority`: the maximum-weight consistent subset under
+  issue 19's model (slots are components: claims of one component never
+  conflict, the count may rise within it), by a dynamic program over
+  components whose value functions are kept as jumps at the distinct ``lo``
+  and rolled back for the traceback; ties go to the later components.
+  ``O(n log n)`` time, ``O(n)`` memory.
 
 Both return, per claim, whether it is kept, the reason it was set aside and a
 *witness*: a kept claim that contradicts it.
@@ -45,13 +47,15 @@ False
 
 from __future__ import annotations
 
+import bisect
+
 import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from kzfigures.analysis._runs import run_numbers
-from kzfigures.analysis._sorting import PACK_LIMIT, UNBOUNDED, lexsort_stable, order_codes
+from kzfigures.analysis._sorting import PACK_LIMIT, UNBOUNDED, argsort_stable, lexsort_stable, order_codes
 
 __all__ = [
     "REASONS",
@@ -68,6 +72,9 @@ __all__ = [
 
 #: Reason codes of :class:`Settlement` (index 0 = kept).
 REASONS: tuple[str, ...] = ("kept", "superseded", "outweighed", "outvoted")
+
+#: Below every level: the ``v_{-1}`` of :func:`settle_drop_minority`.
+_NO_LEVEL = int(np.iinfo(np.int64).min)
 
 _IntArray = npt.NDArray[np.int64]
 _FloatArray = npt.NDArray[np.float64]
@@ -310,61 +317,228 @@ def settle_latest_runs(
 def settle_drop_minority(
     slot: _IntArray, lo: _IntArray, hi: _IntArray, weight: _FloatArray, *, cumulative: bool
 ) -> Settlement:
-    """Keep the maximum-weight consistent subset of the claims.
+    """Keep the maximum-weight consistent subset of the claims (issue 19's interval-order model).
 
-    A consistent set is fitted by ``C = L`` (see the module docstring), whose
-    values are ``lo`` values; so it suffices to search non-decreasing
-    staircases over the *levels* ``v_0 < ... < v_{V-1}`` (the distinct
-    ``lo``). With ``g_s(v)`` the weight of the claims at slot ``s`` that
-    contain ``v``:
+    ``slot[i]`` is claim ``i``'s *component* (a maximal run of overlapping periods). Components are
+    totally ordered; inside one component every claim is treated as unordered with every other (the
+    model: exact for figures of one precision, an approximation when precisions mix), so the count
+    may rise within it and same-component claims never conflict.
 
-    .. math:: P_s(v) = \\max_{v' \\le v} \\big(P_{s-1}(v') + g_s(v')\\big), \\quad P_{-1} = 0,
+    Notes
+    -----
+    With ``c_i`` the component of claim ``i`` (renumbered ``0 .. S-1``), a set ``K`` of claims of a
+    cumulative series is *consistent* iff
 
-    and the optimum is ``P_{S-1}(v_{V-1})``. Tracing back from the latest
-    slot, each slot takes the *highest* level at which the optimum is
-    attained (the deterministic tie-break), and keeps every claim that
-    contains it. Non-cumulative series take, per slot, the claims containing
-    :func:`stab_point`. Every set-aside claim is *outvoted*; its witness is
-    the kept claim with the smallest ``hi`` at its slot or later if that is
-    below its ``lo``, else the kept claim with the largest ``lo`` at its slot
-    or earlier. ``O(S * V)`` time and memory (``S`` slots, ``V`` levels),
-    vectorized over levels.
+    .. math:: lo_i \\le hi_j \\quad \\text{for all } i, j \\in K \\text{ with } c_i < c_j,
+
+    iff there are levels :math:`v_0 \\le \\dots \\le v_{S-1}` (:math:`v_{-1} = -\\infty`) with
+    :math:`lo_i \\le v_{c_i}` and :math:`hi_i \\ge v_{c_i - 1}` for every :math:`i \\in K` (the
+    count rises from :math:`v_{c-1}` to :math:`v_c` during component ``c``; take :math:`v_c` the
+    largest ``lo`` kept up to ``c``). The function solves
+
+    .. math:: \\max_{K \\text{ consistent}} \\sum_{i \\in K} w_i, \\qquad w_i > 0.
+
+    *Recurrence.* Let :math:`F_c(v)` be the greatest weight kept in components ``0 .. c`` with
+    :math:`v_c = v`. The claims of ``c`` kept between :math:`u = v_{c-1} \\le v` are those whose
+    interval meets :math:`[u, v]`: all but those wholly below ``u`` or wholly above ``v``, two
+    disjoint sets. With :math:`W_c` the weight of component ``c``,
+    :math:`B_c(u) = \\sum_{c_i = c,\\, hi_i < u} w_i` and
+    :math:`A_c(v) = \\sum_{c_i = c,\\, lo_i > v} w_i`,
+
+    .. math:: F_c(v) = W_c - A_c(v) + \\max_{u \\le v} \\big(F_{c-1}(u) - B_c(u)\\big),
+              \\qquad F_{-1} \\equiv 0,
+
+    and the optimum is :math:`F_{S-1}(+\\infty)`. Each :math:`F_c` is a non-decreasing step
+    function with :math:`F_c(-\\infty) = 0`, stored as its jumps (a mass at each distinct ``lo``).
+    Subtracting :math:`B_c` puts a negative jump :math:`-w_j` at :math:`hi_j + 1`; the prefix
+    maximum of the result has the same positive jumps, except that each negative jump cancels
+    (*consumes*) mass :math:`w_j` from the nearest remaining positive jumps at or after it.
+    Adding :math:`W_c - A_c` puts :math:`+w_i` at :math:`lo_i`. Masses live in an array over the
+    distinct ``lo``; a Fenwick tree counting the non-empty ones finds the next (or previous)
+    non-empty level in :math:`O(\\log n)`. Every consumption empties a mass (at most one per
+    addition, ``n`` in all) or ends a claim's demand (one per claim), so the forward pass makes
+    :math:`O(n)` tree operations: :math:`O(n \\log n)` time.
+
+    *Traceback and tie-break.* Among the consistent sets of greatest weight the function keeps the
+    one that keeps the most of the latest component, then, among those, the most of the one before,
+    and so on: later figures are the corrections and the fuller counts, so when the evidence is
+    evenly split the newer figures stand. "Most" is by inclusion: at each step the candidates'
+    kept claims of that component are nested, so the chosen set is a superset of each rival's (so
+    also the most claims and the most weight). Tracing back with :math:`v_{S-1} = +\\infty`: given
+    :math:`v_c`, let :math:`q_c` be the highest level :math:`\\le v_c` still holding mass after
+    component ``c``'s consumption (:math:`-\\infty` if none). :math:`q_c` is the *smallest*
+    :math:`u \\le v_c` maximising :math:`F_{c-1}(u) - B_c(u)` (below it the prefix maximum is lower;
+    at it every earlier negative jump was met, so the maximum is attained). The smallest ``u``
+    keeps the most of component ``c``: :math:`K_c = \\{i : c_i = c,\\ lo_i \\le v_c,\\ hi_i \\ge
+    q_c\\}`, a superset of the ``K_c`` of every optimal set that agrees on the later components
+    (their :math:`v_{c-1}` is a maximiser, hence :math:`\\ge q_c`, and their levels up to ``c`` are
+    :math:`\\le v_c`). Then :math:`v_{c-1} = \\min(v_c, \\min_{i \\in K_c} hi_i)`, the *largest*
+    maximiser that keeps the same :math:`K_c` (no jump of either sign lies in between), which
+    leaves the earlier components every option any rival has. To read :math:`q_c` the traceback
+    undoes the forward pass component by component from a log of the overwritten masses
+    (:math:`O(n)` entries, so :math:`O(n)` memory).
+
+    Ties are exact comparisons of float sums, except that a mass or a demand below ``1e-12`` of the
+    series' total weight counts as zero (rounding). Non-cumulative series take, per component, the
+    claims containing :func:`stab_point`. Every set-aside claim is *outvoted*; its witness is a
+    kept claim that contradicts it (one exists: else adding the claim would give a heavier
+    consistent set): the kept claim with the smallest ``hi`` in a later component if that is below
+    its ``lo`` (the nearest component on a tie), else the kept claim with the largest ``lo`` in an
+    earlier component (the nearest on a tie); non-cumulative series look at the claim's own
+    component. ``O(n log n)`` time, ``O(n)`` memory.
+
+    Examples
+    --------
+    Three outlets at 410 over two days, then one correction to 300: the majority stands.
 
     >>> import numpy as np
     >>> s = settle_drop_minority(np.array([0, 1, 2]), np.array([410, 410, 300]), np.array([410, 410, 300]),
     ...                          np.ones(3), cumulative=True)
     >>> s.kept.tolist(), s.witness.tolist()
     ([True, True, False], [-1, -1, 1])
+
+    Same-component claims may differ (a rising count); an even split goes to the later figure:
+
+    >>> s = settle_drop_minority(np.array([0, 0, 1]), np.array([60, 133, 90]), np.array([60, 133, 90]),
+    ...                          np.ones(3), cumulative=True)
+    >>> s.kept.tolist(), [REASONS[r] for r in s.reason], s.witness.tolist()
+    ([True, False, True], ['kept', 'outvoted', 'kept'], [-1, 2, -1])
+
+    The weight kept equals a search over every subset:
+
+    >>> from itertools import combinations
+    >>> c, lo, hi, w = np.array([0, 0, 1, 2]), np.array([5, 9, 6, 7]), np.array([5, 9, 8, 7]), np.array([1.0, 2, 1, 1])
+    >>> fits = lambda k: all(lo[i] <= hi[j] for i in k for j in k if c[i] < c[j])
+    >>> best = max(float(w[list(k)].sum()) for r in range(5) for k in combinations(range(4), r) if fits(k))
+    >>> s = settle_drop_minority(c, lo, hi, w, cumulative=True)
+    >>> float(w[s.kept].sum()) == best, s.kept.tolist()
+    (True, [True, False, True, True])
     """
     n = len(slot)
-    kept = np.zeros(n, dtype=bool)
-    slots, slot_index = np.unique(slot, return_inverse=True)
-    if not cumulative:
-        for s in range(len(slots)):
-            members = np.flatnonzero(slot_index == s)
+    _, component = np.unique(slot, return_inverse=True)
+    component = component.astype(np.int64).reshape(-1)
+    n_components = int(component.max()) + 1 if n else 0
+    if cumulative:
+        kept = _heaviest_consistent(component, lo, hi, weight, n_components)
+    else:
+        kept = np.zeros(n, dtype=bool)
+        order = argsort_stable(component)
+        bounds = np.flatnonzero(np.diff(component[order])) + 1
+        for members in np.split(order, bounds) if n else []:
             point = stab_point(lo[members], hi[members], weight[members])
             kept[members[(lo[members] <= point) & (point <= hi[members])]] = True
-    else:
-        levels = np.unique(lo)
-        n_slots, n_levels = len(slots), len(levels)
-        gain = np.zeros((n_slots, n_levels + 1))
-        np.add.at(gain, (slot_index, np.searchsorted(levels, lo)), weight)
-        np.add.at(gain, (slot_index, np.searchsorted(levels, hi, side="right")), -weight)
-        gain = np.cumsum(gain, axis=1)[:, :n_levels]
-        totals = np.empty_like(gain)
-        best_so_far = np.zeros(n_levels)
-        for s in range(n_slots):
-            totals[s] = best_so_far + gain[s]
-            best_so_far = np.maximum.accumulate(totals[s])
-        cap = n_levels - 1
-        for s in range(n_slots - 1, -1, -1):
-            candidates = totals[s, : cap + 1]
-            cap = int(np.flatnonzero(candidates == candidates.max())[-1])
-            level = levels[cap]
-            kept |= (slot_index == s) & (lo <= level) & (level <= hi)
     reason = np.where(kept, 0, REASONS.index("outvoted")).astype(np.int64)
-    witness = _witness(slot_index, lo, hi, kept, len(slots), cumulative=cumulative)
+    witness = _witness(component, lo, hi, kept, n_components, cumulative=cumulative)
     return Settlement(kept=kept, reason=reason, witness=witness)
+
+
+def _heaviest_consistent(
+    component: _IntArray, lo: _IntArray, hi: _IntArray, weight: _FloatArray, n_components: int
+) -> npt.NDArray[np.bool_]:
+    """The kept set of :func:`settle_drop_minority` for a cumulative series (its *Notes* say how)."""
+    n = len(component)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    order = argsort_stable(component)
+    first = np.searchsorted(component[order], np.arange(n_components + 1)).tolist()
+    levels = np.unique(lo)
+    n_levels = len(levels)
+    at = np.searchsorted(levels, lo)[order].tolist()  # where claim's +w jump sits
+    start = np.searchsorted(levels, hi, side="right")[order].tolist()  # first level above its hi
+    w = weight[order].astype(float).tolist()
+    s_lo, s_hi = lo[order].tolist(), hi[order].tolist()
+    tolerance = 1e-12 * float(np.sum(weight))
+    mass = [0.0] * n_levels
+    tree = [0] * (n_levels + 1)  # Fenwick tree: how many levels hold mass
+    top = 1 << (n_levels.bit_length() - 1)
+
+    def toggle(k: int, delta: int) -> None:
+        k += 1
+        while k <= n_levels:
+            tree[k] += delta
+            k += k & -k
+
+    def count_below(k: int) -> int:  # non-empty levels among 0 .. k-1
+        total = 0
+        while k > 0:
+            total += tree[k]
+            k &= k - 1
+        return total
+
+    def rank(r: int) -> int:  # the r-th non-empty level (r >= 1), 0-based
+        position, step = 0, top
+        while step:
+            probe = position + step
+            if probe <= n_levels and tree[probe] < r:
+                position = probe
+                r -= tree[probe]
+            step >>= 1
+        return position
+
+    log_level: list[int] = []  # the level each step overwrote ...
+    log_mass: list[float] = []  # ... and the mass it held before
+    consumed_from = [0] * n_components
+    added_from = [0] * n_components
+    non_empty = 0
+    for c in range(n_components):
+        consumed_from[c] = len(log_level)
+        for j in range(first[c], first[c + 1]):
+            need = w[j]
+            k = start[j]
+            while need > tolerance and k < n_levels:
+                below = count_below(k)
+                if below == non_empty:
+                    break
+                k = rank(below + 1)
+                held = mass[k]
+                log_level.append(k)
+                log_mass.append(held)
+                if held - need > tolerance:
+                    mass[k] = held - need
+                    break
+                mass[k] = 0.0
+                toggle(k, -1)
+                non_empty -= 1
+                need -= held
+                k += 1
+        added_from[c] = len(log_level)
+        for j in range(first[c], first[c + 1]):
+            k = at[j]
+            held = mass[k]
+            log_level.append(k)
+            log_mass.append(held)
+            if held == 0.0:
+                toggle(k, 1)
+                non_empty += 1
+            mass[k] = held + w[j]
+
+    def undo(begin: int, end: int) -> int:
+        change = 0
+        for e in range(end - 1, begin - 1, -1):
+            k, held = log_level[e], log_mass[e]
+            if (mass[k] > 0.0) != (held > 0.0):
+                toggle(k, 1 if held > 0.0 else -1)
+                change += 1 if held > 0.0 else -1
+            mass[k] = held
+        return change
+
+    kept = np.zeros(n, dtype=bool)
+    upper = UNBOUNDED  # v_c
+    level_list = levels.tolist()
+    end = len(log_level)
+    for c in range(n_components - 1, -1, -1):
+        non_empty += undo(added_from[c], end)
+        below = count_below(bisect.bisect_right(level_list, upper))
+        lowest = level_list[rank(below)] if below else _NO_LEVEL  # q_c
+        non_empty += undo(consumed_from[c], added_from[c])
+        end = consumed_from[c]
+        previous = upper
+        for j in range(first[c], first[c + 1]):
+            if s_lo[j] <= upper and s_hi[j] >= lowest:
+                kept[order[j]] = True
+                previous = min(previous, s_hi[j])
+        upper = previous
+    return kept
 
 
 def _witness(
@@ -378,10 +552,11 @@ def _witness(
 ) -> _IntArray:
     """A kept claim contradicting each set-aside claim (``-1`` for kept ones).
 
-    First the kept claim with the smallest ``hi`` at the claim's slot or later
-    (the nearest on a tie), if that ``hi`` is below the claim's ``lo``; else
-    the kept claim with the largest ``lo`` at its slot or earlier (the
-    nearest on a tie). Non-cumulative series look at the claim's own slot.
+    First the kept claim with the smallest ``hi`` at a later slot (the
+    nearest on a tie), if that ``hi`` is below the claim's ``lo``; else the
+    kept claim with the largest ``lo`` at an earlier slot (the nearest on a
+    tie). Slots are components, whose claims never contradict each other.
+    Non-cumulative series look at the claim's own slot.
     """
     witness = np.full(len(lo), -1, dtype=np.int64)
     kept_idx = np.flatnonzero(kept)
@@ -411,6 +586,9 @@ def _witness(
         nearest = np.maximum.accumulate(attains)
         slot_max_claim = np.where(nearest >= 0, slot_max_claim[np.maximum(nearest, 0)], -1)
         max_lo = prefix_max
+        # Claims of one component never contradict each other: look strictly later and strictly earlier.
+        min_hi, slot_min_claim = np.r_[min_hi[1:], UNBOUNDED], np.r_[slot_min_claim[1:], -1]
+        max_lo, slot_max_claim = np.r_[-1, max_lo[:-1]], np.r_[-1, slot_max_claim[:-1]]
     lost = np.flatnonzero(~kept)
     where = slot_index[lost]
     witness[lost] = np.where(min_hi[where] < lo[lost], slot_min_claim[where], slot_max_claim[where])
