@@ -149,6 +149,14 @@ def _parser() -> argparse.ArgumentParser:
         help="what to do with figures that cannot all be true (default: latest: later information wins)",
     )
     report.add_argument(
+        "--weight",
+        action="append",
+        default=[],
+        metavar="SOURCE=W",
+        help="weigh a source's figures by W instead of the evidence default, e.g. authority:Police=3, "
+        "outlet:CNN=0.5 or outlet_kind:official=3 (repeatable)",
+    )
+    report.add_argument(
         "--freq",
         metavar="OFFSET",
         help="best estimate on a regular grid, e.g. D for daily (default: at each reported time)",
@@ -235,6 +243,20 @@ def _records(table: pd.DataFrame) -> Any:
     return json.loads(table.to_json(orient="records", date_format="iso", force_ascii=False))
 
 
+def _weights(args: argparse.Namespace) -> dict[str, float] | None:
+    """The ``--weight SOURCE=W`` options as the mapping ``best_estimate(weights=...)`` takes; None for none."""
+    weights: dict[str, float] = {}
+    for text in args.weight:
+        source, sep, value = text.rpartition("=")
+        try:
+            weights[source] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep or not source:
+            raise _BadInputError([f"kzfigures: --weight must be SOURCE=W, e.g. authority:Police=3 (got {text!r})"])
+    return weights or None
+
+
 def _estimate_table(result: Estimate) -> pd.DataFrame:
     """The best-estimate series as the flat table of the CSV and markdown outputs."""
     series = result.series
@@ -245,7 +267,7 @@ def _estimate_table(result: Estimate) -> pd.DataFrame:
             **{c: series[c].astype("string") for c in by},
             "date": pd.array(dates, dtype="string"),
             "low": series["low"].astype("Int64"),
-            "best": series["best"].round().astype("int64"),
+            "best": series["best"].round().astype("Int64"),  # empty where no figure states a number
             "high": series["high"].astype("Int64"),
             "n_claims": series["n_claims"].astype("int64"),
             "n_observations": series["n_observations"].astype("int64"),
@@ -321,7 +343,9 @@ def _markdown(prepared: Prepared, result: Estimate) -> str:
 def _render(frame: pd.DataFrame, args: argparse.Namespace) -> str:
     # read_csv or the dataset validated the frame; the sections share one claim index.
     prepared = prepare(frame, validate=False)
-    result = best_estimate(prepared, method=args.method, freq=args.freq, on_conflict=args.on_conflict)
+    result = best_estimate(
+        prepared, method=args.method, freq=args.freq, on_conflict=args.on_conflict, weights=_weights(args)
+    )
     if args.format == "text":
         sections = [
             observations_section(frame),
@@ -341,7 +365,12 @@ def _render(frame: pd.DataFrame, args: argparse.Namespace) -> str:
         "kzfigures": __version__,
         "source": "kazakhstan_2022 (bundled)" if args.path is None else str(args.path),
         "key": parse_key(args.key),
-        "options": {"method": args.method, "on_conflict": args.on_conflict, "freq": args.freq},
+        "options": {
+            "method": args.method,
+            "on_conflict": args.on_conflict,
+            "freq": args.freq,
+            "weights": _weights(args) or {},
+        },
         "summary": summary_lines(result),
         "observations": _records(observations_table(frame)),
         "ranges": _records(_ranges_table(prepared)),
@@ -402,7 +431,14 @@ def _plot(frame: pd.DataFrame, args: argparse.Namespace) -> None:
 
         figure = timeline(
             frame,
-            best_estimate(frame, method=args.method, freq=args.freq, on_conflict=args.on_conflict, validate=False),
+            best_estimate(
+                frame,
+                method=args.method,
+                freq=args.freq,
+                on_conflict=args.on_conflict,
+                weights=_weights(args),
+                validate=False,
+            ),
             key=args.key,
             violations=violations(frame, validate=False),
         )

@@ -63,3 +63,33 @@ def test_errors_name_the_files_real_lines_after_blank_lines_and_quoted_line_brea
     # The line is counted from the file itself: the sixth line holds "-3".
     assert "(line 6)" in bad[0]
     assert lines[6 - 1].split(",")[2] == "-3"
+
+
+def test_weight_options_change_the_pooled_fit_as_the_table_says(tmp_path, capsys) -> None:
+    import io
+
+    import pandas as pd
+
+    path = tmp_path / "two.csv"
+    path.write_text(
+        "metric,as_of,figure,authority,outlet\nkilled,2022-01-10,about 100,Police,\nkilled,2022-01-11,about 80,,CNN\n"
+    )
+
+    def bests(*options: str) -> list[float]:
+        assert main(["report", str(path), "--format", "csv", *options]) == 0
+        return pd.read_csv(io.StringIO(capsys.readouterr().out))["best"].tolist()
+
+    # Points 100 then 80 fall, so the fit pools them, weighted: an authority's approximate
+    # figure 2 x 2, an outlet's own 1 x 2; day 0 is then clipped to day 1's high, 88.
+    pooled = (100 * 4 + 80 * 2) / 6
+    assert bests() == [88, round(pooled)]
+    heavier = (100 * 4 + 80 * 4 * 2) / (4 + 8)  # --weight outlet:CNN=4 sets CNN's source factor
+    assert bests("--weight", "outlet:CNN=4") == [round(heavier), round(heavier)]
+
+
+@pytest.mark.parametrize("weight", ["x", "tabloid=2", "outlet:CNN=heavy", "authority:Police=-1"])
+def test_a_bad_weight_exits_2_with_one_line(capsys, weight) -> None:
+    assert main(["report", "--weight", weight]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "weight" in err

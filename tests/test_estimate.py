@@ -296,15 +296,21 @@ def test_same_day_figures_are_a_rising_count_and_echoes_add_no_weight():
 
 def test_non_cumulative_keys_skip_the_monotone_constraint():
     rows = [(0, 100, 100, "A"), (1, 40, 40, "A"), (1, 50, 70, "B")]
-    result = best_estimate(frame_of(rows, cumulative=False))
-    # Day 1: 40 and [50, 70] describe one period of a count that need not rise: they conflict; a
-    # 1-1 tie goes to the higher point, so [50, 70] stays. It states no number, so day 1 has no
-    # best (no carrying from day 0 either). Day 0's 100 is not pulled down.
-    assert result.series["best"].tolist()[0] == 100.0
-    assert np.isnan(result.series["best"].tolist()[1])
-    assert result.series["low"].tolist() == [100, 50]
-    assert result.set_aside["id"].tolist() == ["o1"]
+    frame = frame_of(rows, cumulative=False)
+    # Day 1: 40 and [50, 70] describe one period of a count that need not rise: they conflict.
+    # By the evidence, A's exact 40 (2 x 3) outweighs B's range (2 x 2). Day 0's 100 is not
+    # pulled down: no monotone constraint.
+    result = best_estimate(frame)
+    assert result.series["best"].tolist() == [100.0, 40.0]
+    assert result.set_aside["id"].tolist() == ["o2"]
     assert result.series["cumulative"].tolist() == [False, False]
+    # Weighed equally, a 1-1 tie goes to the higher point: [50, 70] stays. It states no number,
+    # so day 1 has no best (and none is carried from day 0).
+    equal = best_estimate(frame, weights="equal")
+    assert equal.set_aside["id"].tolist() == ["o1"]
+    assert equal.series["best"].iloc[0] == 100.0
+    assert np.isnan(equal.series["best"].iloc[1])
+    assert equal.series["low"].tolist() == [100, 50]
 
 
 def test_grid_rows_hold_the_count_by_the_end_of_the_slot_until_the_next_one():
@@ -478,6 +484,10 @@ BAD_ARGUMENTS = [
     ({"weights": lambda f: np.ones(len(f) + 1)}, InvalidArgumentError),
     ({"weights": lambda f: np.full(len(f), np.nan)}, InvalidArgumentError),
     ({"weights": 2.0}, InvalidArgumentError),
+    ({"weights": "heavy"}, InvalidArgumentError),
+    ({"weights": {"newspaper:CNN": 2.0}}, InvalidArgumentError),
+    ({"weights": {"outlet_kind:tabloid": 2.0}}, InvalidArgumentError),
+    ({"weights": {"authority:": 2.0}}, InvalidArgumentError),
     ({"by": ("metric", "colour")}, UnknownColumnError),
     ({"by": ()}, InvalidArgumentError),
 ]
@@ -498,7 +508,7 @@ def test_explain_says_where_each_number_comes_from():
     result = best_estimate(kazakhstan_2022())
     text = explain(result, "2022-01-11", key={"metric": "detained", "group": "all", "region": "all"})
     # Jan 11 has no report: the Jan 10 row (7,939 from the Interior Ministry) is the latest.
-    assert text.splitlines()[0] == "detained (all, all) as of Jan 10, 2022:"
+    assert text.splitlines()[0] == "detained (all, all) by the end of Jan 10, 2022:"
     assert "low 7,939 from Interior Ministry (kz22-003-03)" in text
     with pytest.raises(UnknownKeyError):
         explain(result, "2022-01-10", key=("detained", "nobody", "all"))
@@ -633,3 +643,40 @@ def test_the_grid_limit_counts_rows_over_all_series() -> None:
     fine = best_estimate(frame, freq="s").series  # 12 series, a few days of seconds: under the limit
     assert len(fine) < MAX_GRID_POINTS
     assert len(fine) <= 12 * (days + 1)
+
+
+def test_default_weights_follow_the_evidence_table() -> None:
+    from kzfigures.analysis.weights import PRECISION_WEIGHTS, SOURCE_WEIGHTS, observation_weights
+
+    frame = kazakhstan_2022()
+    weights = observation_weights(frame, None)
+    # Every row against the two tables, read cell by cell.
+    for w, authority, outlet, qualifier in zip(
+        weights, frame["authority"], frame["outlet"], frame["qualifier"], strict=True
+    ):
+        source = "authority" if not pd.isna(authority) else "outlet" if not pd.isna(outlet) else "unattributed"
+        assert w == SOURCE_WEIGHTS[source] * PRECISION_WEIGHTS[qualifier]
+    # A named authority's exact figure outweighs an outlet's own approximate one, which
+    # outweighs an unattributed open-ended headline.
+    assert (
+        SOURCE_WEIGHTS["authority"] * PRECISION_WEIGHTS["exact"]
+        > SOURCE_WEIGHTS["outlet"] * PRECISION_WEIGHTS["about"]
+        > SOURCE_WEIGHTS["unattributed"] * PRECISION_WEIGHTS["more_than"]
+    )
+
+
+def test_a_weights_mapping_names_authorities_outlets_and_outlet_kinds() -> None:
+    from kzfigures.analysis.weights import PRECISION_WEIGHTS, observation_weights
+
+    frame = kazakhstan_2022()
+    mapped = observation_weights(frame, {"authority:Police": 5, "outlet:CNN": 0.5, "official": 4})
+    precision = frame["qualifier"].map(PRECISION_WEIGHTS).to_numpy()
+    cells = (frame[c].astype(object).where(frame[c].notna(), None) for c in ("authority", "outlet", "outlet_kind"))
+    for w, p, authority, outlet, kind in zip(mapped, precision, *cells, strict=True):
+        if authority == "Police":
+            assert w == 5 * p
+        elif outlet == "CNN":
+            assert w == 0.5 * p
+        elif kind == "official":
+            assert w == 4 * p
+    assert (observation_weights(frame, "equal") == 1).all()

@@ -53,8 +53,11 @@ def test_every_series_and_every_set_aside_observation_is_in_the_estimate_section
     text = estimate_section(result)
     n_series = len(result.series.drop_duplicates(list(by)))  # a missing key value is a series too
     summary = summary_section(result).split("\n", 3)[3]  # after the heading, the rule and a blank line
-    assert text.count("  > best estimate ") == n_series
-    assert summary.count("- best estimate ") == n_series
+    # One quotable line per series: a best estimate, or why there is none (no figure states a number).
+    assert text.count("  > best estimate ") + text.count("  > no best estimate ") == n_series
+    assert summary.count("- best estimate ") + summary.count("- no best estimate ") == n_series
+    no_number = result.series.groupby(list(by), dropna=False).tail(1)["best"].isna().sum()
+    assert text.count("  > no best estimate ") == no_number
     for identifier in result.set_aside["id"]:
         assert f"set aside {identifier} (" in text
     if "authority" in by:  # observations without an authority form their own series, labelled as such

@@ -22,8 +22,7 @@ best value inside it, with the ids of the observations behind each number. See
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -39,8 +38,9 @@ from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, first_rows, point_v
 from kzfigures.analysis.inputs import Inputs, Prepared
 from kzfigures.analysis.tables import ESTIMATE_COLUMNS, SET_ASIDE_COLUMNS, empty_table
 from kzfigures.analysis.violations import violation_pairs
+from kzfigures.analysis.weights import Weights, observation_weights
 from kzfigures.errors import InconsistentObservationsError, InvalidArgumentError, TimezoneError
-from kzfigures.model import Observation, OutletKind
+from kzfigures.model import Observation
 
 __all__ = ["MAX_GRID_POINTS", "METHODS", "ON_CONFLICT", "Estimate", "best_estimate", "isotonic_by_series"]
 
@@ -49,7 +49,6 @@ METHODS: tuple[str, ...] = ("isotonic", "latest", "conservative", "median")
 #: The values ``on_conflict`` accepts.
 ON_CONFLICT: tuple[str, ...] = ("latest", "drop-minority", "raise")
 
-Weights = Mapping[str, float] | Callable[[pd.DataFrame], Any] | None
 
 _FloatArray = npt.NDArray[np.float64]
 _IntArray = npt.NDArray[np.int64]
@@ -124,45 +123,6 @@ def _check_freq(freq: object) -> pd.offsets.BaseOffset | None:
     if offset is None or offset.n <= 0:
         raise InvalidArgumentError(f"freq must be a positive offset (got {freq!r})")
     return offset
-
-
-def _observation_weights(frame: pd.DataFrame, weights: Weights) -> _FloatArray:
-    """One weight per observation (row order), checked to be finite and > 0."""
-    n = len(frame)
-    if weights is None:
-        return np.ones(n)
-    if isinstance(weights, Mapping):
-        kinds = {kind.value for kind in OutletKind}
-        for kind, value in weights.items():
-            if kind not in kinds:
-                raise InvalidArgumentError(
-                    f"weights maps outlet kinds to weights; {kind!r} is not an outlet kind "
-                    f"(expected one of {', '.join(sorted(kinds))})"
-                )
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, int | float)
-                or not (math.isfinite(value) and value > 0)
-            ):
-                raise InvalidArgumentError(f"weights[{kind!r}] must be a finite number > 0 (got {value!r})")
-        return frame["outlet_kind"].map(lambda kind: float(weights.get(kind, 1.0))).to_numpy(dtype=np.float64)
-    if callable(weights):
-        try:
-            values = np.asarray(weights(frame), dtype=np.float64)
-        except (TypeError, ValueError) as error:
-            raise InvalidArgumentError(f"weights(frame) must return numbers, one per row: {error}") from error
-        if values.shape != (n,):
-            raise InvalidArgumentError(f"weights(frame) must return one weight per row ({n}); got shape {values.shape}")
-        bad = np.flatnonzero(~(np.isfinite(values) & (values > 0)))
-        if len(bad):
-            row = int(bad[0])
-            raise InvalidArgumentError(
-                f"weights must be finite and > 0; row {row} (id {frame['id'].iloc[row]!r}) has {values[row]!r}"
-            )
-        return values
-    raise InvalidArgumentError(
-        f"weights must be None, a mapping of outlet kind to weight, or a function of the frame (got {weights!r})"
-    )
 
 
 # --- claims --------------------------------------------------------------------
@@ -253,12 +213,14 @@ def best_estimate(
     freq : str, DateOffset or None
         ``None``: one row per time slot. A pandas offset alias (``"D"``): a
         regular grid from the first to the last slot start of each key.
-    weights : None, mapping or callable
-        ``None``: every claim weighs 1. A mapping ``outlet_kind -> weight``
-        (kinds not named weigh 1), or ``f(frame) -> array`` of one weight per
-        observation. Weights must be finite and ``> 0``. A claim weighs the
-        *maximum* of its observations' weights: echoing a claim never adds
-        weight.
+    weights : None, "equal", mapping or callable
+        ``None``: the evidence table of :mod:`kzfigures.analysis.weights` (who stated a figure
+        times how precisely: a named authority's exact figure weighs 6, an unattributed
+        open-ended headline 0.5). ``"equal"``: every figure weighs 1. A mapping sets the source
+        factor by ``"authority:NAME"``, ``"outlet:NAME"`` or ``"outlet_kind:KIND"`` (the most
+        specific key that applies wins); a callable ``f(frame)`` returns one weight per
+        observation. Weights must be finite and ``> 0``. A claim weighs the *maximum* of its
+        observations' weights: echoing a claim never adds weight.
     on_conflict : {"latest", "drop-minority", "raise"}
         What to do with observations no non-decreasing count can fit (see
         Notes and :mod:`kzfigures.analysis.conflicts`).
@@ -361,7 +323,7 @@ def best_estimate(
     offset = _check_freq(freq)
     inputs = Inputs.of(observations, by, validate=validate)
     frame, columns = inputs.frame, list(inputs.by)
-    observation_weight = _observation_weights(frame, weights)
+    observation_weight = observation_weights(frame, weights)
     freq_label = None if offset is None else (freq if isinstance(freq, str) else offset.freqstr)
     tz = frame["as_of"].dt.tz
     if len(frame) == 0:
