@@ -14,9 +14,12 @@ from kzfigures.analysis.ranges import Range, range_records, ranges
 from kzfigures.analysis.violations import ViolationReport, violations
 from kzfigures.conventions import DEFAULT_CONVENTIONS, Conventions
 from kzfigures.errors import (
+    FailureReason,
     FigureParseError,
+    FrameTimezoneError,
     FrameValidationError,
     InconsistentObservationsError,
+    InputFormatError,
     InvalidArgumentError,
     KzFiguresError,
     ObservationTypeError,
@@ -45,11 +48,14 @@ __all__ = [
     "DEFAULT_CONVENTIONS",
     "Conventions",
     "Estimate",
+    "FailureReason",
     "Figure",
     "FigureMatch",
     "FigureParseError",
+    "FrameTimezoneError",
     "FrameValidationError",
     "InconsistentObservationsError",
+    "InputFormatError",
     "InvalidArgumentError",
     "KzFiguresError",
     "Observation",
