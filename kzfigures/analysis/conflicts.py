@@ -124,11 +124,12 @@ def supersede(
     n = len(series)
     if n == 0:
         return np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64)
-    # Times as dense codes, so that (series, time) packs into one int64 to sort and search.
-    codes = np.unique(np.concatenate([start, end]), return_inverse=True)[1].reshape(2, n)
-    width = int(codes.max()) + 1
+    # Times as codes that order as they do, so that (series, time) packs into one int64.
+    n_series = int(series.max()) + 1
+    time_codes, width = order_codes(np.concatenate([start, end]), PACK_LIMIT // n_series)
+    codes = time_codes.reshape(2, n)
     key_start = series * width + codes[0]
-    order = np.argsort(key_start, kind="stable")
+    order = argsort_stable(key_start)
     # Suffix minimum of (hi, start) within each series, as one packed code per claim.
     hi_code = order_codes(hi[order], PACK_LIMIT // width)[0]
     code = hi_code * width + codes[0][order]

@@ -785,8 +785,12 @@ def _provenance(
     cites_block = present & ~(clipped_low | clipped_high) & (method != "conservative")
     by_id = _rows_by_id(index)
     obs_block = fitted.claim_block[index.claim]
-    cited_rows = by_id[obs_block[by_id] >= 0]  # observations in the fit, in id order
-    block_ids = _lookup_ids((obs_block[cited_rows], np.where(cites_block, block, -1)), ids, cited_rows)
+    # Ids are gathered only for the blocks some slot cites (touching a string is a cache miss).
+    wanted = np.where(cites_block, block, -1)
+    cited = np.zeros(max(int(obs_block.max()), int(wanted.max()), 0) + 1, dtype=bool)
+    cited[wanted[wanted >= 0]] = True
+    cited_rows = by_id[(obs_block[by_id] >= 0) & cited[np.maximum(obs_block[by_id], 0)]]
+    block_ids = _lookup_ids((obs_block[cited_rows], wanted), ids, cited_rows)
     # By slot, ids in order within each slot: one stable sort serves both bounds.
     kept_rows = by_id[obs_kept[by_id]]
     kept_rows = kept_rows[argsort_stable(obs_pos[kept_rows])]

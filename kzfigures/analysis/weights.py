@@ -153,5 +153,7 @@ def _source_factor(frame: pd.DataFrame, mapping: dict[str, float]) -> npt.NDArra
 
 
 def _precision_factor(frame: pd.DataFrame) -> npt.NDArray[np.float64]:
-    qualifier = frame["qualifier"].astype("string").map(PRECISION_WEIGHTS)
-    return np.asarray(qualifier.to_numpy(dtype=np.float64, na_value=1.0), dtype=np.float64)
+    # Each distinct qualifier looked up once, not a Python call per row.
+    codes, distinct = pd.factorize(frame["qualifier"].to_numpy(dtype=object))
+    factors = np.array([PRECISION_WEIGHTS.get(str(q), 1.0) for q in distinct] + [1.0], dtype=np.float64)
+    return np.asarray(factors[codes], dtype=np.float64)  # code -1 (missing) takes the last, 1
