@@ -454,12 +454,13 @@ def _plot(frame: pd.DataFrame, args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 done, 2 bad input or options).
 
-    "several" officials detained is the interval [3, 9]; its best estimate is
-    the midpoint, 6.
+    "several" officials detained is the interval [3, 9]: it states no number,
+    so there is no best estimate (an empty cell), only the range from 3, with
+    no later figure to bound it.
 
     >>> main(["report", "--key", "metric=detained,group=officials", "--format", "csv"])
     metric,group,region,date,low,best,high,n_claims,n_observations
-    detained,officials,all,2022-01-08,3,6,9,1,1
+    detained,officials,all,2022-01-08,3,,,1,1
     0
     """
     parser = _parser()
