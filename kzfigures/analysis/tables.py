@@ -27,6 +27,7 @@ from kzfigures.frame import COLUMNS
 
 __all__ = [
     "ESTIMATE_COLUMNS",
+    "OFFENDER_COLUMNS",
     "RANGE_COLUMNS",
     "RANGE_EACH_COLUMNS",
     "RESULT_COLUMNS",
@@ -107,9 +108,24 @@ SET_ASIDE_COLUMNS: Mapping[str, str] = {
     "superseded_by": "string",
 }
 
+#: :attr:`~kzfigures.ViolationReport.offenders`: ``id``, then the key columns, then these.
+OFFENDER_COLUMNS: Mapping[str, str] = {
+    "as_of": "datetime",
+    "low": "Int64",
+    "high": "Int64",
+    "speaker": "string",
+    "n_contradicted": "int64",
+    "first_contradicted_as_of": "datetime",
+    "last_contradicted_as_of": "datetime",
+    "contradicted_low": "Int64",
+    "contradicted_high": "Int64",
+}
+
 #: The analyses' own result column names beyond the observation schema (:data:`~kzfigures.COLUMNS`).
 RESULT_COLUMNS: frozenset[str] = frozenset(
-    {"kind"}.union(RANGE_COLUMNS, RANGE_EACH_COLUMNS, VIOLATION_COLUMNS, ESTIMATE_COLUMNS, SET_ASIDE_COLUMNS)
+    {"kind"}.union(
+        RANGE_COLUMNS, RANGE_EACH_COLUMNS, VIOLATION_COLUMNS, ESTIMATE_COLUMNS, SET_ASIDE_COLUMNS, OFFENDER_COLUMNS
+    )
     - set(COLUMNS)
 )
 

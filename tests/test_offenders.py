@@ -1,0 +1,95 @@
+"""Offenders: one row per figure a later one contradicts, checked against every pair."""
+
+from __future__ import annotations
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kzfigures.analysis.index import annotate
+from kzfigures.analysis.offenders import offender_table
+from kzfigures.frame import from_frame
+
+_ROWS = st.lists(
+    st.tuples(st.sampled_from(["killed", "injured"]), st.integers(0, 4), st.integers(0, 30), st.integers(0, 5)),
+    min_size=1,
+    max_size=12,
+)
+
+
+def _frame(rows: list[tuple[str, int, int, int]]) -> pd.DataFrame:
+    """(metric, day, low, width) rows, exact when width is 0, else a range; speakers S0, S1, ..."""
+    return from_frame(
+        pd.DataFrame(
+            {
+                "id": [f"o{i:02d}" for i in range(len(rows))],
+                "metric": [m for m, *_ in rows],
+                "low": [lo for _, _, lo, _ in rows],
+                "high": [lo + w for _, _, lo, w in rows],
+                "qualifier": ["exact" if w == 0 else "range" for *_, w in rows],
+                "stated": pd.array([lo if w == 0 else None for _, _, lo, w in rows], dtype="Int64"),
+                "as_of": [f"2024-03-{20 + d}" for _, d, _, _ in rows],
+                "authority": [f"S{i}" for i in range(len(rows))],
+            }
+        )
+    )
+
+
+@settings(deadline=None)
+@given(_ROWS)
+def test_offenders_are_the_figures_above_a_later_one_with_their_counts(rows) -> None:
+    frame = _frame(rows)
+    table = offender_table(frame, annotate(frame))
+    expected = {}
+    for i, (metric, day, low, _) in enumerate(rows):
+        later = [(d, lo + w) for m, d, lo, w in rows if m == metric and d > day and lo + w < low]
+        if later:
+            expected[f"o{i:02d}"] = (
+                len(later),
+                min(h for _, h in later),
+                max(h for _, h in later),
+                min(d for d, _ in later),
+                max(d for d, _ in later),
+            )
+    got = {
+        row.id: (
+            row.n_contradicted,
+            row.contradicted_low,
+            row.contradicted_high,
+            row.first_contradicted_as_of.day - 20,
+            row.last_contradicted_as_of.day - 20,
+        )
+        for row in table.itertuples()
+    }
+    assert got == expected
+
+
+def test_one_outlier_is_one_offender_not_a_line_per_later_figure() -> None:
+    # Crocus City Hall, March 2024: an unverified channel's 150 on Mar 23, then official figures
+    # that rose from 137 to 144 over the following days (tests/test_real_timelines.py has sources).
+    official = [137, 139, 140, 143, 144]
+    frame = from_frame(
+        pd.DataFrame(
+            {
+                "metric": "killed",
+                "stated": [150, *official],
+                "as_of": ["2024-03-23", *[f"2024-03-{24 + k}" for k in range(len(official))]],
+                "outlet": ["Telegram channel"] + ["State agency"] * len(official),
+            }
+        )
+    )
+    table = offender_table(frame, annotate(frame))
+    assert table["id"].tolist() == ["row-0"]
+    row = table.iloc[0]
+    assert (row["n_contradicted"], row["contradicted_low"], row["contradicted_high"]) == (5, 137, 144)
+    assert row["speaker"] == "outlet: Telegram channel"
+
+
+def test_a_plateau_below_an_earlier_peak_is_one_offender() -> None:
+    values = [359, 253, 253, 253, 253, 253]
+    frame = from_frame(
+        pd.DataFrame({"metric": "killed", "stated": values, "as_of": [f"2019-04-{24 + d}" for d in range(6)]})
+    )
+    table = offender_table(frame, annotate(frame))
+    assert table["id"].tolist() == ["row-0"]
+    assert table["n_contradicted"].tolist() == [5]
