@@ -23,10 +23,11 @@ from kzfigures.analysis.inputs import Inputs, Prepared
 from kzfigures.analysis.tables import VIOLATION_COLUMNS, dtypes, empty_table
 from kzfigures.model import Observation
 
-__all__ = ["KINDS", "ViolationReport", "violation_pairs", "violations"]
+__all__ = ["KINDS", "ViolationReport", "violation_pairs", "violation_tables", "violations"]
 
-#: The kinds of violation, most serious first (the frame's sort order).
-KINDS: tuple[str, ...] = ("definite", "conflict", "soft")
+#: The kinds of violation, most serious first (the frame's sort order). Disagreements are not
+#: violations: their table's kind is ``"disagreement"``.
+KINDS: tuple[str, ...] = ("definite", "soft")
 
 
 def _keys_tuple(value: Any) -> tuple[tuple[Any, ...], ...]:
@@ -45,6 +46,10 @@ class ViolationReport:
     ----------
     frame : DataFrame
         One row per violation (see :func:`violations` for the columns).
+    disagreements : DataFrame
+        One row per disagreement: the same columns as ``frame``, kind ``"disagreement"``.
+        Figures of different speakers for overlapping periods whose intervals are disjoint:
+        news, but no fall of the count, so not counted as violations.
     by : tuple of str
         The key columns.
     checked_keys : tuple of tuples
@@ -67,12 +72,19 @@ class ViolationReport:
     skipped_keys: tuple[tuple[Any, ...], ...] = attrs.field(converter=_keys_tuple)
     mixed_keys: tuple[tuple[Any, ...], ...] = attrs.field(converter=_keys_tuple, default=())
     skipped_ids: tuple[str, ...] = attrs.field(converter=_strings, default=())
+    disagreements: pd.DataFrame | None = attrs.field(default=None, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        if self.disagreements is None:  # built without one: an empty table of the same columns
+            object.__setattr__(self, "disagreements", self.frame.iloc[:0].copy())
 
     def __repr__(self) -> str:
         counts = self.frame["kind"].value_counts()
         found = ", ".join(f"{int(counts.get(kind, 0))} {kind}" for kind in KINDS)
+        n_split = 0 if self.disagreements is None else len(self.disagreements)
         return (
-            f"ViolationReport({found}; {len(self.checked_keys)} keys checked, "
+            f"ViolationReport({found}; {n_split} disagreement{'s' if n_split != 1 else ''}; "
+            f"{len(self.checked_keys)} keys checked, "
             f"{len(self.skipped_keys)} skipped, {len(self.skipped_ids)} observations skipped)"
         )
 
@@ -194,8 +206,10 @@ def violations(
     cumulative = frame["cumulative"].to_numpy(dtype=bool)
     checked, skipped, mixed = _key_lists(frame, columns, cumulative, shared)
     skipped_ids = tuple(sorted(frame["id"].to_numpy(dtype=object)[~cumulative].tolist()))
+    found, split = violation_tables(frame, shared, by=columns)
     return ViolationReport(
-        frame=violation_pairs(frame, shared, by=columns),
+        frame=found,
+        disagreements=split,
         by=tuple(columns),
         checked_keys=checked,
         skipped_keys=skipped,
@@ -210,7 +224,8 @@ def violation_pairs(frame: pd.DataFrame, index: ClaimIndex | None, *, by: Sequen
     ``frame`` is canonical; ``index`` is its claim index (whose ``by`` is the key), or ``None``
     to index the rows here by ``by``. Other analyses that hold the index (the estimate's
     ``on_conflict="raise"``) call this rather than :func:`violations`, which would validate and
-    index the frame again.
+    index the frame again. Disagreements are not violations: :func:`violation_tables` returns
+    them too.
 
     >>> from kzfigures.analysis.index import annotate
     >>> from kzfigures.datasets import kazakhstan_2022
@@ -218,10 +233,25 @@ def violation_pairs(frame: pd.DataFrame, index: ClaimIndex | None, *, by: Sequen
     >>> violation_pairs(frame, annotate(frame)).equals(violations(frame).frame)
     True
     """
+    return violation_tables(frame, index, by=by)[0]
+
+
+def violation_tables(
+    frame: pd.DataFrame, index: ClaimIndex | None, *, by: Sequence[str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`violation_pairs` and the disagreements, from one pass: ``(violations, disagreements)``.
+
+    >>> from kzfigures.analysis.index import annotate
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> frame = kazakhstan_2022()
+    >>> found, split = violation_tables(frame, annotate(frame))
+    >>> split.equals(violations(frame).disagreements)
+    True
+    """
     columns = list(index.by) if index is not None else list(DEFAULT_BY if by is None else by)
     cumulative = frame["cumulative"].to_numpy(dtype=bool)
     if not cumulative.any():
-        return _empty(frame, columns)
+        return _empty(frame, columns), _empty(frame, columns)
     if index is not None and _whole_series(index, cumulative):  # restrict the index: no sort
         # Only the columns the check reads, so that dropping the daily rows copies less.
         read = [*dict.fromkeys([*columns, "id", "low", "high", "stated", "as_of"])]
@@ -268,108 +298,249 @@ def _key_lists(
     return checked, skipped, mixed
 
 
-def _find(rows: pd.DataFrame, index: ClaimIndex) -> pd.DataFrame:
+def _find(rows: pd.DataFrame, index: ClaimIndex) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The violations and the disagreements among ``rows`` (all cumulative), indexed by ``index``."""
     n = len(rows)
     columns = list(index.by)
-    series = index.series
+    series, start, end, speaker, id_rank = index.series, index.start, index.end, index.speaker, index.id_rank
     low = rows["low"].to_numpy(dtype=np.int64)
-    high = rows["high"].fillna(UNBOUNDED).to_numpy(dtype=np.int64)
+    high = rows["high"].to_numpy(dtype=np.int64, na_value=UNBOUNDED)
     point = point_values(rows)
-    id_rank = index.id_rank
+    stated = rows["stated"].notna().to_numpy(dtype=bool)
 
-    # Rows sorted by (series, slot); g numbers the (series, slot) runs 0, 1, ... in that order.
-    order = index.order
-    s_series, g = series[order], index.series_slot[order]
-    new_series = np.r_[True, s_series[1:] != s_series[:-1]]
-    new_slot = np.r_[True, g[1:] != g[:-1]]
-    positions = np.arange(n)
-    series_first = np.maximum.accumulate(np.where(new_series, positions, 0))
-    slot_first = np.maximum.accumulate(np.where(new_slot, positions, 0))
-    has_earlier = slot_first > series_first
-    before = np.maximum(slot_first - 1, 0)
-
-    # One integer per (value, id) so that max picks the largest value, then the smallest id.
-    def encode(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        return order_codes(values, PACK_LIMIT // n)[0][order] * n + (n - 1 - id_rank[order])
-
+    # One integer per (value, id) so that max picks the largest value, then the smallest id;
     # id_rank is a permutation, so a code's remainder mod n names its row: no search needed.
-    position_of_rank = np.empty(n, dtype=np.intp)
-    position_of_rank[id_rank[order]] = np.arange(n)
+    row_of_rank = np.empty(n, dtype=np.intp)
+    row_of_rank[id_rank] = np.arange(n)
+
+    def encode(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        return order_codes(values, PACK_LIMIT // n)[0] * n + (n - 1 - id_rank)
 
     def decode(codes: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
-        return np.asarray(position_of_rank[n - 1 - codes % n], dtype=np.intp)
+        return np.asarray(row_of_rank[n - 1 - codes % n], dtype=np.intp)
 
-    enc_low, enc_point = encode(low), encode(point)
-    running_low = pd.Series(enc_low).groupby(s_series).cummax().to_numpy()
-    running_point = pd.Series(enc_point).groupby(s_series).cummax().to_numpy()
-    earlier_low = decode(running_low[before])  # sorted positions of the witnesses
-    earlier_point = decode(running_point[before])
-    # The rows are in slot order, so each slot's largest low is a reduceat over its run.
-    slot_starts = np.flatnonzero(new_slot)
-    slot_low = decode(np.repeat(np.maximum.reduceat(enc_low, slot_starts), np.diff(np.r_[slot_starts, n])))
-
-    s_low, s_high, s_point = low[order], high[order], point[order]
-    definite = has_earlier & (s_low[earlier_low] > s_high)
-    conflict = s_low[slot_low] > s_high
-    soft = has_earlier & ~definite & (s_point < s_point[earlier_point])
-
-    # #{j earlier: l_j > h_i} is 0 unless i is definite (then max l_j > h_i), so only the definite
-    # rows are counted, against the rows of their own series. Slots within the series, not across
-    # all of them: the levels of the count are log2 of the largest series' slots.
+    enc_low = encode(low)
+    enc_point = np.where(stated, encode(point), -1)
+    events = _Events.of(series, start, end)
+    best_low = events.earlier_max(enc_low)  # -1: nothing strictly before
+    best_point = events.earlier_max(enc_point)
+    earlier_low = decode(np.maximum(best_low, 0))
+    earlier_point = decode(np.maximum(best_point, 0))
+    definite = (best_low >= 0) & (low[earlier_low] > high)
+    soft = stated & ~definite & (best_point >= 0) & (point[earlier_point] > point)
     counts = np.zeros(n, dtype=np.int64)
     if definite.any():
-        n_series = int(s_series[-1]) + 1
-        involved = np.bincount(s_series[definite], minlength=n_series)[s_series] > 0
-        counts[involved] = _count_earlier_above(
-            s_series[involved], index.slot[order][involved], s_low[involved], s_high[involved], definite[involved]
+        counts[definite] = events.count_earlier_above(low, high, definite)
+    witness, disagree, above = _disagreements(index, low, high, enc_low, decode)
+    pieces = [
+        ("definite", np.flatnonzero(definite), earlier_low, low[earlier_low] - high, counts),
+        ("soft", np.flatnonzero(soft), earlier_point, point[earlier_point] - point, counts),
+    ]
+    chosen = [(kind, who, w[who], d[who], c[who]) for kind, who, w, d, c in pieces]
+    found = _assemble(rows, columns, index, point, chosen, KINDS)
+    who = np.flatnonzero(disagree)
+    split = _assemble(
+        rows,
+        columns,
+        index,
+        point,
+        [("disagreement", who, witness[who], low[witness[who]] - high[who], above[who])],
+        ("disagreement",),
+    )
+    return found, split
+
+
+@attrs.frozen(eq=False)
+class _Events:
+    r"""Each row's period as two events in one sorted sequence: its end (``e_i``), then its start (``s_i``).
+
+    Sorted by series, time, and at equal times ends before starts, so the ends before a row's
+    start event are exactly the rows :math:`i` with :math:`e_i \le s_j`: the rows strictly
+    before it. One sort of ``2n`` events; every question below is a pass over it.
+    """
+
+    order: npt.NDArray[np.intp]  # event positions in sorted order; event k < n is row k's end, n + k its start
+    series: npt.NDArray[np.int64]  # the series of each sorted event
+
+    @classmethod
+    def of(cls, series: npt.NDArray[np.int64], start: npt.NDArray[np.int64], end: npt.NDArray[np.int64]) -> _Events:
+        n = len(series)
+        kind = np.r_[np.zeros(n, dtype=np.int64), np.ones(n, dtype=np.int64)]
+        both = np.r_[series, series]
+        order = lexsort_stable((kind, np.r_[end, start], both))
+        return cls(order=order, series=both[order])
+
+    def earlier_max(self, codes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """Per row :math:`j`, :math:`\\max\\{c_i : e_i \\le s_j\\}` in its series (-1 if none; codes are >= -1)."""
+        n = len(codes)
+        values = np.r_[codes, np.full(n, -1, dtype=np.int64)][self.order]
+        running = pd.Series(values).groupby(self.series).cummax().to_numpy()
+        result = np.empty(n, dtype=np.int64)
+        is_start = self.order >= n
+        result[self.order[is_start] - n] = running[is_start]
+        return result
+
+    def count_earlier_above(
+        self, low: npt.NDArray[np.int64], high: npt.NDArray[np.int64], asked: npt.NDArray[np.bool_]
+    ) -> npt.NDArray[np.int64]:
+        r""":math:`\#\{i : e_i \le s_j,\ l_i > h_j\}` for each row :math:`j` ``asked``, in row order of those rows.
+
+        Only over the series that hold an asked row. Divide and conquer on the bits of each
+        event's position within its series: a pair (end of :math:`i` before start of :math:`j`)
+        is counted once, at the highest bit where the positions differ, with the end in the left
+        half and the start in the right half of a block. Each level sorts the left halves by
+        (block, low) and counts with two ``searchsorted``: ``O(m log^2 m)`` for the ``m``
+        events of those series.
+        """
+        n = len(low)
+        n_series = int(self.series.max()) + 1
+        involved_series = (
+            np.bincount(self.series[self.order >= n][asked[self.order[self.order >= n] - n]], minlength=n_series) > 0
         )
-    pieces = []
-    for kind, mask, witness, drop in (
-        ("definite", definite, earlier_low, s_low[earlier_low] - s_high),
-        ("conflict", conflict, slot_low, s_low[slot_low] - s_high),
-        ("soft", soft, earlier_point, s_point[earlier_point] - s_point),
-    ):
-        chosen = np.flatnonzero(mask)
-        pieces.append((kind, order[chosen], order[witness[chosen]], drop[chosen], counts[chosen]))
-    return _assemble(rows, columns, index, point, id_rank, pieces)
+        keep = involved_series[self.series]
+        order, series = self.order[keep], self.series[keep]
+        m = len(order)
+        new_series = np.r_[True, series[1:] != series[:-1]]
+        positions = np.arange(m)
+        g = positions - np.maximum.accumulate(np.where(new_series, positions, 0))
+        is_end = order < n
+        row = np.where(is_end, order, order - n)
+        ranks, width = order_codes(np.r_[low, high], PACK_LIMIT // max(m, 1))
+        rank = np.where(is_end, ranks[:n][row], ranks[n:][row])
+        query = ~is_end & asked[row]
+        counts = np.zeros(m, dtype=np.int64)
+        level = 0
+        while (1 << level) <= int(g.max()):
+            block = g >> (level + 1)
+            right = ((g >> level) & 1).astype(bool)
+            changed = np.r_[True, (block[1:] != block[:-1]) | (series[1:] != series[:-1])]
+            block_id = np.cumsum(changed) - 1
+            left = ~right & is_end
+            left_codes = np.sort(block_id[left] * width + rank[left])
+            here = right & query
+            base = block_id[here] * width
+            counts[here] += np.searchsorted(left_codes, base + width, side="left") - np.searchsorted(
+                left_codes, base + rank[here], side="right"
+            )
+            level += 1
+        result = np.zeros(n, dtype=np.int64)
+        result[row[query]] = counts[query]
+        return result[asked]
 
 
-def _count_earlier_above(
-    series: npt.NDArray[np.int64],
-    g: npt.NDArray[np.int64],
+#: Pairs examined at once in a component whose periods do not all overlap (memory, not time).
+_PAIR_BATCH = 1 << 22
+
+
+def _disagreements(
+    index: ClaimIndex,
     low: npt.NDArray[np.int64],
     high: npt.NDArray[np.int64],
-    asked: npt.NDArray[np.bool_],
-) -> npt.NDArray[np.int64]:
-    r"""For each row ``asked``, :math:`\#\{j : \text{same series},\ g_j < g_i,\ l_j > h_i\}`; 0 elsewhere.
+    enc_low: npt.NDArray[np.int64],
+    decode: Any,
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
+    r"""Per row :math:`j`: the witness, whether :math:`j` is a disagreement, and how many rows lie above it.
 
-    Rows sorted by series, g. Divide and conquer on the bits of ``g``: a
-    pair with :math:`g_j < g_i` is counted once, at the highest bit where
-    they differ, with ``j`` in the left half and ``i`` in the right half of a
-    block. Each level sorts the left halves by (block, low) and counts with
-    two ``searchsorted`` for the asked rows of the right halves.
+    Over :math:`O_j = \{i : \text{speaker}_i \ne \text{speaker}_j,\ s_i < e_j,\ s_j < e_i\}`
+    (same series): the witness is :math:`\arg\max_{i \in O_j} l_i`, :math:`j` is a disagreement
+    iff its low exceeds :math:`h_j`, and the count is :math:`\#\{i \in O_j : l_i > h_j\}`.
+
+    Overlapping periods lie in one component. In a component whose periods all overlap (its
+    latest start is before its earliest end: intervals that meet pairwise share a point), the
+    set is "the component's rows of other speakers": the largest low per (component, speaker),
+    the best two speakers per component, and counts by ``searchsorted``, ``O(n log n)``. A
+    component of mixed precisions (an hour inside a day) checks its pairs, in batches.
     """
-    n = len(g)
-    counts = np.zeros(n, dtype=np.int64)
-    if n == 0:
-        return counts
-    ranks, width = order_codes(np.concatenate([low, high]), PACK_LIMIT // n)  # block ids number < n
-    low_rank, high_rank = ranks[:n], ranks[n:]
-    n_slots = int(g.max()) + 1
-    level = 0
-    while (1 << level) < n_slots:
-        block = g >> (level + 1)
-        right = ((g >> level) & 1).astype(bool)
-        changed = np.r_[True, (block[1:] != block[:-1]) | (series[1:] != series[:-1])]
-        block_id = np.cumsum(changed) - 1
-        left_codes = np.sort(block_id[~right] * width + low_rank[~right])
-        query = right & asked
-        base = block_id[query] * width
-        counts[query] += np.searchsorted(left_codes, base + width, side="left") - np.searchsorted(
-            left_codes, base + high_rank[query], side="right"
+    n = len(low)
+    component, speaker, start, end = index.series_slot, index.speaker, index.start, index.end
+    n_components = int(component.max()) + 1
+    latest_start = np.full(n_components, np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(latest_start, component, start)
+    earliest_end = np.full(n_components, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(earliest_end, component, end)
+    flat = (latest_start < earliest_end)[component]
+    best = np.full(n, -1, dtype=np.int64)
+    above = np.zeros(n, dtype=np.int64)
+
+    rows = np.flatnonzero(flat)
+    if len(rows):
+        # (component, speaker) numbered densely in that order.
+        group_key = component[rows] * (int(speaker.max()) + 1) + speaker[rows]
+        groups, group = np.unique(group_key, return_inverse=True)
+        group = group.reshape(-1)
+        group_component = np.asarray(groups // (int(speaker.max()) + 1), dtype=np.int64)
+        group_best = np.full(len(groups), -1, dtype=np.int64)
+        np.maximum.at(group_best, group, enc_low[rows])
+        top = np.full(n_components, -1, dtype=np.int64)
+        np.maximum.at(top, group_component, group_best)
+        top_group = np.full(n_components, -1, dtype=np.int64)  # the group holding the top code
+        is_top = group_best == top[group_component]
+        top_group[group_component[is_top]] = np.flatnonzero(is_top)
+        second = np.full(n_components, -1, dtype=np.int64)  # the best of the other groups
+        others = ~is_top
+        np.maximum.at(second, group_component[others], group_best[others])
+        mine = component[rows]
+        best[rows] = np.where(top_group[mine] == group, second[mine], top[mine])
+        hit = best[rows] >= 0
+        hit[hit] = low[decode(best[rows][hit])] > high[rows][hit]
+        if hit.any():
+            ranks, width = order_codes(np.r_[low[rows], high[rows]], PACK_LIMIT // (2 * len(rows)))
+            low_rank, high_rank = ranks[: len(rows)], ranks[len(rows) :]
+
+            def above_in(owner: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+                codes = np.sort(owner * width + low_rank)
+                base = owner[hit] * width
+                return np.asarray(
+                    np.searchsorted(codes, base + width) - np.searchsorted(codes, base + high_rank[hit], side="right"),
+                    dtype=np.int64,
+                )
+
+            dense_component = np.unique(mine, return_inverse=True)[1].reshape(-1)
+            above[rows[hit]] = above_in(dense_component) - above_in(group)
+
+    mixed = np.flatnonzero(~flat)
+    if len(mixed):
+        _pairwise(mixed[np.argsort(component[mixed], kind="stable")], index, low, high, enc_low, best, above)
+    disagree = best >= 0
+    disagree[disagree] = low[decode(best[disagree])] > high[disagree]
+    return decode(np.maximum(best, 0)), disagree, np.where(disagree, above, 0)
+
+
+def _pairwise(
+    rows: npt.NDArray[np.intp],
+    index: ClaimIndex,
+    low: npt.NDArray[np.int64],
+    high: npt.NDArray[np.int64],
+    enc_low: npt.NDArray[np.int64],
+    best: npt.NDArray[np.int64],
+    above: npt.NDArray[np.int64],
+) -> None:
+    """Fill ``best`` and ``above`` for ``rows`` (sorted by component) by checking every pair of a component.
+
+    ``O(sum k^2)`` over components of ``k`` rows, vectorized in batches of about
+    :data:`_PAIR_BATCH` pairs.
+    """
+    component, speaker, start, end = index.series_slot, index.speaker, index.start, index.end
+    c = component[rows]
+    first = np.r_[True, c[1:] != c[:-1]]
+    begin = np.flatnonzero(first)
+    sizes = np.diff(np.r_[begin, len(rows)])
+    size = np.repeat(sizes, sizes)  # per row (as j): its component's size
+    offset = np.repeat(begin, sizes)  # and where that component begins
+    cost = np.cumsum(size)
+    lo = 0
+    while lo < len(rows):
+        hi = max(int(np.searchsorted(cost, cost[lo] - size[lo] + _PAIR_BATCH, side="right")), lo + 1)
+        j_at = np.repeat(np.arange(lo, hi), size[lo:hi])
+        i_at = offset[j_at] + (
+            np.arange(len(j_at)) - np.repeat(cost[lo:hi] - size[lo:hi] - (cost[lo] - size[lo]), size[lo:hi])
         )
-        level += 1
-    return counts
+        i, j = rows[i_at], rows[j_at]
+        meet = (speaker[i] != speaker[j]) & (start[i] < end[j]) & (start[j] < end[i])
+        i, j = i[meet], j[meet]
+        np.maximum.at(best, j, enc_low[i])
+        np.add.at(above, j, (low[i] > high[j]).astype(np.int64))
+        lo = hi
 
 
 def _assemble(
@@ -377,8 +548,8 @@ def _assemble(
     columns: list[str],
     index: ClaimIndex,
     point: npt.NDArray[np.int64],
-    id_rank: npt.NDArray[np.int64],
     pieces: list[tuple[str, Any, Any, Any, Any]],
+    kinds: tuple[str, ...],
 ) -> pd.DataFrame:
     who = np.concatenate([p[1] for p in pieces]).astype(np.intp)
     witness = np.concatenate([p[2] for p in pieces]).astype(np.intp)
@@ -388,10 +559,11 @@ def _assemble(
     # Sort by key, slot, kind, id before gathering anything. Series ids number the keys in key
     # order (missing last, as sort_values puts them) and id_rank is the ids' order, so integer keys
     # give the same order as sorting the frame; (kind, id) is unique, so the order is total.
-    kind_rank = np.concatenate([np.full(len(p[1]), KINDS.index(p[0]), dtype=np.int64) for p in pieces])
+    kind_rank = np.concatenate([np.full(len(p[1]), kinds.index(p[0]), dtype=np.int64) for p in pieces])
+    id_rank, k = index.id_rank, len(kinds)
     n = len(id_rank)
-    if 3 * n * n < PACK_LIMIT:  # series_slot orders (series, slot), and both it and id_rank are < n
-        ordering = np.argsort((index.series_slot[who] * 3 + kind_rank) * n + id_rank[who])
+    if k * n * n < PACK_LIMIT:  # series_slot orders (series, slot), and both it and id_rank are < n
+        ordering = np.argsort((index.series_slot[who] * k + kind_rank) * n + id_rank[who])
     else:
         ordering = lexsort_stable((id_rank[who], kind_rank, slot[who], series[who]))
     kind_rank, who, witness, drop, counts = (a[ordering] for a in (kind_rank, who, witness, drop, counts))
@@ -403,11 +575,11 @@ def _assemble(
         return rows[column].array.take(positions)
 
     # The texts drawn from a few values are string arrays of those values, gathered: no check per row.
-    kinds = _string(np.array(KINDS, dtype=object))
+    kind_names = _string(np.array(kinds, dtype=object))
     relations = _string(np.array(["disagreement", "revision"], dtype=object))
     names = _string(index.speaker_names)
     # Build every column first and the frame once: inserting columns one by one re-infers each.
-    data: dict[str, Any] = {"kind": kinds.take(kind_rank)}
+    data: dict[str, Any] = {"kind": kind_names.take(kind_rank)}
     # A string key column holds one value per series: gathered from one row per series, the
     # result's cells point at a few thousand strings instead of one scattered string per row.
     one_row = first_rows(series)
