@@ -302,245 +302,263 @@ def _find(rows: pd.DataFrame, index: ClaimIndex) -> tuple[pd.DataFrame, pd.DataF
     """The violations and the disagreements among ``rows`` (all cumulative), indexed by ``index``."""
     n = len(rows)
     columns = list(index.by)
-    series, start, end, speaker, id_rank = index.series, index.start, index.end, index.speaker, index.id_rank
-    low = rows["low"].to_numpy(dtype=np.int64)
-    high = rows["high"].to_numpy(dtype=np.int64, na_value=UNBOUNDED)
-    point = point_values(rows)
-    stated = rows["stated"].notna().to_numpy(dtype=bool)
+    id_rank = index.id_rank
+    # Everything below runs on the rows sorted by (series, component): index.order, no sort.
+    order = index.order
+    series, component = index.series[order], index.series_slot[order]
+    start, end, speaker = index.start[order], index.end[order], index.speaker[order]
+    low = rows["low"].to_numpy(dtype=np.int64)[order]
+    high = rows["high"].to_numpy(dtype=np.int64, na_value=UNBOUNDED)[order]
+    all_points = point_values(rows)
+    point = all_points[order]
+    stated = rows["stated"].notna().to_numpy(dtype=bool)[order]
 
     # One integer per (value, id) so that max picks the largest value, then the smallest id;
     # id_rank is a permutation, so a code's remainder mod n names its row: no search needed.
-    row_of_rank = np.empty(n, dtype=np.intp)
-    row_of_rank[id_rank] = np.arange(n)
+    rank = id_rank[order]
+    position_of_rank = np.empty(n, dtype=np.intp)
+    position_of_rank[rank] = np.arange(n)
 
     def encode(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        return order_codes(values, PACK_LIMIT // n)[0] * n + (n - 1 - id_rank)
+        return order_codes(values, PACK_LIMIT // n)[0] * n + (n - 1 - rank)
 
-    def decode(codes: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
-        return np.asarray(row_of_rank[n - 1 - codes % n], dtype=np.intp)
+    def decode(codes: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:  # -1 (none) decodes to 0: mask it
+        return np.asarray(position_of_rank[n - 1 - np.maximum(codes, 0) % n], dtype=np.intp)
 
     enc_low = encode(low)
     enc_point = np.where(stated, encode(point), -1)
-    events = _Events.of(series, start, end)
-    best_low = events.earlier_max(enc_low)  # -1: nothing strictly before
-    best_point = events.earlier_max(enc_point)
-    earlier_low = decode(np.maximum(best_low, 0))
-    earlier_point = decode(np.maximum(best_point, 0))
-    definite = (best_low >= 0) & (low[earlier_low] > high)
-    soft = stated & ~definite & (best_point >= 0) & (point[earlier_point] > point)
-    counts = np.zeros(n, dtype=np.int64)
+    parts = _Components.of(series, component, start, end)
+
+    # Strictly before j: every row of an earlier component of its series (a running maximum up
+    # to the component's first row), and, in a component of mixed precisions, the rows of its
+    # own component that end by its start (checked pair by pair).
+    earlier_low = parts.before_component(enc_low)
+    earlier_point = parts.before_component(enc_point)
+    over = parts.overlapping_best(enc_low, speaker)
+    pairs = _pairs_in_mixed(parts, start, end, speaker, low, high, enc_low, enc_point)
+    earlier_low = np.maximum(earlier_low, pairs.earlier_low)
+    earlier_point = np.maximum(earlier_point, pairs.earlier_point)
+    over = np.where(parts.mixed_rows, pairs.overlapping, over)
+    low_witness, point_witness, over_witness = decode(earlier_low), decode(earlier_point), decode(over)
+    definite = (earlier_low >= 0) & (low[low_witness] > high)
+    soft = stated & ~definite & (earlier_point >= 0) & (point[point_witness] > point)
+    disagree = (over >= 0) & (low[over_witness] > high)
+
+    counts = pairs.earlier_above  # definite rows: add the rows above them in earlier components
     if definite.any():
-        counts[definite] = events.count_earlier_above(low, high, definite)
-    witness, disagree, above = _disagreements(index, low, high, enc_low, decode)
-    pieces = [
-        ("definite", np.flatnonzero(definite), earlier_low, low[earlier_low] - high, counts),
-        ("soft", np.flatnonzero(soft), earlier_point, point[earlier_point] - point, counts),
-    ]
-    chosen = [(kind, who, w[who], d[who], c[who]) for kind, who, w, d, c in pieces]
-    found = _assemble(rows, columns, index, point, chosen, KINDS)
-    who = np.flatnonzero(disagree)
+        involved = np.bincount(series[definite], minlength=int(series[-1]) + 1)[series] > 0
+        counts[involved] += _count_earlier_above(
+            series[involved], index.slot[order][involved], low[involved], high[involved], definite[involved]
+        )
+    above = pairs.overlapping_above  # disagreements: the rows above them in their component
+    flat_hits = disagree & ~parts.mixed_rows
+    if flat_hits.any():
+        above[flat_hits] = parts.overlapping_above(flat_hits, speaker, low, high)
+
+    def piece(kind: str, mask: npt.NDArray[np.bool_], witness: Any, drop: Any, count: Any) -> Any:
+        chosen = np.flatnonzero(mask)
+        return (kind, order[chosen], order[witness[chosen]], drop[chosen], count[chosen])
+
+    found = _assemble(
+        rows,
+        columns,
+        index,
+        all_points,
+        [
+            piece("definite", definite, low_witness, low[low_witness] - high, counts),
+            piece("soft", soft, point_witness, point[point_witness] - point, counts),
+        ],
+        KINDS,
+    )
     split = _assemble(
         rows,
         columns,
         index,
-        point,
-        [("disagreement", who, witness[who], low[witness[who]] - high[who], above[who])],
+        all_points,
+        [piece("disagreement", disagree, over_witness, low[over_witness] - high, above)],
         ("disagreement",),
     )
     return found, split
 
 
 @attrs.frozen(eq=False)
-class _Events:
-    r"""Each row's period as two events in one sorted sequence: its end (``e_i``), then its start (``s_i``).
+class _Components:
+    """The overlap components of rows sorted by (series, component), and which are of mixed precisions.
 
-    Sorted by series, time, and at equal times ends before starts, so the ends before a row's
-    start event are exactly the rows :math:`i` with :math:`e_i \le s_j`: the rows strictly
-    before it. One sort of ``2n`` events; every question below is a pass over it.
+    A component's periods all overlap iff its latest start is before its earliest end
+    (intervals that meet pairwise share a point); then "overlapping j" is "in j's component",
+    and "strictly before j" is "in an earlier component of j's series". Otherwise (an hour
+    inside a day) the component is *mixed* and its pairs are checked one by one.
     """
 
-    order: npt.NDArray[np.intp]  # event positions in sorted order; event k < n is row k's end, n + k its start
-    series: npt.NDArray[np.int64]  # the series of each sorted event
+    series: npt.NDArray[np.int64]
+    first: npt.NDArray[np.intp]  # each component's first sorted position
+    size: npt.NDArray[np.intp]  # and its number of rows
+    which: npt.NDArray[np.intp]  # each row's component, numbered 0, 1, ... in sorted order
+    mixed: npt.NDArray[np.bool_]  # per component
+    mixed_rows: npt.NDArray[np.bool_]  # per row
 
     @classmethod
-    def of(cls, series: npt.NDArray[np.int64], start: npt.NDArray[np.int64], end: npt.NDArray[np.int64]) -> _Events:
-        n = len(series)
-        kind = np.r_[np.zeros(n, dtype=np.int64), np.ones(n, dtype=np.int64)]
-        both = np.r_[series, series]
-        order = lexsort_stable((kind, np.r_[end, start], both))
-        return cls(order=order, series=both[order])
+    def of(
+        cls,
+        series: npt.NDArray[np.int64],
+        component: npt.NDArray[np.int64],
+        start: npt.NDArray[np.int64],
+        end: npt.NDArray[np.int64],
+    ) -> _Components:
+        new = np.r_[True, component[1:] != component[:-1]]
+        first = np.flatnonzero(new)
+        mixed = np.maximum.reduceat(start, first) >= np.minimum.reduceat(end, first)
+        which = np.cumsum(new) - 1
+        size = np.diff(np.r_[first, len(component)])
+        return cls(series, first, size, which, mixed, mixed[which])
 
-    def earlier_max(self, codes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        """Per row :math:`j`, :math:`\\max\\{c_i : e_i \\le s_j\\}` in its series (-1 if none; codes are >= -1)."""
-        n = len(codes)
-        values = np.r_[codes, np.full(n, -1, dtype=np.int64)][self.order]
-        running = pd.Series(values).groupby(self.series).cummax().to_numpy()
-        result = np.empty(n, dtype=np.int64)
-        is_start = self.order >= n
-        result[self.order[is_start] - n] = running[is_start]
-        return result
+    def before_component(self, codes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """Per row, the largest code in the earlier components of its series (-1 if none; codes >= -1)."""
+        running = pd.Series(codes).groupby(self.series).cummax().to_numpy()
+        previous = self.first[self.which] - 1  # the last row of the component before
+        has_earlier = (previous >= 0) & (self.series[np.maximum(previous, 0)] == self.series)
+        return np.where(has_earlier, running[np.maximum(previous, 0)], -1)
 
-    def count_earlier_above(
-        self, low: npt.NDArray[np.int64], high: npt.NDArray[np.int64], asked: npt.NDArray[np.bool_]
-    ) -> npt.NDArray[np.int64]:
-        r""":math:`\#\{i : e_i \le s_j,\ l_i > h_j\}` for each row :math:`j` ``asked``, in row order of those rows.
+    def overlapping_best(self, codes: npt.NDArray[np.int64], speaker: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """Per row, the largest code among the other speakers' rows of its component (-1 if none).
 
-        Only over the series that hold an asked row. Divide and conquer on the bits of each
-        event's position within its series: a pair (end of :math:`i` before start of :math:`j`)
-        is counted once, at the highest bit where the positions differ, with the end in the left
-        half and the start in the right half of a block. Each level sorts the left halves by
-        (block, low) and counts with two ``searchsorted``: ``O(m log^2 m)`` for the ``m``
-        events of those series.
+        The component's top code, unless that is the row's own speaker's: then the top among
+        the rows of every other speaker. ``O(n)``.
         """
-        n = len(low)
-        n_series = int(self.series.max()) + 1
-        involved_series = (
-            np.bincount(self.series[self.order >= n][asked[self.order[self.order >= n] - n]], minlength=n_series) > 0
-        )
-        keep = involved_series[self.series]
-        order, series = self.order[keep], self.series[keep]
-        m = len(order)
-        new_series = np.r_[True, series[1:] != series[:-1]]
-        positions = np.arange(m)
-        g = positions - np.maximum.accumulate(np.where(new_series, positions, 0))
-        is_end = order < n
-        row = np.where(is_end, order, order - n)
-        ranks, width = order_codes(np.r_[low, high], PACK_LIMIT // max(m, 1))
-        rank = np.where(is_end, ranks[:n][row], ranks[n:][row])
-        query = ~is_end & asked[row]
-        counts = np.zeros(m, dtype=np.int64)
-        level = 0
-        while (1 << level) <= int(g.max()):
-            block = g >> (level + 1)
-            right = ((g >> level) & 1).astype(bool)
-            changed = np.r_[True, (block[1:] != block[:-1]) | (series[1:] != series[:-1])]
-            block_id = np.cumsum(changed) - 1
-            left = ~right & is_end
-            left_codes = np.sort(block_id[left] * width + rank[left])
-            here = right & query
-            base = block_id[here] * width
-            counts[here] += np.searchsorted(left_codes, base + width, side="left") - np.searchsorted(
-                left_codes, base + rank[here], side="right"
-            )
-            level += 1
-        result = np.zeros(n, dtype=np.int64)
-        result[row[query]] = counts[query]
-        return result[asked]
+        top = np.maximum.reduceat(codes, self.first)
+        # The codes are distinct (they hold the id), so one row of each component holds its top.
+        holder = np.maximum.reduceat(np.where(codes == top[self.which], np.arange(len(codes)), -1), self.first)
+        top_speaker = speaker[holder][self.which]
+        second = np.maximum.reduceat(np.where(speaker != top_speaker, codes, -1), self.first)
+        return np.where(speaker != top_speaker, top[self.which], second[self.which])
+
+    def overlapping_above(
+        self,
+        asked: npt.NDArray[np.bool_],
+        speaker: npt.NDArray[np.int64],
+        low: npt.NDArray[np.int64],
+        high: npt.NDArray[np.int64],
+    ) -> npt.NDArray[np.int64]:
+        r"""For each row ``asked`` (in components whose periods all overlap), :math:`\#\{i : \text{same
+        component, other speaker},\ l_i > h_j\}`: the rows of its component above it, less its own
+        speaker's. Sorts only the components that hold an asked row."""
+        involved = np.bincount(self.which[asked], minlength=len(self.first))[self.which] > 0
+        which, who, lo, hi = self.which[involved], speaker[involved], low[involved], high[involved]
+        query = asked[involved]
+        m = len(which)
+        ranks, width = order_codes(np.r_[lo, hi], PACK_LIMIT // (2 * m))
+        low_rank, high_rank = ranks[:m], ranks[m:]
+        dense_component = np.cumsum(np.r_[True, which[1:] != which[:-1]]) - 1
+        group = np.unique(dense_component * (int(who.max()) + 1) + who, return_inverse=True)[1].reshape(-1)
+
+        def above_in(owner: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+            codes = np.sort(owner * width + low_rank)
+            base = owner[query] * width
+            found = np.searchsorted(codes, base + width) - np.searchsorted(codes, base + high_rank[query], side="right")
+            return np.asarray(found, dtype=np.int64)
+
+        return above_in(dense_component) - above_in(group)
 
 
-#: Pairs examined at once in a component whose periods do not all overlap (memory, not time).
+#: Pairs examined at once in components of mixed precisions (bounds the memory, not the time).
 _PAIR_BATCH = 1 << 22
 
 
-def _disagreements(
-    index: ClaimIndex,
+@attrs.frozen(eq=False)
+class _MixedPairs:
+    """Per row (-1 or 0 outside the mixed components): what its own component's pairs say."""
+
+    earlier_low: npt.NDArray[np.int64]  # largest low code among rows that end by its start
+    earlier_point: npt.NDArray[np.int64]  # largest stated point code among them
+    earlier_above: npt.NDArray[np.int64]  # how many of them have a low above its high
+    overlapping: npt.NDArray[np.int64]  # largest low code among overlapping rows of other speakers
+    overlapping_above: npt.NDArray[np.int64]  # how many of those have a low above its high
+
+
+def _pairs_in_mixed(
+    parts: _Components,
+    start: npt.NDArray[np.int64],
+    end: npt.NDArray[np.int64],
+    speaker: npt.NDArray[np.int64],
     low: npt.NDArray[np.int64],
     high: npt.NDArray[np.int64],
     enc_low: npt.NDArray[np.int64],
-    decode: Any,
-) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
-    r"""Per row :math:`j`: the witness, whether :math:`j` is a disagreement, and how many rows lie above it.
+    enc_point: npt.NDArray[np.int64],
+) -> _MixedPairs:
+    """Every ordered pair (i, j) of each mixed component, ``O(sum k^2)`` for components of ``k`` rows.
 
-    Over :math:`O_j = \{i : \text{speaker}_i \ne \text{speaker}_j,\ s_i < e_j,\ s_j < e_i\}`
-    (same series): the witness is :math:`\arg\max_{i \in O_j} l_i`, :math:`j` is a disagreement
-    iff its low exceeds :math:`h_j`, and the count is :math:`\#\{i \in O_j : l_i > h_j\}`.
-
-    Overlapping periods lie in one component. In a component whose periods all overlap (its
-    latest start is before its earliest end: intervals that meet pairwise share a point), the
-    set is "the component's rows of other speakers": the largest low per (component, speaker),
-    the best two speakers per component, and counts by ``searchsorted``, ``O(n log n)``. A
-    component of mixed precisions (an hour inside a day) checks its pairs, in batches.
+    Vectorized in batches of about :data:`_PAIR_BATCH` pairs; the pairs of one ``j`` are
+    contiguous, so each maximum and count is a ``reduceat``.
     """
     n = len(low)
-    component, speaker, start, end = index.series_slot, index.speaker, index.start, index.end
-    n_components = int(component.max()) + 1
-    latest_start = np.full(n_components, np.iinfo(np.int64).min, dtype=np.int64)
-    np.maximum.at(latest_start, component, start)
-    earliest_end = np.full(n_components, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(earliest_end, component, end)
-    flat = (latest_start < earliest_end)[component]
-    best = np.full(n, -1, dtype=np.int64)
-    above = np.zeros(n, dtype=np.int64)
-
-    rows = np.flatnonzero(flat)
-    if len(rows):
-        # (component, speaker) numbered densely in that order.
-        group_key = component[rows] * (int(speaker.max()) + 1) + speaker[rows]
-        groups, group = np.unique(group_key, return_inverse=True)
-        group = group.reshape(-1)
-        group_component = np.asarray(groups // (int(speaker.max()) + 1), dtype=np.int64)
-        group_best = np.full(len(groups), -1, dtype=np.int64)
-        np.maximum.at(group_best, group, enc_low[rows])
-        top = np.full(n_components, -1, dtype=np.int64)
-        np.maximum.at(top, group_component, group_best)
-        top_group = np.full(n_components, -1, dtype=np.int64)  # the group holding the top code
-        is_top = group_best == top[group_component]
-        top_group[group_component[is_top]] = np.flatnonzero(is_top)
-        second = np.full(n_components, -1, dtype=np.int64)  # the best of the other groups
-        others = ~is_top
-        np.maximum.at(second, group_component[others], group_best[others])
-        mine = component[rows]
-        best[rows] = np.where(top_group[mine] == group, second[mine], top[mine])
-        hit = best[rows] >= 0
-        hit[hit] = low[decode(best[rows][hit])] > high[rows][hit]
-        if hit.any():
-            ranks, width = order_codes(np.r_[low[rows], high[rows]], PACK_LIMIT // (2 * len(rows)))
-            low_rank, high_rank = ranks[: len(rows)], ranks[len(rows) :]
-
-            def above_in(owner: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-                codes = np.sort(owner * width + low_rank)
-                base = owner[hit] * width
-                return np.asarray(
-                    np.searchsorted(codes, base + width) - np.searchsorted(codes, base + high_rank[hit], side="right"),
-                    dtype=np.int64,
-                )
-
-            dense_component = np.unique(mine, return_inverse=True)[1].reshape(-1)
-            above[rows[hit]] = above_in(dense_component) - above_in(group)
-
-    mixed = np.flatnonzero(~flat)
-    if len(mixed):
-        _pairwise(mixed[np.argsort(component[mixed], kind="stable")], index, low, high, enc_low, best, above)
-    disagree = best >= 0
-    disagree[disagree] = low[decode(best[disagree])] > high[disagree]
-    return decode(np.maximum(best, 0)), disagree, np.where(disagree, above, 0)
-
-
-def _pairwise(
-    rows: npt.NDArray[np.intp],
-    index: ClaimIndex,
-    low: npt.NDArray[np.int64],
-    high: npt.NDArray[np.int64],
-    enc_low: npt.NDArray[np.int64],
-    best: npt.NDArray[np.int64],
-    above: npt.NDArray[np.int64],
-) -> None:
-    """Fill ``best`` and ``above`` for ``rows`` (sorted by component) by checking every pair of a component.
-
-    ``O(sum k^2)`` over components of ``k`` rows, vectorized in batches of about
-    :data:`_PAIR_BATCH` pairs.
-    """
-    component, speaker, start, end = index.series_slot, index.speaker, index.start, index.end
-    c = component[rows]
-    first = np.r_[True, c[1:] != c[:-1]]
-    begin = np.flatnonzero(first)
-    sizes = np.diff(np.r_[begin, len(rows)])
-    size = np.repeat(sizes, sizes)  # per row (as j): its component's size
-    offset = np.repeat(begin, sizes)  # and where that component begins
+    result = _MixedPairs(
+        *(np.full(n, -1, dtype=np.int64) for _ in range(2)),
+        np.zeros(n, dtype=np.int64),
+        np.full(n, -1, dtype=np.int64),
+        np.zeros(n, dtype=np.int64),
+    )
+    rows = np.flatnonzero(parts.mixed_rows)  # sorted by component: each component contiguous
+    size = parts.size[parts.which[rows]]
+    offset = parts.first[parts.which[rows]]
     cost = np.cumsum(size)
     lo = 0
     while lo < len(rows):
-        hi = max(int(np.searchsorted(cost, cost[lo] - size[lo] + _PAIR_BATCH, side="right")), lo + 1)
-        j_at = np.repeat(np.arange(lo, hi), size[lo:hi])
-        i_at = offset[j_at] + (
-            np.arange(len(j_at)) - np.repeat(cost[lo:hi] - size[lo:hi] - (cost[lo] - size[lo]), size[lo:hi])
-        )
-        i, j = rows[i_at], rows[j_at]
-        meet = (speaker[i] != speaker[j]) & (start[i] < end[j]) & (start[j] < end[i])
-        i, j = i[meet], j[meet]
-        np.maximum.at(best, j, enc_low[i])
-        np.add.at(above, j, (low[i] > high[j]).astype(np.int64))
+        taken = int(cost[lo] - size[lo])
+        hi = max(int(np.searchsorted(cost, taken + _PAIR_BATCH, side="right")), lo + 1)
+        sizes = size[lo:hi]
+        j = np.repeat(rows[lo:hi], sizes)
+        bounds = np.r_[0, np.cumsum(sizes)[:-1]]
+        i = np.repeat(offset[lo:hi], sizes) + np.arange(len(j)) - np.repeat(bounds, sizes)
+        before = end[i] <= start[j]
+        meet = (start[i] < end[j]) & (start[j] < end[i]) & (speaker[i] != speaker[j])
+        above = low[i] > high[j]
+        mine = rows[lo:hi]
+        result.earlier_low[mine] = np.maximum.reduceat(np.where(before, enc_low[i], -1), bounds)
+        result.earlier_point[mine] = np.maximum.reduceat(np.where(before, enc_point[i], -1), bounds)
+        result.earlier_above[mine] = np.add.reduceat((before & above).astype(np.int64), bounds)
+        result.overlapping[mine] = np.maximum.reduceat(np.where(meet, enc_low[i], -1), bounds)
+        result.overlapping_above[mine] = np.add.reduceat((meet & above).astype(np.int64), bounds)
         lo = hi
+    return result
+
+
+def _count_earlier_above(
+    series: npt.NDArray[np.int64],
+    g: npt.NDArray[np.int64],
+    low: npt.NDArray[np.int64],
+    high: npt.NDArray[np.int64],
+    asked: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.int64]:
+    r"""For each row ``asked``, :math:`\#\{j : \text{same series},\ g_j < g_i,\ l_j > h_i\}`; 0 elsewhere.
+
+    Rows sorted by series, g. Divide and conquer on the bits of ``g``: a
+    pair with :math:`g_j < g_i` is counted once, at the highest bit where
+    they differ, with ``j`` in the left half and ``i`` in the right half of a
+    block. Each level sorts the left halves by (block, low) and counts with
+    two ``searchsorted`` for the asked rows of the right halves.
+    """
+    n = len(g)
+    counts = np.zeros(n, dtype=np.int64)
+    if n == 0:
+        return counts
+    ranks, width = order_codes(np.concatenate([low, high]), PACK_LIMIT // n)  # block ids number < n
+    low_rank, high_rank = ranks[:n], ranks[n:]
+    n_slots = int(g.max()) + 1
+    level = 0
+    while (1 << level) < n_slots:
+        block = g >> (level + 1)
+        right = ((g >> level) & 1).astype(bool)
+        changed = np.r_[True, (block[1:] != block[:-1]) | (series[1:] != series[:-1])]
+        block_id = np.cumsum(changed) - 1
+        left_codes = np.sort(block_id[~right] * width + low_rank[~right])
+        query = right & asked
+        base = block_id[query] * width
+        counts[query] += np.searchsorted(left_codes, base + width, side="left") - np.searchsorted(
+            left_codes, base + high_rank[query], side="right"
+        )
+        level += 1
+    return counts
 
 
 def _assemble(
