@@ -556,9 +556,7 @@ def test_a_consistent_timeline_sets_nothing_aside(timeline: Timeline, method: st
 
 
 @at_most(40)
-@given(
-    st.integers(1, 3).flatmap(lambda k: timelines(max_days=4, violations=k, violation_kinds=["definite"]))
-)
+@given(st.integers(1, 3).flatmap(lambda k: timelines(max_days=4, violations=k, violation_kinds=["definite"])))
 def test_raise_names_every_planted_inconsistency(timeline: Timeline) -> None:
     """With planted definite violations, on_conflict="raise" raises InconsistentObservationsError
     whose .violations frame has each planted definite id as definite, and no soft row.

@@ -1,10 +1,17 @@
 r"""Monotonic-growth checks: did a running total ever go down?
 
+A figure is the count at some moment of its period, so two figures of one day are unordered:
+only a figure whose period ends before another's starts can contradict it by a fall. Figures
+of different speakers for overlapping periods whose intervals are disjoint are *disagreements*,
+listed apart and not counted as violations.
+
 >>> from kzfigures.datasets import kazakhstan_2022
 >>> report = violations(kazakhstan_2022(), key={"metric": "detained", "group": "all"})
->>> report.frame[["kind", "id", "witness_id", "relation", "drop"]]
-       kind           id   witness_id      relation  drop
-0  conflict  kz22-004-05  kz22-004-08  disagreement    45
+>>> report
+ViolationReport(0 definite, 0 soft; 1 disagreement; 1 keys checked, 0 skipped, 0 observations skipped)
+>>> report.disagreements[["kind", "id", "witness_id", "drop"]]
+           kind           id   witness_id  drop
+0  disagreement  kz22-004-05  kz22-004-08    45
 """
 
 from __future__ import annotations
@@ -72,16 +79,15 @@ class ViolationReport:
     skipped_keys: tuple[tuple[Any, ...], ...] = attrs.field(converter=_keys_tuple)
     mixed_keys: tuple[tuple[Any, ...], ...] = attrs.field(converter=_keys_tuple, default=())
     skipped_ids: tuple[str, ...] = attrs.field(converter=_strings, default=())
-    disagreements: pd.DataFrame | None = attrs.field(default=None, eq=False, repr=False)
-
-    def __attrs_post_init__(self) -> None:
-        if self.disagreements is None:  # built without one: an empty table of the same columns
-            object.__setattr__(self, "disagreements", self.frame.iloc[:0].copy())
+    # Built without one: an empty table of the frame's columns.
+    disagreements: pd.DataFrame = attrs.field(
+        default=attrs.Factory(lambda self: self.frame.iloc[:0].copy(), takes_self=True), eq=False, repr=False
+    )
 
     def __repr__(self) -> str:
         counts = self.frame["kind"].value_counts()
         found = ", ".join(f"{int(counts.get(kind, 0))} {kind}" for kind in KINDS)
-        n_split = 0 if self.disagreements is None else len(self.disagreements)
+        n_split = len(self.disagreements)
         return (
             f"ViolationReport({found}; {n_split} disagreement{'s' if n_split != 1 else ''}; "
             f"{len(self.checked_keys)} keys checked, "
@@ -118,28 +124,31 @@ def violations(
     -------
     ViolationReport
         ``.frame`` has one row per (observation, kind) found, sorted by key,
-        slot, kind (``definite``, ``conflict``, ``soft``) and id:
+        slot, kind (``definite``, ``soft``) and id; ``.disagreements`` has
+        the same columns, kind ``disagreement``, sorted by key, slot and id:
 
         =====================  ==================  ==============================================
         column                 dtype               meaning
         =====================  ==================  ==============================================
-        kind                   string              ``definite``, ``conflict`` or ``soft``
+        kind                   string              ``definite``, ``soft`` (or ``disagreement``)
         *by columns*           as in the input     the series key
-        id                     string              the offending observation :math:`i`
+        id                     string              the offending observation :math:`j`
         witness_id             string              the observation :math:`w` it contradicts
         relation               string              ``revision`` (same speaker: a revision
                                                    downwards) or ``disagreement``
-        speaker                string              speaker of :math:`i` (see :mod:`kzfigures.analysis.index`)
+        speaker                string              speaker of :math:`j` (see :mod:`kzfigures.analysis.index`)
         witness_speaker        string              speaker of :math:`w`
-        slot, witness_slot     int64               time slots of :math:`i` and :math:`w`
+        slot, witness_slot     int64               overlap components of :math:`j` and :math:`w`
         as_of, witness_as_of   datetime64[ns, tz]  their as-of times
-        low, high              Int64               :math:`i`'s interval (``<NA>`` high: unbounded)
-        point                  int64               :math:`i`'s point value :math:`p_i`
+        low, high              Int64               :math:`j`'s interval (``<NA>`` high: unbounded)
+        point                  int64               :math:`j`'s point value :math:`p_j`
         witness_low, _high     Int64               :math:`w`'s interval
         witness_point          int64               :math:`p_w`
-        drop                   int64               size of the fall (see Notes), > 0
-        time_gap               timedelta64[ns]     :math:`\text{start}_i - \text{start}_w`
-        n_conflicting_earlier  int64               :math:`\#\{j : s_j < s_i,\ l_j > h_i\}`
+        drop                   int64               size of the fall or gap (see Notes), > 0
+        time_gap               timedelta64[ns]     :math:`s_j - s_w`
+        n_conflicting_earlier  int64               definite: :math:`\#\{i \prec j : l_i > h_j\}`;
+                                                   disagreement: :math:`\#\{i \in O_j : l_i > h_j\}`;
+                                                   soft: 0
         =====================  ==================  ==============================================
 
     Raises
@@ -149,57 +158,78 @@ def violations(
 
     Notes
     -----
-    Only cumulative observations are compared. Within one series, let
-    observation :math:`i` have time slot :math:`s_i` (see
-    :mod:`kzfigures.analysis.index`: "earlier" is :math:`s_j < s_i`), interval
-    :math:`[l_i, h_i]` (:math:`h_i = \infty` if unbounded) and point value
-    :math:`p_i` (:attr:`kzfigures.Figure.point`: the stated number clipped
-    into :math:`[l_i, h_i]`; for range and vague figures the midpoint rounded
-    down, or :math:`l_i` if unbounded). Write :math:`E_i = \{j : s_j < s_i\}`
-    and :math:`T_i = \{j : s_j = s_i\}`. Ties in every arg max go to the
-    smallest id.
+    Only cumulative observations are compared, within one series. Observation
+    :math:`i` says :math:`l_i \le C(\tau_i) \le h_i` (:math:`h_i = \infty` if
+    unbounded) for a non-decreasing count :math:`C` and some moment
+    :math:`\tau_i` in its period :math:`[s_i, e_i)`
+    (:func:`~kzfigures.analysis.index.period_bounds`). Write :math:`i \prec j`
+    ("strictly before") iff :math:`e_i \le s_j`; overlapping periods are
+    unordered. Its point value :math:`p_i` is the stated number clipped into
+    :math:`[l_i, h_i]` (:func:`~kzfigures.analysis.index.point_values`).
+    Ties in every arg max go to the smallest id.
 
-    * **definite**: :math:`\max_{j \in E_i} l_j > h_i`. No non-decreasing
-      count fits both. Witness :math:`w = \arg\max_{j \in E_i} l_j`;
-      drop :math:`= l_w - h_i`.
-    * **conflict**: :math:`\max_{j \in T_i} l_j > h_i`: an observation of
-      the same slot lies wholly above :math:`i`. Witness
-      :math:`w = \arg\max_{j \in T_i} l_j`; drop :math:`= l_w - h_i` (the
-      gap between the intervals). Each disjoint pair is reported once, on its
-      lower observation.
-    * **soft**: not definite, and :math:`p_i < \max_{j \in E_i} p_j`: the
-      numbers fall over time though the intervals still overlap (e.g. "about
-      8,000" on one day, 7,939 the next). Witness
-      :math:`w = \arg\max_{j \in E_i} p_j`; drop :math:`= p_w - p_i`.
+    * **definite**: :math:`\max_{i \prec j} l_i > h_j`. No non-decreasing
+      count meets both figures. Witness :math:`w = \arg\max_{i \prec j} l_i`;
+      drop :math:`= l_w - h_j`.
+    * **soft**: :math:`j` states a number, is not definite, and
+      :math:`p_j < \max \{p_i : i \prec j,\ i \text{ states a number}\}`: the
+      stated numbers fall though the intervals allow a rising count (e.g.
+      "about 8,000" on one day, 7,939 the next). Witness: that arg max; drop
+      :math:`= p_w - p_j`. A vague or open-ended figure without a number
+      neither falls nor is fallen from.
+    * **disagreement** (in ``.disagreements``): with
+      :math:`O_j = \{i : \text{speaker}_i \ne \text{speaker}_j,\ s_i < e_j,\ s_j < e_i\}`,
+      :math:`\max_{i \in O_j} l_i > h_j`: another speaker's figure for an
+      overlapping period lies wholly above. Witness
+      :math:`w = \arg\max_{i \in O_j} l_i`; drop :math:`= l_w - h_j` (the gap).
+      One speaker's differing figures of one period are updates of a rising
+      count, not a disagreement.
 
-    An observation can be both definite and conflict (two rows). The
-    relation is ``revision`` when :math:`i` and :math:`w` have the same
+    The set of figures is consistent (some :math:`C` and moments meet every
+    figure) iff no row is definite: :doc:`/ranges-and-violations` proves it.
+    The relation is ``revision`` when :math:`j` and :math:`w` have the same
     speaker.
 
-    Complexity: one sort by (series, slot), then running maxima over slots
-    (``O(n log n)``) give every kind and witness. ``n_conflicting_earlier``
-    is 0 unless :math:`i` is definite (if :math:`\max_{j \in E_i} l_j \le h_i`
-    no :math:`l_j` exceeds :math:`h_i`), so it is counted for the definite
-    rows only, over the series that hold one: a dominance count by divide
-    and conquer over slots, each level one vectorized sort and
-    ``searchsorted``: ``O(n log n log s)`` for :math:`s` slots per series
-    at worst. No pairwise loop.
+    Complexity: the rows sorted by (series, overlap component) come with the
+    index. Components are totally ordered, so "strictly before" is "in an
+    earlier component" plus, inside a component of mixed precisions (an hour
+    inside a day), the rows of its own component that end by its start.
+    Running maxima over components give the witnesses, ``O(n)`` after the
+    index's sort; a component whose periods all overlap (its latest start is
+    before its earliest end) finds its disagreements from its two best
+    speakers, ``O(n)``; a mixed component of :math:`k` rows checks its
+    :math:`k^2` pairs, vectorized. ``n_conflicting_earlier`` is counted for
+    the definite rows only, by divide and conquer over components
+    (``O(n log n log s)`` for :math:`s` components per series), and for
+    the disagreement rows by ``searchsorted``. No per-row Python loop.
 
     Examples
     --------
     The detention count never definitely falls; the Presidential Office's
-    "almost 6,000" and the Police's 6,044 of January 9 are a conflict. The
-    claim holds by the definition: no earlier low exceeds a later high.
+    "almost 6,000" and the Police's 6,044 of January 9 are a disagreement,
+    not a violation: the count could have risen during the day. The deaths'
+    "a large number" of January 10 states no number, so it is no soft fall.
 
     >>> from kzfigures.datasets import kazakhstan_2022
     >>> frame = kazakhstan_2022()
     >>> report = violations(frame)
-    >>> report.frame[["kind", "metric", "group", "id", "witness_id", "drop"]]
-       kind    metric group           id   witness_id  drop
-    0  conflict  detained   all  kz22-004-05  kz22-004-08    45
-    1      soft    killed   all  kz22-003-04  kz22-003-05   162
+    >>> len(report.frame)
+    0
+    >>> report.disagreements[["kind", "metric", "group", "id", "witness_id", "drop"]]
+               kind    metric group           id   witness_id  drop
+    0  disagreement  detained   all  kz22-004-05  kz22-004-08    45
     >>> report.skipped_keys
     (('killed', 'security_forces', 'all'),)
+
+    The definition holding: a fall a day later, by one speaker, is definite.
+
+    >>> import pandas as pd
+    >>> from kzfigures.frame import from_frame
+    >>> fall = from_frame(pd.DataFrame({"id": ["a", "b"], "metric": "detained", "stated": [6044, 5000],
+    ...                                 "as_of": ["2022-01-09", "2022-01-10"], "authority": "Police"}))
+    >>> violations(fall).frame[["kind", "id", "witness_id", "relation", "drop"]]
+           kind id witness_id relation  drop
+    0  definite  b          a  revision  1044
     """
     inputs = Inputs.of(observations, by, key=key, validate=validate)
     frame, columns, shared = inputs.frame, list(inputs.by), inputs.shared
@@ -493,10 +523,11 @@ def _pairs_in_mixed(
     """
     n = len(low)
     result = _MixedPairs(
-        *(np.full(n, -1, dtype=np.int64) for _ in range(2)),
-        np.zeros(n, dtype=np.int64),
-        np.full(n, -1, dtype=np.int64),
-        np.zeros(n, dtype=np.int64),
+        earlier_low=np.full(n, -1, dtype=np.int64),
+        earlier_point=np.full(n, -1, dtype=np.int64),
+        earlier_above=np.zeros(n, dtype=np.int64),
+        overlapping=np.full(n, -1, dtype=np.int64),
+        overlapping_above=np.zeros(n, dtype=np.int64),
     )
     rows = np.flatnonzero(parts.mixed_rows)  # sorted by component: each component contiguous
     size = parts.size[parts.which[rows]]
