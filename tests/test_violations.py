@@ -283,8 +283,33 @@ def test_the_order_is_the_same_where_sort_keys_cannot_be_packed(frame: pd.DataFr
     pd.testing.assert_frame_equal(chained, packed)
 
 
+@st.composite
+def one_series(draw: st.DrawFn, *, max_size: int = 6) -> pd.DataFrame:
+    """Up to ``max_size`` cumulative figures of one series over two days, days and hours mixed:
+    hour figures inside a day figure share its slot yet are ordered among themselves."""
+    n = draw(st.integers(1, max_size))
+    records = []
+    for k in range(n):
+        day, hour = draw(st.integers(7, 8)), draw(st.one_of(st.none(), st.integers(0, 23)))
+        low, width = draw(st.integers(0, 12)), draw(st.one_of(st.none(), st.integers(0, 6)))
+        records.append(
+            {
+                "id": f"obs-{k}",
+                "metric": "killed",
+                "as_of": f"2022-01-{day:02d}T{hour or 0:02d}:00+06:00",
+                "as_of_precision": "day" if hour is None else "hour",
+                "low": low,
+                "high": None if width is None else low + width,
+                "authority": draw(st.sampled_from(["Police", "Interior Ministry"])),
+            }
+        )
+    raw = pd.DataFrame(records)
+    raw["low"], raw["high"] = raw["low"].astype("Int64"), raw["high"].astype("Int64")
+    return from_frame(raw)
+
+
 @settings(deadline=None, max_examples=300)
-@given(frames(max_size=6))
+@given(st.one_of(frames(max_size=6), one_series()))
 def test_no_definite_violation_iff_consistent(frame: pd.DataFrame) -> None:
     """The consistency theorem, against a search over the linear extensions of the order."""
     found = violations(frame).frame
