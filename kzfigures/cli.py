@@ -63,7 +63,9 @@ sections (text and markdown), for each series (metric, group, region):
                   reported, interval, who said it through whom
   ranges          the hull of what was reported and the consensus every
                   figure allows, with observation, claim and speaker counts
-  violations      where a running total falls: definite, conflict, soft
+  violations      where a running total falls: definite, soft; then the
+                  same day's different figures from different speakers
+                  (disagreements: listed apart, not a fall)
   best estimates  low, best and high at each time, what was set aside
   summary         one line per series that a journalist can quote
 
@@ -78,8 +80,9 @@ formats:
             series, the date, low, best and high columns chart directly
             as a line or range chart.
   json      one object: kzfigures, source, key, options, and the tables
-            observations, ranges, violations, estimate, set_aside, and
-            the summary lines (null high means no upper bound)
+            observations, ranges, violations, disagreements, estimate,
+            set_aside, and the summary lines (null high means no upper
+            bound)
 
 exit status:
   0  the report was written
@@ -282,8 +285,13 @@ def _ranges_table(prepared: Prepared) -> pd.DataFrame:
     return table[[*columns, "consensus_empty", *counts]].reset_index(drop=True)
 
 
-def _violations_table(prepared: Prepared) -> pd.DataFrame:
-    table = violations(prepared).frame
+def _violation_tables(prepared: Prepared) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The violations and the disagreements, as the markdown and JSON reports show them."""
+    report = violations(prepared)
+    return _violations_table(report.frame), _violations_table(report.disagreements)
+
+
+def _violations_table(table: pd.DataFrame) -> pd.DataFrame:
     dates = table["as_of"].dt.strftime("%Y-%m-%d").astype("string")
     witness_dates = table["witness_as_of"].dt.strftime("%Y-%m-%d").astype("string")
     return pd.DataFrame(
@@ -330,9 +338,13 @@ def _markdown(prepared: Prepared, result: Estimate) -> str:
     parts += [f"- {line}" for line in summary_lines(result)]
     parts += ["", "## Observations", "", markdown_table(observations_table(frame), unbounded=unbounded)]
     parts += ["", "## Ranges", "", markdown_table(_ranges_table(prepared), unbounded=unbounded)]
-    found = _violations_table(prepared)
+    found, split = _violation_tables(prepared)
     parts += ["", "## Violations", ""]
     parts += [markdown_table(found, unbounded=unbounded) if len(found) else "None found."]
+    if len(split):
+        parts += ["", "### Same day, different figures (not a fall)", ""]
+        parts += ["Different speakers, one day: a count can rise within the day, so these are no violation.", ""]
+        parts += [markdown_table(split, unbounded=unbounded)]
     parts += ["", "## Best estimates", "", markdown_table(_estimate_table(result), unbounded=unbounded)]
     aside = _set_aside_table(result)
     if len(aside):
@@ -361,6 +373,7 @@ def _render(frame: pd.DataFrame, args: argparse.Namespace) -> str:
         out = io.StringIO()
         _estimate_table(result).to_csv(out, index=False, lineterminator="\n")
         return out.getvalue().rstrip("\n")
+    found, split = _violation_tables(prepared)
     document = {
         "kzfigures": __version__,
         "source": "kazakhstan_2022 (bundled)" if args.path is None else str(args.path),
@@ -374,7 +387,8 @@ def _render(frame: pd.DataFrame, args: argparse.Namespace) -> str:
         "summary": summary_lines(result),
         "observations": _records(observations_table(frame)),
         "ranges": _records(_ranges_table(prepared)),
-        "violations": _records(_violations_table(prepared)),
+        "violations": _records(found),
+        "disagreements": _records(split),
         "estimate": _records(_estimate_table(result)),
         "set_aside": _records(_set_aside_table(result)),
     }

@@ -67,8 +67,9 @@ __all__ = [
     "timelines",
 ]
 
-#: The kinds of violation :func:`timelines` can plant (see :func:`timelines`).
-VIOLATION_KINDS: tuple[str, ...] = ("definite", "conflict", "soft")
+#: The kinds :func:`timelines` can plant (see :func:`timelines`): the two kinds of violation of
+#: :func:`kzfigures.violations`, and the disagreements it lists apart.
+VIOLATION_KINDS: tuple[str, ...] = ("definite", "disagreement", "soft")
 
 # --- the default conventions ------------------------------------------------------
 
@@ -522,10 +523,10 @@ class Timeline:
         non-decreasing in ``as_of`` per series, and every unplanted
         observation's ``[low, high]`` contains the count of its day.
     planted : DataFrame
-        One row per planted violation: ``kind`` (``definite``, ``conflict``
-        or ``soft``), ``id`` (the planted observation) and ``witness_id``
-        (the observation it contradicts), all ``string``. Empty for a
-        consistent timeline.
+        One row per plant: ``kind`` (``definite``, ``disagreement`` or
+        ``soft``), ``id`` (the planted observation: for a disagreement, the
+        lower of the pair) and ``witness_id`` (the observation it
+        contradicts), all ``string``. Empty for a consistent timeline.
     """
 
     frame: pd.DataFrame
@@ -591,8 +592,9 @@ def timelines(
     several observations). So for any two observations :math:`i` earlier
     than :math:`j`, :math:`low_i \le C(d_i) \le C(d_j) \le high_j`, and two
     observations of one time slot share :math:`C(d)`: a timeline with
-    ``violations=0`` has no ``definite`` and no ``conflict`` violation by
-    construction. Stated values may still fall (``soft``), as they do in the
+    ``violations=0`` has no ``definite`` violation and no disagreement by
+    construction (two figures of one day both contain that day's count, so
+    their intervals meet). Stated values may still fall (``soft``), as they do in the
     news ("about 8,000", then 7,939).
 
     With ``violations=k``, ``k`` violations are planted, each of a kind drawn
@@ -603,10 +605,12 @@ def timelines(
         one observation whose ``high`` is below the ``low`` of an earlier one
         (the witness: the earlier observation with the largest ``low``,
         earliest first);
-    ``conflict``
-        two observations for the same time with disjoint intervals (``id``
-        and ``witness_id`` are the pair), both within the envelope of the
-        others;
+    ``disagreement``
+        two observations of different speakers (two outlets' own claims)
+        for the same time, or an hour and its day, with disjoint intervals:
+        ``id`` is the lower, ``witness_id`` the higher; both within the
+        envelope of the others. Not a violation:
+        :attr:`kzfigures.ViolationReport.disagreements` lists it;
     ``soft``
         one observation whose stated number and point value are below an
         earlier one's while the intervals overlap, within the envelope of the
@@ -614,7 +618,7 @@ def timelines(
 
     Planted observations create no violation of another kind, so the set of
     observations in ``definite`` violations is exactly the planted
-    ``definite`` ids and every ``conflict`` pair is a planted one; ``soft``
+    ``definite`` ids, the disagreements are exactly the planted pairs; ``soft``
     falls may also occur unplanted.
 
     Parameters
@@ -639,7 +643,8 @@ def timelines(
     violations : int
         How many violations to plant (0 to 10).
     violation_kinds : collection of str
-        Kinds to plant, a non-empty subset of :data:`VIOLATION_KINDS`.
+        Kinds to plant, a non-empty subset of :data:`VIOLATION_KINDS`
+        (``"conflict"`` is now ``"disagreement"``).
 
     Returns
     -------
@@ -681,6 +686,11 @@ def timelines(
         raise InvalidArgumentError(f"violation_kinds={violation_kinds!r} must be a collection of kinds")
     kinds = list(violation_kinds)
     unknown = [k for k in kinds if k not in VIOLATION_KINDS]
+    if "conflict" in unknown:
+        raise InvalidArgumentError(
+            f"violation_kinds={violation_kinds!r}: 'conflict' is now 'disagreement' (figures of one time that "
+            "differ are no violation of a rising count)"
+        )
     if unknown or not kinds or len(set(kinds)) != len(kinds):
         raise InvalidArgumentError(
             f"violation_kinds={violation_kinds!r} must be distinct kinds from {', '.join(VIOLATION_KINDS)}"
@@ -809,6 +819,7 @@ def _timelines(draw: st.DrawFn, options: _Options) -> Timeline:
         count: int = 0,
         own: bool = False,
         at: tuple[Precision, int] | None = None,
+        outlet: int | None = None,
     ) -> list[_Row]:
         """Rows for one claim on ``day``.
 
@@ -821,6 +832,8 @@ def _timelines(draw: st.DrawFn, options: _Options) -> Timeline:
             figure = _figure_containing(plan.qualifier, count, plan.slack, plan.choice)
         authority = None if own else plan.authority
         outlets = plan.outlets if authority is not None and echoed else plan.outlets[:1]
+        if outlet is not None:
+            outlets = [outlet]
         precision, hour = at or plan.at
         via = plan.via if authority is not None else None
         made = [_Row(key, day, figure, precision, hour, authority, o, via, plan.published_lag) for o in outlets]
@@ -888,7 +901,7 @@ def _timelines(draw: st.DrawFn, options: _Options) -> Timeline:
             [row] = claim(key, day, figure)
             definite_rows.append(row)
             planted.append(("definite", row, None))
-        elif kind == "conflict":
+        elif kind == "disagreement":
             usable = []
             for g in gaps:
                 low, high = envelope(key, candidate_day(key, g))
@@ -901,11 +914,15 @@ def _timelines(draw: st.DrawFn, options: _Options) -> Timeline:
                 second_figure = Figure.more_than(first)
             else:
                 second_figure = Figure.exact(draw(st.integers(first + 1, int(high))))
-            [one] = claim(key, day, Figure.exact(first))
-            # The same time slot: the same moment, or the whole day around it.
+            # Two speakers: two outlets' own claims.
+            lower = draw(st.integers(0, len(_OUTLETS) - 1))
+            upper = draw(st.integers(0, len(_OUTLETS) - 2))
+            upper += upper >= lower
+            [one] = claim(key, day, Figure.exact(first), own=True, outlet=lower)
+            # Overlapping periods: the same moment, or the whole day around it.
             same = draw(st.sampled_from([(one.precision, one.hour), (Precision.DAY, 0)]))
-            [other] = claim(key, day, second_figure, at=same)
-            planted.append(("conflict", other, one))
+            [other] = claim(key, day, second_figure, at=same, own=True, outlet=upper)
+            planted.append(("disagreement", one, other))
         else:
             others = [r for r in rows if not any(r is d for d in definite_rows)]
             stated_rows = [r for r in others if r.key == key and min(r.figure.stated or 0, r.figure.point) >= 1]

@@ -1,65 +1,137 @@
 """Brute-force O(n^2) references for the monotonic-growth checks, straight from the definitions.
 
-For a cumulative series, with time slots from :func:`kzfigures.analysis.index.time_slots`
-("earlier" = smaller slot) and ``high = <NA>`` read as unbounded:
+For a cumulative series, each row ``i`` has a period ``[s_i, e_i)`` from
+:func:`kzfigures.analysis.index.period_bounds`; ``i`` is strictly before ``j`` when
+``e_i <= s_j``; overlapping periods are unordered. ``high = <NA>`` reads as unbounded.
 
-- a *definite* pair ``(i, j)``: ``i`` earlier than ``j`` and ``low_i > high_j``;
-- a *conflict* pair ``{i, j}``: same slot and disjoint intervals;
-- a *soft* pair ``(i, j)``: ``i`` earlier than ``j``, ``stated_i > stated_j``, the
-  intervals overlap and the pair is not definite.
+- a *definite* pair ``(i, j)``: ``i`` strictly before ``j`` and ``low_i > high_j``;
+- a *soft* pair ``(i, j)``: ``i`` strictly before ``j``, both state a number, ``point_i > point_j``,
+  and ``j`` is in no definite pair;
+- a *disagreement* pair ``(i, j)``: overlapping periods, different speakers, ``low_i > high_j``.
 
-Pairs are returned as (earlier or first id, later or second id); conflict pairs sorted.
-:func:`slots` recomputes time slots from overlapping periods, and :func:`violation_rows` the
-``(kind, id, witness_id)`` rows of :func:`kzfigures.violations` from those slots, every pair checked.
+Pairs are returned as (witness side ``i``, offending side ``j``). :func:`violation_rows` gives
+the rows of :func:`kzfigures.violations` (violations and disagreements), every pair checked;
+:func:`consistent` decides consistency by searching the linear extensions of the order.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
 import pandas as pd
 
-from kzfigures.analysis.index import period_bounds, series_ids, time_slots
+from kzfigures.analysis.index import period_bounds, series_ids, speakers
 from kzfigures.model import Figure
 
 
-def _rows(frame: pd.DataFrame) -> list[tuple[str, int, int, int, float, float]]:
-    series = series_ids(frame)
-    slots = time_slots(frame)
-    out = []
-    for position, row in enumerate(frame.itertuples(index=False)):
-        if not row.cumulative:
-            continue
-        high = math.inf if pd.isna(row.high) else int(row.high)
-        stated = math.nan if pd.isna(row.stated) else int(row.stated)
-        out.append((row.id, int(series[position]), int(slots[position]), int(row.low), high, stated))
-    return out
+def _table(frame: pd.DataFrame) -> dict[str, list[Any]]:
+    """The cumulative rows as columns of Python values: id, series, start, end, low, high, stated, point, speaker."""
+    rows = frame[frame["cumulative"].to_numpy(dtype=bool)].reset_index(drop=True)
+    if len(rows) == 0:
+        return {k: [] for k in ("id", "series", "start", "end", "low", "high", "stated", "point", "speaker", "slot")}
+    start, end = (list(map(int, bound)) for bound in period_bounds(rows))
+    series = [int(s) for s in series_ids(rows)]
+    return {
+        "id": [str(i) for i in rows["id"]],
+        "series": series,
+        "start": start,
+        "end": end,
+        "low": [int(v) for v in rows["low"]],
+        "high": [math.inf if pd.isna(v) else int(v) for v in rows["high"]],
+        "stated": [not pd.isna(v) for v in rows["stated"]],
+        "point": [
+            Figure(
+                int(r.low),
+                None if pd.isna(r.high) else int(r.high),
+                None if pd.isna(r.stated) else int(r.stated),
+                r.qualifier,
+            ).point
+            for r in rows.itertuples()
+        ],
+        "speaker": speakers(rows).tolist(),
+        "slot": slots_of(start, end, series),
+    }
+
+
+def _before(t: dict[str, list[Any]], i: int, j: int) -> bool:
+    return bool(t["series"][i] == t["series"][j] and t["end"][i] <= t["start"][j])
+
+
+def _overlap(t: dict[str, list[Any]], i: int, j: int) -> bool:
+    return bool(t["series"][i] == t["series"][j] and t["start"][i] < t["end"][j] and t["start"][j] < t["end"][i])
 
 
 def definite_pairs(frame: pd.DataFrame) -> set[tuple[str, str]]:
-    rows = _rows(frame)
-    return {(a[0], b[0]) for a in rows for b in rows if a[1] == b[1] and a[2] < b[2] and a[3] > b[4]}
-
-
-def conflict_pairs(frame: pd.DataFrame) -> set[tuple[str, str]]:
-    rows = _rows(frame)
+    t = _table(frame)
+    n = len(t["id"])
     return {
-        (a[0], b[0])
-        for a in rows
-        for b in rows
-        if a[0] < b[0] and a[1] == b[1] and a[2] == b[2] and (a[3] > b[4] or b[3] > a[4])
+        (t["id"][i], t["id"][j]) for i in range(n) for j in range(n) if _before(t, i, j) and t["low"][i] > t["high"][j]
     }
 
 
 def soft_pairs(frame: pd.DataFrame) -> set[tuple[str, str]]:
-    rows = _rows(frame)
+    t = _table(frame)
+    n = len(t["id"])
+    definite = {j for _, j in definite_pairs(frame)}
     return {
-        (a[0], b[0])
-        for a in rows
-        for b in rows
-        if a[1] == b[1] and a[2] < b[2] and a[5] > b[5] and max(a[3], b[3]) <= min(a[4], b[4])
+        (t["id"][i], t["id"][j])
+        for i in range(n)
+        for j in range(n)
+        if _before(t, i, j)
+        and t["stated"][i]
+        and t["stated"][j]
+        and t["point"][i] > t["point"][j]
+        and t["id"][j] not in definite
     }
+
+
+def disagreement_pairs(frame: pd.DataFrame) -> set[tuple[str, str]]:
+    t = _table(frame)
+    n = len(t["id"])
+    return {
+        (t["id"][i], t["id"][j])
+        for i in range(n)
+        for j in range(n)
+        if _overlap(t, i, j) and t["speaker"][i] != t["speaker"][j] and t["low"][i] > t["high"][j]
+    }
+
+
+def consistent(frame: pd.DataFrame) -> bool:
+    """Whether some non-decreasing count meets every cumulative figure at some moment of its period.
+
+    Searched directly, for small frames (``n <= 7`` per series): the figures are met in some
+    order that respects "strictly before" (a linear extension; any of them is realisable by
+    moments ``tau = max(starts so far) + epsilon``), and a non-decreasing count meets them in
+    that order iff the running maximum of the lows never exceeds the next high.
+    """
+    t = _table(frame)
+    n = len(t["id"])
+    for s in set(t["series"]):
+        mine = [i for i in range(n) if t["series"][i] == s]
+        if not any(_realisable(t, order) for order in itertools.permutations(mine)):
+            return False
+    return True
+
+
+def _realisable(t: dict[str, list[Any]], order: tuple[int, ...]) -> bool:
+    # A linear extension: no later figure in the order is strictly before an earlier one.
+    if any(_before(t, order[b], order[a]) for a in range(len(order)) for b in range(a + 1, len(order))):
+        return False
+    # Moments along the order: the k-th is the latest start so far plus k * epsilon (distinct,
+    # increasing); it lies in the k-th period iff that start is before the period's end.
+    latest = -math.inf
+    for i in order:
+        latest = max(latest, t["start"][i])
+        if not latest < t["end"][i]:
+            return False
+    running = 0
+    for i in order:
+        running = max(running, t["low"][i])
+        if running > t["high"][i]:
+            return False
+    return True
 
 
 def slots(frame: pd.DataFrame) -> list[int]:
@@ -91,41 +163,39 @@ def slots_of(start: list[int], end: list[int], series: list[Any]) -> list[int]:
     ]
 
 
-def violation_rows(frame: pd.DataFrame) -> set[tuple[str, str, str]]:
-    """``(kind, id, witness_id)`` of every violation, by the definitions in :func:`kzfigures.violations`,
-    checking every pair: ``O(n^2)``. Slots come from :func:`slots`, points from :attr:`Figure.point`,
-    and every arg max breaks ties to the smallest id."""
-    rows = frame[frame["cumulative"].to_numpy(dtype=bool)].reset_index(drop=True)
-    series = series_ids(rows)
-    slot = slots(rows)
-    ids = [str(i) for i in rows["id"]]
-    low = [int(v) for v in rows["low"]]
-    high = [math.inf if pd.isna(v) else int(v) for v in rows["high"]]
-    point = [
-        Figure(
-            int(r.low),
-            None if pd.isna(r.high) else int(r.high),
-            None if pd.isna(r.stated) else int(r.stated),
-            r.qualifier,
-        ).point
-        for r in rows.itertuples()
-    ]
+def violation_rows(frame: pd.DataFrame) -> set[tuple[Any, ...]]:
+    """``(kind, id, witness_id, relation, drop, time_gap, n_conflicting_earlier, slot, witness_slot)``
+    of every row of :func:`kzfigures.violations` (``.frame`` and ``.disagreements``), by the definitions,
+    checking every pair: ``O(n^2)``. Every arg max breaks ties to the smallest id."""
+    t = _table(frame)
+    n = len(t["id"])
+    ids, low, high, point = t["id"], t["low"], t["high"], t["point"]
     found = set()
 
     def argmax(candidates: list[int], value: list[int]) -> int:
         return min(candidates, key=lambda j: (-value[j], ids[j]))
 
-    for i in range(len(rows)):
-        earlier = [j for j in range(len(rows)) if series[j] == series[i] and slot[j] < slot[i]]
-        same = [j for j in range(len(rows)) if series[j] == series[i] and slot[j] == slot[i]]
-        definite = any(low[j] > high[i] for j in earlier)
-        if definite:
-            found.add(("definite", ids[i], ids[argmax(earlier, low)]))
-        w = argmax(same, low)
-        if low[w] > high[i]:
-            found.add(("conflict", ids[i], ids[w]))
-        if earlier and not definite and point[i] < max(point[j] for j in earlier):
-            found.add(("soft", ids[i], ids[argmax(earlier, point)]))
+    def row(kind: str, j: int, w: int, drop: int, count: int) -> tuple[Any, ...]:
+        relation = "revision" if t["speaker"][j] == t["speaker"][w] else "disagreement"
+        gap = t["start"][j] - t["start"][w]
+        return (kind, ids[j], ids[w], relation, int(drop), gap, count, t["slot"][j], t["slot"][w])
+
+    for j in range(n):
+        earlier = [i for i in range(n) if _before(t, i, j)]
+        above = sum(1 for i in earlier if low[i] > high[j])
+        if above:
+            w = argmax(earlier, low)
+            found.add(row("definite", j, w, low[w] - high[j], above))
+        stated = [i for i in earlier if t["stated"][i]]
+        if not above and t["stated"][j] and stated:
+            w = argmax(stated, point)
+            if point[w] > point[j]:
+                found.add(row("soft", j, w, point[w] - point[j], 0))
+        others = [i for i in range(n) if _overlap(t, i, j) and t["speaker"][i] != t["speaker"][j]]
+        over = sum(1 for i in others if low[i] > high[j])
+        if over:
+            w = argmax(others, low)
+            found.add(row("disagreement", j, w, low[w] - high[j], over))
     return found
 
 

@@ -107,9 +107,13 @@ def test_text_estimate_and_violation_of_the_detained_series(capsys):
         (date, f"{best:,}") for date, _, best, *_ in ESTIMATE_BY_HAND
     ]
     assert "set aside kz22-004-05 (Jan 09)" in out
-    violations = " ".join(section(out, "VIOLATIONS OF A NON-DECREASING COUNT"))
-    assert "conflict" in violations
-    assert "kz22-004-05 against kz22-004-08" in " ".join(violations.split())
+    violations = " ".join(" ".join(section(out, "VIOLATIONS OF A NON-DECREASING COUNT")).split())
+    # Two speakers' figures of Jan 9 are listed apart, in words, and not as a violation.
+    assert "none found Same day, different figures (not a fall):" in violations
+    assert "(Police, Jan 09): 45 apart" in violations
+    assert "kz22-004-05 and kz22-004-08" in violations
+    assert "against" not in violations
+    assert "conflict" not in violations
 
 
 def test_text_key_selects_one_series(capsys):
@@ -143,7 +147,8 @@ def test_markdown_is_a_pipe_table_per_section(capsys):
     assert status == 0
     assert out.startswith("# ")
     tables = _markdown_tables(out)
-    assert set(tables) == {"Observations", "Ranges", "Violations", "Best estimates", "Set aside"}
+    assert {"Observations", "Ranges", "Best estimates", "Same day, different figures (not a fall)"} <= set(tables)
+    assert "Violations" not in tables  # "None found.": the Jan 9 disagreement has its own table
     for header, rule, rows in tables.values():
         assert all(len(row) == len(header) for row in [rule, *rows])
         assert {cell.strip(":") for cell in rule} == {"---"}
@@ -154,8 +159,9 @@ def test_markdown_is_a_pipe_table_per_section(capsys):
     header, _, rows = tables["Best estimates"]
     got = [(r[header.index("date")], r[header.index("best")]) for r in rows]
     assert got == [(date, f"{best:,}") for date, _, best, *_ in ESTIMATE_BY_HAND]
-    header, _, rows = tables["Violations"]
-    assert [(r[header.index("kind")], r[header.index("id")]) for r in rows] == [("conflict", "kz22-004-05")]
+    header, _, rows = tables["Same day, different figures (not a fall)"]
+    assert [(r[header.index("kind")], r[header.index("id")]) for r in rows] == [("disagreement", "kz22-004-05")]
+    assert "## Violations\n\nNone found." in out
     assert "- best estimate 7,939 detained as of Jan 10" in out
 
 
@@ -225,8 +231,9 @@ def test_json_parses_back(capsys):
         (r["date"], r["low"], r["best"], r["high"], r["n_claims"], r["n_observations"]) for r in document["estimate"]
     ]
     assert estimate == ESTIMATE_BY_HAND
-    assert [(r["kind"], r["id"], r["witness_id"]) for r in document["violations"]] == [
-        ("conflict", "kz22-004-05", "kz22-004-08")
+    assert document["violations"] == []
+    assert [(r["kind"], r["id"], r["witness_id"]) for r in document["disagreements"]] == [
+        ("disagreement", "kz22-004-05", "kz22-004-08")
     ]
     assert [r["id"] for r in document["set_aside"]] == ["kz22-004-05"]
     (detained_range,) = document["ranges"]
@@ -333,11 +340,16 @@ def test_bad_options_exit_2_with_one_line(capsys, args):
     assert err.startswith("kzfigures: ")
 
 
-def test_on_conflict_raise_names_the_conflict(capsys):
-    status, out, err = run(capsys, "--key", DETAINED, "--on-conflict", "raise")
+def test_on_conflict_raise_names_the_violation(tmp_path, capsys):
+    path = tmp_path / "fall.csv"  # the Police's own count falls from 6,044 to 5,000 a day later
+    path.write_text(
+        "id,metric,as_of,stated,authority\na,detained,2022-01-09,6044,Police\nb,detained,2022-01-10,5000,Police\n",
+        encoding="utf-8",
+    )
+    status, out, err = run(capsys, str(path), "--on-conflict", "raise")
     assert status == 2
     assert out == ""
-    assert err.splitlines()[1:] == ["kzfigures: conflict: kz22-004-05 against kz22-004-08"]
+    assert err.splitlines()[1:] == ["kzfigures: definite: b against a"]
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ import re
 import pandas as pd
 import pytest
 
+from kzfigures.analysis.violations import violations
 from kzfigures.datasets import kazakhstan_2022
 from kzfigures.model import Observation
 
@@ -213,6 +214,21 @@ def test_same_day_detention_figures_disagree(frame: pd.DataFrame) -> None:
     police = rows(frame, metric="detained", stated=6044).iloc[0]
     assert almost["as_of"] == police["as_of"] == day(9)
     assert almost["high"] < police["low"]
+
+
+def test_the_jan_9_detention_figures_are_a_disagreement_not_a_violation(frame: pd.DataFrame) -> None:
+    """Two speakers, one day, disjoint intervals: listed apart; the count never falls (issue 19)."""
+    report = violations(frame, key={"metric": "detained", "group": "all"})
+    assert len(report.frame) == 0
+    assert report.disagreements[["kind", "id", "witness_id", "speaker", "witness_speaker"]].values.tolist() == [
+        ["disagreement", "kz22-004-05", "kz22-004-08", "Presidential Office", "Police"]
+    ]
+
+
+def test_a_large_number_after_164_dead_is_no_soft_fall(frame: pd.DataFrame) -> None:
+    """The words "a large number" state no number: no soft violation below the 164 of the day before."""
+    report = violations(frame, key={"metric": "killed", "group": "all"})
+    assert len(report.frame) == len(report.disagreements) == 0
 
 
 def test_all_national_detention_counts_use_group_all(frame: pd.DataFrame) -> None:

@@ -29,6 +29,7 @@ import pytest
 
 pytest.importorskip("matplotlib")
 
+import kzfigures
 from kzfigures import InvalidArgumentError, UnknownColumnError, UnknownKeyError
 from kzfigures.datasets import kazakhstan_2022
 from kzfigures.present.plot import timeline
@@ -114,13 +115,22 @@ def test_estimate_band_and_best_line_carried_forward():
 
 
 def test_violations_are_circled_and_labelled():
-    violations = pd.DataFrame({"id": ["kz22-004-05"], "kind": ["conflict"], "witness_id": ["kz22-004-08"]})
+    violations = pd.DataFrame({"id": ["kz22-004-05"], "kind": ["definite"], "witness_id": ["kz22-004-08"]})
     ax = timeline(kazakhstan_2022(), key=DETAINED, violations=violations).axes[0]
     (marks,) = [c for c in ax.collections if c.get_gid() == "violation"]
     assert len(marks.get_offsets()) == 1
     assert marks.get_offsets()[0][1] == 5999  # "almost 6,000" is drawn at its point value, 5,999
     labels = [text.get_text() for text in ax.texts if text.get_gid() == "violation-label"]
-    assert labels == ["conflict vs kz22-004-08"]
+    assert labels == ["definite vs kz22-004-08"]
+
+
+def test_disagreements_are_not_circled_as_violations():
+    report = kzfigures.violations(kazakhstan_2022())
+    both = pd.concat([report.frame, report.disagreements])  # the Jan 9 disagreement, and nothing else
+    assert list(both["kind"]) == ["disagreement"]
+    ax = timeline(kazakhstan_2022(), key=DETAINED, violations=both).axes[0]
+    assert not [c for c in ax.collections if c.get_gid() == "violation"]
+    assert not [text for text in ax.texts if text.get_gid() == "violation-label"]
 
 
 def test_legend_outside_the_data_and_dates_readable():
@@ -198,6 +208,6 @@ def test_draws_the_real_estimate_and_violation_objects():
     (best,) = [line for line in ax.get_lines() if line.get_gid() == "best"]
     # By hand (docs/methodology.md): 3,001 then pinned by 4,404, 6,044 and 7,939; the last held a day.
     assert list(best.get_ydata()) == [3001, 4404, 6044, 7939, 7939]
-    # Only the detained series' violation is marked: the conflict on Jan 9, not the deaths' soft one.
+    # Nothing is marked: the Jan 9 figures of two speakers are a disagreement, not a violation.
     labels = [text.get_text() for text in ax.texts if text.get_gid() == "violation-label"]
-    assert labels == ["conflict vs kz22-004-08"]
+    assert labels == []

@@ -384,12 +384,13 @@ def test_ranges_each_has_one_row_per_time_slot(frame: pd.DataFrame) -> None:
 @at_most(100)
 @given(st.integers(1, 4).flatmap(lambda k: timelines(n_keys=2, max_days=4, violations=k)))
 def test_planted_violations_are_always_found(timeline: Timeline) -> None:
-    """Every planted violation is found: a planted definite one as (definite, id, witness) with
-    the planted witness; a planted conflict pair as one conflict row on its lower observation
-    with the other as witness; a planted soft fall as soft against an earlier observation whose
-    point is at least the planted witness's. And nothing else is definite or conflict."""
-    found = violations(timeline.frame).frame
-    rows = {(r.kind, r.id, r.witness_id) for r in found.itertuples()}
+    """Every plant is found: a planted definite one as (definite, id, witness) with the planted
+    witness; a planted disagreement as one disagreement row on its lower observation with the
+    other as witness; a planted soft fall as soft against an earlier observation whose point is
+    at least the planted witness's. And nothing else is definite or a disagreement."""
+    report = violations(timeline.frame)
+    found = report.frame
+    rows = {(r.kind, r.id, r.witness_id) for r in pd.concat([found, report.disagreements]).itertuples()}
     by_id = timeline.frame.set_index("id")
     point = {
         i: Figure(int(r.low), _optional(r.high), _optional(r.stated), r.qualifier).point for i, r in by_id.iterrows()
@@ -398,9 +399,9 @@ def test_planted_violations_are_always_found(timeline: Timeline) -> None:
     for plant in timeline.planted.itertuples():
         if plant.kind == "definite":
             expected_hard.add(("definite", plant.id, plant.witness_id))
-        elif plant.kind == "conflict":
-            lower, upper = sorted((plant.id, plant.witness_id), key=lambda i: by_id.loc[i, "low"])
-            expected_hard.add(("conflict", lower, upper))
+        elif plant.kind == "disagreement":
+            assert by_id.loc[plant.id, "high"] < by_id.loc[plant.witness_id, "low"]
+            expected_hard.add(("disagreement", plant.id, plant.witness_id))
         else:
             soft = found[(found["kind"] == "soft") & (found["id"] == plant.id)]
             assert len(soft) == 1
@@ -411,9 +412,10 @@ def test_planted_violations_are_always_found(timeline: Timeline) -> None:
 @at_most(100)
 @given(CONSISTENT)
 def test_consistent_timelines_are_never_flagged(timeline: Timeline) -> None:
-    """A consistent timeline (violations=0) has no definite and no conflict violation."""
-    found = violations(timeline.frame).frame
-    assert not found["kind"].isin(["definite", "conflict"]).any()
+    """A consistent timeline (violations=0) has no definite violation and no disagreement."""
+    report = violations(timeline.frame)
+    assert not (report.frame["kind"] == "definite").any()
+    assert report.disagreements.empty
 
 
 @at_most(100)
@@ -421,8 +423,10 @@ def test_consistent_timelines_are_never_flagged(timeline: Timeline) -> None:
 def test_violations_agree_with_the_brute_force_reference(frame: pd.DataFrame) -> None:
     """violations(f) lists exactly the (kind, id, witness) that checking every pair by the
     definitions finds, with ties, unbounded highs and mixed precisions."""
-    found = violations(frame).frame
-    assert {(r.kind, r.id, r.witness_id) for r in found.itertuples()} == brute_force.violation_rows(frame)
+    report = violations(frame)
+    found = pd.concat([report.frame, report.disagreements])
+    expected = {row[:3] for row in brute_force.violation_rows(frame)}
+    assert {(r.kind, r.id, r.witness_id) for r in found.itertuples()} == expected
 
 
 @at_most(40)
@@ -430,7 +434,9 @@ def test_violations_agree_with_the_brute_force_reference(frame: pd.DataFrame) ->
 def test_violations_ignore_row_order(timeline: Timeline, random: Any) -> None:
     """violations(f).frame == violations(shuffle(f)).frame."""
     frame = timeline.frame
-    pd.testing.assert_frame_equal(violations(_shuffled(frame, random)).frame, violations(frame).frame)
+    before, after = violations(frame), violations(_shuffled(frame, random))
+    pd.testing.assert_frame_equal(after.frame, before.frame)
+    pd.testing.assert_frame_equal(after.disagreements, before.disagreements)
 
 
 # --- the best estimate -----------------------------------------------------------------
@@ -560,24 +566,20 @@ def test_a_consistent_timeline_sets_nothing_aside(timeline: Timeline, method: st
 
 
 @at_most(40)
-@given(
-    st.integers(1, 3).flatmap(lambda k: timelines(max_days=4, violations=k, violation_kinds=["definite", "conflict"]))
-)
+@given(st.integers(1, 3).flatmap(lambda k: timelines(max_days=4, violations=k, violation_kinds=["definite"])))
 def test_raise_names_every_planted_inconsistency(timeline: Timeline) -> None:
-    """With a planted definite or conflict violation, on_conflict="raise" raises
-    InconsistentObservationsError whose .violations frame has each planted definite id as
-    definite, each planted conflict pair as a conflict, and no soft row."""
+    """With planted definite violations, on_conflict="raise" raises InconsistentObservationsError
+    whose .violations frame has each planted definite id as definite, and no soft row.
+    (Disagreements are consistent: a count can rise within the period.)"""
     with pytest.raises(InconsistentObservationsError) as error:
         best_estimate(timeline.frame, on_conflict="raise")
     found = error.value.violations
     assert "soft" not in set(found["kind"])
-    pairs = {(r.kind, frozenset((r.id, r.witness_id))) for r in found.itertuples()}
     definite_ids = set(found.loc[found["kind"] == "definite", "id"])
     for plant in timeline.planted.itertuples():
-        if plant.kind == "definite":
-            assert plant.id in definite_ids
-        else:
-            assert ("conflict", frozenset((plant.id, plant.witness_id))) in pairs
+        assert plant.kind == "definite"
+        assert plant.id in definite_ids
+    assert set(found["kind"]) == {"definite"}
 
 
 @at_most(40)

@@ -31,7 +31,7 @@ from kzfigures.strategies import (
     observations,
     timelines,
 )
-from tests.brute_force import conflict_pairs, definite_pairs, soft_pairs
+from tests.brute_force import definite_pairs, disagreement_pairs, soft_pairs
 
 # --- the optional extra ----------------------------------------------------------
 
@@ -280,15 +280,20 @@ def test_observation_frames_use_the_given_elements(frame: pd.DataFrame) -> None:
 
 
 def test_timeline_repr_counts_what_was_planted() -> None:
-    timeline = find(timelines(violations=1, violation_kinds=["conflict"]), lambda t: True)
+    timeline = find(timelines(violations=1, violation_kinds=["disagreement"]), lambda t: True)
     assert isinstance(timeline, Timeline)
-    assert repr(timeline) == f"Timeline({len(timeline.frame)} observations in 1 series, planted: conflict=1)"
+    assert repr(timeline) == f"Timeline({len(timeline.frame)} observations in 1 series, planted: disagreement=1)"
+
+
+def test_the_old_conflict_kind_is_refused_with_its_new_name() -> None:
+    with pytest.raises(InvalidArgumentError, match="'conflict' is now 'disagreement'"):
+        timelines(violations=1, violation_kinds=["conflict"])
 
 
 @given(timelines(n_keys=2, max_days=4))
-def test_consistent_timelines_have_no_definite_or_conflict_violation(timeline: Timeline) -> None:
+def test_consistent_timelines_have_no_definite_violation_and_no_disagreement(timeline: Timeline) -> None:
     assert definite_pairs(timeline.frame) == set()
-    assert conflict_pairs(timeline.frame) == set()
+    assert disagreement_pairs(timeline.frame) == set()
     assert timeline.planted.empty
 
 
@@ -340,7 +345,7 @@ def test_timelines_can_echo_mix_precisions_and_qualifiers() -> None:
 
 
 @given(st.data())
-def test_planted_violations_are_exactly_the_definite_and_conflict_ones(data: st.DataObject) -> None:
+def test_planted_violations_are_exactly_the_definite_ones_and_the_disagreements(data: st.DataObject) -> None:
     k = data.draw(st.integers(1, 4), label="violations")
     kinds = data.draw(st.sets(st.sampled_from(VIOLATION_KINDS), min_size=1), label="kinds")
     timeline = data.draw(timelines(n_keys=2, max_days=3, violations=k, violation_kinds=kinds))
@@ -350,10 +355,8 @@ def test_planted_violations_are_exactly_the_definite_and_conflict_ones(data: st.
 
     definite = definite_pairs(frame)
     assert {later for _, later in definite} == set(planted.loc[planted["kind"] == "definite", "id"])
-    conflicts = planted.loc[planted["kind"] == "conflict"]
-    assert conflict_pairs(frame) == {
-        tuple(sorted(pair)) for pair in zip(conflicts["id"], conflicts["witness_id"], strict=True)
-    }
+    split = planted.loc[planted["kind"] == "disagreement"]
+    assert disagreement_pairs(frame) == set(zip(split["witness_id"], split["id"], strict=True))
     soft = soft_pairs(frame)
     for row in planted.loc[planted["kind"] == "soft"].itertuples():
         assert (row.witness_id, row.id) in soft
@@ -369,8 +372,8 @@ def test_definite_witness_is_the_earlier_observation_with_the_largest_low(timeli
         assert frame.loc[row.id, "high"] < frame.loc[row.witness_id, "low"]
 
 
-@given(timelines(violations=2, violation_kinds=["soft", "conflict"], max_days=4))
-def test_soft_and_conflict_plants_stay_inside_the_envelope(timeline: Timeline) -> None:
+@given(timelines(violations=2, violation_kinds=["soft", "disagreement"], max_days=4))
+def test_soft_plants_and_disagreements_stay_inside_the_envelope(timeline: Timeline) -> None:
     assert definite_pairs(timeline.frame) == set()
 
 
@@ -406,15 +409,17 @@ def test_a_consistent_timeline_shrinks_to_two_observations_at_most() -> None:
 
 @given(timelines(n_keys=2, max_days=3, violations=3))
 def test_kzfigures_violations_finds_what_was_planted(timeline: Timeline) -> None:
-    found = violations(timeline.frame).frame
+    report = violations(timeline.frame)
+    found = report.frame
     planted = timeline.planted
     definite = found[found["kind"] == "definite"]
     assert set(definite["id"]) == set(planted.loc[planted["kind"] == "definite", "id"])
-    # A conflict is reported once per pair, from either side.
-    conflicts = found[found["kind"] == "conflict"]
-    found_pairs = {tuple(sorted(pair)) for pair in zip(conflicts["id"], conflicts["witness_id"], strict=True)}
-    expected = planted[planted["kind"] == "conflict"]
-    assert found_pairs == {tuple(sorted(pair)) for pair in zip(expected["id"], expected["witness_id"], strict=True)}
+    # A disagreement is listed apart, on the lower of the pair, against the higher.
+    split = report.disagreements
+    expected = planted[planted["kind"] == "disagreement"]
+    assert set(zip(split["id"], split["witness_id"], strict=True)) == set(
+        zip(expected["id"], expected["witness_id"], strict=True)
+    )
     soft = set(found.loc[found["kind"] == "soft", "id"])
     assert set(planted.loc[planted["kind"] == "soft", "id"]) <= soft
     rows = timeline.frame.set_index("id")
@@ -425,5 +430,6 @@ def test_kzfigures_violations_finds_what_was_planted(timeline: Timeline) -> None
 
 @given(timelines(n_keys=2, max_days=4))
 def test_kzfigures_violations_finds_nothing_definite_in_consistent_timelines(timeline: Timeline) -> None:
-    found = violations(timeline.frame).frame
-    assert not found["kind"].isin(["definite", "conflict"]).any()
+    report = violations(timeline.frame)
+    assert not (report.frame["kind"] == "definite").any()
+    assert report.disagreements.empty

@@ -3,7 +3,8 @@
 Detained, all (see docs/datasheet.md): more than 3,000 [3001, inf) on Jan 7; 4,404 and "thousands"
 [2000, 9999] on Jan 8; almost 6,000 [5400, 5999] (Presidential Office) and 6,044 (Police) on Jan 9;
 about 8,000 [7200, 8800] and 7,939 on Jan 10. No earlier low exceeds a later high (3001 <= 4404,
-6044 <= 7939), so no definite violation; on Jan 9, 6,044 lies above [5400, 5999]: a conflict with
+6044 <= 7939), so no definite violation; on Jan 9, the Police's 6,044 lies above the Presidential
+Office's [5400, 5999]: two speakers, one day, disjoint intervals: a disagreement (not a violation) with
 drop 6044 - 5999 = 45; on Jan 10, 7,939 lies inside [7200, 8800]: nothing.
 """
 
@@ -18,14 +19,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kzfigures.analysis.index import period_bounds, speakers
 from kzfigures.analysis.violations import ViolationReport, violations
 from kzfigures.datasets import kazakhstan_2022
 from kzfigures.errors import InvalidArgumentError, TimezoneError, UnknownColumnError, UnknownKeyError
 from kzfigures.frame import from_frame
-from kzfigures.model import Figure
 from tests._generated import echo, frames
-from tests.brute_force import slots_of
+from tests.brute_force import consistent, violation_rows
 
 KEY = ["metric", "group", "region"]
 
@@ -35,10 +34,11 @@ def dataset() -> pd.DataFrame:
     return kazakhstan_2022()
 
 
-def test_detained_series_has_one_conflict_and_no_definite_violation(dataset: pd.DataFrame) -> None:
-    found = violations(dataset, key={"metric": "detained", "group": "all"}).frame
-    assert found["kind"].tolist() == ["conflict"]
-    row = found.iloc[0]
+def test_detained_series_has_one_disagreement_and_no_violation(dataset: pd.DataFrame) -> None:
+    report = violations(dataset, key={"metric": "detained", "group": "all"})
+    assert len(report.frame) == 0
+    assert report.disagreements["kind"].tolist() == ["disagreement"]
+    row = report.disagreements.iloc[0]
     assert (row["id"], row["witness_id"]) == ("kz22-004-05", "kz22-004-08")
     assert (row["speaker"], row["witness_speaker"], row["relation"]) == (
         "Presidential Office",
@@ -47,21 +47,28 @@ def test_detained_series_has_one_conflict_and_no_definite_violation(dataset: pd.
     )
     assert row["drop"] == 6044 - 5999
     assert row["time_gap"] == pd.Timedelta(0)
-    assert row["n_conflicting_earlier"] == 0
+    assert row["n_conflicting_earlier"] == 1
+    assert "1 disagreement;" in repr(report)
 
 
 def test_the_whole_dataset(dataset: pd.DataFrame) -> None:
     report = violations(dataset)
     assert isinstance(report, ViolationReport)
-    # "large number" [2, inf) of Jan 10 has point 2, below the 164 dead of Jan 9: a soft fall,
-    # against the smallest id among the three 164s.
-    soft = report.frame[report.frame["kind"] == "soft"]
-    assert soft[["id", "witness_id", "drop"]].values.tolist() == [["kz22-003-04", "kz22-003-05", 164 - 2]]
-    assert set(report.frame["kind"]) == {"conflict", "soft"}
+    # "large number" [2, inf) of Jan 10 states no number: no soft fall below the 164 dead of Jan 9.
+    assert len(report.frame) == 0
+    assert report.disagreements[["id", "witness_id"]].values.tolist() == [["kz22-004-05", "kz22-004-08"]]
     assert report.skipped_keys == (("killed", "security_forces", "all"),)
     assert report.skipped_ids == ("kz22-004-07",)
     assert len(report.checked_keys) == 11
     assert report.mixed_keys == ()
+
+
+def test_the_tables_have_the_same_columns_and_dtypes(dataset: pd.DataFrame) -> None:
+    report = violations(dataset)
+    pd.testing.assert_series_equal(report.frame.dtypes, report.disagreements.dtypes)
+    empty = violations(dataset, key={"metric": "killed", "group": "security_forces"})
+    pd.testing.assert_series_equal(empty.disagreements.dtypes, report.disagreements.dtypes)
+    assert len(empty.disagreements) == len(empty.frame) == 0
 
 
 def _detained(rows: list[tuple[str, str, str | None, int, int | None, int | None, str]]) -> pd.DataFrame:
@@ -99,6 +106,54 @@ def test_same_day_about_8000_and_7939_is_nothing() -> None:
         [
             ("a", "2022-01-10T00:00+06:00", "Kazakh authorities", 7200, 8800, 8000, "about"),
             ("b", "2022-01-10T00:00+06:00", "Interior Ministry", 7939, 7939, 7939, "exact"),
+        ]
+    )
+    report = violations(frame)
+    assert len(report.frame) == len(report.disagreements) == 0
+
+
+def _rising(authorities: list[str]) -> pd.DataFrame:
+    rows = [
+        (f"r{k}", "2024-03-23T00:00+03:00", a, v, v, v, "exact")
+        for k, (a, v) in enumerate(zip(authorities, [60, 93, 115, 133], strict=True))
+    ]
+    return _detained(rows)
+
+
+def test_one_speakers_updates_within_a_day_are_a_rising_count() -> None:
+    report = violations(_rising(["Investigative Committee"] * 4))
+    assert len(report.frame) == len(report.disagreements) == 0
+
+
+def test_four_outlets_one_day_are_three_disagreements_and_no_violation() -> None:
+    report = violations(_rising(["A", "B", "C", "D"]))
+    assert len(report.frame) == 0
+    rows = report.disagreements[["id", "witness_id", "drop", "n_conflicting_earlier"]].values.tolist()
+    assert rows == [["r0", "r3", 73, 3], ["r1", "r3", 40, 2], ["r2", "r3", 18, 1]]
+
+
+def test_hours_inside_one_day_are_ordered_among_themselves() -> None:
+    """One component (the day holds both hours), yet 09:00 is strictly before 15:00: a definite fall."""
+    frame = _detained(
+        [
+            ("a", "2022-01-10T00:00+06:00", "Police", 100, 100, 100, "exact"),
+            ("b", "2022-01-10T09:00+06:00", "Police", 120, 120, 120, "exact"),
+            ("c", "2022-01-10T15:00+06:00", "Police", 110, 110, 110, "exact"),
+        ]
+    )
+    frame["as_of_precision"] = ["day", "hour", "hour"]
+    report = violations(from_frame(frame))
+    assert report.frame[["kind", "id", "witness_id", "drop", "slot", "witness_slot"]].values.tolist() == [
+        ["definite", "c", "b", 10, 0, 0]
+    ]
+    assert len(report.disagreements) == 0  # one speaker: updates, and the day overlaps both hours
+
+
+def test_a_vague_figure_makes_no_soft_fall() -> None:
+    frame = _detained(
+        [
+            ("a", "2022-01-09T00:00+06:00", "Police", 164, 164, 164, "exact"),
+            ("b", "2022-01-10T00:00+06:00", None, 2, None, None, "vague"),
         ]
     )
     assert len(violations(frame).frame) == 0
@@ -160,55 +215,11 @@ def test_mixed_naive_and_aware_times_raise() -> None:
 
 
 def reference(frame: pd.DataFrame) -> set[tuple[Any, ...]]:
-    rows = frame[frame["cumulative"]].reset_index(drop=True)
-    if len(rows) == 0:
-        return set()
-    start, end = (list(map(int, a)) for a in period_bounds(rows))
-    series = list(zip(*(rows[c] for c in KEY), strict=True))
-    slots = slots_of(start, end, series)
-    who = speakers(rows).tolist()
-    inf = float("inf")
-    low = [int(v) for v in rows["low"]]
-    high = [inf if v is pd.NA else int(v) for v in rows["high"]]
-    point = [
-        Figure(
-            int(r.low),
-            None if r.high is pd.NA else int(r.high),
-            None if r.stated is pd.NA else int(r.stated),
-            r.qualifier,
-        ).point
-        for r in rows.itertuples()
-    ]
-    ids = rows["id"].tolist()
-    found = set()
-
-    def best(candidates: list[int], value: list[Any]) -> int:
-        return min(candidates, key=lambda j: (-value[j], ids[j]))
-
-    def row(kind: str, i: int, w: int, drop: int, count: int) -> tuple[Any, ...]:
-        relation = "revision" if who[i] == who[w] else "disagreement"
-        return (kind, ids[i], ids[w], relation, int(drop), start[i] - start[w], count, slots[i], slots[w])
-
-    for i in range(len(rows)):
-        earlier = [j for j in range(len(rows)) if series[j] == series[i] and slots[j] < slots[i]]
-        same = [j for j in range(len(rows)) if series[j] == series[i] and slots[j] == slots[i]]
-        count = sum(1 for j in earlier if low[j] > high[i])
-        definite = bool(earlier) and count > 0
-        if definite:
-            w = best(earlier, low)
-            found.add(row("definite", i, w, low[w] - high[i], count))
-        w = best(same, low)
-        if low[w] > high[i]:
-            found.add(row("conflict", i, w, low[w] - high[i], count))
-        if earlier and not definite:
-            w = best(earlier, point)
-            if point[i] < point[w]:
-                found.add(row("soft", i, w, point[w] - point[i], count))
-    return found
+    return violation_rows(frame)
 
 
 def as_set(report: ViolationReport) -> set[tuple[Any, ...]]:
-    f = report.frame
+    f = pd.concat([report.frame, report.disagreements])
     return {
         (
             r.kind,
@@ -241,7 +252,9 @@ def test_agrees_with_the_reference_on_longer_series(frame: pd.DataFrame) -> None
 @given(frames(), st.randoms(use_true_random=False))
 def test_row_order_does_not_matter(frame: pd.DataFrame, random: Any) -> None:
     shuffled = frame.sample(frac=1, random_state=random.randint(0, 2**31)).reset_index(drop=True)
-    pd.testing.assert_frame_equal(violations(shuffled).frame, violations(frame).frame)
+    before, after = violations(frame), violations(shuffled)
+    pd.testing.assert_frame_equal(after.frame, before.frame)
+    pd.testing.assert_frame_equal(after.disagreements, before.disagreements)
 
 
 @settings(deadline=None, max_examples=30)
@@ -268,3 +281,47 @@ def test_the_order_is_the_same_where_sort_keys_cannot_be_packed(frame: pd.DataFr
         patch.setattr(sys.modules["kzfigures.analysis.violations"], "PACK_LIMIT", 3 * n * n)
         chained = violations(frame).frame
     pd.testing.assert_frame_equal(chained, packed)
+
+
+@st.composite
+def one_series(draw: st.DrawFn, *, max_size: int = 6) -> pd.DataFrame:
+    """Up to ``max_size`` cumulative figures of one series over two days, days and hours mixed:
+    hour figures inside a day figure share its slot yet are ordered among themselves."""
+    n = draw(st.integers(1, max_size))
+    records = []
+    for k in range(n):
+        day, hour = draw(st.integers(7, 8)), draw(st.one_of(st.none(), st.integers(0, 23)))
+        low, width = draw(st.integers(0, 12)), draw(st.one_of(st.none(), st.integers(0, 6)))
+        records.append(
+            {
+                "id": f"obs-{k}",
+                "metric": "killed",
+                "as_of": f"2022-01-{day:02d}T{hour or 0:02d}:00+06:00",
+                "as_of_precision": "day" if hour is None else "hour",
+                "low": low,
+                "high": None if width is None else low + width,
+                "authority": draw(st.sampled_from(["Police", "Interior Ministry"])),
+            }
+        )
+    raw = pd.DataFrame(records)
+    raw["low"], raw["high"] = raw["low"].astype("Int64"), raw["high"].astype("Int64")
+    return from_frame(raw)
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.one_of(frames(max_size=6), one_series()))
+def test_no_definite_violation_iff_consistent(frame: pd.DataFrame) -> None:
+    """The consistency theorem, against a search over the linear extensions of the order."""
+    found = violations(frame).frame
+    assert (not (found["kind"] == "definite").any()) == consistent(frame)
+
+
+@settings(deadline=None, max_examples=50)
+@given(frames(max_size=20))
+def test_the_pair_check_gives_the_same_in_small_batches(frame: pd.DataFrame) -> None:
+    """Components of mixed precisions are checked pair by pair in batches: batch size changes nothing."""
+    whole = violations(frame).disagreements
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sys.modules["kzfigures.analysis.violations"], "_PAIR_BATCH", 1)
+        batched = violations(frame).disagreements
+    pd.testing.assert_frame_equal(batched, whole)

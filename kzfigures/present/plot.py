@@ -102,14 +102,18 @@ def _claims_table(series: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
 
 
 def _violation_marks(violations: pd.DataFrame | None, ids: set[str]) -> list[tuple[str, str]]:
-    """(observation id, label) for each violation whose later observation is in this series."""
+    """(observation id, label) for each violation whose later observation is in this series.
+
+    A disagreement (figures of one time from different speakers) is no fall of the count: a
+    table that holds some (kind ``disagreement``) marks none of them.
+    """
     if violations is None or len(violations) == 0:
         return []
     marks: list[tuple[str, str]] = []
     for later, kind, witness in zip(
         violations["id"].astype(str), violations["kind"].astype(str), violations["witness_id"].astype(str), strict=True
     ):
-        if later in ids:
+        if later in ids and kind != "disagreement":
             marks.append((later, f"{kind} vs {witness}"))
     return marks
 
@@ -151,7 +155,8 @@ def timeline(
     violations : ViolationReport or DataFrame, optional
         What :func:`kzfigures.violations` returns, or its ``frame`` (columns
         ``id``, ``kind``, ``witness_id``); those in the selected series are
-        circled and labelled.
+        circled and labelled. Disagreements (``ViolationReport.disagreements``)
+        are not violations and are not circled.
     by : sequence of str
         The columns that define a series.
     ax : matplotlib Axes, optional
@@ -386,7 +391,7 @@ def _draw_violations(ax: Axes, table: pd.DataFrame, marks: list[tuple[str, str]]
         facecolors="none",
         edgecolors="tab:red",
         linewidths=1.5,
-        label="violation or conflict",
+        label="violation",
         gid="violation",
         zorder=4,
     )

@@ -216,30 +216,45 @@ _VIOLATION_WORDS = (
 
 
 def violations_section(frame: pd.DataFrame | Prepared) -> str:
-    """Where a running total falls (see :func:`kzfigures.violations`), and which keys were checked.
+    """Where a running total falls (see :func:`kzfigures.violations`), then the figures of one time that
+    differ (its disagreements, not a fall), and which keys were checked.
 
     >>> from kzfigures.datasets import kazakhstan_2022
-    >>> print(violations_section(kazakhstan_2022()).splitlines()[3])
-    detained - conflict: 5,400 to 5,999 (Presidential Office, Jan 09) is below 6,044
+    >>> for line in violations_section(kazakhstan_2022()).splitlines()[3:9]:
+    ...     print(line)
+    none found
+    <BLANKLINE>
+    Same day, different figures (not a fall):
+    detained - 5,400 to 5,999 (Presidential Office, Jan 09) and 6,044 (Police, Jan
+        09): 45 apart. A count can rise within the day, so this is no violation;
+        kz22-004-05 and kz22-004-08.
     """
     report = violations(frame)
     lines = ["VIOLATIONS OF A NON-DECREASING COUNT", "=" * WIDTH, ""]
     if len(report.frame) == 0:
         lines.append("none found")
-    # Each column's cells once as Python objects (iterating the frame's rows boxes every cell),
-    # and each distinct day written once.
-    table = report.frame[list(_VIOLATION_WORDS)]
-    cells = {name: table[name].tolist() for name in _VIOLATION_WORDS}
-    cells["as_of"], cells["witness_as_of"] = _day_texts(table["as_of"]), _day_texts(table["witness_as_of"])
-    for (
-        metric, group, region, kind, low, high, speaker, as_of,
-        w_low, w_high, w_speaker, w_as_of, relation, drop, id_, witness_id,
-    ) in zip(*cells.values(), strict=True):  # fmt: skip
+    for cells in _sentences(report.frame):
+        (
+            metric, group, region, kind, low, high, speaker, as_of,
+            w_low, w_high, w_speaker, w_as_of, relation, drop, id_, witness_id,
+        ) = cells  # fmt: skip
         measure = "point value" if kind == "soft" else "interval"
         text = (
             f"{key_label(str(metric), str(group), str(region))} - {kind}: {_bound(low, high)} ({speaker}, "
             f"{as_of}) is below {_bound(w_low, w_high)} ({w_speaker}, {w_as_of}): a {relation}, {measure} "
             f"{int(drop):,} lower; {id_} against {witness_id}."
+        )
+        lines.extend(_wrap(text, WIDTH, subsequent_indent="    "))
+    if len(report.disagreements):
+        lines += ["", "Same day, different figures (not a fall):"]
+    for cells in _sentences(report.disagreements):
+        metric, group, region, _, low, high, speaker, as_of, w_low, w_high, w_speaker, w_as_of, _, drop, id_, w_id = (
+            cells
+        )
+        text = (
+            f"{key_label(str(metric), str(group), str(region))} - {_bound(low, high)} ({speaker}, {as_of}) and "
+            f"{_bound(w_low, w_high)} ({w_speaker}, {w_as_of}): {int(drop):,} apart. A count can rise within the "
+            f"day, so this is no violation; {id_} and {w_id}."
         )
         lines.extend(_wrap(text, WIDTH, subsequent_indent="    "))
     lines.append("")
@@ -252,6 +267,16 @@ def violations_section(frame: pd.DataFrame | Prepared) -> str:
         )
     )
     return "\n".join(lines)
+
+
+def _sentences(found: pd.DataFrame) -> Any:
+    """The cells a sentence uses, row by row (:data:`_VIOLATION_WORDS`, days as text)."""
+    # Each column's cells once as Python objects (iterating the frame's rows boxes every cell),
+    # and each distinct day written once.
+    table = found[list(_VIOLATION_WORDS)]
+    cells = {name: table[name].tolist() for name in _VIOLATION_WORDS}
+    cells["as_of"], cells["witness_as_of"] = _day_texts(table["as_of"]), _day_texts(table["witness_as_of"])
+    return zip(*cells.values(), strict=True)
 
 
 def estimate_summary_line(row: Any, observations: pd.DataFrame, by: tuple[str, ...]) -> str:
