@@ -15,7 +15,7 @@ Definitions (``/work/research/spec19.md``):
   ``T_k`` is the end of component ``k`` (the largest ``e_i`` in it).
 - *Superseded* (``on_conflict="latest"``): ``i`` such that some ``j`` with ``s_j >= e_i`` has
   ``low_i > high_j`` (checked over every pair); its witness is the ``j`` of smallest ``high_j``
-  among those with ``s_j >= e_i`` (ties: the smallest id).
+  among those with ``s_j >= e_i`` (ties: the earliest start, then the smallest id).
 - *Envelope* of the kept figures at ``T_k``: ``L_k = max{low_i : e_i <= T_k}`` (0 if none),
   ``U_k = min{high_i : s_i >= T_k}`` (``inf`` if none).
 - *Fit values*: a figure that states a number has ``point_i = clip(stated_i, low_i, high_i)``;
@@ -273,7 +273,7 @@ def reference_of(figures: Sequence[Figure], *, brute: bool = True) -> Reference:
         later = [j for j in range(n) if figures[j].start >= fig.end]
         superseded.append(any(fig.low > figures[j].high for j in later))
         if superseded[-1]:
-            j = min(later, key=lambda j: (figures[j].high, figures[j].id))
+            j = min(later, key=lambda j: (figures[j].high, figures[j].start, figures[j].id))
             witness.append(figures[j].id)
         else:
             witness.append(None)

@@ -36,8 +36,7 @@ Three claims, each against :mod:`tests.brute_force_fit` (plain Python, no ``kzfi
     ``high`` on random small series (day and hour precisions, publication times that cut a
     period short, exact, ranges, vague words, open-ended), and ``set_aside`` the reference's
     superseded figures and witnesses; ``kzfigures.violations`` finds the reference's definite,
-    soft and disagreement rows. Expected to FAIL until the issue-19 estimate and violations
-    land (other branches): marked ``xfail(strict=False)``.
+    soft and disagreement rows.
 """
 
 from __future__ import annotations
@@ -305,7 +304,6 @@ def drawing_from(draw: Any) -> Integers:
     return lambda a, b: draw(st.integers(a, b))
 
 
-@pytest.mark.xfail(strict=False, reason="issue 19 estimate lands in another branch")
 @given(series_frames())
 @settings(max_examples=100)
 def test_best_estimate_matches_the_reference(case: tuple[pd.DataFrame, dict[str, float]]) -> None:
@@ -335,7 +333,6 @@ def test_best_estimate_matches_the_reference(case: tuple[pd.DataFrame, dict[str,
     assert set(aside["reason"]) <= {"superseded"}
 
 
-@pytest.mark.xfail(strict=False, reason="issue 19 violations land in another branch")
 @given(series_frames(speakers=True))
 @settings(max_examples=100)
 def test_violations_match_the_reference(case: tuple[pd.DataFrame, dict[str, float]]) -> None:

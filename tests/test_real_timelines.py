@@ -9,9 +9,9 @@ by hand from ``/work/research/spec19.md`` and written out in the comments, then 
   :func:`~tests.brute_force_fit.reference` estimate and its
   :func:`~tests.brute_force_fit.violation_rows`): these tests run now and must pass, so the
   hand derivations and the reference agree;
-- against ``kzfigures.violations`` and ``kzfigures.best_estimate``: these need the issue-19
+- against ``kzfigures.violations`` and ``kzfigures.best_estimate``, which implement the issue-19
   semantics (disagreements, the cap rule, no invented precision, the envelope at the end of each
-  component), which land in another branch, so they are ``xfail(strict=False)`` for now.
+  component): the library must reproduce the hand-derived values.
 
 Every timeline's fit sequence (components in order, each sorted by value) is already
 non-decreasing, so the expected ``best`` does not depend on the weights: the tests run with the
@@ -31,7 +31,6 @@ from kzfigures.datasets import kazakhstan_2022
 from kzfigures.frame import from_frame
 from tests.brute_force_fit import reference, violation_rows
 
-NEW_SEMANTICS = pytest.mark.xfail(strict=False, reason="issue 19 estimate lands in another branch")
 INF = math.inf
 
 
@@ -202,7 +201,6 @@ def test_sri_lanka_reference_is_the_spec_example() -> None:
     assert {r[:3] for r in found if r[0] == "disagreement"} == SRI_LANKA_FULL_DISAGREEMENTS
 
 
-@NEW_SEMANTICS
 def test_sri_lanka_correction_caps_rather_than_erases() -> None:
     """``best_estimate``: by the end of each day 207, 253, 253, 253, 253 (not 207 until the correction).
 
@@ -218,7 +216,6 @@ def test_sri_lanka_correction_caps_rather_than_erases() -> None:
     assert dict(zip(aside["id"], aside["superseded_by"], strict=True)) == SRI_LANKA_SUPERSEDED
 
 
-@NEW_SEMANTICS
 def test_sri_lanka_downward_revision_is_one_definite_violation() -> None:
     """The correction is the definite violation: row 253, witness 359 (the largest earlier low),
     drop 106 (the 106 the Health Ministry reported), four earlier figures above it. Nothing else:
@@ -229,7 +226,6 @@ def test_sri_lanka_downward_revision_is_one_definite_violation() -> None:
     assert len(report.disagreements) == 0
 
 
-@NEW_SEMANTICS
 def test_sri_lanka_with_sunday_sources() -> None:
     """With the Sunday sources and the range: the same best by day (the range never pulls it).
 
@@ -353,7 +349,6 @@ def test_crocus_reference() -> None:
     assert found == CROCUS_TELEGRAM_VIOLATIONS | CROCUS_TELEGRAM_DISAGREEMENTS
 
 
-@NEW_SEMANTICS
 def test_crocus_same_day_updates_are_no_violation() -> None:
     """SK's rising Saturday figures: no violation, no disagreement, best 133 by the end of the day."""
     frame = crocus_saturday()
@@ -363,7 +358,6 @@ def test_crocus_same_day_updates_are_no_violation() -> None:
     assert same_list(best_of(frame), [133])
 
 
-@NEW_SEMANTICS
 def test_crocus_official_timeline() -> None:
     """The official timeline: no violation; the one disagreement is the Health Ministry's 140
     under the Emergencies Ministry's 143 of the same day; the final toll 144 is reproduced."""
@@ -378,7 +372,6 @@ def test_crocus_official_timeline() -> None:
     assert series["best"].iloc[-1] == 144
 
 
-@NEW_SEMANTICS
 def test_crocus_telegram_outliers() -> None:
     """The channels' counts: definite violations name them as witnesses; the cap rule keeps the series up.
 
@@ -535,7 +528,6 @@ def test_itaewon_reference() -> None:
     assert {r[:3] for r in found if r[0] != "definite"} == ITAEWON_INJURED_DISAGREEMENTS
 
 
-@NEW_SEMANTICS
 def test_itaewon_timed_updates_rise_without_violation() -> None:
     """Killed: no violation; one disagreement (Oct 31: CDSCH 154 under the Korea Herald's 155); the
     estimate follows the timed updates and ends at the final toll 159."""
@@ -548,7 +540,6 @@ def test_itaewon_timed_updates_rise_without_violation() -> None:
     assert best[-1] == 159
 
 
-@NEW_SEMANTICS
 def test_itaewon_injured_revision_is_flagged_and_capped() -> None:
     """Injured: the 150 -> 76 revision is flagged on every later figure below 150, witness the first
     150; the 150s are set aside (by the 76) and capped, so the series starts at 76, not 150; the
@@ -603,7 +594,6 @@ def test_kazakhstan_reference() -> None:
     assert violation_rows(kazakhstan("injured")) == set()
 
 
-@NEW_SEMANTICS
 def test_kazakhstan_detained_disagreement_not_violation() -> None:
     """detained/all: "almost 6,000" (Presidential Office) and 6,044 (Police) of Jan 9 are one
     disagreement row, not a violation; best by the end of Jan 9 is 6,044."""
@@ -618,7 +608,6 @@ def test_kazakhstan_detained_disagreement_not_violation() -> None:
     assert [INF if pd.isna(h) else h for h in series["high"]] == KZ_DETAINED_HIGH
 
 
-@NEW_SEMANTICS
 def test_kazakhstan_injured_has_no_best_from_hundreds() -> None:
     """injured/all holds only "hundreds" and "many": no `best` anywhere, the envelope still bounds it."""
     series = kzfigures.best_estimate(kazakhstan("injured")).series
@@ -627,7 +616,6 @@ def test_kazakhstan_injured_has_no_best_from_hundreds() -> None:
     assert series["high"].isna().all()
 
 
-@NEW_SEMANTICS
 def test_kazakhstan_killed_no_soft_violation_from_a_large_number() -> None:
     """killed/all: "a large number" (Jan 10) states no number: no soft violation against the 164s;
     in fact no violation or disagreement at all. Best: none on Jan 8 (vague only), then 164."""
@@ -638,7 +626,6 @@ def test_kazakhstan_killed_no_soft_violation_from_a_large_number() -> None:
     assert same_list(best_of(kazakhstan("killed")), [math.nan, 164, 164])
 
 
-@NEW_SEMANTICS
 @pytest.mark.parametrize(
     "frame",
     [

@@ -95,7 +95,7 @@ class Settlement:
 
 
 def supersede(
-    series: _IntArray, start: _IntArray, end: _IntArray, lo: _IntArray, hi: _IntArray
+    series: _IntArray, start: _IntArray, end: _IntArray, lo: _IntArray, hi: _IntArray, rank: _IntArray | None = None
 ) -> tuple[npt.NDArray[np.bool_], _IntArray]:
     """The claims a later claim caps, and for each the claim that caps it (-1 for none).
 
@@ -109,7 +109,8 @@ def supersede(
     hi_j`` for a later ``j`` that is itself superseded by a later ``k``, then ``hi_k < lo_j
     <= hi_j < lo_i`` and ``k`` comes after ``i`` too; following such ``k`` ends at a kept claim
     below ``lo_i``. So the minimiser of ``U(end_i)`` (the smallest ``hi``, then the earliest
-    start, then the first position) is kept, and it is the witness. What is left has no
+    start, then the smallest ``rank``, e.g. of the ids; else the first position) is kept, and it
+    is the witness. What is left has no
     strictly ordered pair with ``lo_i > hi_j``: it is consistent. ``O(n log n)``: one sort by
     (series, start), a suffix minimum, one search.
 
@@ -129,7 +130,7 @@ def supersede(
     time_codes, width = order_codes(np.concatenate([start, end]), PACK_LIMIT // n_series)
     codes = time_codes.reshape(2, n)
     key_start = series * width + codes[0]
-    order = argsort_stable(key_start)
+    order = argsort_stable(key_start) if rank is None else lexsort_stable((rank, key_start))
     # Suffix minimum of (hi, start) within each series, as one packed code per claim.
     hi_code = order_codes(hi[order], PACK_LIMIT // width)[0]
     code = hi_code * width + codes[0][order]

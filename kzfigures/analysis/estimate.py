@@ -495,7 +495,10 @@ def _settle(
     slot, lo, hi, start, end = (claims[c].to_numpy(dtype=np.int64) for c in ("slot", "lo", "hi", "start", "end"))
     cumulative = series_cumulative[series]
     running = np.flatnonzero(cumulative)
-    capped, by = supersede(series[running], start[running], end[running], lo[running], hi[running])
+    # Ties between witnesses go to the smallest id, as everywhere in the results.
+    rank = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(rank, index.claim, index.id_rank)
+    capped, by = supersede(series[running], start[running], end[running], lo[running], hi[running], rank[running])
     own = ~cumulative & (claims.groupby(["series", "slot"])["lo"].transform("max").to_numpy() > hi)
     bad_series = np.unique(np.r_[series[running[capped]], series[own]])
     if len(bad_series) and on_conflict == "raise":
