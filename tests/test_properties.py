@@ -587,8 +587,9 @@ def test_raise_names_every_planted_inconsistency(timeline: Timeline) -> None:
 def test_every_observation_is_kept_or_set_aside(timeline: Timeline, method: str, policy: str) -> None:
     """Each input observation is either set aside (once) or kept: the set-aside ids are distinct
     input ids, the series counts every kept one in n_observations and every set-aside one in
-    n_set_aside, and every id the series or set_aside cites as a source (low_ids, best_ids,
-    high_ids, superseded_by) is a kept observation."""
+    n_set_aside, every id the envelope or set_aside cites (low_ids, high_ids, superseded_by) is
+    a kept observation, and best_ids cite input observations (a set-aside one too: capped at its
+    correction, it still informs the fit)."""
     frame = timeline.frame
     result = best_estimate(frame, method=method, on_conflict=policy)
     aside = result.set_aside["id"].tolist()
@@ -597,19 +598,21 @@ def test_every_observation_is_kept_or_set_aside(timeline: Timeline, method: str,
     kept = set(frame["id"]) - set(aside)
     assert result.series["n_observations"].sum() == len(kept)
     assert result.series["n_set_aside"].sum() == len(aside)
-    cited = {i for column in ("low_ids", "best_ids", "high_ids") for ids in result.series[column] for i in ids}
+    cited = {i for column in ("low_ids", "high_ids") for ids in result.series[column] for i in ids}
     assert cited <= kept
+    assert {i for ids in result.series["best_ids"] for i in ids} <= set(frame["id"])
     assert set(result.set_aside["superseded_by"]) <= kept
 
 
 def _consistent(frame: pd.DataFrame, kept: npt.NDArray[np.bool_]) -> bool:
-    """The pairwise condition by brute force: low_i <= high_j for kept i, j of a series with
-    slot_i <= slot_j (slots of the whole frame)."""
-    series, slots = series_ids(frame), brute_force.slots(frame)
+    """The theorem's condition by brute force: low_i <= high_j for kept i, j of a series with i
+    strictly before j (its period ends by the time j's begins)."""
+    series = series_ids(frame)
+    start, end = period_bounds(frame)
     low = frame["low"].tolist()
     high = [math.inf if pd.isna(h) else int(h) for h in frame["high"]]
     chosen = np.flatnonzero(kept)
-    return all(low[i] <= high[j] for i in chosen for j in chosen if series[i] == series[j] and slots[i] <= slots[j])
+    return all(low[i] <= high[j] for i in chosen for j in chosen if series[i] == series[j] and end[i] <= start[j])
 
 
 @at_most(100)
