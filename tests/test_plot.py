@@ -206,8 +206,9 @@ def test_draws_the_real_estimate_and_violation_objects():
     frame = kazakhstan_2022()
     ax = timeline(frame, kzfigures.best_estimate(frame), key=DETAINED, violations=kzfigures.violations(frame)).axes[0]
     (best,) = [line for line in ax.get_lines() if line.get_gid() == "best"]
-    # By hand (docs/methodology.md): 3,001 then pinned by 4,404, 6,044 and 7,939; the last held a day.
-    assert list(best.get_ydata()) == [3001, 4404, 6044, 7939, 7939]
+    # By hand (docs/estimate.md): by the end of each day 3,001, 4,404, 6,044 and 8,000 ("about
+    # 8,000" is the day's largest stated figure); the last held a day.
+    assert list(best.get_ydata()) == [3001, 4404, 6044, 8000, 8000]
     # Nothing is marked: the Jan 9 figures of two speakers are a disagreement, not a violation.
     labels = [text.get_text() for text in ax.texts if text.get_gid() == "violation-label"]
     assert labels == []
