@@ -93,3 +93,26 @@ def test_a_plateau_below_an_earlier_peak_is_one_offender() -> None:
     table = offender_table(frame, annotate(frame))
     assert table["id"].tolist() == ["row-0"]
     assert table["n_contradicted"].tolist() == [5]
+
+
+def test_the_report_names_the_outlier_once_before_the_pairs() -> None:
+    import kzfigures
+    from kzfigures.present.report import violations_section
+
+    frame = pd.DataFrame(
+        {
+            "metric": "killed",
+            "stated": [60, 150, 137, 140, 144],
+            "as_of": ["2024-03-22", "2024-03-23", "2024-03-24", "2024-03-25", "2024-03-26"],
+            "outlet": ["Agency", "Telegram channel", "Agency", "Agency", "Agency"],
+        }
+    )
+    report = kzfigures.violations(frame)
+    assert len(report.frame) == 3  # one pair per later figure
+    assert report.offenders["id"].tolist() == ["row-1"]  # one offender
+    prepared = kzfigures.violations(kzfigures.prepare(frame)).offenders
+    pd.testing.assert_frame_equal(prepared, report.offenders)
+    text = " ".join(violations_section(frame).split())
+    assert "One figure is above later ones" in text
+    assert "killed 150 (outlet: Telegram channel, Mar 23) is above 3 later figures, from 137 to 144" in text
+    assert text.count("is above 3 later figures") == 1

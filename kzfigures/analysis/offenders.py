@@ -36,7 +36,7 @@ from kzfigures.analysis.conflicts import supersede
 from kzfigures.analysis.index import ClaimIndex
 from kzfigures.analysis.tables import OFFENDER_COLUMNS, dtypes, empty_table
 
-__all__ = ["offender_table"]
+__all__ = ["empty_offenders", "offender_table"]
 
 
 def offender_table(frame: pd.DataFrame, index: ClaimIndex) -> pd.DataFrame:
@@ -50,13 +50,13 @@ def offender_table(frame: pd.DataFrame, index: ClaimIndex) -> pd.DataFrame:
     cumulative = frame["cumulative"].to_numpy(dtype=bool)
     rows = np.flatnonzero(cumulative)
     if not len(rows):
-        return _empty(frame, columns)
+        return empty_offenders(frame, columns)
     series, start, end = index.series[rows], index.start[rows], index.end[rows]
     low = frame["low"].to_numpy(dtype=np.int64)[rows]
     high = frame["high"].to_numpy(dtype=np.int64, na_value=UNBOUNDED)[rows]
     capped, _ = supersede(series, start, end, low, high)
     if not capped.any():
-        return _empty(frame, columns)
+        return empty_offenders(frame, columns)
     # Each series' figures by start, so that "starts at or after end_i" is a suffix.
     order = lexsort_stable((start, series))
     s_series, s_start, s_high = series[order], start[order], high[order]
@@ -87,7 +87,8 @@ def offender_table(frame: pd.DataFrame, index: ClaimIndex) -> pd.DataFrame:
     return table.sort_values([*columns, "as_of", "id"], kind="stable", na_position="last").reset_index(drop=True)
 
 
-def _empty(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+def empty_offenders(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """The offender table with no rows, its key columns typed as ``frame``'s."""
     table = empty_table(frame, columns, OFFENDER_COLUMNS)
     table.insert(0, "id", pd.Series([], dtype="string"))
     return table

@@ -27,6 +27,7 @@ import pandas as pd
 from kzfigures.analysis._sorting import PACK_LIMIT, UNBOUNDED, lexsort_stable, order_codes
 from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, annotate, first_rows, point_values, restrict
 from kzfigures.analysis.inputs import Inputs, Prepared
+from kzfigures.analysis.offenders import empty_offenders, offender_table
 from kzfigures.analysis.tables import VIOLATION_COLUMNS, dtypes, empty_table
 from kzfigures.model import Observation
 
@@ -57,6 +58,11 @@ class ViolationReport:
         One row per disagreement: the same columns as ``frame``, kind ``"disagreement"``.
         Figures of different speakers for overlapping periods whose intervals are disjoint:
         news, but no fall of the count, so not counted as violations.
+    offenders : DataFrame
+        One row per figure that a later figure contradicts (the one the ``latest`` policy sets
+        aside), with how many later figures it is above, when, and their range:
+        :func:`~kzfigures.analysis.offenders.offender_table`. One outlier above twelve later
+        figures is one row here and twelve in ``frame``.
     by : tuple of str
         The key columns.
     checked_keys : tuple of tuples
@@ -83,6 +89,7 @@ class ViolationReport:
     disagreements: pd.DataFrame = attrs.field(
         default=attrs.Factory(lambda self: self.frame.iloc[:0].copy(), takes_self=True), eq=False, repr=False
     )
+    offenders: pd.DataFrame = attrs.field(default=attrs.Factory(pd.DataFrame), eq=False, repr=False)
 
     def __repr__(self) -> str:
         counts = self.frame["kind"].value_counts()
@@ -240,12 +247,26 @@ def violations(
     return ViolationReport(
         frame=found,
         disagreements=split,
+        offenders=_offenders(frame, found, columns, shared),
         by=tuple(columns),
         checked_keys=checked,
         skipped_keys=skipped,
         mixed_keys=mixed,
         skipped_ids=skipped_ids,
     )
+
+
+def _offenders(frame: pd.DataFrame, found: pd.DataFrame, columns: list[str], shared: ClaimIndex | None) -> pd.DataFrame:
+    """The offenders of the series that hold a definite violation (an offender makes one)."""
+    definite = found[found["kind"] == "definite"]
+    if definite.empty:
+        return empty_offenders(frame, columns)
+    if shared is not None:
+        return offender_table(frame, shared)
+    # Index only the series at fault: the others have no offender.
+    at_fault = pd.MultiIndex.from_frame(frame[columns]).isin(pd.MultiIndex.from_frame(definite[columns]))
+    rows = frame[at_fault].reset_index(drop=True)
+    return offender_table(rows, annotate(rows, columns))
 
 
 def violation_pairs(frame: pd.DataFrame, index: ClaimIndex | None, *, by: Sequence[str] | None = None) -> pd.DataFrame:

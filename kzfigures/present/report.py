@@ -233,6 +233,8 @@ def violations_section(frame: pd.DataFrame | Prepared) -> str:
     lines = ["VIOLATIONS OF A NON-DECREASING COUNT", "=" * WIDTH, ""]
     if len(report.frame) == 0:
         lines.append("none found")
+    else:  # first who is out of line, once each; then every pair
+        lines.extend(_offender_lines(report.offenders))
     for cells in _sentences(report.frame):
         (
             metric, group, region, kind, low, high, speaker, as_of,
@@ -267,6 +269,39 @@ def violations_section(frame: pd.DataFrame | Prepared) -> str:
         )
     )
     return "\n".join(lines)
+
+
+def _offender_lines(offenders: pd.DataFrame) -> list[str]:
+    """One sentence per figure later figures contradict: "150 (outlet: Channel, Mar 23) is above 3 later
+    figures, from 137 to 144 (Mar 24 to Mar 26)", under a heading that counts them."""
+    if offenders.empty:
+        return []
+    n = len(offenders)
+    lines = [f"{'One figure is' if n == 1 else f'{n:,} figures are'} above later ones (set aside as superseded):"]
+    days = _day_texts(offenders["as_of"])
+    first, last = _day_texts(offenders["first_contradicted_as_of"]), _day_texts(offenders["last_contradicted_as_of"])
+    rows = zip(
+        offenders["metric"].tolist() if "metric" in offenders else [""] * n,
+        offenders["low"].tolist(),
+        offenders["high"].tolist(),
+        offenders["speaker"].tolist(),
+        offenders["n_contradicted"].tolist(),
+        offenders["contradicted_low"].tolist(),
+        offenders["contradicted_high"].tolist(),
+        offenders["id"].tolist(),
+        days,
+        first,
+        last,
+        strict=True,
+    )
+    for metric, low, high, speaker, n_later, c_low, c_high, id_, day, since, until in rows:
+        later = count(int(n_later), "later figure")
+        span = f"{int(c_low):,}" if c_low == c_high else f"from {int(c_low):,} to {int(c_high):,}"
+        when = since if since == until else f"{since} to {until}"
+        text = f"{metric} {_bound(low, high)} ({speaker}, {day}) is above {later}, {span} ({when}); {id_}."
+        lines.extend(_wrap(text.strip(), WIDTH, initial_indent="- ", subsequent_indent="    "))
+    lines.append("")
+    return lines
 
 
 def _sentences(found: pd.DataFrame) -> Any:
