@@ -52,13 +52,23 @@ def _interval_bars(ax):
     return sum(len(c.lines[2][0].get_segments()) for c in ax.containers if isinstance(c, ErrorbarContainer))
 
 
+def _bands(ax):
+    return sum(len(c.get_segments()) for c in ax.collections if c.get_gid() == "vague-band")
+
+
+# Detained: 9 claims, of which 6 state a number (markers) and 3 are "thousands" (bands). Killed:
+# 7 claims: 164 and "about 164" state a number; three "dozens" are bands; "multiple" and "a large
+# number" are open-ended arrows. Only stated figures with a range get error bars.
 @pytest.mark.parametrize(
-    ("key", "claims", "echoes", "open_ended", "intervals"),
-    [(DETAINED, 9, 2, 1, 5), (KILLED, 7, 2, 2, 4)],
+    ("key", "markers", "bands", "echoes", "open_ended", "intervals"),
+    [(DETAINED, 6, 3, 2, 1, 2), (KILLED, 2, 3, 1, 2, 1)],  # an echo of "dozens" has no point to mark
 )
-def test_one_marker_per_claim_echoes_smaller_arrows_and_bars(key, claims, echoes, open_ended, intervals):
+def test_one_marker_per_stated_claim_bands_for_vague_ones_echoes_arrows_and_bars(
+    key, markers, bands, echoes, open_ended, intervals
+):
     ax = timeline(kazakhstan_2022(), key=key).axes[0]
-    assert _points(ax, "claim") == claims
+    assert _points(ax, "claim") == markers
+    assert _bands(ax) == bands
     assert _points(ax, "echo") == echoes
     assert len(_arrows(ax)) == open_ended
     assert _interval_bars(ax) == intervals
@@ -156,7 +166,7 @@ def test_accepts_observations_and_an_existing_axes():
     fig = Figure()
     ax = fig.add_subplot()
     assert timeline(kazakhstan_2022(as_frame=False), key=DETAINED, ax=ax) is fig
-    assert _points(ax, "claim") == 9
+    assert _points(ax, "claim") + _bands(ax) == 9
 
 
 @pytest.mark.parametrize(

@@ -82,6 +82,7 @@ def _claims_table(series: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
             "low": series["low"].to_numpy(dtype=np.int64),
             "high": series["high"].to_numpy(dtype="float64", na_value=np.nan),
             "point": point_values(series),
+            "stated": series["stated"].notna().to_numpy(dtype=bool),
             "start": _local_times(series["as_of"]).to_numpy(),
             "published": series["published"].to_numpy(),
         }
@@ -186,8 +187,9 @@ def timeline(
 
     Examples
     --------
-    One marker per claim: the detained series holds 11 observations but 9
-    claims, since the Interior Ministry's "more than 3,000" reached readers
+    One mark per claim: the detained series holds 11 observations but 9
+    claims (6 state a number and get a marker, 3 are "thousands" and get a
+    band), since the Interior Ministry's "more than 3,000" reached readers
     twice (through CNN and a paraphrase of CNN), and so did the Kazakh
     authorities' "about 8,000" (headline and body). The one open-ended
     figure gets an arrow.
@@ -195,8 +197,10 @@ def timeline(
     >>> from kzfigures.datasets import kazakhstan_2022
     >>> fig = timeline(kazakhstan_2022(), key="metric=detained,group=all")
     >>> ax = fig.axes[0]
-    >>> sum(len(line.get_xdata()) for line in ax.get_lines() if line.get_gid() == "claim")
-    9
+    >>> sum(len(line.get_xdata()) for line in ax.get_lines() if line.get_gid() == "claim")  # stated figures
+    6
+    >>> sum(len(band.get_segments()) for band in ax.collections if band.get_gid() == "vague-band")  # "thousands"
+    3
     >>> [text.get_text() for text in ax.texts if text.get_gid() == "open-ended"]
     ['more than 3,000']
     """
@@ -284,8 +288,16 @@ def _draw_claims(mpl: Any, ax: Axes, table: pd.DataFrame, *, arrow: float) -> No
     """One marker per claim, coloured and shaped by speaker; bars, arrows and echoes."""
     colours = mpl.colormaps["tab10"].colors
     claims = table[~table["echo"]]
-    for i, (_, rows) in enumerate(claims.groupby("speaker", sort=False)):
+    for i, (_, speaker_rows) in enumerate(claims.groupby("speaker", sort=False)):
         colour, marker = colours[i % len(colours)], _MARKERS[i % len(_MARKERS)]
+        # A figure that states no number ("dozens") is a band from low to high, with no point:
+        # a marker would print a number nobody stated.
+        vague = speaker_rows[~speaker_rows["stated"] & speaker_rows["high"].notna()]
+        if len(vague):
+            ax.vlines(
+                vague["x"], vague["low"], vague["high"], colors=[colour], linewidth=6, alpha=0.35, gid="vague-band"
+            )
+        rows = speaker_rows[speaker_rows["stated"]]
         interval = rows[rows["high"].notna() & (rows["high"] > rows["low"])]
         if len(interval):
             ax.errorbar(
@@ -304,7 +316,7 @@ def _draw_claims(mpl: Any, ax: Axes, table: pd.DataFrame, *, arrow: float) -> No
                 capsize=4,
                 gid="interval",
             )
-        open_ended = rows[rows["high"].isna()]
+        open_ended = speaker_rows[speaker_rows["high"].isna()]
         for x, low in zip(open_ended["x"], open_ended["low"].to_numpy(dtype=float), strict=True):
             ax.annotate(
                 "",
@@ -320,7 +332,7 @@ def _draw_claims(mpl: Any, ax: Axes, table: pd.DataFrame, *, arrow: float) -> No
             marker=marker,
             markersize=8,
             color=colour,
-            label=str(rows["label"].iloc[0]),
+            label=str(speaker_rows["label"].iloc[0]),
             gid="claim",
             zorder=3,
         )
