@@ -29,9 +29,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-from kzfigures.analysis._sorting import UNBOUNDED, lexsort_stable
+from kzfigures.analysis._sorting import PACK_LIMIT, UNBOUNDED, lexsort_stable, order_codes
 from kzfigures.analysis.conflicts import supersede
 from kzfigures.analysis.index import ClaimIndex
 from kzfigures.analysis.tables import OFFENDER_COLUMNS, dtypes, empty_table
@@ -44,7 +45,7 @@ def offender_table(frame: pd.DataFrame, index: ClaimIndex) -> pd.DataFrame:
 
     Columns: ``id``, the key columns ``index.by``, then :data:`~kzfigures.analysis.tables.OFFENDER_COLUMNS`,
     sorted by key, ``as_of`` and ``id``. Cost: one sort for the offenders, then for each
-    offender a pass over the later figures of its series.
+    offender a comparison with the later figures of its series, in batches of flat arrays.
     """
     columns = list(index.by)
     cumulative = frame["cumulative"].to_numpy(dtype=bool)
@@ -61,22 +62,14 @@ def offender_table(frame: pd.DataFrame, index: ClaimIndex) -> pd.DataFrame:
     order = lexsort_stable((start, series))
     s_series, s_start, s_high = series[order], start[order], high[order]
     offenders = np.flatnonzero(capped)
-    count = np.zeros(len(offenders), dtype=np.int64)
-    first = np.zeros(len(offenders), dtype=np.int64)  # as_of instants, UTC nanoseconds
-    last = np.zeros(len(offenders), dtype=np.int64)
-    lowest = np.zeros(len(offenders), dtype=np.int64)
-    highest = np.zeros(len(offenders), dtype=np.int64)
-    series_end = np.searchsorted(s_series, series[offenders], side="right")
-    series_begin = np.searchsorted(s_series, series[offenders], side="left")
-    for k, i in enumerate(offenders.tolist()):
-        begin = series_begin[k] + np.searchsorted(s_start[series_begin[k] : series_end[k]], end[i], side="left")
-        below = np.flatnonzero(s_high[begin : series_end[k]] < low[i]) + begin
-        count[k] = len(below)
-        first[k], last[k] = s_start[below].min(), s_start[below].max()
-        lowest[k], highest[k] = s_high[below].min(), s_high[below].max()
+    # Each offender's later figures: the rows of its series from the first that starts at or
+    # after its end.
+    series_end = np.asarray(np.searchsorted(s_series, series[offenders], side="right"), dtype=np.intp)
+    begin = _first_at_or_after(s_series, s_start, series[offenders], end[offenders])
+    count, first, last, lowest, highest = _later_below(begin, series_end, low[offenders], s_start, s_high)
     chosen = rows[offenders]
     table = frame[["id", *columns, "as_of", "low", "high"]].take(chosen).reset_index(drop=True)
-    table["speaker"] = index.speaker_texts()[chosen]
+    table["speaker"] = index.speaker_names[index.speaker[chosen]]
     zone = frame["as_of"].dt.tz
     table["n_contradicted"] = count
     table["first_contradicted_as_of"] = pd.to_datetime(first, unit="ns", utc=True).tz_convert(zone)
@@ -85,6 +78,60 @@ def offender_table(frame: pd.DataFrame, index: ClaimIndex) -> pd.DataFrame:
     table["contradicted_high"] = highest
     table = table.astype(dtypes(OFFENDER_COLUMNS, frame))
     return table.sort_values([*columns, "as_of", "id"], kind="stable", na_position="last").reset_index(drop=True)
+
+
+def _first_at_or_after(
+    s_series: npt.NDArray[np.int64],
+    s_start: npt.NDArray[np.int64],
+    series: npt.NDArray[np.int64],
+    at: npt.NDArray[np.int64],
+) -> npt.NDArray[np.intp]:
+    """Per query, the first position (rows sorted by series, then start) of its series that starts at or after
+    ``at``: one search of (series, time) packed into an int64 as (series, time code)."""
+    codes, width = order_codes(np.concatenate([s_start, at]), PACK_LIMIT // (int(s_series.max()) + 1))
+    keys = s_series * width + codes[: len(s_start)]
+    return np.asarray(np.searchsorted(keys, series * width + codes[len(s_start) :], side="left"), dtype=np.intp)
+
+
+#: Most (offender, later figure) pairs compared in one batch: bounds the memory of the comparison.
+_PAIRS_PER_BATCH = 4_000_000
+
+
+def _later_below(
+    begin: npt.NDArray[np.intp],
+    stop: npt.NDArray[np.intp],
+    low: npt.NDArray[np.int64],
+    s_start: npt.NDArray[np.int64],
+    s_high: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.int64], ...]:
+    """Per offender k: how many rows in ``[begin_k, stop_k)`` have a high below ``low_k``, the first and last
+    of their starts, and their lowest and highest high. Every offender has at least one such row.
+
+    The pairs are compared in batches of whole offenders, as flat arrays: ``O(sum of the ranges)``.
+    """
+    n = len(begin)
+    count = np.zeros(n, dtype=np.int64)
+    first, last, lowest, highest = (np.zeros(n, dtype=np.int64) for _ in range(4))
+    lengths = (stop - begin).astype(np.int64)
+    ends = np.cumsum(lengths)
+    batch_start = 0
+    while batch_start < n:
+        reach = ends[batch_start] - lengths[batch_start] + _PAIRS_PER_BATCH
+        batch_stop = max(int(np.searchsorted(ends, reach, side="right")), batch_start + 1)
+        part = np.arange(batch_start, batch_stop)
+        size = lengths[part]
+        group = np.repeat(np.arange(len(part)), size)
+        group_start = np.r_[0, np.cumsum(size)[:-1]]
+        pos = begin[part][group] + (np.arange(int(size.sum())) - group_start[group])
+        below = s_high[pos] < low[part][group]
+        big, small = np.iinfo(np.int64).max, np.iinfo(np.int64).min
+        count[part] = np.bincount(group[below], minlength=len(part))
+        first[part] = np.minimum.reduceat(np.where(below, s_start[pos], big), group_start)
+        last[part] = np.maximum.reduceat(np.where(below, s_start[pos], small), group_start)
+        lowest[part] = np.minimum.reduceat(np.where(below, s_high[pos], big), group_start)
+        highest[part] = np.maximum.reduceat(np.where(below, s_high[pos], small), group_start)
+        batch_start = batch_stop
+    return count, first, last, lowest, highest
 
 
 def empty_offenders(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:

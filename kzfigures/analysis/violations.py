@@ -89,7 +89,19 @@ class ViolationReport:
     disagreements: pd.DataFrame = attrs.field(
         default=attrs.Factory(lambda self: self.frame.iloc[:0].copy(), takes_self=True), eq=False, repr=False
     )
-    offenders: pd.DataFrame = attrs.field(default=attrs.Factory(pd.DataFrame), eq=False, repr=False)
+    # What offenders are computed from, on first use: (frame, its violations, key columns, index).
+    _offender_inputs: tuple[Any, ...] | None = attrs.field(default=None, eq=False, repr=False, alias="offender_inputs")
+    _computed: dict[str, pd.DataFrame] = attrs.field(factory=dict, init=False, eq=False, repr=False)
+
+    @property
+    def offenders(self) -> pd.DataFrame:
+        """One row per figure later figures contradict (computed on first use, then kept)."""
+        if "offenders" not in self._computed:
+            if self._offender_inputs is None:
+                self._computed["offenders"] = pd.DataFrame()
+            else:
+                self._computed["offenders"] = _offenders(*self._offender_inputs)
+        return self._computed["offenders"]
 
     def __repr__(self) -> str:
         counts = self.frame["kind"].value_counts()
@@ -247,7 +259,7 @@ def violations(
     return ViolationReport(
         frame=found,
         disagreements=split,
-        offenders=_offenders(frame, found, columns, shared),
+        offender_inputs=(frame, found, columns, shared),
         by=tuple(columns),
         checked_keys=checked,
         skipped_keys=skipped,
