@@ -1346,7 +1346,9 @@ def _times(
         distinct_outside = _outside_range(parsed).copy()
         unparsed = parsed.isna().to_numpy(dtype=bool)
         if unparsed.any():
-            distinct_outside[unparsed] = body[unparsed].str.match(_FAR_YEAR_PATTERN).fillna(False).to_numpy(bool)
+            # A date Python reads but pandas could not store (pandas 2.2 coerces 1677-09-21 to NaT).
+            far = body[unparsed].str.match(_FAR_YEAR_PATTERN).fillna(False).to_numpy(bool)
+            distinct_outside[unparsed] = far | np.array([_a_date(b) for b in body[unparsed].tolist()], dtype=bool)
         outside = _per_row(codes, distinct_outside, False)
         failures.add(outside & ~flagged, name, raw, _OUT_OF_RANGE, FailureReason.TIME_OUT_OF_RANGE)
         flagged |= outside
@@ -1817,3 +1819,12 @@ def _json_cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value) if not isinstance(value, str) else value
+
+
+def _a_date(text: object) -> bool:
+    """Whether Python's ISO 8601 reader reads ``text`` as a date or time (of any year 1-9999)."""
+    try:
+        dt.datetime.fromisoformat(str(text))
+    except ValueError:
+        return False
+    return True
