@@ -680,3 +680,31 @@ def test_a_weights_mapping_names_authorities_outlets_and_outlet_kinds() -> None:
         elif kind == "official":
             assert w == 4 * p
     assert (observation_weights(frame, "equal") == 1).all()
+
+
+def test_a_long_record_with_many_distinct_counts_is_settled_right() -> None:
+    # Found in review: (hi code, time code) overflowed int64 when times spanned years and the
+    # counts took more than about 128 values, and the outlier was never set aside.
+    n = 700
+    values = list(range(1000, 1000 + 10 * n, 10))
+    values[0] = 1500  # above the 50 figures that follow it
+    frame = pd.DataFrame(
+        {
+            "metric": "killed",
+            "stated": values,
+            "as_of": [d.strftime("%Y-%m-%d") for d in pd.date_range("2020-01-01", periods=n, freq="D")],
+        }
+    )
+    result = best_estimate(frame)
+    assert result.set_aside["id"].tolist() == ["row-0"]
+    assert result.set_aside["superseded_by"].tolist() == ["row-1"]  # the smallest later figure, 1010
+    series = result.series
+    assert (series["low"] <= series["high"].fillna(np.iinfo(np.int64).max)).all()
+    from kzfigures.analysis.conflicts import supersede
+
+    far = np.array([0, 10**18, 10**18 + 1, 10**18 + 2], dtype=np.int64)  # 1970 and 2001, in ns
+    capped, by = supersede(
+        np.zeros(4, dtype=np.int64), far, far + 1, np.array([250, 100, 200, 300]), np.array([250, 100, 200, 300])
+    )
+    assert capped.tolist() == [True, False, False, False]
+    assert by.tolist() == [1, -1, -1, -1]

@@ -55,7 +55,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from kzfigures.analysis._runs import run_numbers
-from kzfigures.analysis._sorting import PACK_LIMIT, UNBOUNDED, argsort_stable, lexsort_stable, order_codes
+from kzfigures.analysis._sorting import UNBOUNDED, argsort_stable, lexsort_stable, order_codes
 
 __all__ = [
     "REASONS",
@@ -126,13 +126,15 @@ def supersede(
     if n == 0:
         return np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64)
     # Times as codes that order as they do, so that (series, time) packs into one int64.
-    n_series = int(series.max()) + 1
-    time_codes, width = order_codes(np.concatenate([start, end]), PACK_LIMIT // n_series)
+    # Dense enough codes that (hi, time) and (series, time) each pack into an int64: at most 2n
+    # time codes and n hi codes, so every product stays below 2 n^2 (order_codes falls back to
+    # ranks when the shifted values would not fit).
+    time_codes, width = order_codes(np.concatenate([start, end]), 2 * n + 1)
     codes = time_codes.reshape(2, n)
     key_start = series * width + codes[0]
     order = argsort_stable(key_start) if rank is None else lexsort_stable((rank, key_start))
     # Suffix minimum of (hi, start) within each series, as one packed code per claim.
-    hi_code = order_codes(hi[order], PACK_LIMIT // width)[0]
+    hi_code = order_codes(hi[order], n + 1)[0]
     code = hi_code * width + codes[0][order]
     s_series = series[order]
     suffix = pd.Series(code[::-1]).groupby(s_series[::-1]).cummin().to_numpy()[::-1]
