@@ -219,7 +219,7 @@ def _record_lines(path: Path) -> list[int]:
         reader = csv.reader(handle)
         previous = 0
         for record in reader:
-            if record:  # a blank line reads as [], and read_csv skips it
+            if record and (len(record) > 1 or record[0].strip()):  # read_csv skips blank and all-space lines
                 starts.append(previous + 1)
             previous = reader.line_num
     return starts[1:]  # the first record is the header
@@ -246,6 +246,15 @@ def _records(table: pd.DataFrame) -> Any:
     return json.loads(table.to_json(orient="records", date_format="iso", force_ascii=False))
 
 
+def _whole_best(series: pd.DataFrame) -> pd.Series:
+    """``best`` rounded to a whole count, kept inside ``[low, high]`` (which are exact integers where
+    float64 ``best`` is not, above 2**53); empty where no figure states a number."""
+    best = series["best"].round().astype("Int64")
+    low, high = series["low"].astype("Int64"), series["high"].astype("Int64")
+    best = best.where(best.isna() | (best >= low), low)
+    return best.where(best.isna() | high.isna() | (best <= high), high)
+
+
 def _weights(args: argparse.Namespace) -> dict[str, float] | None:
     """The ``--weight SOURCE=W`` options as the mapping ``best_estimate(weights=...)`` takes; None for none."""
     weights: dict[str, float] = {}
@@ -270,7 +279,7 @@ def _estimate_table(result: Estimate) -> pd.DataFrame:
             **{c: series[c].astype("string") for c in by},
             "date": pd.array(dates, dtype="string"),
             "low": series["low"].astype("Int64"),
-            "best": series["best"].round().astype("Int64"),  # empty where no figure states a number
+            "best": _whole_best(series),
             "high": series["high"].astype("Int64"),
             "n_claims": series["n_claims"].astype("int64"),
             "n_observations": series["n_observations"].astype("int64"),

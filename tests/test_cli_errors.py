@@ -93,3 +93,34 @@ def test_a_bad_weight_exits_2_with_one_line(capsys, weight) -> None:
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1
     assert "weight" in err
+
+
+def test_a_line_of_spaces_is_skipped_when_lines_are_counted(tmp_path, capsys) -> None:
+    lines = ["metric,as_of,stated", "killed,2022-01-07,5", "   ", "killed,2022-01-09,-3"]
+    path = tmp_path / "obs.csv"
+    path.write_text("\n".join(lines) + "\n")
+    assert main(["report", str(path)]) == 2
+    bad = [line for line in capsys.readouterr().err.splitlines() if "row 1" in line]
+    assert bad
+    assert "(line 4)" in bad[0]  # read_csv skips the line of spaces, and so does the count
+
+
+def test_the_csv_best_is_a_whole_count_inside_the_range_above_2_53(tmp_path, capsys) -> None:
+    import io
+
+    import pandas as pd
+
+    big = 2**53 + 1  # float64 cannot hold it: best is computed as 2**53
+    path = tmp_path / "big.csv"
+    path.write_text(f"metric,stated,as_of\nkilled,{big},2022-01-07\nkilled,{big},2022-01-08\n")
+    assert main(["report", str(path), "--format", "csv"]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype={"best": "Int64", "low": "Int64"})
+    assert table["best"].tolist() == [big, big]
+    assert table["low"].tolist() == [big, big]
+
+
+def test_plot_without_a_key_asks_for_one_without_internal_words(capsys) -> None:
+    assert main(["report", "--plot", "x.png"]) == 2
+    err = capsys.readouterr().err
+    assert "choose one with a key" in err
+    assert "None" not in err

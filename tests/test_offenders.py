@@ -113,6 +113,24 @@ def test_the_report_names_the_outlier_once_before_the_pairs() -> None:
     prepared = kzfigures.violations(kzfigures.prepare(frame)).offenders
     pd.testing.assert_frame_equal(prepared, report.offenders)
     text = " ".join(violations_section(frame).split())
-    assert "One figure is above later ones" in text
-    assert "killed 150 (outlet: Telegram channel, Mar 23) is above 3 later figures, from 137 to 144" in text
+    assert "One figure is above later figures of its series:" in text
+    assert "killed: 150 (outlet: Telegram channel, Mar 23) is above 3 later figures, from 137 to 144" in text
     assert text.count("is above 3 later figures") == 1
+
+
+def test_the_report_names_each_offenders_series() -> None:
+    from kzfigures.present.report import violations_section
+
+    frame = pd.DataFrame(
+        {
+            "metric": "killed",
+            "group": ["all"] * 3 + ["children"] * 2,
+            "stated": [290, 359, 253, 50, 40],
+            "as_of": ["2019-04-22", "2019-04-24", "2019-04-25", "2019-04-22", "2019-04-23"],
+        }
+    )
+    text = " ".join(violations_section(frame).split())
+    assert "3 figures are above later figures of their series:" in text
+    assert "killed - children: 50" in text
+    assert "killed: 290" in text
+    assert "killed: 359" in text

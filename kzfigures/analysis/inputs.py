@@ -278,6 +278,8 @@ def select_series(frame: pd.DataFrame, key: Mapping[str, Any] | str | None, by: 
             ",".join(f"{c}={v}" for c, v in zip(columns, values, strict=True))
             for values in keys.astype(str).itertuples(index=False)
         )
+        if key is None:
+            raise InvalidArgumentError(f"the observations hold {len(keys)} series; choose one with a key: {listed}")
         raise InvalidArgumentError(f"key {key!r} matches {len(keys)} series; add columns to it: {listed}")
     return rows
 

@@ -23,6 +23,7 @@ import pandas as pd
 from kzfigures.analysis.index import DEFAULT_BY
 from kzfigures.analysis.inputs import Prepared
 from kzfigures.analysis.ranges import ranges
+from kzfigures.analysis.tables import OFFENDER_COLUMNS
 from kzfigures.analysis.violations import violations
 from kzfigures.present.words import figure_words, key_label, sources_text, who_said
 
@@ -277,11 +278,17 @@ def _offender_lines(offenders: pd.DataFrame) -> list[str]:
     if offenders.empty:
         return []
     n = len(offenders)
-    lines = [f"{'One figure is' if n == 1 else f'{n:,} figures are'} above later ones (set aside as superseded):"]
+    lines = [
+        "One figure is above later figures of its series:"
+        if n == 1
+        else f"{n:,} figures are above later figures of their series:"
+    ]
     days = _day_texts(offenders["as_of"])
     first, last = _day_texts(offenders["first_contradicted_as_of"]), _day_texts(offenders["last_contradicted_as_of"])
+    by = [c for c in offenders.columns if c != "id" and c not in OFFENDER_COLUMNS]
+    labels = [_label(by, key) for key in offenders[by].itertuples(index=False, name=None)]
     rows = zip(
-        offenders["metric"].tolist() if "metric" in offenders else [""] * n,
+        labels,
         offenders["low"].tolist(),
         offenders["high"].tolist(),
         offenders["speaker"].tolist(),
@@ -294,11 +301,11 @@ def _offender_lines(offenders: pd.DataFrame) -> list[str]:
         last,
         strict=True,
     )
-    for metric, low, high, speaker, n_later, c_low, c_high, id_, day, since, until in rows:
+    for label, low, high, speaker, n_later, c_low, c_high, id_, day, since, until in rows:
         later = count(int(n_later), "later figure")
         span = f"{int(c_low):,}" if c_low == c_high else f"from {int(c_low):,} to {int(c_high):,}"
         when = since if since == until else f"{since} to {until}"
-        text = f"{metric} {_bound(low, high)} ({speaker}, {day}) is above {later}, {span} ({when}); {id_}."
+        text = f"{label}: {_bound(low, high)} ({speaker}, {day}) is above {later}, {span} ({when}); {id_}."
         lines.extend(_wrap(text.strip(), WIDTH, initial_indent="- ", subsequent_indent="    "))
     lines.append("")
     return lines
