@@ -66,9 +66,9 @@ class Estimate:
     set_aside : pandas.DataFrame
         One row per observation that the conflict policy set aside: ``id``,
         the key columns, ``as_of``, ``low``, ``high`` (``<NA>`` = unbounded),
-        ``reason`` (``superseded``: a later kept claim contradicts it;
-        ``outweighed``: a heavier same-time claim contradicts it;
-        ``outvoted``: it is outside the maximum-weight consistent subset) and
+        ``reason`` (``superseded``: its low exceeds the high of a strictly later claim;
+        ``outweighed``, non-cumulative series only: a heavier claim of the same period
+        contradicts it; ``outvoted``: it is outside the maximum-weight consistent subset) and
         ``superseded_by`` (the id of an observation of a kept claim that
         contradicts it).
     method, on_conflict : str
