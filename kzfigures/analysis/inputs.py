@@ -24,6 +24,7 @@ other columns, indexes the rows it needs itself, as it would for a frame.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -210,10 +211,14 @@ class Inputs:
 def parse_key(key: Mapping[str, Any] | str | None) -> dict[str, Any]:
     """Read a key such as ``"metric=detained,group=all"`` into ``{column: value}``.
 
-    A mapping is checked and returned as a dict; ``None`` is the empty key.
+    A comma separates two pairs only where a column name and ``=`` follow it,
+    so values may hold commas: ``"region=Almaty, city"`` is one pair. A
+    mapping is checked and returned as a dict; ``None`` is the empty key.
 
     >>> parse_key("metric=detained, group=all")
     {'metric': 'detained', 'group': 'all'}
+    >>> parse_key("region=Almaty, city,metric=killed")
+    {'region': 'Almaty, city', 'metric': 'killed'}
     >>> parse_key("detained")
     Traceback (most recent call last):
     ...
@@ -225,7 +230,7 @@ def parse_key(key: Mapping[str, Any] | str | None) -> dict[str, Any]:
         pairs = dict(key)
     elif isinstance(key, str):
         pairs = {}
-        for part in key.split(","):
+        for part in _PAIR_BREAK.split(key):
             column, sep, value = part.partition("=")
             if not sep or not column.strip() or not value.strip():
                 raise InvalidArgumentError(
@@ -240,6 +245,10 @@ def parse_key(key: Mapping[str, Any] | str | None) -> dict[str, Any]:
     if pairs:
         check_by(list(pairs))
     return pairs
+
+
+# A comma that starts the next "column=" pair (a column name is a word); any other comma is in a value.
+_PAIR_BREAK = re.compile(r",(?=\s*\w+\s*=)")
 
 
 def select_key(frame: pd.DataFrame, key: Mapping[str, Any] | str | None) -> pd.DataFrame:
