@@ -289,7 +289,8 @@ def select_series(frame: pd.DataFrame, key: Mapping[str, Any] | str | None, by: 
         )
         if key is None:
             raise InvalidArgumentError(f"the observations hold {len(keys)} series; choose one with a key: {listed}")
-        raise InvalidArgumentError(f"key {key!r} matches {len(keys)} series; add columns to it: {listed}")
+        said = key if isinstance(key, str) else ",".join(f"{c}={v}" for c, v in parse_key(key).items())
+        raise InvalidArgumentError(f"key '{said}' matches {len(keys)} series; add columns to it: {listed}")
     return rows
 
 

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -195,9 +196,17 @@ class ObservationWords:
         self._days: dict[Any, str] = {}
 
     def words(self, identifier: str) -> str:
-        """The figure as a reader should read it: canonical words for a stated number, else its text."""
+        """The figure in its source's words: "over 40", "almost 6,000", "dozens".
+
+        The text as written, its first letter lowered where it starts a
+        sentence, when it has no number ("dozens") or writes the stated number
+        in digits ("over 40", "More than 3,000"); else canonical words for the
+        stated number ("about 8,000" for "About 8 Thousand", "3" for "three").
+        """
         low, high, stated, qualifier, text, *_ = self._rows[identifier]
-        return figure_words(low, high, stated, qualifier, None if stated is not None else text)
+        if isinstance(text, str) and text and (stated is None or _writes_in_digits(text, int(stated))):
+            return text[0].lower() + text[1:] if text[1:2].islower() else text
+        return figure_words(low, high, stated, qualifier)
 
     def stated(self, identifier: str) -> int | None:
         """The number the observation states; None for words without one ("dozens")."""
@@ -226,6 +235,12 @@ class ObservationWords:
     def speakers(self, ids: Sequence[str], limit: int = 3) -> str:
         """Who said them, each speaker once, in order: "Kazakh authorities; CNN and 2 others"."""
         return speakers_text((self.speaker(i) for i in ids), limit=limit)
+
+
+def _writes_in_digits(text: str, number: int) -> bool:
+    """Whether ``text`` writes ``number`` in digits, with or without thousands separators."""
+    plain = re.sub(r"(?<=\d)[,.\s\u00a0\u202f'](?=\d{3}\b)", "", text)
+    return re.search(rf"(?<!\d){number}(?!\d)", plain) is not None
 
 
 def bound_words(low: Any, high: Any) -> str:
