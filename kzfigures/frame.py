@@ -1381,7 +1381,8 @@ def _date_options(dayfirst: Any, date_format: Any) -> tuple[bool | None, str | N
             f"'date_format' may not use %Z (got {date_format!r}): strptime reads a zone name and then "
             "ignores it; use %z for a UTC offset, or tz= for the zone of times without one"
         )
-    lacking = [what for what, letters in (("year", "Yy"), ("month", "mbB"), ("day", "d")) if not directives & set(letters)]
+    fields = (("year", "Yy"), ("month", "mbB"), ("day", "d"))
+    lacking = [what for what, letters in fields if not directives & set(letters)]
     if lacking:
         raise InvalidArgumentError(
             f"'date_format' must give the year (%Y or %y), the month (%m, %b or %B) and the day (%d); "
