@@ -207,6 +207,27 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ZONE",
         help="time zone for times in PATH written without an offset, e.g. Asia/Almaty (default: UTC)",
     )
+    # Dates that are not ISO 8601 are read only in an order the user gives; never guessed.
+    dates = report.add_mutually_exclusive_group()
+    dates.add_argument(
+        "--dayfirst",
+        dest="dayfirst",
+        action="store_const",
+        const=True,
+        help="read dates such as 22/01/2020 or 22.01.20 in PATH as day/month/year",
+    )
+    dates.add_argument(
+        "--monthfirst",
+        dest="dayfirst",
+        action="store_const",
+        const=False,
+        help="read dates such as 1/22/20 in PATH as month/day/year",
+    )
+    dates.add_argument(
+        "--date-format",
+        metavar="FORMAT",
+        help="read times in PATH that are not ISO 8601 with this strptime format, e.g. '%%d %%B %%Y'",
+    )
     return parser
 
 
@@ -218,7 +239,7 @@ class _BadInputError(Exception):
         self.lines = lines
 
 
-def _load(path: Path | None, tz: str) -> pd.DataFrame:
+def _load(path: Path | None, tz: str, dayfirst: bool | None = None, date_format: str | None = None) -> pd.DataFrame:
     if path is None:
         from kzfigures.datasets import kazakhstan_2022
 
@@ -228,8 +249,8 @@ def _load(path: Path | None, tz: str) -> pd.DataFrame:
         raise _BadInputError([f"kzfigures: cannot read {name}: no such file"])
     try:
         if path.suffix.lower() == ".json":
-            return read_json(path, tz=tz)
-        return read_csv(path, tz=tz)
+            return read_json(path, tz=tz, dayfirst=dayfirst, date_format=date_format)
+        return read_csv(path, tz=tz, dayfirst=dayfirst, date_format=date_format)
     except FrameValidationError as error:
         lines = None if path.suffix.lower() == ".json" else _record_lines(path)
         raise _BadInputError(_failure_lines(name, error.failure_cases, lines)) from None
@@ -461,7 +482,7 @@ def _report(args: argparse.Namespace) -> Iterator[str]:
         args.key = _key(args.key) or None
     except KzFiguresError as error:
         raise _BadInputError([f"kzfigures: --key: {error}"]) from None
-    frame = _load(args.path, args.tz)
+    frame = _load(args.path, args.tz, args.dayfirst, args.date_format)
     try:
         frame = select_key(frame, args.key)
     except KzFiguresError as error:
