@@ -25,7 +25,7 @@ import pandas as pd
 
 from kzfigures._version import __version__
 from kzfigures.analysis.estimate import METHODS, ON_CONFLICT, Estimate, best_estimate
-from kzfigures.analysis.index import DEFAULT_BY
+from kzfigures.analysis.index import DEFAULT_BY, check_by
 from kzfigures.analysis.inputs import Prepared, parse_key, prepare, select_key, select_series
 from kzfigures.analysis.ranges import ranges
 from kzfigures.analysis.violations import violations
@@ -153,6 +153,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="COLUMN=VALUE",
         help="only the series matching these values, e.g. --key metric=detained --key group=all, or "
         "metric=detained,group=all; a value may hold commas (--key 'region=Almaty, city') (repeatable)",
+    )
+    report.add_argument(
+        "--by",
+        default=",".join(DEFAULT_BY),
+        metavar="COLUMN,...",
+        help="the columns that make a series (default: metric,group,region); a file with an event "
+        "column of its own: --by event,metric,group,region",
     )
     report.add_argument(
         "--sections",
@@ -340,27 +347,25 @@ def _estimate_table(result: Estimate) -> pd.DataFrame:
 
 
 def _ranges_table(prepared: Prepared) -> pd.DataFrame:
-    table = ranges(prepared)
-    columns = ["metric", "group", "region", "hull_low", "hull_high", "consensus_low", "consensus_high"]
+    table = ranges(prepared, prepared.by)
+    columns = [*prepared.by, "hull_low", "hull_high", "consensus_low", "consensus_high"]
     counts = ["n_observations", "n_claims", "n_speakers"]
     return table[[*columns, "consensus_empty", *counts]].reset_index(drop=True)
 
 
 def _violation_tables(prepared: Prepared) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The violations and the disagreements, as the markdown and JSON reports show them."""
-    report = violations(prepared)
-    return _violations_table(report.frame), _violations_table(report.disagreements)
+    report = violations(prepared, prepared.by)
+    return _violations_table(report.frame, prepared.by), _violations_table(report.disagreements, prepared.by)
 
 
-def _violations_table(table: pd.DataFrame) -> pd.DataFrame:
+def _violations_table(table: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     dates = table["as_of"].dt.strftime("%Y-%m-%d").astype("string")
     witness_dates = table["witness_as_of"].dt.strftime("%Y-%m-%d").astype("string")
     return pd.DataFrame(
         {
             "kind": table["kind"],
-            "metric": table["metric"],
-            "group": table["group"],
-            "region": table["region"],
+            **{c: table[c] for c in by},
             "id": table["id"],
             "as_of": dates,
             "low": table["low"],
@@ -410,12 +415,17 @@ def _sections(args: argparse.Namespace, n_series: int) -> list[str]:
 def _render(frame: pd.DataFrame, args: argparse.Namespace) -> Iterator[str]:
     """The report, one part at a time: print each as it comes, so one section is in memory at a time."""
     # read_csv or the dataset validated the frame; the sections share one claim index.
-    prepared = prepare(frame, validate=False)
+    prepared = prepare(frame, args.by, validate=False)
     result = best_estimate(
-        prepared, method=args.method, freq=args.freq, on_conflict=args.on_conflict, weights=_weights(args)
+        prepared,
+        by=prepared.by,
+        method=args.method,
+        freq=args.freq,
+        on_conflict=args.on_conflict,
+        weights=_weights(args),
     )
     if args.format in ("text", "markdown"):
-        n_series = len(frame.drop_duplicates(list(DEFAULT_BY))) if len(frame) else 0
+        n_series = len(frame.drop_duplicates(list(prepared.by))) if len(frame) else 0
         sections = _sections(args, n_series)
         if args.format == "markdown":
             yield "# kzfigures report"
@@ -426,7 +436,7 @@ def _render(frame: pd.DataFrame, args: argparse.Namespace) -> Iterator[str]:
                 "estimates": lambda: estimate_section(result, ids=args.ids),
                 "violations": lambda: violations_section(prepared, ids=args.ids),
                 "ranges": lambda: ranges_section(prepared, ids=args.ids),
-                "observations": lambda: observations_section(frame),
+                "observations": lambda: observations_section(frame, prepared.by),
             }
             for name in sections:
                 yield makers[name]()
@@ -453,7 +463,7 @@ def _render(frame: pd.DataFrame, args: argparse.Namespace) -> Iterator[str]:
             "weights": _weights(args) or {},
         },
         "summary": summary_lines(result, ids=args.ids),
-        "observations": _records(observations_table(frame)),
+        "observations": _records(observations_table(frame, args.by)),
         "ranges": _records(_ranges_table(prepared)),
         "violations": _records(found),
         "disagreements": _records(split),
@@ -483,6 +493,10 @@ def _report(args: argparse.Namespace) -> Iterator[str]:
     except KzFiguresError as error:
         raise _BadInputError([f"kzfigures: --key: {error}"]) from None
     frame = _load(args.path, args.tz, args.dayfirst, args.date_format)
+    try:
+        args.by = tuple(check_by([c.strip() for c in args.by.split(",") if c.strip()], frame))
+    except KzFiguresError as error:
+        raise _BadInputError([f"kzfigures: --by: {' '.join(str(error).split())}"]) from None
     try:
         frame = select_key(frame, args.key)
     except KzFiguresError as error:

@@ -6,6 +6,7 @@ small files written here, never from the report itself.
 
 from __future__ import annotations
 
+import io
 import re
 
 import pandas as pd
@@ -148,8 +149,37 @@ def test_the_report_is_made_a_section_at_a_time() -> None:
     from kzfigures.cli import _parser, _render
 
     args = _parser().parse_args(["report"])
-    args.key = None
+    args.key, args.by = None, ("metric", "group", "region")
     parts = _render(kazakhstan_2022(), args)
     first = next(parts)
     assert first.startswith("SUMMARY")
     assert len([first, *parts]) == len(SECTIONS)
+
+
+def test_by_reports_two_events_of_one_file_as_each_alone(tmp_path, capsys) -> None:
+    rows = [
+        ("northport", "2024-03-14", "more than 200", "Police"),
+        ("northport", "2024-03-15", "340", "Interior Ministry"),
+        ("eastvale", "2024-03-15", "dozens", ""),
+        ("eastvale", "2024-03-16", "57", "Police"),
+        ("eastvale", "2024-03-17", "45", "Police"),
+    ]
+    both = tmp_path / "both.csv"
+    both.write_text(
+        "event,metric,as_of,figure,authority\n" + "".join(f"{e},detained,{d},{f},{a}\n" for e, d, f, a in rows)
+    )
+    together = run(capsys, str(both), "--by", "event,metric,group,region", "--format", "csv")
+    for event in ("northport", "eastvale"):
+        alone = tmp_path / f"{event}.csv"
+        alone.write_text(
+            "metric,as_of,figure,authority\n" + "".join(f"detained,{d},{f},{a}\n" for e, d, f, a in rows if e == event)
+        )
+        mine = pd.read_csv(io.StringIO(run(capsys, str(alone), "--format", "csv")))
+        theirs = pd.read_csv(io.StringIO(together)).query("event == @event").drop(columns="event")
+        # The same numbers; only a column's dtype may differ (the other event's empty best makes it float).
+        pd.testing.assert_frame_equal(mine.reset_index(drop=True), theirs.reset_index(drop=True), check_dtype=False)
+    summary = " ".join(run(capsys, str(both), "--by", "event,metric", "--sections", "summary").split())
+    assert "detained (eastvale): 45 by Mar 17, 2024 (Police)" in summary
+    assert "detained (northport): 340 by Mar 15, 2024 (Interior Ministry)" in summary
+    assert main(["report", str(both), "--by", "evnt"]) == 2
+    assert "--by: unknown column 'evnt'" in capsys.readouterr().err

@@ -21,7 +21,6 @@ from typing import Any
 
 import pandas as pd
 
-from kzfigures.analysis.index import DEFAULT_BY
 from kzfigures.analysis.inputs import Prepared
 from kzfigures.analysis.violations import violations
 from kzfigures.present.summary import range_rows, summary_lines
@@ -95,7 +94,7 @@ def _estimates(prepared: Prepared, result: Any, ids: bool) -> str:
 
 
 def _violations(prepared: Prepared, result: Any, ids: bool) -> str:
-    report = violations(prepared)
+    report = violations(prepared, prepared.by)
     words = ObservationWords(prepared.frame)
     parts = ["## Violations of a non-decreasing count", ""]
     if len(report.frame) == 0:
@@ -104,7 +103,7 @@ def _violations(prepared: Prepared, result: Any, ids: bool) -> str:
         found = report.frame
         table = pd.DataFrame(
             {
-                "series": _series(found),
+                "series": _series(found, prepared.by),
                 "kind": found["kind"].astype("string"),
                 "figure": [words.said([i]) for i in found["id"]],
                 "is below": [words.said([i]) for i in found["witness_id"]],
@@ -120,7 +119,7 @@ def _violations(prepared: Prepared, result: Any, ids: bool) -> str:
         parts += ["Different sources, one day: a count can rise within a day, so these are no violation.", ""]
         table = pd.DataFrame(
             {
-                "series": _series(split),
+                "series": _series(split, prepared.by),
                 "figure": [words.said([i]) for i in split["id"]],
                 "and": [words.said([i]) for i in split["witness_id"]],
                 "apart": split["drop"].astype("int64"),
@@ -134,7 +133,7 @@ def _violations(prepared: Prepared, result: Any, ids: bool) -> str:
 
 def _ranges(prepared: Prepared, result: Any, ids: bool) -> str:
     frame = prepared.frame
-    by = list(DEFAULT_BY)
+    by = list(prepared.by)
     words = ObservationWords(frame)
     rows = []
     for key, row, is_running in range_rows(prepared):
@@ -163,10 +162,11 @@ def _ranges(prepared: Prepared, result: Any, ids: bool) -> str:
 
 
 def _observations(prepared: Prepared, result: Any, ids: bool) -> str:
-    frame = prepared.frame.sort_values([*DEFAULT_BY, "as_of", "id"], kind="stable")
+    by = list(prepared.by)
+    frame = prepared.frame.sort_values([*by, "as_of", "id"], kind="stable")
     table = pd.DataFrame(
         {
-            "series": _series(frame),
+            "series": _series(frame, by),
             "as of": [
                 date_words(t) if p == "day" else date_words(t, minutes=True)
                 for t, p in zip(frame["as_of"], frame["as_of_precision"], strict=True)
@@ -203,8 +203,8 @@ def _ids(*groups: Sequence[str]) -> str:
     return ", ".join(dict.fromkeys(i for group in groups for i in group))
 
 
-def _series(frame: pd.DataFrame) -> list[str]:
-    return [series_words(key, DEFAULT_BY) for key in frame[list(DEFAULT_BY)].itertuples(index=False, name=None)]
+def _series(frame: pd.DataFrame, by: Sequence[str]) -> list[str]:
+    return [series_words(key, by) for key in frame[list(by)].itertuples(index=False, name=None)]
 
 
 def _table(table: pd.DataFrame, none: dict[str, str] | None = None) -> str:

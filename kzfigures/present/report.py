@@ -111,14 +111,14 @@ def count(n: int, noun: str) -> str:
     return f"{int(n):,} {noun}{'' if n == 1 else 's'}"
 
 
-def observations_section(frame: pd.DataFrame) -> str:
-    """The observations grouped by metric, group and region, oldest first.
+def observations_section(frame: pd.DataFrame, by: Sequence[str] = DEFAULT_BY) -> str:
+    """The observations grouped by series (the columns ``by``), oldest first.
 
     Each line: the as-of date, the figure as worded, its interval, and who
     said it through whom.
     """
     lines = ["OBSERVATIONS", "=" * WIDTH]
-    keys = ["metric", "group", "region"]
+    keys = list(by)
     ordered = frame.sort_values([*keys, "as_of", "id"], kind="stable")
     # Each key is one run of the sorted rows. The cells become Python objects column by column
     # (missing: None), and the words of each distinct figure, source and wrapped line are made
@@ -131,9 +131,8 @@ def observations_section(frame: pd.DataFrame) -> str:
     wrapped_in = functools.cache(lambda text, width: _wrap(text, width) or [""])
     key_cells = ordered[keys].to_numpy(dtype=object)
     for start, end in _runs(ordered, keys):
-        metric, group, region = (str(cell) for cell in key_cells[start])
         lines.append("")
-        lines.append(f"{series_words((metric, group, region), DEFAULT_BY)}  ({count(end - start, 'report')})")
+        lines.append(f"{series_words(key_cells[start], keys)}  ({count(end - start, 'report')})")
         for position in range(start, end):
             head = heads(when[position], figures[position])
             wrapped = wrapped_in(said(sources[position]), WIDTH - len(head))
@@ -190,7 +189,7 @@ def ranges_section(frame: pd.DataFrame | Prepared, *, ids: bool = False) -> str:
     """
     prepared = frame if isinstance(frame, Prepared) else prepare(frame)
     observations = prepared.frame
-    by = list(DEFAULT_BY)
+    by = list(prepared.by)
     lines = ["RANGES", "=" * WIDTH]
     if len(observations) == 0:
         return "\n".join([*lines, "", "no observations"])
@@ -223,13 +222,6 @@ def ranges_section(frame: pd.DataFrame | Prepared, *, ids: bool = False) -> str:
     return "\n".join(lines)
 
 
-# The columns of a violation its sentence uses.
-_VIOLATION_WORDS = (
-    "metric", "group", "region", "kind", "low", "high", "speaker", "as_of", "witness_low", "witness_high",
-    "witness_speaker", "witness_as_of", "relation", "drop", "id", "witness_id",
-)  # fmt: skip
-
-
 def violations_section(frame: pd.DataFrame | Prepared, *, ids: bool = False) -> str:
     """Where a running total falls (see :func:`kzfigures.violations`), then the figures of one time that
     differ (its disagreements, not a fall), and which series were checked.
@@ -246,28 +238,27 @@ def violations_section(frame: pd.DataFrame | Prepared, *, ids: bool = False) -> 
         9, 2022): 45 apart. A count can rise within a day: no violation.
     """
     prepared = frame if isinstance(frame, Prepared) else prepare(frame)
-    report = violations(prepared)
+    by = prepared.by
+    report = violations(prepared, by)
     figures = ObservationWords(prepared.frame)
     lines = ["VIOLATIONS OF A NON-DECREASING COUNT", "=" * WIDTH, ""]
     if len(report.frame) == 0:
         lines.append("none found")
     else:  # first who is out of line, once each; then every pair
         lines.extend(_offender_lines(report.offenders, figures, ids))
-    for cells in _sentences(report.frame):
-        metric, group, region, kind, *_, relation, drop, id_, witness_id = cells
+    for key, kind, relation, drop, id_, witness_id in _sentences(report.frame, by):
         measure = "point value" if kind == "soft" else "interval"
         text = (
-            f"{series_words((metric, group, region), DEFAULT_BY)} - {kind}: {figures.said([id_])} is below "
+            f"{series_words(key, by)} - {kind}: {figures.said([id_])} is below "
             f"{figures.said([witness_id])}: a {relation}, {measure} {int(drop):,} lower"
         )
         text += f"; {id_} against {witness_id}." if ids else "."
         lines.extend(_wrap(text, WIDTH, subsequent_indent="    "))
     if len(report.disagreements):
         lines += ["", "Same day, different figures (not a fall):"]
-    for cells in _sentences(report.disagreements):
-        metric, group, region, *_, drop, id_, witness_id = cells
+    for key, _, _, drop, id_, witness_id in _sentences(report.disagreements, by):
         text = (
-            f"{series_words((metric, group, region), DEFAULT_BY)}: {figures.said([id_])} and "
+            f"{series_words(key, by)}: {figures.said([id_])} and "
             f"{figures.said([witness_id])}: {int(drop):,} apart. A count can rise within a day: no violation"
         )
         text += f"; {id_} and {witness_id}." if ids else "."
@@ -277,7 +268,7 @@ def violations_section(frame: pd.DataFrame | Prepared, *, ids: bool = False) -> 
     lines.extend(
         _wrap(
             f"{count(n, 'running total')} checked; not checked (not running totals): "
-            + (", ".join(series_words(k, DEFAULT_BY) for k in report.skipped_keys) or "none")
+            + (", ".join(series_words(k if isinstance(k, tuple) else (k,), by) for k in report.skipped_keys) or "none")
             + ".",
             WIDTH,
         )
@@ -320,14 +311,12 @@ def _offender_lines(offenders: pd.DataFrame, figures: ObservationWords, ids: boo
     return lines
 
 
-def _sentences(found: pd.DataFrame) -> Any:
-    """The cells a sentence uses, row by row (:data:`_VIOLATION_WORDS`, days as text)."""
-    # Each column's cells once as Python objects (iterating the frame's rows boxes every cell),
-    # and each distinct day written once.
-    table = found[list(_VIOLATION_WORDS)]
-    cells = {name: table[name].tolist() for name in _VIOLATION_WORDS}
-    cells["as_of"], cells["witness_as_of"] = _day_texts(table["as_of"]), _day_texts(table["witness_as_of"])
-    return zip(*cells.values(), strict=True)
+def _sentences(found: pd.DataFrame, by: Sequence[str]) -> Any:
+    """(key, kind, relation, drop, id, witness id) of each violation row, cells as Python objects."""
+    # Each column's cells once (iterating the frame's rows boxes every cell).
+    keys = list(zip(*(found[c].tolist() for c in by), strict=True))
+    cells = [found[c].tolist() for c in ("kind", "relation", "drop", "id", "witness_id")]
+    return zip(keys, *cells, strict=True)
 
 
 def _estimate(
@@ -464,7 +453,7 @@ def when(moment: Any, precision: Any) -> str:
     return str(text)
 
 
-def observations_table(frame: pd.DataFrame) -> pd.DataFrame:
+def observations_table(frame: pd.DataFrame, by: Sequence[str] = DEFAULT_BY) -> pd.DataFrame:
     """The observations as a flat table for markdown, CSV and JSON output.
 
     One row per observation, oldest first within each series. Columns:
@@ -477,7 +466,7 @@ def observations_table(frame: pd.DataFrame) -> pd.DataFrame:
     >>> table.query("figure == '7,939'")[["as_of", "low", "high", "authority"]].to_dict("records")
     [{'as_of': '2022-01-10', 'low': 7939, 'high': 7939, 'authority': 'Interior Ministry'}]
     """
-    ordered = frame.sort_values(["metric", "group", "region", "as_of", "id"], kind="stable")
+    ordered = frame.sort_values([*by, "as_of", "id"], kind="stable")
     words = [
         figure_words(low, high, stated, qualifier, text)
         for low, high, stated, qualifier, text in zip(
@@ -486,9 +475,7 @@ def observations_table(frame: pd.DataFrame) -> pd.DataFrame:
     ]
     return pd.DataFrame(
         {
-            "metric": ordered["metric"].astype("string"),
-            "group": ordered["group"].astype("string"),
-            "region": ordered["region"].astype("string"),
+            **{c: ordered[c].astype("string") for c in dict.fromkeys([*by, "metric", "group", "region"])},
             "as_of": pd.array(
                 [when(m, p) for m, p in zip(ordered["as_of"], ordered["as_of_precision"], strict=True)], dtype="string"
             ),

@@ -25,7 +25,6 @@ from typing import Any
 
 import pandas as pd
 
-from kzfigures.analysis.index import DEFAULT_BY
 from kzfigures.analysis.inputs import Prepared
 from kzfigures.analysis.ranges import ranges
 from kzfigures.present.words import ObservationWords, date_words, series_words
@@ -139,13 +138,14 @@ def range_rows(prepared: Prepared) -> list[tuple[tuple[Any, ...], dict[Any, Any]
     (('detained', 'all', 'all'), True, 4404, 8000)
     """
     frame = prepared.frame
-    by = list(DEFAULT_BY)
+    by = list(prepared.by)
     if len(frame) == 0:
         return []
     running = frame.groupby(by, sort=False, dropna=False)["cumulative"].all()
-    latest = {tuple(r[c] for c in by): r for r in ranges(prepared, at=frame["as_of"].max()).to_dict(orient="records")}
+    current = ranges(prepared, by, at=frame["as_of"].max())
+    latest = {tuple(r[c] for c in by): r for r in current.to_dict(orient="records")}
     rows = []
-    for row in ranges(prepared).to_dict(orient="records"):
+    for row in ranges(prepared, by).to_dict(orient="records"):
         key = tuple(row[c] for c in by)
         is_running = bool(running.get(key, False)) and key in latest
         rows.append((key, latest[key] if is_running else row, is_running))

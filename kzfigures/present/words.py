@@ -103,22 +103,27 @@ def key_label(metric: str, group: str, region: str) -> str:
 
 
 def series_words(key: Sequence[Any], by: Sequence[str]) -> str:
-    """A series key as a reader says it: "detained", "killed (law enforcement)", "injured (protesters, Almaty)".
+    """A series key as a reader says it: "detained", "killed (law enforcement)", "detained (northport)".
 
-    With the default key (metric, group, region) the metric comes first and the
-    group and region that are not "all" follow in brackets, underscores read
-    as spaces; any other key is written ``column=value``.
+    With a ``metric`` in the key, the metric comes first; then, in brackets,
+    the values of any other key columns (an ``event``), and the group and
+    region that are not "all" (underscores read as spaces). A key without a
+    metric is written ``column=value``.
 
     >>> series_words(["killed", "law_enforcement", "all"], ["metric", "group", "region"])
     'killed (law enforcement)'
+    >>> series_words(["northport", "detained", "all", "Almaty"], ["event", "metric", "group", "region"])
+    'detained (northport, Almaty)'
     >>> series_words(["Police"], ["authority"])
     'authority=Police'
     """
     values = ["<missing>" if v is None or pd.isna(v) else str(v) for v in key]
-    if tuple(by) != ("metric", "group", "region"):
-        return ", ".join(f"{c}={v}" for c, v in zip(by, values, strict=True))
-    details = [v.replace("_", " ") for v in values[1:] if v != "all"]
-    return values[0] + (f" ({', '.join(details)})" if details else "")
+    named = dict(zip(by, values, strict=True))
+    if "metric" not in named:
+        return ", ".join(f"{c}={v}" for c, v in named.items())
+    details = [v for c, v in named.items() if c not in ("metric", "group", "region")]
+    details += [named[c].replace("_", " ") for c in ("group", "region") if named.get(c, "all") != "all"]
+    return named["metric"] + (f" ({', '.join(details)})" if details else "")
 
 
 def speaker_name(authority: Any, outlet: Any) -> str:
