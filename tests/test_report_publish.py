@@ -183,3 +183,12 @@ def test_by_reports_two_events_of_one_file_as_each_alone(tmp_path, capsys) -> No
     assert "detained (northport): 340 by Mar 15, 2024 (Interior Ministry)" in summary
     assert main(["report", str(both), "--by", "evnt"]) == 2
     assert "--by: unknown column 'evnt'" in capsys.readouterr().err
+
+
+def test_the_readme_shows_the_summary_the_report_prints(capsys) -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("```text\n", 1)[1].split("\n...\n", 1)[0].splitlines()
+    assert shown[0].startswith("SUMMARY")
+    assert run(capsys).splitlines()[: len(shown)] == shown
