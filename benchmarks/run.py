@@ -45,6 +45,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Sequence
@@ -59,8 +60,10 @@ import pandas as pd
 import scipy
 
 import kzfigures
+from benchmarks.baselines import floor
 from benchmarks.measured import ANALYSES, COLUMNS, OPTIONS, OnPrepared, Report, callables
-from benchmarks.workloads import generate
+from benchmarks.workloads import SHAPES, TZ, generate, shape, users_frame
+from kzfigures.frame import from_frame, to_csv
 
 #: Targets from issue 7.
 TARGET_N, TARGET_KEYS = 1_000_000, 10_000
@@ -204,6 +207,188 @@ def run(
             records.append(record)
             print(f"  measured n={n:,} keys={k:,}", file=sys.stderr)
     return records
+
+
+# --- the shapes of issue 22 ---------------------------------------------------------
+
+#: Targets from issue 22, per shape at 10^6 rows.
+SHAPE_N = 1_000_000
+SHAPE_CSV_RATIO = 3.0  # read_csv + prepare + the three, over pandas.read_csv + the floor
+SHAPE_PREPARED_RATIO = 2.0  # the three of a prepared frame, over the floor
+SHAPE_DROP_MINORITY_RATIO = 5.0  # best_estimate(on_conflict="drop-minority") of a prepared frame, over the floor
+SHAPE_MEMORY_RATIO = 3.0  # traced peak of prepare + the three, over the input frame
+
+#: The columns of a shape's table.
+SHAPE_COLUMNS = ("csv", "pandas_csv", "from_frame", "prepared", "floor", "drop_minority")
+
+
+def _prepare(source: pd.DataFrame, options: dict[str, Any]) -> kzfigures.Prepared:
+    """Validate and index a shape's frame (``prepare`` takes no ``tz``, so a zone goes to ``from_frame``)."""
+    if options:
+        return kzfigures.prepare(from_frame(source, **options), validate=False)
+    return kzfigures.prepare(source)
+
+
+def _three(prepared: kzfigures.Prepared) -> list[Any]:
+    return [kzfigures.ranges(prepared), kzfigures.violations(prepared), kzfigures.best_estimate(prepared)]
+
+
+class ShapeRun:
+    """One shape at one size: its frames, its CSV and the timed callables of :data:`SHAPE_COLUMNS`.
+
+    ``source`` is the frame as the shape hands it over (the canonical frame, or for ``users-csv``
+    :func:`~benchmarks.workloads.users_frame` of it: no ids, naive times, object strings); the CSV
+    is ``source`` written out (by :func:`kzfigures.frame.to_csv`, or for ``users-csv`` by
+    ``DataFrame.to_csv``, as a user writes one). Columns:
+
+    - ``csv``: ``kzfigures.read_csv`` (which validates), ``prepare(validate=False)``, the three;
+    - ``pandas_csv``: ``pandas.read_csv`` (``as_of`` parsed as dates) and the floor;
+    - ``from_frame``: validating ``source`` (information);
+    - ``prepared``: the three of a ``Prepared`` of ``source`` made before the clock starts;
+    - ``floor``: :func:`benchmarks.baselines.floor` of the canonical frame;
+    - ``drop_minority``: ``best_estimate(on_conflict="drop-minority")`` of that ``Prepared``.
+    """
+
+    def __init__(self, name: str, n: int, seed: int, directory: Path) -> None:
+        self.work = shape(name, n, seed=seed)
+        self.users = name == "users-csv"
+        self.source = users_frame(self.work.frame) if self.users else self.work.frame
+        self.options: dict[str, Any] = {"tz": TZ} if self.users else {}
+        self.path = directory / f"{name}-{n}.csv"
+        if self.users:
+            self.source.to_csv(self.path, index=False)
+        else:
+            to_csv(self.work.frame, self.path)
+        self.prepared = _prepare(self.source, self.options)
+
+    def callables(self) -> dict[str, Callable[[], Any]]:
+        """The timed callables by column."""
+        return {
+            "csv": lambda: _three(kzfigures.prepare(kzfigures.read_csv(self.path, **self.options), validate=False)),
+            "pandas_csv": lambda: floor(pd.read_csv(self.path, parse_dates=["as_of"])),
+            "from_frame": lambda: from_frame(self.source, **self.options),
+            "prepared": lambda: _three(self.prepared),
+            "floor": lambda: floor(self.work.frame),
+            "drop_minority": lambda: kzfigures.best_estimate(self.prepared, on_conflict="drop-minority"),
+        }
+
+
+def _shape_memory_child(name: str, n: int, seed: int) -> dict[str, Any]:
+    work = shape(name, n, seed=seed)
+    source = users_frame(work.frame) if name == "users-csv" else work.frame
+    options: dict[str, Any] = {"tz": TZ} if name == "users-csv" else {}
+    gc.collect()
+    tracemalloc.start()
+    _three(_prepare(source, options))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {"bytes": peak}
+
+
+def run_shapes(
+    names: Sequence[str], sizes: Sequence[int], *, repeat: int, seed: int, memory: bool
+) -> list[dict[str, Any]]:
+    """Measure every column of every shape at every size; one record per (shape, size)."""
+    records = []
+    with tempfile.TemporaryDirectory(prefix="kzfigures-shapes-") as directory:
+        for name in names:
+            for n in sizes:
+                measured = ShapeRun(name, n, seed, Path(directory))
+                record: dict[str, Any] = {
+                    "shape": name,
+                    "n": n,
+                    "keys": int(measured.prepared.index.series.max()) + 1 if n else 0,
+                    "input_bytes": measured.work.input_bytes,
+                    "time": {},
+                    "traced": None,
+                }
+                for column, function in measured.callables().items():
+                    record["time"][column] = best_time(lambda _frame, f=function: f(), measured.source, repeat)[0]
+                measured.path.unlink()
+                del measured
+                if memory and n == max(sizes):
+                    command = [sys.executable, str(Path(__file__).resolve()), "--shape-memory-child", name]
+                    command += ["--sizes", str(n), "--seed", str(seed)]
+                    done = subprocess.run(command, capture_output=True, text=True, check=False)
+                    if done.returncode == 0:
+                        record["traced"] = json.loads(done.stdout.strip().splitlines()[-1])["bytes"]
+                    else:
+                        print(f"  memory of {name} at n={n} failed: {done.stderr.strip()[-300:]}", file=sys.stderr)
+                records.append(record)
+                print(f"  measured {name} n={n:,}", file=sys.stderr)
+    return records
+
+
+def shape_table(records: Sequence[dict[str, Any]]) -> str:
+    """CPU seconds per column and size of one shape, with the ratios the targets judge."""
+    header = ["n", "series", "input MB", *SHAPE_COLUMNS, "csv/pandas", "prepared/floor", "drop-minority/floor"]
+    rows = []
+    for r in records:
+        t = r["time"]
+        rows.append(
+            [
+                f"{r['n']:,}",
+                f"{r['keys']:,}",
+                f"{r['input_bytes'] / 1e6:.1f}",
+                *[_seconds(t[c]) for c in SHAPE_COLUMNS],
+                _ratio(t["csv"], t["pandas_csv"]),
+                _ratio(t["prepared"], t["floor"]),
+                _ratio(t["drop_minority"], t["floor"]),
+            ]
+        )
+    return _table(header, rows)
+
+
+def shape_verdicts(records: Sequence[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """(target, measured, PASS/MISS/not measured) for issue 22's targets, of one shape's records."""
+
+    def verdict(ok: bool | None) -> str:
+        return "not measured" if ok is None else ("PASS" if ok else "MISS")
+
+    at = next((r for r in records if r["n"] == SHAPE_N), None)
+    results = []
+    for top, bottom, limit, label in [
+        ("csv", "pandas_csv", SHAPE_CSV_RATIO, "read_csv + the three within 3x of pandas.read_csv + the floor"),
+        ("prepared", "floor", SHAPE_PREPARED_RATIO, "the three of a prepared frame within 2x of the floor"),
+        ("drop_minority", "floor", SHAPE_DROP_MINORITY_RATIO, "drop-minority within 5x of the floor"),
+    ]:
+        ratio = at["time"][top] / at["time"][bottom] if at else None
+        results.append(
+            (f"{label} (1e6 rows)", f"{ratio:.1f}x" if ratio else "n/a", verdict(ratio <= limit if ratio else None))
+        )
+    ordered = sorted(records, key=lambda r: r["n"])
+    for column in ("csv", "prepared"):
+        steps = [(a, b, b["time"][column] / a["time"][column]) for a, b in itertools.pairwise(ordered) if a["n"] > 0]
+        worst = max(steps, key=lambda s: s[2] / (s[1]["n"] / s[0]["n"]), default=None)
+        results.append(
+            (
+                f"linear growth ({column}): 10x rows costs <= 12x time",
+                f"worst {worst[2]:.1f}x for {worst[0]['n']:,} -> {worst[1]['n']:,}" if worst else "n/a",
+                verdict(
+                    all(ratio <= TARGET_GROWTH * (b["n"] / a["n"]) / 10 for a, b, ratio in steps) if steps else None
+                ),
+            )
+        )
+    largest = max((r for r in records if r["traced"] is not None), key=lambda r: r["n"], default=None)
+    ratio = largest["traced"] / largest["input_bytes"] if largest else None
+    results.append(
+        (
+            "peak memory (traced) of prepare + the three < 3x the input frame",
+            f"{ratio:.2f}x at n={largest['n']:,}" if largest and ratio is not None else "n/a",
+            verdict(ratio < SHAPE_MEMORY_RATIO if ratio is not None else None),
+        )
+    )
+    return results
+
+
+def render_shapes(records: Sequence[dict[str, Any]]) -> str:
+    """One table and the verdicts per shape."""
+    parts = []
+    for name in dict.fromkeys(r["shape"] for r in records):
+        mine = [r for r in records if r["shape"] == name]
+        parts += [f"shape {name}: CPU s (best of repeats)", shape_table(mine), ""]
+        parts += [_table(["target", "measured", "result"], shape_verdicts(mine)), ""]
+    return "\n".join(parts)
 
 
 # --- printing ---------------------------------------------------------------------
@@ -393,11 +578,13 @@ def targets(records: Sequence[dict[str, Any]]) -> list[tuple[str, str, str]]:
     return results
 
 
-def render(records: Sequence[dict[str, Any]], command: str, memory: bool) -> str:
-    """The whole printout: machine, command, tables, targets."""
-    parts = ["kzfigures benchmarks", ""]
-    parts += [f"{name}: {value}" for name, value in machine().items()]
-    parts += [f"command: {command}", ""]
+def render(records: Sequence[dict[str, Any]], command: str, memory: bool, *, header: bool = True) -> str:
+    """The whole printout: machine, command (unless ``header`` is false), tables, targets."""
+    parts = []
+    if header:
+        parts += ["kzfigures benchmarks", ""]
+        parts += [f"{name}: {value}" for name, value in machine().items()]
+        parts += [f"command: {command}", ""]
     parts += ["time, CPU s (best of repeats; n/a = not available, skipped = over --naive-max/--report-max)"]
     parts += [time_table(records), ""]
     parts += ["time, wall s (best of repeats)", time_table(records, "wall"), ""]
@@ -429,7 +616,17 @@ def _parser() -> argparse.ArgumentParser:
         "--options-max", type=float, default=1e6, help="largest n for the options table (0: none; default 1e6)"
     )
     parser.add_argument("--json", type=Path, help="also write the raw measurements here")
+    parser.add_argument(
+        "--shapes",
+        default=",".join(SHAPES),
+        help="issue 22's shapes to measure, comma-separated, or 'none' (default: all)",
+    )
+    parser.add_argument("--shape-sizes", default="1e4,1e5,1e6", help="sizes of the shapes (default %(default)s)")
+    parser.add_argument(
+        "--classic", action="store_true", help="also the issue-7 tables of the conflict mix at --sizes / --keys"
+    )
     parser.add_argument("--memory-child", nargs=2, metavar=("COLUMN", "HOW"), help=argparse.SUPPRESS)
+    parser.add_argument("--shape-memory-child", metavar="SHAPE", help=argparse.SUPPRESS)
     return parser
 
 
@@ -440,24 +637,43 @@ def main(argv: Sequence[str] | None = None) -> int:
         column, how = args.memory_child
         print(json.dumps(_memory_child(column, _numbers(args.sizes)[0], _numbers(args.keys)[0], args.seed, how)))
         return 0
+    if args.shape_memory_child:
+        print(json.dumps(_shape_memory_child(args.shape_memory_child, _numbers(args.sizes)[0], args.seed)))
+        return 0
     sizes = [1_000, 10_000, 100_000] if args.quick else _numbers(args.sizes)
     keys: list[int | None] = [None] if args.keys == "auto" else list(_numbers(args.keys))
     repeat = 1 if args.quick else args.repeat
     memory = not args.no_memory
     command = "python benchmarks/run.py " + " ".join(sys.argv[1:] if argv is None else argv)
-    records = run(
-        sizes,
-        keys,
-        repeat=repeat,
-        seed=args.seed,
-        memory=memory,
-        naive_max=int(args.naive_max),
-        report_max=int(args.report_max),
-        options_max=0 if args.quick else int(args.options_max),
-    )
-    print(render(records, command.strip(), memory))
+    names = [] if args.shapes == "none" else [name.strip() for name in args.shapes.split(",") if name.strip()]
+    unknown = sorted(set(names) - set(SHAPES))
+    if unknown:
+        raise SystemExit(f"unknown shapes {unknown}; expected some of {', '.join(SHAPES)}")
+    shape_sizes = [1_000, 10_000] if args.quick else _numbers(args.shape_sizes)
+    parts = ["kzfigures benchmarks", ""]
+    parts += [f"{name}: {value}" for name, value in machine().items()]
+    parts += [f"command: {command.strip()}", ""]
+    raw: dict[str, Any] = {"machine": machine(), "command": command}
+    if names:
+        shapes = run_shapes(names, shape_sizes, repeat=repeat, seed=args.seed, memory=memory)
+        parts += [render_shapes(shapes)]
+        raw["shapes"] = shapes
+    if args.classic or not names:
+        records = run(
+            sizes,
+            keys,
+            repeat=repeat,
+            seed=args.seed,
+            memory=memory,
+            naive_max=int(args.naive_max),
+            report_max=int(args.report_max),
+            options_max=0 if args.quick else int(args.options_max),
+        )
+        parts += [render(records, command.strip(), memory, header=False)]
+        raw["records"] = records
+    print("\n".join(parts))
     if args.json:
-        args.json.write_text(json.dumps({"machine": machine(), "command": command, "records": records}, indent=1))
+        args.json.write_text(json.dumps(raw, indent=1))
     return 0
 
 

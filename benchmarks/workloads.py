@@ -48,7 +48,18 @@ import pandas as pd
 from kzfigures.conventions import DEFAULT_CONVENTIONS
 from kzfigures.frame import COLUMNS
 
-__all__ = ["QUALIFIER_MIX", "TZ", "Workload", "generate"]
+__all__ = [
+    "COUNTY_STATISTICS",
+    "QUALIFIER_MIX",
+    "SHAPES",
+    "TZ",
+    "Workload",
+    "county_counts",
+    "crossing_speakers",
+    "generate",
+    "shape",
+    "users_frame",
+]
 
 #: The zone of every generated time (Almaty, as in the bundled dataset).
 TZ = dt.timezone(dt.timedelta(hours=6))
@@ -334,3 +345,227 @@ def _integers(values: npt.NDArray[np.int64]) -> pd.Series:
 
 def _times(utc_ns: npt.NDArray[np.int64]) -> pd.Series:
     return pd.Series(pd.DatetimeIndex(utc_ns.astype("datetime64[ns]")).tz_localize("UTC").tz_convert(TZ))
+
+
+# --- the shapes of issue 22 --------------------------------------------------------
+
+#: The five shapes of data the benchmark runner measures, by name (see :func:`shape`).
+SHAPES: tuple[str, ...] = (
+    "conflict-mix",
+    "county-counts",
+    "crossing-speakers",
+    "users-csv",
+    "one-huge-series",
+    "many-tiny-series",
+)
+
+#: The statistics :func:`county_counts` reproduces (and ``tests/test_benchmarks_workloads.py`` checks).
+#: They are the orders of magnitude of the public archives of exact cumulative county counts
+#: (COVID-19 cases and deaths per county, one row per county and day, one source): most
+#: counties are small, so many days add nothing (long plateaus); a few days in a thousand
+#: the count falls (a correction), thousands of times in a million rows.
+COUNTY_STATISTICS: dict[str, float] = {
+    "plateau_share": 0.35,  # days whose count equals the day before's, about
+    "decrease_share": 0.004,  # days whose count is below the day before's, about
+}
+
+
+def shape(name: str, n: int, *, seed: int = 0) -> Workload:
+    """The workload of one of :data:`SHAPES` with ``n`` observations, as a canonical frame.
+
+    Series: ``n / 100`` (1 to 10^4) except for the last two shapes, which are one
+    series of ``n`` and ``n`` series of one.
+
+    - ``conflict-mix``: :func:`generate`, today's conflict-monitoring mix;
+    - ``county-counts``: :func:`county_counts`, one source's exact cumulative counts;
+    - ``crossing-speakers``: :func:`crossing_speakers`, many speakers a day whose figures cross;
+    - ``users-csv``: :func:`generate`'s frame, which the runner hands over as :func:`users_frame`
+      makes it (no ids, naive times, object strings) and as a CSV of that;
+    - ``one-huge-series`` / ``many-tiny-series``: :func:`generate` with 1 and ``n`` keys.
+
+    >>> [len(shape(name, 300, seed=1).frame) for name in SHAPES]
+    [300, 300, 300, 300, 300, 300]
+    """
+    keys = int(min(max(1, n // 100), 10_000))
+    if name in ("conflict-mix", "users-csv"):
+        return generate(n, keys, seed=seed)
+    if name == "county-counts":
+        return county_counts(n, keys, seed=seed)
+    if name == "crossing-speakers":
+        return crossing_speakers(n, keys, seed=seed)
+    if name == "one-huge-series":
+        return generate(n, 1, seed=seed)
+    if name == "many-tiny-series":
+        return generate(n, n, seed=seed)
+    raise ValueError(f"unknown shape {name!r}; expected one of {', '.join(SHAPES)}")
+
+
+def _series_days(rng: np.random.Generator, n: int, keys: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Rows per series (every series at least one, the rest by log-normal weights), as (sizes, key of each row)."""
+    weights = rng.lognormal(0.0, 0.7, keys)
+    key = np.sort(np.concatenate([np.arange(keys), rng.choice(keys, n - keys, p=weights / weights.sum())]))
+    return np.bincount(key, minlength=keys), key
+
+
+def county_counts(
+    n: int,
+    keys: int,
+    *,
+    seed: int = 0,
+    plateau_share: float = COUNTY_STATISTICS["plateau_share"],
+    decrease_share: float = COUNTY_STATISTICS["decrease_share"],
+) -> Workload:
+    """One source's exact cumulative counts, one row per series and day, like a county archive.
+
+    Each series (a county's cases or deaths) has a daily rate drawn log-normally
+    (most counties small); on a plateau day the count does not change
+    (``plateau_share`` of days, on top of the days a small rate adds nothing), on a
+    decrease day it falls by up to a tenth (a correction; ``decrease_share`` of days)
+    and otherwise grows by a Poisson step. Every figure is exact and stated, dated to
+    the day, from one outlet and no authority, with ids ``c-<row>``; the rows come as
+    an archive writes them, by day and then county. ``planted`` holds the rows whose
+    count is below the day before's (the decreases).
+
+    >>> work = county_counts(2_000, 20, seed=1)
+    >>> bool((work.frame["low"] == work.frame["high"]).all()), work.frame["outlet"].nunique()
+    (True, 1)
+    """
+    if not 1 <= keys <= n:
+        raise ValueError(f"need 1 <= keys <= n (got keys={keys}, n={n})")
+    rng = np.random.default_rng(seed)
+    days, key = _series_days(rng, n, keys)
+    start = np.r_[0, np.cumsum(days)[:-1]]
+    day = np.arange(n) - np.repeat(start, days)
+    rate = rng.lognormal(np.log(3.0), 1.5, keys)
+    step = rng.poisson(rate[key]).astype(np.int64)
+    step[rng.random(n) < plateau_share] = 0
+    grown = np.cumsum(step)
+    count = grown - np.repeat(grown[start], days) + rng.integers(1, 50, keys)[key]
+    falls = (rng.random(n) < decrease_share) & (day > 0)
+    drop = np.where(falls, np.maximum(1, (count * rng.uniform(0.0, 0.1, n)).astype(np.int64)), 0)
+    # A correction lowers that day's count only (the next day is back on the running total).
+    count = np.maximum(0, count - drop)
+    decreased = np.r_[False, (count[1:] < count[:-1]) & (key[1:] == key[:-1])]
+    first_day = rng.integers(0, 60, keys)
+    as_of_ns = _EPOCH_NS + (first_day[key] + day) * _DAY_NS - 6 * _HOUR_NS
+    order = np.lexsort((key, first_day[key] + day))  # archive order: by day, then county
+    metrics = np.array(["cases", "deaths"], dtype=object)
+    label = _labels("County", key // 2)
+    frame = pd.DataFrame(
+        {
+            "id": _text([f"c-{i}" for i in range(n)]),
+            "metric": _text(metrics[key % 2][order]),
+            "group": _text(np.full(n, "all", dtype=object)),
+            "region": _text(label[order]),
+            "low": _integers(count[order]),
+            "high": _integers(count[order]),
+            "stated": _integers(count[order]),
+            "qualifier": _text(np.full(n, "exact", dtype=object)),
+            "figure": _text(np.full(n, None, dtype=object)),
+            "as_of": _times(as_of_ns[order]),
+            "as_of_precision": _text(np.full(n, "day", dtype=object)),
+            "published": _times(as_of_ns[order] + _DAY_NS),
+            "published_precision": _text(np.full(n, "day", dtype=object)),
+            "outlet": _text(np.full(n, "County Archive", dtype=object)),
+            "outlet_kind": _text(np.full(n, "other", dtype=object)),
+            "authority": _text(np.full(n, None, dtype=object)),
+            "via": _text(np.full(n, None, dtype=object)),
+            "cumulative": np.ones(n, dtype=bool),
+            "quote": _text(np.full(n, None, dtype=object)),
+            "url": _text(np.full(n, "https://archive.example/us-counties.csv", dtype=object)),
+            "note": _text(np.full(n, None, dtype=object)),
+        }
+    )
+    planted = np.sort(np.argsort(order)[decreased])
+    return Workload(frame=frame, planted=planted, n=n, keys=keys, seed=seed)
+
+
+def crossing_speakers(
+    n: int, keys: int, *, seed: int = 0, speakers: int = 6, cumulative_share: float = 0.5
+) -> Workload:
+    """Many speakers per series and day whose figures cross: the worst case for settling conflicts.
+
+    Every series has ``speakers`` authorities and outlets (3 to 2 x ``speakers`` of them a day)
+    who each state the day's count as an exact figure off by up to 30 % either way, so on
+    most days the figures contradict each other and from day to day they cross. Half the
+    series (``cumulative_share``) are running totals, the others daily counts, so both
+    settling paths run. Rows are shuffled; ``planted`` is empty.
+
+    >>> work = crossing_speakers(3_000, 30, seed=2)
+    >>> by_day = work.frame.groupby(["metric", "group", "region", "as_of"])["low"].nunique()
+    >>> bool((by_day > 1).mean() > 0.5)
+    True
+    """
+    if not 1 <= keys <= n:
+        raise ValueError(f"need 1 <= keys <= n (got keys={keys}, n={n})")
+    rng = np.random.default_rng(seed)
+    sizes, key = _series_days(rng, n, keys)
+    per_day = rng.integers(3, 2 * speakers + 1, n)
+    # Day of each row: rows of a series fill its days in turn, per_day rows a day.
+    row_in_series = np.arange(n) - np.repeat(np.r_[0, np.cumsum(sizes)[:-1]], sizes)
+    day = row_in_series // per_day[key]
+    base = rng.lognormal(np.log(200.0), 1.0, keys)
+    cumulative_key = rng.random(keys) < cumulative_share
+    truth = np.where(cumulative_key[key], base[key] * (1.0 + 0.05 * day), base[key] * rng.uniform(0.7, 1.3, n))
+    count = np.maximum(1, (truth * rng.uniform(0.7, 1.3, n)).astype(np.int64))
+    speaker = rng.integers(0, 2 * speakers, n)
+    is_authority = speaker < speakers
+    as_of_ns = _EPOCH_NS + (rng.integers(0, 365, keys)[key] + day) * _DAY_NS - 6 * _HOUR_NS
+    order = rng.permutation(n)
+    frame = pd.DataFrame(
+        {
+            "id": _text([f"s-{i}" for i in range(n)]),
+            "metric": _text(_METRICS[key % len(_METRICS)][order]),
+            "group": _text(_GROUPS[(key // len(_METRICS)) % len(_GROUPS)][order]),
+            "region": _text(_labels("Region", key // (len(_METRICS) * len(_GROUPS)))[order]),
+            "low": _integers(count[order]),
+            "high": _integers(count[order]),
+            "stated": _integers(count[order]),
+            "qualifier": _text(np.full(n, "exact", dtype=object)),
+            "figure": _text(np.full(n, None, dtype=object)),
+            "as_of": _times(as_of_ns[order]),
+            "as_of_precision": _text(np.full(n, "day", dtype=object)),
+            "published": _times(as_of_ns[order] + _HOUR_NS),
+            "published_precision": _text(np.full(n, "hour", dtype=object)),
+            "outlet": _text(_labels("Outlet", ((key * 13 + speaker) % _N_OUTLETS)[order], suffix=" News")),
+            "outlet_kind": _text(_KINDS[((key * 13 + speaker) % _N_OUTLETS) % len(_KINDS)][order]),
+            "authority": _text(
+                _labels("Ministry of Internal Affairs", np.where(is_authority, (key + speaker) % _N_AUTHORITIES, -1))[
+                    order
+                ]
+            ),
+            "via": _text(np.full(n, None, dtype=object)),
+            "cumulative": cumulative_key[key][order],
+            "quote": _text(np.full(n, None, dtype=object)),
+            "url": _text(_labels("https://news.example/", (np.arange(n) * 7919 % _N_URLS))[order]),
+            "note": _text(np.full(n, None, dtype=object)),
+        }
+    )
+    return Workload(frame=frame, planted=np.zeros(0, dtype=np.int64), n=n, keys=keys, seed=seed)
+
+
+def users_frame(canonical: pd.DataFrame) -> pd.DataFrame:
+    """A canonical frame the way users have it: no ``id`` column, naive local times, object strings.
+
+    Times become the wall-clock times of their zone without the offset (read back with
+    ``tz=`` that zone); text columns hold Python strings and ``None`` in object arrays; counts
+    are floats with NaN for missing, as ``pandas.read_csv`` gives them.
+
+    >>> frame = users_frame(generate(100, 2, seed=1).frame)
+    >>> "id" in frame, str(frame["as_of"].dtype), str(frame["metric"].dtype), str(frame["high"].dtype)
+    (False, 'datetime64[ns]', 'object', 'float64')
+    """
+    out = {}
+    for name in canonical.columns:
+        column = canonical[name]
+        if name == "id":
+            continue
+        if isinstance(column.dtype, pd.DatetimeTZDtype):
+            out[name] = column.dt.tz_localize(None)
+        elif isinstance(column.dtype, pd.StringDtype):
+            out[name] = pd.Series(column.to_numpy(dtype=object, na_value=None), dtype=object)
+        elif isinstance(column.dtype, pd.Int64Dtype):
+            out[name] = column.astype("float64")
+        else:
+            out[name] = column
+    return pd.DataFrame(out)
