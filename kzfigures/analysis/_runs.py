@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["run_numbers", "run_starts", "run_tuples"]
+__all__ = ["run_cumsum", "run_numbers", "run_starts", "run_tuples"]
 
 
 def run_starts(values: npt.NDArray[Any]) -> npt.NDArray[np.intp]:
@@ -47,3 +47,33 @@ def run_tuples(listed: list[Any], starts: npt.NDArray[np.intp]) -> npt.NDArray[n
     """
     edges = np.r_[starts, len(listed)].tolist()
     return np.fromiter((tuple(listed[a:b]) for a, b in itertools.pairwise(edges)), dtype=object, count=len(starts))
+
+
+def run_cumsum(values: npt.NDArray[np.float64], starts: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
+    """The running sum of ``values`` within each run, added in the same order as ``np.cumsum`` of the run.
+
+    Not ``cumsum`` of the whole array minus each run's offset, which rounds differently: runs of
+    about the same length (within a factor of two) are laid out as the rows of a zero-padded
+    matrix and summed along its rows, so every element is the same float as ``np.cumsum`` of its
+    run alone gives, in ``O(n)`` time and memory.
+
+    >>> run_cumsum(np.array([0.1, 0.2, 0.3, 1.0, 2.0]), np.array([0, 3])).tolist() == [
+    ...     *np.cumsum([0.1, 0.2, 0.3]).tolist(), 1.0, 3.0]
+    True
+    """
+    n = len(values)
+    out = np.empty(n, dtype=np.float64)
+    if n == 0:
+        return out
+    lengths = np.diff(np.r_[starts, n]).astype(np.intp)
+    width_class = np.ceil(np.log2(np.maximum(lengths, 1))).astype(np.intp)
+    for cls in np.unique(width_class).tolist():
+        chosen = np.flatnonzero(width_class == cls)
+        width = int(lengths[chosen].max())
+        column = np.arange(width, dtype=np.intp)
+        present = column < lengths[chosen][:, None]
+        where = (starts[chosen][:, None] + column)[present]
+        matrix = np.zeros((len(chosen), width), dtype=np.float64)
+        matrix[present] = values[where]
+        out[where] = np.cumsum(matrix, axis=1)[present]
+    return out

@@ -54,7 +54,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from kzfigures.analysis._runs import run_numbers
+from kzfigures.analysis._runs import run_cumsum, run_numbers, run_starts
 from kzfigures.analysis._sorting import UNBOUNDED, argsort_stable, lexsort_stable, order_codes
 
 __all__ = [
@@ -268,18 +268,31 @@ def settle_latest_runs(
     # Per-slot summaries, so that the walk does scalar work on the common slot whose claims all
     # share a point and none is above U; only the other slots run the general code below.
     s_lo, s_hi, s_weight = lo[order], hi[order], weight[order]
-    max_lo = np.maximum.reduceat(s_lo, starts).tolist()
-    min_hi = np.minimum.reduceat(s_hi, starts).tolist()
-    simple = (np.minimum.reduceat(s_weight, starts) > 1e-12 * np.add.reduceat(s_weight, starts)).tolist()
+    max_lo_of = np.maximum.reduceat(s_lo, starts)
+    min_hi_of = np.minimum.reduceat(s_hi, starts)
+    simple_of = np.minimum.reduceat(s_weight, starts) > 1e-12 * np.add.reduceat(s_weight, starts)
     group = run_numbers(starts, n)
+    cumulative_of_slot = np.asarray(cumulative, dtype=bool)[s_run[starts]]
+    # A slot of a non-cumulative series stands alone (no U): all of them are settled at once.
+    # Every claim of a slot whose claims share a point is kept (stab_point would return max lo);
+    # the slots whose claims share none take the vectorized sweep. A slot that shares a point but
+    # has a claim of negligible weight (below 1e-12 of the slot's) goes through the walk, whose
+    # test of it rounds as it always has.
+    alone = ~cumulative_of_slot
+    overlap = max_lo_of <= min_hi_of
+    all_kept = alone & overlap & simple_of
+    swept = alone & ~overlap
+    if swept.any():
+        _settle_alone(swept, group, order, s_lo, s_hi, s_weight, kept, reason, witness)
+    walked = np.flatnonzero(cumulative_of_slot | (alone & overlap & ~simple_of))
+    max_lo, min_hi, simple = max_lo_of.tolist(), min_hi_of.tolist(), simple_of.tolist()
     by_hi = lexsort_stable((s_hi, group))  # stable: the first claim of a slot with its smallest hi
     lowest_of = order[by_hi[starts]].tolist()
     ends = np.r_[bounds, n].tolist()
     series_of = s_run[starts].tolist()
-    cumulative_of = np.asarray(cumulative, dtype=bool)[s_run[starts]].tolist()
-    all_kept = np.zeros(len(starts), dtype=bool)
+    cumulative_of = cumulative_of_slot.tolist()
     upper, upper_claim, walking = UNBOUNDED, -1, -1
-    for g in range(len(starts) - 1, -1, -1):
+    for g in walked[::-1].tolist():
         if series_of[g] != walking:  # the latest slot of the next series: nothing is known after it
             upper, upper_claim, walking = UNBOUNDED, -1, series_of[g]
         is_cumulative = cumulative_of[g]
@@ -316,6 +329,71 @@ def settle_latest_runs(
                 upper, upper_claim = int(hi[lowest]), int(lowest)
     kept[order[all_kept[group]]] = True
     return Settlement(kept=kept, reason=reason, witness=witness)
+
+
+def _settle_alone(
+    swept: npt.NDArray[np.bool_],
+    group: npt.NDArray[np.intp],
+    order: npt.NDArray[np.intp],
+    s_lo: _IntArray,
+    s_hi: _IntArray,
+    s_weight: _FloatArray,
+    kept: npt.NDArray[np.bool_],
+    reason: _IntArray,
+    witness: _IntArray,
+) -> None:
+    """:func:`stab_point` and the same-slot witnesses of many slots at once, into ``kept``/``reason``/``witness``.
+
+    ``swept`` marks the slots (numbered by ``group``, the claims sorted by slot as ``order``
+    sorts them, ``s_*`` in that order) to settle. The sweep of every slot is one sort of all
+    their endpoints: per slot and distinct endpoint the weights that start or end there are added
+    in the order :func:`stab_point` adds them (``ufunc.at`` adds in index order), the covering
+    weight is each slot's running sum (:func:`~kzfigures.analysis._runs.run_cumsum`, the same
+    floats as ``np.cumsum`` of the slot alone), and the point is the highest endpoint within the
+    relative tolerance of the slot's peak, so each slot's point is exactly the one
+    :func:`stab_point` returns. A loser's witness is the kept claim of its slot with the largest
+    ``lo`` (below the point) or the smallest ``hi`` (above it), the earliest claim on a tie, as
+    :func:`_same_slot_witness` picks. ``O(n log n)``.
+    """
+    rows = np.flatnonzero(swept[group])
+    slot_of = group[rows]
+    r_lo, r_hi, r_weight = s_lo[rows], s_hi[rows], s_weight[rows]
+    bounded = r_hi < UNBOUNDED
+    # Per slot, stab_point's events in its order: every lo (claims in order), then every bounded hi + 1.
+    event_slot = np.concatenate([slot_of, slot_of[bounded]]).astype(np.int64)
+    event_at = np.concatenate([r_lo, r_hi[bounded] + 1])
+    event_weight = np.concatenate([r_weight, -r_weight[bounded]])
+    by_place = lexsort_stable((event_at, event_slot))
+    placed_slot, placed_at = event_slot[by_place], event_at[by_place]
+    new_cell = np.r_[True, (placed_slot[1:] != placed_slot[:-1]) | (placed_at[1:] != placed_at[:-1])]
+    cell = np.empty(len(by_place), dtype=np.intp)
+    cell[by_place] = np.cumsum(new_cell) - 1
+    step = np.zeros(int(new_cell.sum()))
+    np.add.at(step, cell, event_weight)
+    cell_slot, cell_at = placed_slot[new_cell], placed_at[new_cell]
+    cell_starts = run_starts(cell_slot)
+    covered = run_cumsum(step, cell_starts)
+    peak = np.repeat(np.maximum.reduceat(covered, cell_starts), np.diff(np.r_[cell_starts, len(covered)]))
+    close = np.abs(covered - peak) <= 1e-12 * np.abs(peak)
+    last_close = np.maximum.reduceat(np.where(close, np.arange(len(covered)), -1), cell_starts)
+    point = np.zeros(int(group[-1]) + 1, dtype=np.int64)
+    point[cell_slot[cell_starts]] = cell_at[last_close]
+    r_point = point[slot_of]
+    inside = (r_lo <= r_point) & (r_point <= r_hi)
+    kept[order[rows[inside]]] = True
+    # Per slot, the kept claim with the largest lo and the one with the smallest hi (earliest on a tie).
+    winner = order[rows[inside]].astype(np.int64)
+    winner_slot = slot_of[inside].astype(np.int64)
+    largest_lo = np.full(len(point), -1, dtype=np.int64)
+    smallest_hi = np.full(len(point), -1, dtype=np.int64)
+    for claim_of, target in ((-r_lo[inside], largest_lo), (r_hi[inside], smallest_hi)):
+        ranked = lexsort_stable((winner, claim_of, winner_slot))
+        firsts = ranked[run_starts(winner_slot[ranked])]
+        target[winner_slot[firsts]] = winner[firsts]
+    lost = ~inside
+    lost_slot = slot_of[lost]
+    reason[order[rows[lost]]] = REASONS.index("outweighed")
+    witness[order[rows[lost]]] = np.where(r_hi[lost] < r_point[lost], largest_lo[lost_slot], smallest_hi[lost_slot])
 
 
 def settle_drop_minority(
