@@ -19,7 +19,9 @@ from kzfigures.analysis._sorting import UNBOUNDED, lexsort_stable
 from kzfigures.analysis.conflicts import (
     REASONS,
     Settlement,
+    _heaviest_consistent,
     _same_slot_witness,
+    settle_drop_minority,
     settle_latest_runs,
     stab_point,
 )
@@ -169,3 +171,48 @@ def test_run_cumsum_is_cumsum_of_each_run_alone(runs: list[list[float]]) -> None
     starts = np.cumsum([0] + [len(r) for r in runs[:-1]]).astype(np.intp) if runs else np.zeros(0, dtype=np.intp)
     expected = np.concatenate([np.cumsum(r) for r in runs]) if runs else np.zeros(0)
     np.testing.assert_array_equal(run_cumsum(values, starts), expected)
+
+
+# --- drop-minority in stretches ------------------------------------------------------
+
+
+def _drop_minority_whole(slot: _IntArray, lo: _IntArray, hi: _IntArray, weight: _FloatArray) -> npt.NDArray[np.bool_]:
+    """The program on the whole series, as settle_drop_minority ran it before issue 22."""
+    _, component = np.unique(slot, return_inverse=True)
+    component = component.astype(np.int64).reshape(-1)
+    return _heaviest_consistent(component, lo, hi, weight, int(component.max()) + 1 if len(slot) else 0)
+
+
+@pytest.mark.parametrize("weights", ["dyadic", "ones", "tiny", "random"])
+@pytest.mark.parametrize(("n", "slots", "spread"), [(40, 8, 10), (400, 60, 50), (3_000, 500, 2_000)])
+def test_drop_minority_in_stretches_equals_the_whole_program_on_seeded_claims(
+    weights: str, n: int, slots: int, spread: int
+) -> None:
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        _, slot, lo, hi, weight, _ = _random_claims(rng, n, 1, slots, spread, weights)
+        # A rising count with dips, as an archive's corrections make: lo mostly follows the slot.
+        lo = np.where(rng.random(n) < 0.9, slot * (spread // slots + 1) + rng.integers(0, 3, n), lo)
+        hi = np.where(rng.random(n) < 0.7, lo, np.maximum(hi, lo))
+        settled = settle_drop_minority(slot, lo, hi, weight, cumulative=True)
+        np.testing.assert_array_equal(settled.kept, _drop_minority_whole(slot, lo, hi, weight))
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 9),  # slot
+            st.integers(0, 15),  # lo
+            st.one_of(st.none(), st.integers(0, 5)),  # hi - lo, None = unbounded
+            st.sampled_from([0.5, 1.0, 2.0, 1 / 3, 1e-13, 0.1]),
+        ),
+        max_size=30,
+    )
+)
+def test_drop_minority_in_stretches_equals_the_whole_program(claims: list[tuple[int, int, int | None, float]]) -> None:
+    slot = np.array([c[0] for c in claims], dtype=np.int64)
+    lo = np.array([c[1] for c in claims], dtype=np.int64)
+    hi = np.array([UNBOUNDED if c[2] is None else c[1] + c[2] for c in claims], dtype=np.int64)
+    weight = np.array([c[3] for c in claims], dtype=np.float64)
+    settled = settle_drop_minority(slot, lo, hi, weight, cumulative=True)
+    np.testing.assert_array_equal(settled.kept, _drop_minority_whole(slot, lo, hi, weight))

@@ -501,7 +501,7 @@ def settle_drop_minority(
     component = component.astype(np.int64).reshape(-1)
     n_components = int(component.max()) + 1 if n else 0
     if cumulative:
-        kept = _heaviest_consistent(component, lo, hi, weight, n_components)
+        kept = _heaviest_consistent_in_parts(component, lo, hi, weight, n_components)
     else:
         kept = np.zeros(n, dtype=bool)
         order = argsort_stable(component)
@@ -514,10 +514,61 @@ def settle_drop_minority(
     return Settlement(kept=kept, reason=reason, witness=witness)
 
 
-def _heaviest_consistent(
+def _heaviest_consistent_in_parts(
     component: _IntArray, lo: _IntArray, hi: _IntArray, weight: _FloatArray, n_components: int
 ) -> npt.NDArray[np.bool_]:
-    """The kept set of :func:`settle_drop_minority` for a cumulative series (its *Notes* say how)."""
+    """:func:`_heaviest_consistent`, run only on the stretches of components that hold a contradiction.
+
+    A *cut* after component ``b`` is a boundary no contradiction crosses: the largest ``lo`` up
+    to ``b`` is at most the smallest ``hi`` after it. Cuts split the components into stretches;
+    a stretch of one component is consistent (its claims never contradict each other) and is
+    kept whole, and every stretch of several contains a contradiction, both of whose claims lie
+    in it (one on either side of a boundary that is not a cut, and not across a cut). The
+    program on the whole series gives, stretch by stretch, what it gives on the stretch alone
+    with the series' tolerance: the masses of earlier stretches sit at levels at most their
+    largest ``lo``, which is at most every later ``hi``, so no later claim consumes them, and a
+    level among them read as :math:`q_c` keeps the same claims as none (every later ``hi`` is
+    above it); later stretches add nothing before they are reached and are undone before the
+    traceback comes back. An archive whose series dip on a few days settles a few short
+    stretches instead of every claim.
+    """
+    n = len(component)
+    kept = np.ones(n, dtype=bool)
+    if n == 0:
+        return kept
+    tolerance = 1e-12 * float(np.sum(weight))
+    most_lo = np.full(n_components, np.iinfo(np.int64).min, dtype=np.int64)
+    least_hi = np.full(n_components, UNBOUNDED, dtype=np.int64)
+    np.maximum.at(most_lo, component, lo)
+    np.minimum.at(least_hi, component, hi)
+    cut = np.maximum.accumulate(most_lo)[:-1] <= np.minimum.accumulate(least_hi[::-1])[::-1][1:]
+    stretch = np.r_[0, np.cumsum(cut)]  # of each component
+    first = np.flatnonzero(np.r_[True, cut])  # each stretch's first component
+    width = np.diff(np.r_[first, n_components])
+    by_stretch = argsort_stable(stretch[component])  # stable: claims keep their order within a stretch
+    bounds = np.searchsorted(stretch[component][by_stretch], np.arange(len(first) + 1))
+    for s_index in np.flatnonzero(width > 1).tolist():
+        begin, components = int(first[s_index]), int(width[s_index])
+        members = by_stretch[bounds[s_index] : bounds[s_index + 1]]
+        kept[members] = _heaviest_consistent(
+            component[members] - begin, lo[members], hi[members], weight[members], components, tolerance
+        )
+    return kept
+
+
+def _heaviest_consistent(
+    component: _IntArray,
+    lo: _IntArray,
+    hi: _IntArray,
+    weight: _FloatArray,
+    n_components: int,
+    tolerance: float | None = None,
+) -> npt.NDArray[np.bool_]:
+    """The kept set of :func:`settle_drop_minority` for a cumulative series (its *Notes* say how).
+
+    ``tolerance`` (a mass or demand below it counts as zero) is ``1e-12`` of the weights' sum
+    unless given: a stretch of a series (:func:`_heaviest_consistent_in_parts`) takes the series'.
+    """
     n = len(component)
     if n == 0:
         return np.zeros(0, dtype=bool)
@@ -529,7 +580,8 @@ def _heaviest_consistent(
     start = np.searchsorted(levels, hi, side="right")[order].tolist()  # first level above its hi
     w = weight[order].astype(float).tolist()
     s_lo, s_hi = lo[order].tolist(), hi[order].tolist()
-    tolerance = 1e-12 * float(np.sum(weight))
+    if tolerance is None:
+        tolerance = 1e-12 * float(np.sum(weight))
     mass = [0.0] * n_levels
     tree = [0] * (n_levels + 1)  # Fenwick tree: how many levels hold mass
     top = 1 << (n_levels.bit_length() - 1)
