@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kzfigures.analysis._runs import run_cumsum, run_numbers
+from kzfigures.analysis._runs import run_cumsum, run_numbers, run_tuples
 from kzfigures.analysis._sorting import UNBOUNDED, lexsort_stable
 from kzfigures.analysis.conflicts import (
     REASONS,
@@ -216,3 +216,12 @@ def test_drop_minority_in_stretches_equals_the_whole_program(claims: list[tuple[
     weight = np.array([c[3] for c in claims], dtype=np.float64)
     settled = settle_drop_minority(slot, lo, hi, weight, cumulative=True)
     np.testing.assert_array_equal(settled.kept, _drop_minority_whole(slot, lo, hi, weight))
+
+
+@given(st.lists(st.integers(0, 4), max_size=30))
+def test_run_tuples_of_an_array_equals_the_slices_of_a_list(lengths: list[int]) -> None:
+    starts = np.cumsum([0, *lengths[:-1]]).astype(np.intp) if lengths else np.zeros(0, dtype=np.intp)
+    items = [f"id-{i}" for i in range(sum(lengths))]
+    from_array = run_tuples(np.array(items, dtype=object), starts)
+    assert from_array.tolist() == run_tuples(items, starts).tolist()
+    assert all(type(t) is tuple for t in from_array.tolist())

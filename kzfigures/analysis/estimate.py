@@ -883,7 +883,7 @@ def _ids_by_slot(
         build_pos = pos[build]
         if len(build_pos):
             starts = run_starts(build_pos)
-            per_slot[build_pos[starts]] = run_tuples(ids[rows[build]].tolist(), starts)
+            per_slot[build_pos[starts]] = run_tuples(ids[rows[build]], starts)
         result = np.empty(len(where), dtype=object)
         result.fill(())  # one shared empty tuple, not a Python call per row
         result[present] = per_slot[at]
@@ -917,7 +917,7 @@ def _lookup_ids(
     offsets = np.r_[0, np.cumsum(lengths)[:-1]]  # each wanted run's start among the taken rows
     taken = np.repeat(first - offsets, lengths) + np.arange(int(lengths.sum()))
     tuples = np.empty(len(run_key), dtype=object)
-    tuples[needed] = run_tuples(ids[rows[order[taken]]].tolist(), offsets)
+    tuples[needed] = run_tuples(ids[rows[order[taken]]], offsets)
     result = np.empty(len(wanted_key), dtype=object)
     result.fill(())  # one shared empty tuple, not a Python call per row
     result[hit] = tuples[run[hit]]
