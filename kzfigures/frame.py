@@ -853,6 +853,10 @@ def _text_and_distinct(values: pd.Series) -> tuple[pd.Series, frozenset[str] | N
     """
     if values.dtype == "string":
         text = values
+    elif values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        # Python strings and missing cells only (a column read or built as plain objects): one
+        # C-level scan tells, and the cast does what the per-cell conversion below would.
+        text = values.astype("string")
     else:
         text = values.astype("object").where(values.notna(), None)
         text = text.map(lambda v: v if v is None or isinstance(v, str) else str(v)).astype("string")
