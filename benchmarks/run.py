@@ -2,10 +2,22 @@
 
 Usage (from a checkout; needs only the package and its test extras)::
 
-    python benchmarks/run.py                     # sizes 1e3 .. 1e6, keys = n / 100
-    python benchmarks/run.py --quick             # 1e3 .. 1e5, one repeat
-    python benchmarks/run.py --sizes 1e6 --keys 1,100,1e4 --repeat 5
-    python benchmarks/run.py --sizes 1e5 --options-max 1e5 --no-memory   # the options table
+    python benchmarks/run.py                     # issue 22's shapes at 1e4, 1e5, 1e6, with verdicts
+    python benchmarks/run.py --shapes county-counts,crossing-speakers --shape-sizes 1e5,1e6
+    python benchmarks/run.py --quick             # the shapes at 1e3, 1e4, one repeat, no verdicts
+    python benchmarks/run.py --shapes none       # issue 7's tables: sizes 1e3 .. 1e6, keys = n / 100
+    python benchmarks/run.py --shapes none --sizes 1e6 --keys 1,100,1e4 --repeat 5
+    python benchmarks/run.py --shapes none --sizes 1e5 --options-max 1e5 --no-memory   # the options table
+
+**Shapes** (:data:`benchmarks.workloads.SHAPES`, issue 22): per shape and size, one table of
+``csv`` (``kzfigures.read_csv``, ``prepare(validate=False)``, the three analyses) against
+``pandas_csv`` (``pandas.read_csv`` and the floor), ``prepared`` (the three of a prepared
+frame) against ``floor``, and ``drop_minority`` (``best_estimate(on_conflict="drop-minority")``
+of the prepared frame) against ``floor``, then the verdicts: ``csv`` within 3x of
+``pandas_csv``, ``prepared`` within 2x and ``drop_minority`` within 5x of the floor at 10^6
+rows, every 10x step of rows at most 12x the time, and the traced peak of ``prepare`` plus
+the three under 3x the input frame (:class:`ShapeRun` says what each column runs).
+``--classic`` adds issue 7's tables below them.
 
 Time is the best of ``--repeat`` runs, garbage collected before each (a run
 over 5 s is not repeated), measured two ways: **CPU** seconds of this process
