@@ -225,3 +225,47 @@ def test_run_tuples_of_an_array_equals_the_slices_of_a_list(lengths: list[int]) 
     from_array = run_tuples(np.array(items, dtype=object), starts)
     assert from_array.tolist() == run_tuples(items, starts).tolist()
     assert all(type(t) is tuple for t in from_array.tolist())
+
+
+def _drop_minority_alone_loop(
+    slot: _IntArray, lo: _IntArray, hi: _IntArray, weight: _FloatArray
+) -> npt.NDArray[np.bool_]:
+    """settle_drop_minority's kept set of a non-cumulative series before issue 22: stab_point per component."""
+    _, component = np.unique(slot, return_inverse=True)
+    component = component.astype(np.int64).reshape(-1)
+    kept = np.zeros(len(slot), dtype=bool)
+    order = np.argsort(component, kind="stable")
+    bounds = np.flatnonzero(np.diff(component[order])) + 1
+    for members in np.split(order, bounds) if len(slot) else []:
+        point = stab_point(lo[members], hi[members], weight[members])
+        kept[members[(lo[members] <= point) & (point <= hi[members])]] = True
+    return kept
+
+
+@pytest.mark.parametrize("weights", ["dyadic", "ones", "tiny", "random"])
+def test_drop_minority_of_daily_counts_equals_stab_point_per_component(weights: str) -> None:
+    for seed in range(10):
+        rng = np.random.default_rng(seed)
+        _, slot, lo, hi, weight, _ = _random_claims(rng, 1_000, 1, 80, 40, weights)
+        settled = settle_drop_minority(slot, lo, hi, weight, cumulative=False)
+        np.testing.assert_array_equal(settled.kept, _drop_minority_alone_loop(slot, lo, hi, weight))
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 5),
+            st.integers(0, 12),
+            st.one_of(st.none(), st.integers(0, 6)),
+            st.sampled_from([0.5, 1.0, 2.0, 1 / 3, 1e-13, 0.1]),
+        ),
+        max_size=30,
+    )
+)
+def test_drop_minority_of_daily_counts_equals_the_loop(claims: list[tuple[int, int, int | None, float]]) -> None:
+    slot = np.array([c[0] for c in claims], dtype=np.int64)
+    lo = np.array([c[1] for c in claims], dtype=np.int64)
+    hi = np.array([UNBOUNDED if c[2] is None else c[1] + c[2] for c in claims], dtype=np.int64)
+    weight = np.array([c[3] for c in claims], dtype=np.float64)
+    settled = settle_drop_minority(slot, lo, hi, weight, cumulative=False)
+    np.testing.assert_array_equal(settled.kept, _drop_minority_alone_loop(slot, lo, hi, weight))

@@ -331,6 +331,47 @@ def settle_latest_runs(
     return Settlement(kept=kept, reason=reason, witness=witness)
 
 
+def _stab_points(slot_of: _IntArray, lo: _IntArray, hi: _IntArray, weight: _FloatArray, n_slots: int) -> _IntArray:
+    """:func:`stab_point` of the claims of each slot ``0 .. n_slots-1`` at once (0 for a slot with none).
+
+    ``slot_of[i]`` is claim ``i``'s slot; within a slot the claims come in the order
+    :func:`stab_point` would be given them. One sort of every endpoint: per slot and distinct
+    endpoint the weights that start or end there are added in the order :func:`stab_point` adds
+    them (every ``lo`` in claim order, then every bounded ``hi + 1``; ``ufunc.at`` adds in index
+    order), the covering weight is each slot's running sum
+    (:func:`~kzfigures.analysis._runs.run_cumsum`, the same floats as ``np.cumsum`` of the slot
+    alone), and the point is the highest endpoint within the relative tolerance of the slot's
+    peak: exactly what :func:`stab_point` returns. ``O(n log n)``.
+
+    >>> import numpy as np
+    >>> lo, hi = np.array([5400, 2000, 6044, 1, 3]), np.array([5999, 9999, 6044, 2, 4])
+    >>> _stab_points(np.array([0, 0, 0, 1, 1]), lo, hi, np.ones(5), 2).tolist()
+    [6044, 3]
+    >>> stab_point(lo[:3], hi[:3], np.ones(3)), stab_point(lo[3:], hi[3:], np.ones(2))
+    (6044, 3)
+    """
+    bounded = hi < UNBOUNDED
+    event_slot = np.concatenate([slot_of, slot_of[bounded]]).astype(np.int64)
+    event_at = np.concatenate([lo, hi[bounded] + 1])
+    event_weight = np.concatenate([weight, -weight[bounded]])
+    by_place = lexsort_stable((event_at, event_slot))
+    placed_slot, placed_at = event_slot[by_place], event_at[by_place]
+    new_cell = np.r_[True, (placed_slot[1:] != placed_slot[:-1]) | (placed_at[1:] != placed_at[:-1])]
+    cell = np.empty(len(by_place), dtype=np.intp)
+    cell[by_place] = np.cumsum(new_cell) - 1
+    step = np.zeros(int(new_cell.sum()))
+    np.add.at(step, cell, event_weight)
+    cell_slot, cell_at = placed_slot[new_cell], placed_at[new_cell]
+    cell_starts = run_starts(cell_slot)
+    covered = run_cumsum(step, cell_starts)
+    peak = np.repeat(np.maximum.reduceat(covered, cell_starts), np.diff(np.r_[cell_starts, len(covered)]))
+    close = np.abs(covered - peak) <= 1e-12 * np.abs(peak)
+    last_close = np.maximum.reduceat(np.where(close, np.arange(len(covered)), -1), cell_starts)
+    point = np.zeros(n_slots, dtype=np.int64)
+    point[cell_slot[cell_starts]] = cell_at[last_close]
+    return point
+
+
 def _settle_alone(
     swept: npt.NDArray[np.bool_],
     group: npt.NDArray[np.intp],
@@ -345,39 +386,15 @@ def _settle_alone(
     """:func:`stab_point` and the same-slot witnesses of many slots at once, into ``kept``/``reason``/``witness``.
 
     ``swept`` marks the slots (numbered by ``group``, the claims sorted by slot as ``order``
-    sorts them, ``s_*`` in that order) to settle. The sweep of every slot is one sort of all
-    their endpoints: per slot and distinct endpoint the weights that start or end there are added
-    in the order :func:`stab_point` adds them (``ufunc.at`` adds in index order), the covering
-    weight is each slot's running sum (:func:`~kzfigures.analysis._runs.run_cumsum`, the same
-    floats as ``np.cumsum`` of the slot alone), and the point is the highest endpoint within the
-    relative tolerance of the slot's peak, so each slot's point is exactly the one
-    :func:`stab_point` returns. A loser's witness is the kept claim of its slot with the largest
-    ``lo`` (below the point) or the smallest ``hi`` (above it), the earliest claim on a tie, as
-    :func:`_same_slot_witness` picks. ``O(n log n)``.
+    sorts them, ``s_*`` in that order) to settle; their points come from :func:`_stab_points`,
+    exactly those :func:`stab_point` gives. A loser's witness is the kept claim of its slot with
+    the largest ``lo`` (below the point) or the smallest ``hi`` (above it), the earliest claim
+    on a tie, as :func:`_same_slot_witness` picks. ``O(n log n)``.
     """
     rows = np.flatnonzero(swept[group])
     slot_of = group[rows]
     r_lo, r_hi, r_weight = s_lo[rows], s_hi[rows], s_weight[rows]
-    bounded = r_hi < UNBOUNDED
-    # Per slot, stab_point's events in its order: every lo (claims in order), then every bounded hi + 1.
-    event_slot = np.concatenate([slot_of, slot_of[bounded]]).astype(np.int64)
-    event_at = np.concatenate([r_lo, r_hi[bounded] + 1])
-    event_weight = np.concatenate([r_weight, -r_weight[bounded]])
-    by_place = lexsort_stable((event_at, event_slot))
-    placed_slot, placed_at = event_slot[by_place], event_at[by_place]
-    new_cell = np.r_[True, (placed_slot[1:] != placed_slot[:-1]) | (placed_at[1:] != placed_at[:-1])]
-    cell = np.empty(len(by_place), dtype=np.intp)
-    cell[by_place] = np.cumsum(new_cell) - 1
-    step = np.zeros(int(new_cell.sum()))
-    np.add.at(step, cell, event_weight)
-    cell_slot, cell_at = placed_slot[new_cell], placed_at[new_cell]
-    cell_starts = run_starts(cell_slot)
-    covered = run_cumsum(step, cell_starts)
-    peak = np.repeat(np.maximum.reduceat(covered, cell_starts), np.diff(np.r_[cell_starts, len(covered)]))
-    close = np.abs(covered - peak) <= 1e-12 * np.abs(peak)
-    last_close = np.maximum.reduceat(np.where(close, np.arange(len(covered)), -1), cell_starts)
-    point = np.zeros(int(group[-1]) + 1, dtype=np.int64)
-    point[cell_slot[cell_starts]] = cell_at[last_close]
+    point = _stab_points(slot_of, r_lo, r_hi, r_weight, int(group[-1]) + 1)
     r_point = point[slot_of]
     inside = (r_lo <= r_point) & (r_point <= r_hi)
     kept[order[rows[inside]]] = True
@@ -503,12 +520,9 @@ def settle_drop_minority(
     if cumulative:
         kept = _heaviest_consistent_in_parts(component, lo, hi, weight, n_components)
     else:
-        kept = np.zeros(n, dtype=bool)
-        order = argsort_stable(component)
-        bounds = np.flatnonzero(np.diff(component[order])) + 1
-        for members in np.split(order, bounds) if n else []:
-            point = stab_point(lo[members], hi[members], weight[members])
-            kept[members[(lo[members] <= point) & (point <= hi[members])]] = True
+        # Each component alone: the claims containing its stab point, every component at once.
+        point = _stab_points(component, lo, hi, weight, n_components)[component] if n else np.zeros(0, np.int64)
+        kept = (lo <= point) & (point <= hi)
     reason = np.where(kept, 0, REASONS.index("outvoted")).astype(np.int64)
     witness = _witness(component, lo, hi, kept, n_components, cumulative=cumulative)
     return Settlement(kept=kept, reason=reason, witness=witness)
