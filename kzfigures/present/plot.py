@@ -1,44 +1,157 @@
-"""A timeline chart of one series: claims, their intervals, the estimate and the violations.
+"""Timeline charts a newsroom can publish: reported figures, the estimate, what was set aside.
 
 Needs the ``plot`` extra (``pip install "kzfigures[plot]"``, matplotlib).
 matplotlib is imported only when :func:`timeline` is called, and the chart is
 drawn on a :class:`matplotlib.figure.Figure` made without ``pyplot``: no GUI
 backend, no global state, so it works headless (and under ``MPLBACKEND=Agg``).
 
+One series is one panel; several are small multiples, a grid of panels on one
+time axis. The chart follows the conventions of published newsroom graphics:
+a title, a subtitle that says what the marks, the band and the line are, one
+legend of at most six entries (speakers grouped), direct labels that never
+overlap, dates with their year, a source line, and no internal codes or
+observation ids anywhere.
+
 >>> from kzfigures.datasets import kazakhstan_2022
 >>> fig = timeline(kazakhstan_2022(), key={"metric": "detained", "group": "all"})
->>> fig.axes[0].get_title()
-'detained: reported figures'
+>>> fig.texts[0].get_text()
+'Detained: reported figures'
+>>> len(timeline(kazakhstan_2022()).axes)  # twelve series, twelve panels
+12
 """
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, cast
 
+import attrs
 import numpy as np
 import pandas as pd
 
-from kzfigures.analysis.index import DEFAULT_BY, claim_ids, point_values, speakers, time_slots
-from kzfigures.analysis.inputs import key_rows, select_series
-from kzfigures.errors import UnknownKeyError
+from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, annotate, check_by, first_rows, point_values
+from kzfigures.analysis.inputs import key_rows, select_key
+from kzfigures.errors import InvalidArgumentError, UnknownKeyError
 from kzfigures.frame import as_frame
 from kzfigures.model import Observation
-from kzfigures.present.words import figure_words, key_label
+from kzfigures.present.words import figure_words, who_said
 
 if TYPE_CHECKING:  # pragma: no cover - annotations only; matplotlib is optional
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure as MplFigure
 
-__all__ = ["timeline"]
+__all__ = ["MAX_PANELS", "SPEAKER_GROUPS", "Theme", "save", "timeline"]
 
 _INSTALL = 'kzfigures.plot needs matplotlib; install it with: pip install "kzfigures[plot]"'
-_MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*", "h", "<", ">")
+
+#: The most panels one chart draws; a key that selects more series is refused.
+MAX_PANELS = 48
+#: The ways :func:`timeline` groups speakers into legend entries.
+SPEAKER_GROUPS: tuple[str, ...] = ("kind", "top")
+#: The most legend entries a chart shows.
+_MAX_LEGEND = 6
 # The claims of one time slot stand side by side inside the slot's first day
-# (from _FIRST_DAY to _FIRST_DAY + _SPREAD_DAYS), right of the date tick, so
-# they sit on the same step of the estimate as the day they describe.
+# (from _FIRST_DAY to _FIRST_DAY + _SPREAD_DAYS), right of the date tick.
 _FIRST_DAY = 0.12
 _SPREAD_DAYS = 0.6
+# Words for the reasons the estimate sets a figure aside (Estimate.set_aside["reason"]).
+_REASONS = {
+    "superseded": "later figures are lower",
+    "outweighed": "a heavier figure contradicts it",
+    "outvoted": "most figures contradict it",
+}
+_KIND_LABELS = ("Authorities", "Media (own figures)", "Unattributed")
+
+
+def _positive(instance: Theme, attribute: attrs.Attribute[float], value: float) -> None:
+    if not value > 0:
+        raise InvalidArgumentError(f"theme {attribute.name!r} must be > 0 (got {value!r})")
+
+
+def _colours(instance: Theme, attribute: attrs.Attribute[tuple[str, ...]], value: tuple[str, ...]) -> None:
+    if len(value) < _MAX_LEGEND - 1:
+        raise InvalidArgumentError(f"theme {attribute.name!r} needs at least {_MAX_LEGEND - 1} colours (got {value!r})")
+
+
+@attrs.frozen(kw_only=True)
+class Theme:
+    """A newsroom's fonts, colours and sizes for :func:`timeline`.
+
+    Colours are any matplotlib colour (``"#0072B2"``, ``"tab:blue"``); sizes
+    are in points, widths and heights in inches. Pass a :class:`Theme`, or a
+    mapping of the fields to change (``theme={"font": ("Georgia",)}``).
+
+    Attributes
+    ----------
+    font : tuple of str
+        Font families, first choice first (matplotlib falls back along them).
+    title_size, subtitle_size, text_size, small_size : float
+        The title, the subtitle, panel titles, labels and ticks, the source line.
+    ink, muted, grid, background : str
+        Text, secondary text (subtitle, source, ticks), grid lines, the page.
+    line, band : str
+        The best-estimate line and the estimate's band.
+    palette : tuple of str
+        Speaker colours, in legend order (colour-blind safe by default, after Okabe and Ito).
+    others : str
+        The colour of "Other sources" and of unattributed figures.
+    set_aside : str
+        The ring and label of a figure the estimate set aside.
+    width : float
+        The figure's width in inches.
+    panel_height : float
+        The height of one panel in inches when several are drawn (one panel gets ``width / 2``).
+    dpi : float
+        Dots per inch of a PNG (:func:`save`).
+
+    Examples
+    --------
+    >>> Theme(font=("Georgia", "serif"), line="#111111").title_size
+    15.0
+    >>> Theme(width=0)
+    Traceback (most recent call last):
+    ...
+    kzfigures.errors.InvalidArgumentError: theme 'width' must be > 0 (got 0)
+    """
+
+    font: tuple[str, ...] = attrs.field(default=("DejaVu Sans", "sans-serif"), converter=tuple)
+    title_size: float = attrs.field(default=15.0, converter=float, validator=_positive)
+    subtitle_size: float = attrs.field(default=10.0, converter=float, validator=_positive)
+    text_size: float = attrs.field(default=9.0, converter=float, validator=_positive)
+    small_size: float = attrs.field(default=8.0, converter=float, validator=_positive)
+    ink: str = "#1a1a1a"
+    muted: str = "#5c5c5c"
+    grid: str = "#e3e3e3"
+    background: str = "white"
+    line: str = "#1a1a1a"
+    band: str = "#dcdcdc"
+    palette: tuple[str, ...] = attrs.field(
+        default=("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"), converter=tuple, validator=_colours
+    )
+    others: str = "#8f8f8f"
+    set_aside: str = "#C0392B"
+    width: float = attrs.field(default=8.5, converter=float, validator=_positive)
+    panel_height: float = attrs.field(default=2.1, converter=float, validator=_positive)
+    dpi: float = attrs.field(default=200.0, converter=float, validator=_positive)
+
+
+def _theme(theme: Theme | Mapping[str, Any] | None) -> Theme:
+    if theme is None:
+        return Theme()
+    if isinstance(theme, Theme):
+        return theme
+    if isinstance(theme, Mapping):
+        fields = [field.name for field in attrs.fields(Theme)]
+        unknown = sorted(set(theme) - set(fields))
+        if unknown:
+            raise InvalidArgumentError(
+                f"theme has no field {', '.join(map(repr, unknown))}; fields: {', '.join(fields)}"
+            )
+        return Theme(**theme)
+    raise InvalidArgumentError(f"theme must be a Theme, a mapping of its fields or None (got {theme!r})")
 
 
 def _matplotlib() -> Any:
@@ -46,185 +159,90 @@ def _matplotlib() -> Any:
         import matplotlib
         import matplotlib.dates
         import matplotlib.figure
+        import matplotlib.layout_engine
+        import matplotlib.lines
+        import matplotlib.textpath
         import matplotlib.ticker
     except ImportError as error:  # pragma: no cover - exercised by monkeypatching in tests
         raise ImportError(_INSTALL) from error
     return matplotlib
 
 
-def _local_times(column: pd.Series) -> pd.Series:
-    """Wall-clock times in the column's own zone, without the zone (what matplotlib draws)."""
-    local: pd.Series = column.dt.tz_localize(None)
-    return local
+# --- what to draw -----------------------------------------------------------------------------------
 
 
-def _speaker_labels(series: pd.DataFrame) -> pd.Series:
-    """Legend words for each row's speaker: the authority, else whose own figure it is."""
-    own = series["outlet"].astype("string") + " (own figure)"
-    unattributed = ("unattributed, via " + series["via"].astype("string")).fillna("unattributed")
-    labels: pd.Series = series["authority"].astype("string").fillna(own).fillna(unattributed)
-    return labels
+def _series_name(metric: Any, group: Any, region: Any) -> str:
+    """A series key in words: ``Killed: law enforcement (Almaty)``; no column names, no underscores."""
+
+    def words(value: Any) -> str:
+        return str(value).replace("_", " ")
+
+    name = words(metric).capitalize()
+    if not pd.isna(group) and group != "all":
+        name += f": {words(group)}"
+    if not pd.isna(region) and region != "all":
+        name += f", {words(region)}"
+    return name
 
 
-def _claims_table(series: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
-    """One row per observation with its claim, speaker, slot, point value and x position.
+def _who(authority: Any, outlet: Any) -> str:
+    """Whose figure it is, in a label: the authority, else the outlet, else nobody named."""
+    if not pd.isna(authority):
+        return str(authority)
+    if not pd.isna(outlet):
+        return str(outlet)
+    return "unattributed"
 
-    The first observation of each claim (earliest published, then id) is the
-    claim's marker; the others are its echoes.
+
+def _words(low: Any, high: Any, stated: Any, qualifier: Any, text: Any) -> str:
+    """A figure's words for a label: canonical ("more than 3,000") unless it states no number ("thousands")."""
+    if pd.isna(stated) and isinstance(text, str) and text:
+        return text[:1].lower() + text[1:] if not text.isupper() else text
+    return figure_words(low, high, stated, str(qualifier))
+
+
+def _claims(frame: pd.DataFrame, index: ClaimIndex) -> pd.DataFrame:
+    """One row per claim (its first observation: earliest published, then id), with its x position.
+
+    Columns: ``series`` (the index's series number), ``id``, ``claim``, ``slot``, ``low``,
+    ``high`` (NaN = unbounded), ``point``, ``stated``, ``words``, ``who``, ``kind`` (0 an
+    authority's, 1 the outlet's own, 2 unattributed), ``start`` and ``x`` (wall-clock times in
+    the frame's zone), ``ids`` (every observation of the claim).
     """
+    local = frame["as_of"].dt.tz_localize(None)
     table = pd.DataFrame(
         {
-            "id": series["id"].to_numpy(dtype=object),
-            "claim": claim_ids(series, by),
-            "slot": time_slots(series, by),
-            "speaker": speakers(series).to_numpy(dtype=object),
-            "label": _speaker_labels(series).to_numpy(dtype=object),
-            "low": series["low"].to_numpy(dtype=np.int64),
-            "high": series["high"].to_numpy(dtype="float64", na_value=np.nan),
-            "point": point_values(series),
-            "stated": series["stated"].notna().to_numpy(dtype=bool),
-            "start": _local_times(series["as_of"]).to_numpy(),
-            "published": series["published"].to_numpy(),
+            "series": index.series,
+            "id": frame["id"].astype(str).to_numpy(dtype=object),
+            "claim": index.claim,
+            "slot": index.series_slot,
+            "low": frame["low"].to_numpy(dtype="float64"),
+            "high": frame["high"].to_numpy(dtype="float64", na_value=np.nan),
+            "point": point_values(frame).astype("float64"),
+            "stated": frame["stated"].notna().to_numpy(dtype=bool),
+            "words": [
+                _words(*row)
+                for row in zip(
+                    frame["low"], frame["high"], frame["stated"], frame["qualifier"], frame["figure"], strict=True
+                )
+            ],
+            "who": [_who(a, o) for a, o in zip(frame["authority"], frame["outlet"], strict=True)],
+            "kind": np.where(frame["authority"].notna(), 0, np.where(frame["outlet"].notna(), 1, 2)),
+            "start": local.to_numpy(),
+            "published": frame["published"].to_numpy(),
         }
     )
     table = table.sort_values(["claim", "published", "id"], kind="stable", na_position="last")
-    table["echo"] = table.duplicated("claim", keep="first")
-    # Spread the claims of one slot along its day, in claim order; echoes sit
-    # beside their claim.
-    claims = table.loc[~table["echo"], ["claim", "slot"]].drop_duplicates()
-    rank = claims.groupby("slot").cumcount().to_numpy(dtype=float)
-    size = claims.groupby("slot")["claim"].transform("size").to_numpy(dtype=float)
+    ids = table.groupby("claim", sort=False)["id"].agg(tuple)
+    table = table.drop_duplicates("claim", keep="first").copy()
+    table["ids"] = table["claim"].map(ids)
+    # Spread the claims of one slot along its first day, in claim order.
+    rank = table.groupby("slot").cumcount().to_numpy(dtype=float)
+    size = table.groupby("slot")["claim"].transform("size").to_numpy(dtype=float)
     offset_days = _FIRST_DAY + rank * np.minimum(0.2, _SPREAD_DAYS / size)
-    table["offset"] = table["claim"].map(pd.Series(offset_days, index=claims["claim"].to_numpy()))
     slot_start = table.groupby("slot")["start"].transform("min")
-    echo_nudge = np.where(table["echo"], 0.07, 0.0)
-    table["x"] = slot_start + pd.to_timedelta(table["offset"] + echo_nudge, unit="D")
-    return table
-
-
-def _violation_marks(violations: pd.DataFrame | None, ids: set[str]) -> list[tuple[str, str]]:
-    """(observation id, label) for each violation whose later observation is in this series.
-
-    A disagreement (figures of one time from different speakers) is no fall of the count: a
-    table that holds some (kind ``disagreement``) marks none of them.
-    """
-    if violations is None or len(violations) == 0:
-        return []
-    marks: list[tuple[str, str]] = []
-    for later, kind, witness in zip(
-        violations["id"].astype(str), violations["kind"].astype(str), violations["witness_id"].astype(str), strict=True
-    ):
-        if later in ids and kind != "disagreement":
-            marks.append((later, f"{kind} vs {witness}"))
-    return marks
-
-
-def timeline(
-    observations: pd.DataFrame | Iterable[Observation],
-    estimate: Any = None,
-    *,
-    key: Mapping[str, str] | str | None = None,
-    violations: Any = None,
-    by: Sequence[str] = DEFAULT_BY,
-    ax: Axes | None = None,
-) -> MplFigure:
-    """Draw one series as a timeline and return the matplotlib Figure.
-
-    Each *claim* (one speaker's figure for one time, however many outlets
-    carried it) is one marker, with one colour and marker shape per speaker;
-    the echoes of a claim (further observations of it) are drawn as small
-    hollow markers beside it. A bounded interval figure ("almost 6,000",
-    "thousands") gets an error bar from ``low`` to ``high``; an open-ended
-    one ("more than 3,000") an arrow pointing up from ``low``. With an
-    ``estimate``, its ``[low, high]`` band is shaded and its ``best`` line
-    drawn, both held flat between points (carried forward). Violations are
-    circled in red and labelled with their kind and witness.
-
-    Parameters
-    ----------
-    observations : DataFrame or iterable of Observation
-        The observations; only the selected series is drawn.
-    estimate : Estimate or DataFrame, optional
-        What :func:`kzfigures.best_estimate` returns, or its ``series``
-        frame (``time``, ``low``, ``best``, ``high``); only the rows of the
-        selected series are drawn.
-    key : mapping or str, optional
-        Which series to draw: ``{"metric": "detained", "group": "all"}`` or
-        ``"metric=detained,group=all"``. Columns of ``by`` left out match any
-        value, but the selection must be a single series. Optional when the
-        observations hold one series.
-    violations : ViolationReport or DataFrame, optional
-        What :func:`kzfigures.violations` returns, or its ``frame`` (columns
-        ``id``, ``kind``, ``witness_id``); those in the selected series are
-        circled and labelled. Disagreements (``ViolationReport.disagreements``)
-        are not violations and are not circled.
-    by : sequence of str
-        The columns that define a series.
-    ax : matplotlib Axes, optional
-        Draw into these axes; by default a new Figure (constrained layout,
-        no pyplot) is made.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        The figure holding the chart. Save it with ``fig.savefig("out.png")``.
-
-    Raises
-    ------
-    ImportError
-        If matplotlib is not installed (install the ``plot`` extra).
-    kzfigures.UnknownKeyError
-        If ``key`` matches no observation.
-    kzfigures.InvalidArgumentError
-        If ``key`` matches several series, or is malformed.
-
-    Notes
-    -----
-    The x axis shows wall-clock dates in the observations' own time zone; a
-    figure as of a day is drawn at the start of that day, the claims of one
-    day side by side just right of its date tick. The y axis is linear, from 0.
-    Cost: ``O(n log n)`` for ``n`` observations, plus drawing.
-
-    Examples
-    --------
-    One mark per claim: the detained series holds 11 observations but 9
-    claims (6 state a number and get a marker, 3 are "thousands" and get a
-    band), since the Interior Ministry's "more than 3,000" reached readers
-    twice (through CNN and a paraphrase of CNN), and so did the Kazakh
-    authorities' "about 8,000" (headline and body). The one open-ended
-    figure gets an arrow.
-
-    >>> from kzfigures.datasets import kazakhstan_2022
-    >>> fig = timeline(kazakhstan_2022(), key="metric=detained,group=all")
-    >>> ax = fig.axes[0]
-    >>> sum(len(line.get_xdata()) for line in ax.get_lines() if line.get_gid() == "claim")  # stated figures
-    6
-    >>> sum(len(band.get_segments()) for band in ax.collections if band.get_gid() == "vague-band")  # "thousands"
-    3
-    >>> [text.get_text() for text in ax.texts if text.get_gid() == "open-ended"]
-    ['more than 3,000']
-    """
-    mpl = _matplotlib()
-    series = select_series(as_frame(observations), key, by)
-    table = _claims_table(series, by)
-    fig: MplFigure
-    if ax is None:
-        fig = mpl.figure.Figure(figsize=(9, 5), layout="constrained")
-        ax = fig.add_subplot()
-    else:
-        fig = cast("MplFigure", ax.figure)
-    zone = series["as_of"].dt.tz
-    band = _estimate_steps(_rows_of(getattr(estimate, "series", estimate), series, by), zone)
-    top = _top(table, band)
-
-    if band is not None:
-        _draw_estimate(ax, band, top)
-    _draw_claims(mpl, ax, table, arrow=top * 0.08)
-    _label_open_ended(ax, series, table, arrow=top * 0.08)
-    _draw_violations(ax, table, _violation_marks(getattr(violations, "frame", violations), set(table["id"])))
-    _format_axes(mpl, ax, series, table, by, top, zone)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, fontsize="small", frameon=False)
-    return fig
+    table["x"] = slot_start + pd.to_timedelta(offset_days, unit="D")
+    return table.reset_index(drop=True)
 
 
 def _rows_of(table: pd.DataFrame | None, series: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame | None:
@@ -236,18 +254,24 @@ def _rows_of(table: pd.DataFrame | None, series: pd.DataFrame, by: Sequence[str]
         return table
     first = series.iloc[0]
     try:
-        return table[key_rows(table, {c: first[c] for c in columns})]
+        rows = table[key_rows(table, {c: first[c] for c in columns})]
     except UnknownKeyError:
         return None
+    return rows if len(rows) else None
 
 
-def _estimate_steps(estimate: pd.DataFrame | None, zone: Any) -> pd.DataFrame | None:
-    """The estimate's (x, low, best, high) as steps held to the end of the last day."""
+def _steps(estimate: pd.DataFrame | None, zone: Any) -> pd.DataFrame | None:
+    """The estimate's (x, low, best, high) as steps, the last held to the end of its slot."""
     if estimate is None:
         return None
     time_column = "as_of" if "as_of" in estimate.columns else "time"
-    times = pd.to_datetime(estimate[time_column])
-    x = (times.dt.tz_convert(zone) if times.dt.tz is not None else times).dt.tz_localize(None)
+
+    def local(column: str) -> pd.Series:
+        times = pd.to_datetime(estimate[column])
+        zoned = times.dt.tz_convert(zone) if times.dt.tz is not None and zone is not None else times
+        return zoned.dt.tz_localize(None) if zoned.dt.tz is not None else zoned
+
+    x = local(time_column)
     steps = pd.DataFrame(
         {
             "x": x.to_numpy(),
@@ -256,185 +280,946 @@ def _estimate_steps(estimate: pd.DataFrame | None, zone: Any) -> pd.DataFrame | 
             "high": estimate["high"].to_numpy(dtype="float64", na_value=np.inf),
         }
     ).sort_values("x", kind="stable")
-    last = steps.iloc[[-1]].assign(x=steps["x"].iloc[-1] + pd.Timedelta(days=1))
+    end = local("slot_end").max() if "slot_end" in estimate.columns else steps["x"].iloc[-1] + pd.Timedelta(days=1)
+    last = steps.iloc[[-1]].assign(x=max(end, steps["x"].iloc[-1]))
     return pd.concat([steps, last], ignore_index=True)
 
 
-def _top(table: pd.DataFrame, band: pd.DataFrame | None) -> float:
-    """Top of the y axis: room above every bounded value for the open-ended arrows."""
-    values = [table["point"].to_numpy(dtype="float64"), table["high"].to_numpy(dtype="float64")]
-    if band is not None:
-        values += [band["best"].to_numpy(), band["low"].to_numpy(), band["high"].to_numpy()]
+def _reason_words(reason: Any) -> str:
+    return _REASONS.get(str(reason), str(reason).replace("_", " "))
+
+
+def _set_aside(
+    claims: pd.DataFrame, estimate: Any, violations: Any, series: pd.DataFrame, by: Sequence[str]
+) -> pd.DataFrame:
+    """The claims marked as set aside, each with its label: from the estimate, else the violations.
+
+    The estimate's ``set_aside`` is what it left out; without an estimate, the violations'
+    ``offenders`` (figures above later figures) are what it would leave out. A plain table of
+    violation pairs marks each ``witness_id`` (the earlier, higher figure) of a fall. The
+    figures an outlier contradicted are not marked: they are the ones that held.
+    """
+    reasons: dict[str, str] = {}
+    aside = _rows_of(getattr(estimate, "set_aside", None), series, by)
+    if aside is not None and "id" in aside.columns:
+        for identifier, reason in zip(aside["id"].astype(str), aside.get("reason", pd.Series(dtype=str)), strict=False):
+            reasons.setdefault(identifier, f"set aside: {_reason_words(reason)}")
+    offenders = getattr(violations, "offenders", None)
+    if offenders is None and isinstance(violations, pd.DataFrame) and "n_contradicted" in violations.columns:
+        offenders = violations
+    rows = _rows_of(offenders, series, by)
+    if rows is not None and "id" in rows.columns:
+        for identifier, n in zip(rows["id"].astype(str), rows["n_contradicted"], strict=True):
+            later = f"{int(n)} later figure{'s' if int(n) != 1 else ''}"
+            reasons.setdefault(identifier, f"above {later}")
+    pairs = violations if isinstance(violations, pd.DataFrame) and "witness_id" in violations.columns else None
+    if offenders is None and pairs is not None and len(pairs):
+        falls = pairs[pairs["kind"].astype(str) != "disagreement"] if "kind" in pairs.columns else pairs
+        for witness, n in falls["witness_id"].astype(str).value_counts(sort=False).items():
+            reasons.setdefault(str(witness), f"above {n} later figure{'s' if n != 1 else ''}")
+    marked = [
+        (i, next(reasons[x] for x in ids if x in reasons))
+        for i, ids in enumerate(claims["ids"])
+        if any(x in reasons for x in ids)
+    ]
+    out = claims.iloc[[i for i, _ in marked]].copy()
+    out["label"] = [
+        f"{words} ({who}) {reason}" for words, who, (_, reason) in zip(out["words"], out["who"], marked, strict=True)
+    ]
+    return out
+
+
+@attrs.frozen
+class _Panel:
+    name: str
+    claims: pd.DataFrame
+    steps: pd.DataFrame | None
+    set_aside: pd.DataFrame
+    zone: Any
+
+
+def _panels(
+    frame: pd.DataFrame, key: Mapping[str, str] | str | None, by: Sequence[str], estimate: Any, violations: Any
+) -> tuple[list[_Panel], pd.DataFrame]:
+    """The panels of the series ``key`` selects, in reading order, and the rows drawn.
+
+    Reading order: by metric, the group and region ``all`` first, then by name.
+    """
+    columns = check_by(by, frame)
+    rows = select_key(frame, key)
+    index = annotate(rows, columns)
+    n = int(index.series.max()) + 1 if len(rows) else 0
+    if n > MAX_PANELS:
+        raise InvalidArgumentError(
+            f"{'the observations hold' if key is None else f'key {key!r} selects'} {n} series; "
+            f"a chart draws at most {MAX_PANELS}: choose fewer with a key"
+        )
+    claims = _claims(rows, index)
+    keys = rows[columns].iloc[first_rows(index.series)].astype("string").fillna("")
+    keys["series"] = np.arange(n)
+
+    def order(values: pd.Series) -> pd.Series:
+        return ((values != "all").astype(int).astype(str) + values) if values.name in ("group", "region") else values
+
+    keys = keys.sort_values(columns, key=order, kind="stable")
+    panels = []
+    for number in keys["series"]:
+        series = rows[index.series == number]
+        panels.append(
+            _panel(series, claims[claims["series"] == number].reset_index(drop=True), estimate, violations, by)
+        )
+    return panels, rows
+
+
+def _panel(series: pd.DataFrame, claims: pd.DataFrame, estimate: Any, violations: Any, by: Sequence[str]) -> _Panel:
+    first = series.iloc[0]
+    if tuple(by) == DEFAULT_BY:
+        name = _series_name(first["metric"], first["group"], first["region"])
+    else:
+        name = ", ".join(str(first[c]).replace("_", " ") for c in by)
+    zone = series["as_of"].dt.tz
+    steps = _steps(_rows_of(getattr(estimate, "series", estimate), series, by), zone)
+    return _Panel(name, claims, steps, _set_aside(claims, estimate, violations, series, by), zone)
+
+
+# --- speakers and the legend ------------------------------------------------------------------------
+
+
+def _speaker_entries(panels: Sequence[_Panel], speakers: str, room: int, theme: Theme) -> dict[str, str]:
+    """Legend label -> colour, at most ``room`` entries, and the label of every claim (column ``entry``)."""
+    claims = pd.concat([p.claims for p in panels], ignore_index=True)
+    if speakers == "kind":
+        present = sorted(set(claims["kind"]))
+        colours = {0: theme.palette[0], 1: theme.palette[1], 2: theme.others}
+        entries = {_KIND_LABELS[k]: colours[k] for k in present}
+        for panel in panels:
+            panel.claims["entry"] = [_KIND_LABELS[k] for k in panel.claims["kind"]]
+        return entries
+    counts = claims["who"].value_counts(sort=False)
+    ranked = sorted(counts.index, key=lambda who: (-counts[who], who == "unattributed", who))
+    shown = ranked if len(ranked) <= room else ranked[: room - 1]
+    entries = {who if who != "unattributed" else "Unattributed": theme.palette[i] for i, who in enumerate(shown)}
+    if len(shown) < len(ranked):
+        entries["Other sources"] = theme.others
+    for panel in panels:
+        panel.claims["entry"] = [
+            ("Unattributed" if who == "unattributed" else who) if who in shown else "Other sources"
+            for who in panel.claims["who"]
+        ]
+    return entries
+
+
+# --- text: measure, wrap, describe ------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_width(word: str, size: float, font: tuple[str, ...], bold: bool) -> float:
+    mpl = _matplotlib()
+    from matplotlib.font_manager import FontProperties
+
+    prop = FontProperties(family=list(font), size=size, weight="bold" if bold else "normal")
+    width, _, _ = mpl.textpath.TextToPath().get_text_width_height_descent(word, prop, ismath=False)
+    return float(width)
+
+
+def _text_width(mpl: Any, text: str, size: float, theme: Theme, *, bold: bool = False) -> float:
+    """Width of one line of ``text`` in points, as matplotlib's fonts set it (words measured once each)."""
+    words = text.split(" ")
+    space = _word_width("a a", size, theme.font, bold) - 2 * _word_width("a", size, theme.font, bold)
+    width = sum(_word_width(word, size, theme.font, bold) for word in words) + space * (len(words) - 1)
+    return width * 1.04  # kerning across words, and hinting in the renderers: keep a margin
+
+
+def _wrap(mpl: Any, text: str, size: float, width: float, theme: Theme, *, bold: bool = False) -> list[str]:
+    """Greedy word wrap of ``text`` into lines at most ``width`` points wide."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split():
+            candidate = f"{line} {word}" if line else word
+            if line and _text_width(mpl, candidate, size, theme, bold=bold) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return lines
+
+
+def _date_span(panels: Sequence[_Panel]) -> str:
+    starts = pd.concat([p.claims["start"] for p in panels])
+    first, last = starts.min(), starts.max()
+    if first.normalize() == last.normalize():
+        return f"{first:%b} {first.day}, {first.year}"
+    if first.year != last.year:
+        return f"{first:%b} {first.day}, {first.year} to {last:%b} {last.day}, {last.year}"
+    if first.month != last.month:
+        return f"{first:%b} {first.day} to {last:%b} {last.day}, {last.year}"
+    return f"{first:%b} {first.day}-{last.day}, {last.year}"
+
+
+def _default_subtitle(panels: Sequence[_Panel]) -> str:
+    claims = pd.concat([p.claims for p in panels], ignore_index=True)
+    bounded = claims["high"].notna()
+    exact = claims[bounded & (claims["high"] == claims["low"])]
+    ranged = claims[bounded & (claims["high"] > claims["low"])]
+    open_ended = claims[~bounded]
+    marks = []
+    if len(exact):
+        marks.append("a dot is an exact figure")
+    if len(ranged):
+        example = ranged.loc[~ranged["stated"], "words"]
+        example = example if len(example) else ranged["words"]
+        marks.append(f'a bar a figure in words or a range ("{example.iloc[0]}")')
+    if len(open_ended):
+        marks.append(f'an arrow an open-ended figure ("{open_ended["words"].iloc[0]}")')
+    span = _date_span(panels)
+    sentences = [f"Figures reported for {span}; {', '.join(marks)}."]
+    steps = [p.steps for p in panels if p.steps is not None]
+    if steps:
+        daily = all((s["x"].diff().dropna().dt.total_seconds() % 86400 == 0).all() for s in steps)
+        period = "day" if daily else "reporting period"
+        sentence = (
+            f"The line is the best estimate of the total by the end of each {period}; "
+            "the shaded band is the range that all kept figures allow"
+        )
+        if any(s["best"].iloc[:-1].isna().any() for s in steps):
+            sentence += ". No line where no figure states a number"
+        sentences.append(sentence + ".")
+    return " ".join(sentences)
+
+
+def _source_entries(frame: pd.DataFrame) -> list[str]:
+    """Who said the drawn figures, most observations first: "Interior Ministry via Khabar 24, CNN"."""
+    via = frame["via"].astype("string").str.replace("; ", ", ", regex=False)
+    said = pd.Series(
+        [who_said(a, v, o) for a, v, o in zip(frame["authority"], via, frame["outlet"], strict=True)],
+        dtype="string",
+    )
+    said = said.str.replace("an unnamed source", "unnamed source", regex=False)
+    counts = said.value_counts(sort=False)
+    first_seen = {text: i for i, text in reversed(list(enumerate(said)))}
+    return sorted(counts.index, key=lambda text: (-counts[text], first_seen[text]))
+
+
+def _source_lines(mpl: Any, entries: list[str], width: float, theme: Theme, max_lines: int = 2) -> list[str]:
+    """ "Source: a; b; c and N others", as many entries as fit in ``max_lines`` lines."""
+    for shown in range(len(entries), 0, -1):
+        rest = len(entries) - shown
+        text = "Source: " + "; ".join(entries[:shown])
+        if rest:
+            text += f" and {rest} other{'s' if rest != 1 else ''}"
+        lines = _wrap(mpl, text, theme.small_size, width, theme)
+        if len(lines) <= max_lines:
+            return lines
+    return _wrap(mpl, f"Source: {len(entries)} sources", theme.small_size, width, theme)
+
+
+# --- dates ------------------------------------------------------------------------------------------
+
+
+def _date_labels(times: Sequence[Any]) -> list[str]:
+    """Tick labels that say only what changes, the year under the first tick and wherever it changes.
+
+    The rule of matplotlib's ConciseDateFormatter (years, else months, else days, else
+    hours, by the finest unit that varies), with the year written out on the axis rather
+    than in an offset corner, and day numbers without a leading zero.
+
+    >>> import datetime as dt
+    >>> _date_labels([dt.datetime(2022, 12, 30), dt.datetime(2022, 12, 31), dt.datetime(2023, 1, 1)])
+    ['Dec 30\\n2022', '31', 'Jan 1\\n2023']
+    >>> _date_labels([dt.datetime(2021, 7, 1), dt.datetime(2022, 1, 1), dt.datetime(2022, 7, 1)])
+    ['Jul\\n2021', 'Jan\\n2022', 'Jul']
+    """
+    if not times:
+        return []
+    if all(t.month == 1 and t.day == 1 and t.hour == 0 and t.minute == 0 for t in times):
+        return [str(t.year) for t in times]
+    months = all(u.day == 1 and u.hour == 0 and u.minute == 0 for u in times)
+    days = all(u.hour == 0 and u.minute == 0 for u in times)
+    labels = []
+    for i, t in enumerate(times):
+        before = times[i - 1] if i else None
+        new_year = before is None or t.year != before.year
+        new_month = before is None or new_year or t.month != before.month
+        new_day = before is None or new_month or t.day != before.day
+        if months:
+            label = f"{t:%b}"
+        elif days:
+            label = f"{t:%b} {t.day}" if new_month else str(t.day)
+        else:
+            label = f"{t:%H:%M}" + (f"\n{t:%b} {t.day}" if new_day else "")
+        labels.append(label + (f"\n{t.year}" if new_year else ""))
+    return labels
+
+
+def _date_formatter(mpl: Any) -> Any:
+    class DateLabels(mpl.ticker.Formatter):  # type: ignore[misc]
+        """:func:`_date_labels` as a matplotlib tick formatter (it needs all the ticks at once)."""
+
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            return _date_labels([mpl.dates.num2date(x).replace(tzinfo=None)])[0]
+
+        def format_ticks(self, values: Sequence[float]) -> list[str]:
+            return _date_labels([mpl.dates.num2date(v).replace(tzinfo=None) for v in values])
+
+    return DateLabels()
+
+
+# --- drawing ----------------------------------------------------------------------------------------
+
+
+def _top(panel: _Panel) -> float:
+    """Top of a panel's y axis: room above every bounded value for the open-ended arrows."""
+    values = [panel.claims["point"].to_numpy(), panel.claims["high"].to_numpy(), panel.claims["low"].to_numpy()]
+    if panel.steps is not None:
+        values += [panel.steps[c].to_numpy() for c in ("best", "low", "high")]
     finite = np.concatenate(values)
     finite = finite[np.isfinite(finite)]
-    return max(float(finite.max(initial=0.0)), 1.0) * 1.15
+    return max(float(finite.max(initial=0.0)), 1.0) * 1.18
 
 
-def _draw_estimate(ax: Axes, band: pd.DataFrame, top: float) -> None:
-    ax.fill_between(
-        band["x"],
-        band["low"].fillna(0),
-        band["high"].clip(upper=top),
-        step="post",
-        color="0.85",
-        linewidth=0,
-        label="estimate: feasible [low, high]",
-        gid="estimate-band",
-    )
-    ax.step(band["x"], band["best"], where="post", color="black", linewidth=2, label="best estimate", gid="best")
+@attrs.frozen
+class _Marks:
+    """Sizes of a panel's marks in points: smaller where the claims stand close together."""
+
+    dot: float
+    arrow: float  # an open-ended figure's arrow, as a share of the y axis
+
+    @classmethod
+    def scaled(cls, scale: float) -> _Marks:
+        return cls(dot=6.5 * scale, arrow=0.09 * scale)
 
 
-def _draw_claims(mpl: Any, ax: Axes, table: pd.DataFrame, *, arrow: float) -> None:
-    """One marker per claim, coloured and shaped by speaker; bars, arrows and echoes."""
-    colours = mpl.colormaps["tab10"].colors
-    claims = table[~table["echo"]]
-    for i, (_, speaker_rows) in enumerate(claims.groupby("speaker", sort=False)):
-        colour, marker = colours[i % len(colours)], _MARKERS[i % len(_MARKERS)]
-        # A figure that states no number ("dozens") is a band from low to high, with no point:
-        # a marker would print a number nobody stated.
-        vague = speaker_rows[~speaker_rows["stated"] & speaker_rows["high"].notna()]
-        if len(vague):
-            ax.vlines(
-                vague["x"], vague["low"], vague["high"], colors=[colour], linewidth=6, alpha=0.35, gid="vague-band"
-            )
-        rows = speaker_rows[speaker_rows["stated"]]
-        interval = rows[rows["high"].notna() & (rows["high"] > rows["low"])]
-        if len(interval):
-            ax.errorbar(
-                interval["x"],
-                interval["point"],
-                # Plain arrays: matplotlib 3.8 calls float() on one-element Series, which pandas deprecates.
-                yerr=np.vstack(
-                    [
-                        (interval["point"] - interval["low"]).to_numpy(dtype=float),
-                        (interval["high"] - interval["point"]).to_numpy(dtype=float),
-                    ]
-                ),
-                fmt="none",
-                ecolor=colour,
-                elinewidth=1.5,
-                capsize=4,
-                gid="interval",
-            )
-        open_ended = speaker_rows[speaker_rows["high"].isna()]
-        for x, low in zip(open_ended["x"], open_ended["low"].to_numpy(dtype=float), strict=True):
+def _draw_estimate(ax: Axes, steps: pd.DataFrame, theme: Theme, top: float) -> None:
+    """The band (lighter where no figure caps the count) and the best line, which breaks where best is NaN."""
+    capped = np.isfinite(steps["high"].to_numpy())
+    for where, alpha, gid in ((capped, 1.0, "estimate-band"), (~capped, 0.45, "estimate-band-open")):
+        if not where.any():
+            continue
+        # A step drawn "post" holds row i until row i + 1: keep the segment's right edge too.
+        keep = where | np.concatenate([[False], where[:-1]])
+        ax.fill_between(
+            steps["x"],
+            steps["low"].fillna(0).where(keep),
+            steps["high"].clip(upper=top).where(keep),
+            where=keep,
+            step="post",
+            color=theme.band,
+            alpha=alpha,
+            linewidth=0,
+            gid=gid,
+            zorder=1,
+        )
+    ax.step(
+        steps["x"], steps["best"], where="post", color=theme.line, linewidth=2.0, gid="best", zorder=2,
+        solid_capstyle="butt",
+    )  # fmt: skip
+
+
+def _draw_panel(ax: Axes, panel: _Panel, entries: dict[str, str], theme: Theme, top: float, marks: _Marks) -> None:
+    """The estimate's band and line, then one mark per claim, coloured by its legend entry."""
+    if panel.steps is not None:
+        _draw_estimate(ax, panel.steps, theme, top)
+    claims = panel.claims
+    dot = marks.dot
+    for entry, colour in entries.items():
+        rows = claims[claims["entry"] == entry]
+        if not len(rows):
+            continue
+        bounded = rows["high"].notna()
+        exact = bounded & (rows["high"] == rows["low"])
+        ranged = rows[bounded & (rows["high"] > rows["low"])]
+        for stated, gid in ((False, "vague-band"), (True, "interval")):
+            bars = ranged[ranged["stated"] == stated]
+            if len(bars):
+                ax.vlines(
+                    bars["x"], bars["low"], bars["high"], colors=[colour], linewidth=dot * 0.8, alpha=0.4, gid=gid,
+                    zorder=3,
+                )  # fmt: skip
+        for x, low in zip(rows.loc[~bounded, "x"], rows.loc[~bounded, "low"], strict=True):
             ax.annotate(
                 "",
-                xy=(x, low + arrow),
+                xy=(x, low + top * marks.arrow),
                 xytext=(x, low),
-                arrowprops={"arrowstyle": "-|>", "color": colour, "linewidth": 1.5, "shrinkA": 0, "shrinkB": 0},
+                arrowprops={"arrowstyle": "-|>", "color": colour, "linewidth": 1.4, "shrinkA": 0, "shrinkB": 0},
                 gid="open-ended-arrow",
+                annotation_clip=False,
             )
-        ax.plot(
-            rows["x"],
-            rows["point"],
-            linestyle="none",
-            marker=marker,
-            markersize=8,
-            color=colour,
-            label=str(speaker_rows["label"].iloc[0]),
-            gid="claim",
-            zorder=3,
-        )
-        echoes = table[table["echo"] & table["claim"].isin(rows["claim"])]
-        if len(echoes):
+        if exact.any():
             ax.plot(
-                echoes["x"],
-                echoes["point"],
-                linestyle="none",
-                marker=marker,
-                markersize=4,
-                markerfacecolor="none",
-                color=colour,
-                gid="echo",
-                zorder=3,
-            )
-    if table["echo"].any():
-        ax.plot(
-            [],
-            [],
-            linestyle="none",
-            marker="o",
-            markersize=4,
-            markerfacecolor="none",
-            color="0.4",
-            label="echo: the same claim in another report",
+                rows.loc[exact, "x"], rows.loc[exact, "point"], linestyle="none", marker="o", markersize=dot,
+                color=colour, markeredgecolor=theme.background, markeredgewidth=0.6, gid="claim", zorder=4,
+            )  # fmt: skip
+        ticks = rows[rows["stated"] & ~exact]
+        if len(ticks):  # a stated number inside an interval ("about 8,000"), or an arrow's base
+            at = np.where(ticks["high"].isna(), ticks["low"], ticks["point"])
+            ax.plot(
+                ticks["x"], at, linestyle="none", marker="_", markersize=dot * 1.5, markeredgewidth=2.0, color=colour,
+                gid="claim", zorder=4,
+            )  # fmt: skip
+    if len(panel.set_aside):
+        ax.scatter(
+            panel.set_aside["x"],
+            panel.set_aside["point"],
+            s=(dot * 2.4) ** 2,
+            facecolors="none",
+            edgecolors=theme.set_aside,
+            linewidths=1.5,
+            gid="set-aside",
+            zorder=5,
         )
 
 
-def _label_open_ended(ax: Axes, series: pd.DataFrame, table: pd.DataFrame, *, arrow: float) -> None:
-    """Write the words of each open-ended claim ("more than 3,000") at its arrow's tip."""
-    words = dict(
-        zip(
-            series["id"].astype(str),
-            (
-                figure_words(low, high, stated, qualifier, text)
-                for low, high, stated, qualifier, text in zip(
-                    series["low"], series["high"], series["stated"], series["qualifier"], series["figure"], strict=True
-                )
-            ),
-            strict=True,
-        )
-    )
-    open_ended = table[~table["echo"] & table["high"].isna()]
-    for identifier, x, low in zip(
-        open_ended["id"], open_ended["x"], open_ended["low"].to_numpy(dtype=float), strict=True
-    ):
-        ax.annotate(
-            words[str(identifier)],
-            xy=(x, low + arrow),
-            xytext=(4, 2),
-            textcoords="offset points",
-            fontsize="small",
-            gid="open-ended",
-        )
-
-
-def _draw_violations(ax: Axes, table: pd.DataFrame, marks: list[tuple[str, str]]) -> None:
-    """Circle each violating observation in red and say what it violates."""
-    if not marks:
-        return
-    at = table.set_index("id")
-    ids = [identifier for identifier, _ in marks]
-    ax.scatter(
-        at.loc[ids, "x"],
-        at.loc[ids, "point"],
-        s=260,
-        facecolors="none",
-        edgecolors="tab:red",
-        linewidths=1.5,
-        label="violation",
-        gid="violation",
-        zorder=4,
-    )
-    for identifier, label in marks:
-        ax.annotate(
-            label,
-            xy=(at.loc[identifier, "x"], at.loc[identifier, "point"]),
-            xytext=(8, -14),
-            textcoords="offset points",
-            fontsize="x-small",
-            color="tab:red",
-            gid="violation-label",
-        )
-
-
-def _format_axes(
-    mpl: Any, ax: Axes, series: pd.DataFrame, table: pd.DataFrame, by: Sequence[str], top: float, zone: Any
-) -> None:
-    first = series.iloc[0]
-    ax.set_title(
-        f"{key_label(*(str(first[c]) for c in DEFAULT_BY))}: reported figures"
-        if tuple(by) == DEFAULT_BY
-        else ", ".join(f"{c}={first[c]}" for c in by)
-    )
-    ax.set_ylabel(f"{first['metric']} (count)")
-    ax.set_xlabel(f"as of (dates in {zone})")
+def _style_axes(mpl: Any, ax: Axes, theme: Theme, top: float, n_ticks: int) -> None:
+    ax.set_facecolor(theme.background)
     ax.set_ylim(0, top)
-    start = table["start"].min().floor("D")
-    ax.set_xlim(start - pd.Timedelta(hours=12), table["start"].max().floor("D") + pd.Timedelta(days=1))
-    ax.xaxis.set_major_locator(mpl.dates.DayLocator())
-    ax.xaxis.set_major_formatter(mpl.dates.DateFormatter("%b %d"))
-    ax.yaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
-    ax.grid(axis="y", color="0.9")
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.spines["bottom"].set_color(theme.muted)
+    ax.tick_params(axis="both", colors=theme.muted, labelsize=theme.small_size, labelcolor=theme.muted)
+    ax.tick_params(axis="y", length=0, pad=2)
+    ax.grid(axis="y", color=theme.grid, linewidth=0.8)
     ax.set_axisbelow(True)
+    ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(nbins=4, integer=True, min_n_ticks=2))
+    ax.yaxis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
+    ax.xaxis.set_major_locator(_date_locator(mpl, n_ticks))
+    ax.xaxis.set_major_formatter(_date_formatter(mpl))
+
+
+def _date_locator(mpl: Any, n_ticks: int) -> Any:
+    """Dates at round intervals, at most ``n_ticks`` and not fewer than a third of that (months, not only years)."""
+    return mpl.dates.AutoDateLocator(minticks=max(2, n_ticks // 3), maxticks=n_ticks)
+
+
+def _x_limits(panels: Sequence[_Panel]) -> tuple[pd.Timestamp, pd.Timestamp]:
+    starts = pd.concat([p.claims["start"] for p in panels])
+    ends = [starts.max().floor("D") + pd.Timedelta(days=1)]
+    ends += [p.steps["x"].max() for p in panels if p.steps is not None]
+    first = min([starts.min().floor("D")] + [p.steps["x"].min() for p in panels if p.steps is not None])
+    last = max(ends)
+    span = max(last - first, pd.Timedelta(days=3))
+    pad = max(span * 0.03, pd.Timedelta(hours=12))
+    middle = first + (last - first) / 2
+    return min(first, middle - span / 2) - pad, max(last, middle + span / 2) + pad
+
+
+# --- labels that never overlap ----------------------------------------------------------------------
+
+
+def _boxes_overlap(a: Any, b: Any, pad: float) -> bool:
+    return bool(a.x0 < b.x1 + pad and b.x0 < a.x1 + pad and a.y0 < b.y1 + pad and b.y0 < a.y1 + pad)
+
+
+def _inside(box: Any, frame: Any) -> bool:
+    return bool(box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0 and box.y1 <= frame.y1)
+
+
+def _tick_texts(fig: MplFigure) -> list[Any]:
+    """The tick labels the figure draws: major ticks inside each axis' view, labels switched on."""
+    drawn: list[Any] = []
+    for ax in fig.axes:
+        for axis, (lo, hi) in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
+            locs = axis.get_majorticklocs()
+            for tick, loc in zip(axis.get_major_ticks(len(locs)), locs, strict=True):
+                if min(lo, hi) <= loc <= max(lo, hi) and tick.label1.get_visible() and tick.label1.get_text().strip():
+                    drawn.append(tick.label1)
+    return drawn
+
+
+def _visible_texts(fig: MplFigure) -> list[Any]:
+    """Every text the figure draws: titles, tick labels within the view, legend, labels."""
+    from matplotlib.axis import Tick
+    from matplotlib.text import Text
+
+    ticks = {id(t) for tick in fig.findobj(Tick) for t in (tick.label1, tick.label2)}
+    texts = [t for t in fig.findobj(Text) if id(t) not in ticks and t.get_visible() and t.get_text().strip()]
+    return texts + _tick_texts(fig)
+
+
+@attrs.frozen
+class _Label:
+    """A label a panel would like at data point (x, y): the lowest ``priority`` is placed first."""
+
+    priority: int
+    ax: Axes
+    text: str
+    x: float
+    y: float
+    gid: str
+    colour: str
+    gap: float  # points between the point and the label: clear of the mark drawn there
+
+
+def _place_labels(mpl: Any, fig: MplFigure, wanted: list[_Label], theme: Theme) -> None:
+    """Add each label where it overlaps nothing, else leave it out.
+
+    The figure must be laid out (``draw_without_rendering``); each label tries the
+    right, above, left and below of its point, in that order, inside its panel,
+    clear of every text already placed and of the marks at stated numbers.
+    """
+    if not wanted:
+        return
+    occupied = [t.get_window_extent() for t in _visible_texts(fig)]
+    for ax in fig.axes:
+        for line in ax.get_lines():
+            if line.get_gid() != "claim":
+                continue
+            x = mpl.dates.date2num(np.asarray(line.get_xdata()))
+            points = ax.transData.transform(np.column_stack([x, np.asarray(line.get_ydata(), dtype=float)]))
+            half = line.get_markersize() * fig.dpi / 72 / 2
+            occupied += [_box(x - half, y - half, x + half, y + half) for x, y in points]
+    for want in sorted(wanted, key=lambda w: w.priority):
+        frame = want.ax.get_window_extent()
+        label = want.ax.annotate(
+            want.text, xy=(want.x, want.y), xytext=(want.gap, 0.0), textcoords="offset points",
+            fontsize=theme.small_size, color=want.colour, gid=want.gid, annotation_clip=False, zorder=6,
+        )  # fmt: skip
+        label.set_in_layout(False)
+        sides: tuple[
+            tuple[tuple[float, float], Literal["left", "center", "right"], Literal["center", "bottom", "top"]], ...
+        ] = (
+            ((want.gap, 0.0), "left", "center"),
+            ((0.0, want.gap), "center", "bottom"),
+            ((-want.gap, 0.0), "right", "center"),
+            ((0.0, -want.gap), "center", "top"),
+        )
+        for offset, ha, va in sides:
+            label.set_position(offset)
+            label.set_horizontalalignment(ha)
+            label.set_verticalalignment(va)
+            box = label.get_window_extent()
+            if _inside(box, frame) and not any(_boxes_overlap(box, other, 2.0) for other in occupied):
+                occupied.append(box)
+                break
+        else:
+            label.remove()
+
+
+def _box(x0: float, y0: float, x1: float, y1: float) -> Any:
+    from matplotlib.transforms import Bbox
+
+    return Bbox([[x0, y0], [x1, y1]])
+
+
+#: A panel with more claims than this labels no figure in words: the marks speak for themselves.
+_MAX_WORD_LABELS = 15
+
+
+def _wanted_labels(
+    mpl: Any, ax: Axes, panel: _Panel, theme: Theme, top: float, marks: _Marks, *, single: bool
+) -> list[_Label]:
+    """The labels a panel would like: set-aside figures first, the estimate's last value, then figures in words."""
+    date = mpl.dates.date2num
+    wanted = [
+        _Label(0, ax, text, date(x), y, "set-aside-label", theme.set_aside, marks.dot * 1.2 + 3)
+        for x, y, text in zip(panel.set_aside["x"], panel.set_aside["point"], panel.set_aside["label"], strict=True)
+    ]
+    if panel.steps is not None:
+        best = panel.steps["best"].iloc[:-1].reset_index(drop=True)
+        if best.notna().any():
+            last = int(best.last_valid_index())  # type: ignore[arg-type]
+            end = panel.steps["x"].iloc[last + 1]
+            value = f"{best[last]:,.0f}"
+            text = f"Best estimate: {value}" if single else value
+            wanted.append(_Label(1, ax, text, date(end), best[last], "best-label", theme.ink, 3.0))
+    claims = panel.claims
+    if len(claims) > _MAX_WORD_LABELS:
+        return wanted
+    seen: set[str] = set()
+    for x, low, high, words, stated in zip(
+        claims["x"], claims["low"], claims["high"], claims["words"], claims["stated"], strict=True
+    ):
+        if high == low or words in seen:
+            continue
+        seen.add(words)
+        y = low + top * marks.arrow if np.isnan(high) else (high if not stated else (low + high) / 2)
+        priority = 2 if np.isnan(high) else 3
+        wanted.append(_Label(priority, ax, words, date(x), y, "figure-label", theme.muted, marks.dot / 2 + 3))
+    return wanted
+
+
+# --- the chart --------------------------------------------------------------------------------------
+
+
+def timeline(
+    observations: pd.DataFrame | Iterable[Observation],
+    estimate: Any = None,
+    *,
+    key: Mapping[str, str] | str | None = None,
+    violations: Any = None,
+    by: Sequence[str] = DEFAULT_BY,
+    ax: Axes | None = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    source: str | None = None,
+    theme: Theme | Mapping[str, Any] | None = None,
+    sharey: bool = False,
+    speakers: Literal["kind", "top"] = "kind",
+    ncols: int | None = None,
+) -> MplFigure:
+    """Draw the reported figures of one or several series, and their estimate, as a publishable chart.
+
+    Each *claim* (one speaker's figure for one time, however many outlets
+    carried it) is one mark: a dot for an exact figure, a bar from ``low`` to
+    ``high`` for a figure in words or a range ("thousands", "about 8,000",
+    with a dash at the number it states), an arrow up from ``low`` for an
+    open-ended figure ("more than 3,000"). With an ``estimate``, its
+    ``[low, high]`` band is shaded and its ``best`` line drawn, both held flat
+    over each time slot (the count *by the end of* the slot); the line breaks
+    where ``best`` is missing. A figure the estimate set aside is ringed and
+    labelled with why; the figures it contradicted are not marked.
+
+    Several series are drawn as small multiples, one panel each, on one time
+    axis. Colours stand for groups of speakers, so the legend never holds
+    more than six entries. Labels (the set-aside figures, the estimate's
+    last value, figures in words) are placed where they overlap no other
+    text and left out where there is no room. No observation id is drawn.
+
+    Parameters
+    ----------
+    observations : DataFrame or iterable of Observation
+        The observations; the series ``key`` selects are drawn.
+    estimate : Estimate or DataFrame, optional
+        What :func:`kzfigures.best_estimate` returns, or its ``series`` frame
+        (``time``, ``low``, ``best``, ``high``); the rows of each drawn series
+        are drawn in its panel, and an :class:`~kzfigures.Estimate`'s
+        ``set_aside`` figures are ringed.
+    key : mapping or str, optional
+        Which series to draw: ``{"metric": "detained", "group": "all"}`` or
+        ``"metric=detained,group=all"``. Columns of ``by`` left out match any
+        value; ``None`` draws every series (at most :data:`MAX_PANELS`).
+    violations : ViolationReport or DataFrame, optional
+        What :func:`kzfigures.violations` returns: its ``offenders`` (figures
+        above later figures) are ringed when no estimate sets them aside. A
+        DataFrame of offenders, or of violation pairs (``witness_id``, the
+        earlier figure, is ringed; disagreements are not falls), also works.
+    by : sequence of str
+        The columns that define a series.
+    ax : matplotlib Axes, optional
+        Draw one series into these axes, with its legend inside them, and no
+        title, subtitle or source line (the caller's figure holds those).
+    title : str, optional
+        The headline. Default: the series' name and "reported figures".
+    subtitle : str, optional
+        The line under the title. Default: the dates, and what the marks, the
+        band and the line mean.
+    source : str, optional
+        The source line. Default: "Source: " and who said the drawn figures,
+        most often quoted first, shortened to two lines with "and N others".
+    theme : Theme or mapping, optional
+        Fonts, colours and sizes (:class:`Theme`), or a mapping of the fields
+        to change from the default.
+    sharey : bool
+        One y scale for every panel (compare sizes) rather than one each
+        (see each series' shape).
+    speakers : {"kind", "top"}
+        Legend entries: ``"kind"`` groups speakers as authorities, media (an
+        outlet's own figure) and unattributed, the three kinds the default
+        weights tell apart; ``"top"`` names the most quoted speakers and puts
+        the rest under "Other sources".
+    ncols : int, optional
+        Panels per row. Default: 1 for one series, 2 for up to four, 3 for up
+        to nine, else 4.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart. Write it with :func:`save` (PNG or SVG by the suffix) or
+        ``fig.savefig``.
+
+    Raises
+    ------
+    ImportError
+        If matplotlib is not installed (install the ``plot`` extra).
+    kzfigures.UnknownKeyError
+        If ``key`` matches no observation.
+    kzfigures.InvalidArgumentError
+        If ``key`` is malformed, selects more than :data:`MAX_PANELS` series,
+        or several series with ``ax``; or an option is invalid.
+
+    Notes
+    -----
+    The x axis shows wall-clock dates in the observations' own time zone; a
+    figure as of a day is drawn in that day, the claims of one day side by
+    side. Tick labels name only what changes (days, months or years, as
+    matplotlib's ConciseDateFormatter does) and carry the year under the
+    first tick and wherever the year changes. The y axes start at 0.
+    Cost: ``O(n log n)`` for ``n`` observations, plus drawing, which
+    dominates (about 0.1 s a panel).
+
+    Examples
+    --------
+    The detained series: 11 observations, 9 claims. Six state a number and
+    get a mark at it (three exact figures are dots; "almost 6,000", "about
+    8,000" and the base of the "more than 3,000" arrow are dashes); the
+    three "thousands" state none and are bars only.
+
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> fig = timeline(kazakhstan_2022(), key="metric=detained,group=all")
+    >>> ax = fig.axes[0]
+    >>> sum(len(line.get_xdata()) for line in ax.get_lines() if line.get_gid() == "claim")
+    6
+    >>> sum(len(bars.get_segments()) for bars in ax.collections if bars.get_gid() == "vague-band")
+    3
+    >>> [text.get_text() for text in fig.legends[0].get_texts()]
+    ['Authorities', 'Media (own figures)', 'Unattributed']
+
+    Several series are small multiples, one panel each:
+
+    >>> fig = timeline(kazakhstan_2022(), key="metric=killed")
+    >>> [ax.get_title(loc="left") for ax in fig.axes]  # doctest: +NORMALIZE_WHITESPACE
+    ['Killed', 'Killed: armed assailants', 'Killed: children', 'Killed: law enforcement',
+     'Killed: protesters, Almaty', 'Killed: security forces']
+    """
+    mpl = _matplotlib()
+    chosen = _theme(theme)
+    if speakers not in SPEAKER_GROUPS:
+        raise InvalidArgumentError(f"speakers must be one of {', '.join(map(repr, SPEAKER_GROUPS))} (got {speakers!r})")
+    if ncols is not None and (not isinstance(ncols, int) or isinstance(ncols, bool) or ncols < 1):
+        raise InvalidArgumentError(f"ncols must be a whole number >= 1 or None (got {ncols!r})")
+    frame = as_frame(observations)
+    panels, drawn = _panels(frame, key, by, estimate, violations)
+    if ax is not None and len(panels) > 1:
+        raise InvalidArgumentError(
+            f"ax draws one series, and {'the observations hold' if key is None else f'key {key!r} selects'} "
+            f"{len(panels)}; choose one with a key, or leave out ax to draw small multiples"
+        )
+    has_aside = any(len(p.set_aside) for p in panels)
+    entries = _speaker_entries(panels, speakers, _MAX_LEGEND - int(has_aside), chosen)
+    with mpl.rc_context({"font.family": list(chosen.font), "text.color": chosen.ink}):
+        if ax is not None:
+            fig = cast("MplFigure", ax.figure)
+            axes = [ax]
+            ax.set_title(panels[0].name, loc="left", fontsize=chosen.text_size + 1, fontweight="bold", color=chosen.ink)
+        else:
+            fig, axes = _layout(mpl, panels, drawn, chosen, title, subtitle, source, entries, has_aside, sharey, ncols)
+        return _fill(mpl, fig, axes, panels, entries, chosen, has_aside, legend_in_axes=ax is not None, sharey=sharey)
+
+
+def _columns(n: int, ncols: int | None) -> int:
+    if ncols is not None:
+        return min(ncols, n)
+    return 1 if n == 1 else 2 if n <= 4 else 3 if n <= 12 else 4
+
+
+def _legend_handles(mpl: Any, entries: dict[str, str], theme: Theme, has_aside: bool) -> tuple[list[Any], list[str]]:
+    handles = [
+        mpl.lines.Line2D([], [], linestyle="none", marker="o", markersize=7, color=colour)
+        for colour in entries.values()
+    ]
+    labels = list(entries)
+    if has_aside:
+        handles.append(
+            mpl.lines.Line2D(
+                [], [], linestyle="none", marker="o", markersize=10, markerfacecolor="none",
+                markeredgecolor=theme.set_aside, markeredgewidth=1.5,
+            )
+        )  # fmt: skip
+        labels.append("Set aside")
+    return handles, labels
+
+
+def _legend_columns(mpl: Any, labels: list[str], width: float, theme: Theme) -> int:
+    """The most legend columns (entries laid out column by column) that fit in ``width`` points."""
+    size = theme.text_size
+    entry = [_text_width(mpl, label, size, theme) + 2.5 * size for label in labels]  # handle and its gap
+    for ncol in range(len(labels), 0, -1):
+        rows = math.ceil(len(labels) / ncol)
+        columns = [entry[i : i + rows] for i in range(0, len(entry), rows)]
+        if sum(max(c) for c in columns) + 2.0 * size * (len(columns) - 1) <= width:
+            return ncol
+    return 1
+
+
+def _layout(
+    mpl: Any,
+    panels: Sequence[_Panel],
+    drawn: pd.DataFrame,
+    theme: Theme,
+    title: str | None,
+    subtitle: str | None,
+    source: str | None,
+    entries: dict[str, str],
+    has_aside: bool,
+    sharey: bool,
+    ncols: int | None,
+) -> tuple[MplFigure, list[Axes]]:
+    """The figure: title, subtitle and legend above the panels, the source line below, sizes measured."""
+    margin = 0.18  # inches, around the page
+    width_pt = (theme.width - 2 * margin) * 72
+    if title is None:
+        title = f"{panels[0].name}: reported figures" if len(panels) == 1 else "Reported figures"
+    if subtitle is None:
+        subtitle = _default_subtitle(panels)
+    title_lines = _wrap(mpl, title, theme.title_size, width_pt, theme, bold=True)
+    subtitle_lines = _wrap(mpl, subtitle, theme.subtitle_size, width_pt, theme) if subtitle else []
+    source_lines = (
+        _source_lines(mpl, _source_entries(drawn), width_pt, theme)
+        if source is None
+        else _wrap(mpl, source, theme.small_size, width_pt, theme)
+    )
+    handles, labels = _legend_handles(mpl, entries, theme, has_aside)
+    legend_cols = _legend_columns(mpl, labels, width_pt, theme)
+    legend_rows = math.ceil(len(labels) / legend_cols)
+
+    def height(lines: int, size: float) -> float:
+        return lines * size * 1.42 / 72
+
+    n = len(panels)
+    cols = _columns(n, ncols)
+    rows = math.ceil(n / cols)
+    top_h = margin + height(len(title_lines), theme.title_size) + 0.06
+    sub_h = height(len(subtitle_lines), theme.subtitle_size) + (0.1 if subtitle_lines else 0.0)
+    legend_h = height(legend_rows, theme.text_size) + 0.12
+    header = top_h + sub_h + legend_h
+    body = theme.width / 2 if n == 1 else rows * theme.panel_height
+    footer = height(len(source_lines), theme.small_size) + margin + 0.1
+    total = header + body + footer
+    fig = mpl.figure.Figure(figsize=(theme.width, total), dpi=theme.dpi / 2, facecolor=theme.background)
+    fig.set_layout_engine(
+        mpl.layout_engine.ConstrainedLayoutEngine(
+            rect=(0.0, footer / total, 1.0, body / total), h_pad=0.06, w_pad=0.06, hspace=0.08, wspace=0.06
+        )
+    )
+    x0 = margin / theme.width
+    y = 1 - margin / total
+    fig.text(
+        x0, y, "\n".join(title_lines), fontsize=theme.title_size, fontweight="bold", color=theme.ink, va="top",
+        ha="left", gid="title",
+    )  # fmt: skip
+    y -= (top_h - margin) / total
+    if subtitle_lines:
+        fig.text(
+            x0, y, "\n".join(subtitle_lines), fontsize=theme.subtitle_size, color=theme.muted, va="top", ha="left",
+            gid="subtitle",
+        )  # fmt: skip
+        y -= sub_h / total
+    fig.legend(
+        handles, labels, loc="upper left", bbox_to_anchor=(x0, y), ncols=legend_cols, frameon=False,
+        borderaxespad=0.0, borderpad=0.0, handlelength=1.0, handletextpad=0.5, columnspacing=2.0,
+        fontsize=theme.text_size, labelcolor=theme.ink,
+    )  # fmt: skip
+    fig.text(
+        x0, margin / total, "\n".join(source_lines), fontsize=theme.small_size, color=theme.muted, va="bottom",
+        ha="left", gid="source",
+    )  # fmt: skip
+    grid = fig.subplots(rows, cols, sharex=True, sharey=sharey, squeeze=False)
+    axes = list(grid.flat[:n])
+    for spare in grid.flat[n:]:
+        spare.remove()
+    return fig, axes
+
+
+def _fill(
+    mpl: Any,
+    fig: MplFigure,
+    axes: list[Axes],
+    panels: Sequence[_Panel],
+    entries: dict[str, str],
+    theme: Theme,
+    has_aside: bool,
+    *,
+    legend_in_axes: bool,
+    sharey: bool,
+) -> MplFigure:
+    """Draw each panel into its axes, fit the date ticks and panel titles, then place the labels."""
+    single = len(panels) == 1
+    tops = [_top(p) for p in panels]
+    if sharey:
+        tops = [max(tops)] * len(tops)
+    left, right = _x_limits(panels)
+    # The panels' width in inches, before the layout (which only trims it): it sizes marks and ticks.
+    cols = 1 if legend_in_axes else len({_spec(ax).colspan.start for ax in axes})
+    panel_width = fig.get_figwidth() * axes[0].get_position().width if legend_in_axes else (
+        fig.get_figwidth() - 0.4 - 0.55 * cols
+    ) / cols  # fmt: skip
+    days = max((right - left) / pd.Timedelta(days=1), 1.0)
+    marks = _Marks.scaled(float(np.clip(panel_width * 72 / days / 14, 0.45, 1.0)))
+    n_ticks = max(3, int(panel_width / 0.5))
+    wanted: list[_Label] = []
+    for ax, panel, top in zip(axes, panels, tops, strict=True):
+        _draw_panel(ax, panel, entries, theme, top, marks)
+        _style_axes(mpl, ax, theme, top, n_ticks)
+        ax.set_xlim(mpl.dates.date2num(left), mpl.dates.date2num(right))
+        if not single or legend_in_axes:
+            lines = _wrap(mpl, panel.name, theme.text_size + 0.5, panel_width * 72, theme, bold=True)
+            ax.set_title(
+                "\n".join(lines), loc="left", fontsize=theme.text_size + 0.5, fontweight="bold", color=theme.ink
+            )
+        wanted += _wanted_labels(mpl, ax, panel, theme, top, marks, single=single)
+    if not legend_in_axes:
+        _tick_labels_on_outer_panels(axes)
+    else:
+        handles, labels = _legend_handles(mpl, entries, theme, has_aside)
+        axes[0].legend(handles, labels, loc="upper left", fontsize=theme.small_size, frameon=False)
+    _fit_date_ticks(mpl, fig, axes, n_ticks)
+    _place_labels(mpl, fig, wanted, theme)
+    return fig
+
+
+def _fit_date_ticks(mpl: Any, fig: MplFigure, axes: list[Axes], n_ticks: int) -> None:
+    """Fewer date ticks until no two tick labels of the figure overlap; leaves the figure laid out."""
+    while True:
+        fig.draw_without_rendering()
+        boxes = [t.get_window_extent() for t in _tick_texts(fig)]
+        clash = any(_boxes_overlap(a, b, 1.0) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+        if not clash or n_ticks <= 2:
+            return
+        n_ticks -= 1
+        for ax in axes:
+            ax.xaxis.set_major_locator(_date_locator(mpl, n_ticks))
+
+
+def _spec(ax: Axes) -> Any:
+    spec = ax.get_subplotspec()
+    if spec is None:  # pragma: no cover - every panel is a subplot of the grid
+        raise InvalidArgumentError("a panel is not part of a grid of subplots")
+    return spec
+
+
+def _tick_labels_on_outer_panels(axes: list[Axes]) -> None:
+    """Date labels only under a panel with none below it (the grid's last row may be short)."""
+    boxes = [_spec(ax) for ax in axes]
+    for ax, spec in zip(axes, boxes, strict=True):
+        below = any(
+            other.rowspan.start > spec.rowspan.start and other.colspan.start == spec.colspan.start for other in boxes
+        )
+        ax.tick_params(axis="x", labelbottom=not below)
+
+
+def save(figure: MplFigure, path: str | Path, *, dpi: float | None = None) -> Path:
+    """Write a chart to ``path``: PNG or SVG (or PDF) by the suffix, SVG text kept as editable text.
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+        A chart from :func:`timeline`.
+    path : str or path-like
+        Where to write it; the suffix (``.png``, ``.svg``, ``.pdf``) chooses the format.
+    dpi : float, optional
+        Dots per inch of a PNG; default: the :class:`Theme`'s (200).
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> chart = timeline(kazakhstan_2022(), key="metric=detained,group=all")
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     written = save(chart, pathlib.Path(folder) / "detained.svg")
+    ...     "Detained: reported figures" in written.read_text(encoding="utf-8")
+    True
+    """
+    mpl = _matplotlib()
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in (".png", ".svg", ".pdf"):
+        raise InvalidArgumentError(f"save writes .png, .svg or .pdf, chosen by the suffix (got {str(path)!r})")
+    with mpl.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
+        figure.savefig(target, dpi=dpi if dpi is not None else Theme().dpi, facecolor=figure.get_facecolor())
+    return target
