@@ -25,8 +25,7 @@ import pandas as pd
 
 from kzfigures._version import __version__
 from kzfigures.analysis.estimate import METHODS, ON_CONFLICT, Estimate, best_estimate
-from kzfigures.analysis.index import DEFAULT_BY
-from kzfigures.analysis.inputs import Prepared, parse_key, prepare, select_key, select_series
+from kzfigures.analysis.inputs import Prepared, parse_key, prepare, select_key
 from kzfigures.analysis.ranges import ranges
 from kzfigures.analysis.violations import violations
 from kzfigures.errors import FrameValidationError, InconsistentObservationsError, KzFiguresError
@@ -448,9 +447,9 @@ def _check_plot_path(path: Path) -> None:
 
 
 def _plot(frame: pd.DataFrame, args: argparse.Namespace) -> None:
+    """Draw every series --key selects (small multiples when several) and write the chart by its suffix."""
     try:
-        select_series(frame, args.key, DEFAULT_BY)
-        from kzfigures.present.plot import timeline
+        from kzfigures.present.plot import save, timeline
 
         figure = timeline(
             frame,
@@ -465,9 +464,9 @@ def _plot(frame: pd.DataFrame, args: argparse.Namespace) -> None:
             key=args.key,
             violations=violations(frame, validate=False),
         )
-        figure.savefig(args.plot, dpi=150)
+        save(figure, args.plot)
     except KzFiguresError as error:
-        raise _BadInputError([f"kzfigures: --plot draws one series: {error}"]) from None
+        raise _BadInputError([f"kzfigures: --plot: {' '.join(str(error).split())}"]) from None
     except ImportError as error:
         raise _BadInputError([f"kzfigures: --plot: {error}"]) from None
     except (OSError, ValueError) as error:

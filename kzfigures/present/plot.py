@@ -67,8 +67,13 @@ _KIND_LABELS = ("Authorities", "Media (own figures)", "Unattributed")
 
 
 def _positive(instance: Theme, attribute: attrs.Attribute[float], value: float) -> None:
-    if not value > 0:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
         raise InvalidArgumentError(f"theme {attribute.name!r} must be > 0 (got {value!r})")
+
+
+def _names(value: str | Iterable[str]) -> tuple[str, ...]:
+    """One name, or several: ``"Georgia"`` is ``("Georgia",)``, not its letters."""
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
 def _colours(instance: Theme, attribute: attrs.Attribute[tuple[str, ...]], value: tuple[str, ...]) -> None:
@@ -117,11 +122,11 @@ class Theme:
     kzfigures.errors.InvalidArgumentError: theme 'width' must be > 0 (got 0)
     """
 
-    font: tuple[str, ...] = attrs.field(default=("DejaVu Sans", "sans-serif"), converter=tuple)
-    title_size: float = attrs.field(default=15.0, converter=float, validator=_positive)
-    subtitle_size: float = attrs.field(default=10.0, converter=float, validator=_positive)
-    text_size: float = attrs.field(default=9.0, converter=float, validator=_positive)
-    small_size: float = attrs.field(default=8.0, converter=float, validator=_positive)
+    font: tuple[str, ...] = attrs.field(default=("DejaVu Sans", "sans-serif"), converter=_names)
+    title_size: float = attrs.field(default=15.0, validator=_positive)
+    subtitle_size: float = attrs.field(default=10.0, validator=_positive)
+    text_size: float = attrs.field(default=9.0, validator=_positive)
+    small_size: float = attrs.field(default=8.0, validator=_positive)
     ink: str = "#1a1a1a"
     muted: str = "#5c5c5c"
     grid: str = "#e3e3e3"
@@ -129,13 +134,13 @@ class Theme:
     line: str = "#1a1a1a"
     band: str = "#dcdcdc"
     palette: tuple[str, ...] = attrs.field(
-        default=("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"), converter=tuple, validator=_colours
+        default=("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"), converter=_names, validator=_colours
     )
     others: str = "#8f8f8f"
     set_aside: str = "#C0392B"
-    width: float = attrs.field(default=8.5, converter=float, validator=_positive)
-    panel_height: float = attrs.field(default=2.1, converter=float, validator=_positive)
-    dpi: float = attrs.field(default=200.0, converter=float, validator=_positive)
+    width: float = attrs.field(default=8.5, validator=_positive)
+    panel_height: float = attrs.field(default=2.1, validator=_positive)
+    dpi: float = attrs.field(default=200.0, validator=_positive)
 
 
 def _theme(theme: Theme | Mapping[str, Any] | None) -> Theme:
