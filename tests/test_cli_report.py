@@ -336,7 +336,6 @@ def test_unreadable_files_exit_2_with_one_line(tmp_path, capsys, name, content, 
         ["--key", "metric=arrested"],
         ["--key", "detained"],
         ["--key", "colour=red"],
-        ["--key", "metric=detained", "--plot", "x.png"],  # two series: all and officials
         ["--freq", "fortnightly"],
     ],
 )
