@@ -341,3 +341,12 @@ def test_save_writes_png_and_svg_with_editable_text_and_no_ids(tmp_path):
     assert [i for i in frame["id"] if i in svg.read_text(encoding="utf-8")] == []
     with pytest.raises(InvalidArgumentError, match="suffix"):
         save(fig, tmp_path / "killed.gif")
+
+
+def test_on_one_scale_only_the_first_column_names_the_counts():
+    fig = timeline(kazakhstan_2022(), key="metric=killed", sharey=True)
+    fig.draw_without_rendering()
+    first_column = [ax for ax in fig.axes if ax.get_subplotspec().colspan.start == 0]
+    for ax in fig.axes:
+        shown = [label.get_text() for label in ax.get_yticklabels() if label.get_visible() and label.get_text()]
+        assert bool(shown) == (ax in first_column) == ax.yaxis.get_tick_params()["labelleft"]

@@ -893,7 +893,7 @@ def timeline(
     key : mapping or str, optional
         Which series to draw: ``{"metric": "detained", "group": "all"}`` or
         ``"metric=detained,group=all"``. Columns of ``by`` left out match any
-        value; ``None`` draws every series (at most :data:`MAX_PANELS`).
+        value; ``None`` draws every series (at most 48, ``MAX_PANELS``).
     violations : ViolationReport or DataFrame, optional
         What :func:`kzfigures.violations` returns: its ``offenders`` (figures
         above later figures) are ringed when no estimate sets them aside. A
@@ -940,7 +940,7 @@ def timeline(
     kzfigures.UnknownKeyError
         If ``key`` matches no observation.
     kzfigures.InvalidArgumentError
-        If ``key`` is malformed, selects more than :data:`MAX_PANELS` series,
+        If ``key`` is malformed, selects more than 48 series (``MAX_PANELS``),
         or several series with ``ax``; or an option is invalid.
 
     Notes
@@ -1141,7 +1141,8 @@ def _fill(
     ) / cols  # fmt: skip
     days = max((right - left) / pd.Timedelta(days=1), 1.0)
     marks = _Marks.scaled(float(np.clip(panel_width * 72 / days / 14, 0.45, 1.0)))
-    n_ticks = max(3, int(panel_width / 0.5))
+    # A tick every half inch at most, and none between days when the axis spans days.
+    n_ticks = max(3, min(int(panel_width / 0.5), int(days) + 1 if days >= 2 else 24))
     wanted: list[_Label] = []
     for ax, panel, top in zip(axes, panels, tops, strict=True):
         _draw_panel(ax, panel, entries, theme, top, marks)
@@ -1154,7 +1155,7 @@ def _fill(
             )
         wanted += _wanted_labels(mpl, ax, panel, theme, top, marks, single=single)
     if not legend_in_axes:
-        _tick_labels_on_outer_panels(axes)
+        _tick_labels_on_outer_panels(axes, sharey=sharey)
     else:
         handles, labels = _legend_handles(mpl, entries, theme, has_aside)
         axes[0].legend(handles, labels, loc="upper left", fontsize=theme.small_size, frameon=False)
@@ -1183,14 +1184,17 @@ def _spec(ax: Axes) -> Any:
     return spec
 
 
-def _tick_labels_on_outer_panels(axes: list[Axes]) -> None:
-    """Date labels only under a panel with none below it (the grid's last row may be short)."""
+def _tick_labels_on_outer_panels(axes: list[Axes], *, sharey: bool) -> None:
+    """Date labels only under a panel with none below it (the grid's last row may be short); on one
+    y scale, counts only left of the first column."""
     boxes = [_spec(ax) for ax in axes]
     for ax, spec in zip(axes, boxes, strict=True):
         below = any(
             other.rowspan.start > spec.rowspan.start and other.colspan.start == spec.colspan.start for other in boxes
         )
         ax.tick_params(axis="x", labelbottom=not below)
+        if sharey:
+            ax.tick_params(axis="y", labelleft=spec.colspan.start == 0)
 
 
 def save(figure: MplFigure, path: str | Path, *, dpi: float | None = None) -> Path:
