@@ -245,22 +245,30 @@ def test_an_outlier_set_aside_is_ringed_and_labelled_and_what_it_contradicted_is
     aside = frame.set_index("id").loc[estimate.set_aside["id"], "stated"].tolist()
     assert aside == [150]  # and the violations name 137, 140 and 144 as the figures that fell
     assert sorted(frame.set_index("id").loc[found.frame["id"], "stated"]) == [137, 140, 144]
-    for chart in (timeline(frame, estimate, violations=found), timeline(frame, violations=found)):
+    charts = {
+        "Set aside": timeline(frame, estimate, violations=found),
+        "Above later figures": timeline(frame, violations=found),
+    }
+    for entry, chart in charts.items():
         ax = chart.axes[0]
         rings = [c for c in ax.collections if c.get_gid() == "set-aside"]
         assert [y for ring in rings for _, y in ring.get_offsets()] == aside
         labels = [t.get_text() for t in ax.texts if t.get_gid() == "set-aside-label"]
         assert len(labels) == 1
         assert labels[0].startswith("150 (Channel)")
-        assert "Set aside" in [t.get_text() for t in chart.legends[0].get_texts()]
+        assert [t.get_text() for t in chart.legends[0].get_texts()] == ["Media (own figures)", entry]
 
 
 def test_title_subtitle_and_a_source_line_shortened_with_and_n_others(charts):
     frame, fig = charts["three years"]
     by_gid = {t.get_gid(): t.get_text() for t in fig.texts}
+    subtitle = by_gid["subtitle"].replace("\n", " ")
     assert by_gid["title"] == "Displaced: reported figures"
-    assert "line is the best estimate" in by_gid["subtitle"]
-    assert "shaded band" in by_gid["subtitle"]
+    assert "The line is the best estimate" in subtitle
+    assert "the shaded band the range" in subtitle
+    assert "Mar 1, 2021 to Feb 26, 2024" in subtitle  # the first and last as-of dates of the frame
+    assert frame["as_of"].min().strftime("%b %-d, %Y") == "Mar 1, 2021"
+    assert frame["as_of"].max().strftime("%b %-d, %Y") == "Feb 26, 2024"
     source = by_gid["source"].replace("\n", " ")
     assert source.startswith("Source: ")
     distinct = frame["authority"].fillna(frame["outlet"]).nunique()  # each speaker, no via, no outlet
@@ -327,6 +335,11 @@ def test_theme_sets_fonts_and_colours():
 def test_bad_options_raise(options, says):
     with pytest.raises(InvalidArgumentError, match=says):
         timeline(kazakhstan_2022(), key=DETAINED, **options)
+
+
+def test_nothing_to_draw_raises():
+    with pytest.raises(InvalidArgumentError, match="no observations to draw"):
+        timeline(kazakhstan_2022().iloc[:0])
 
 
 def test_save_writes_png_and_svg_with_editable_text_and_no_ids(tmp_path):

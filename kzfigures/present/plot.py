@@ -294,44 +294,46 @@ def _reason_words(reason: Any) -> str:
     return _REASONS.get(str(reason), str(reason).replace("_", " "))
 
 
-def _set_aside(
-    claims: pd.DataFrame, estimate: Any, violations: Any, series: pd.DataFrame, by: Sequence[str]
-) -> pd.DataFrame:
-    """The claims marked as set aside, each with its label: from the estimate, else the violations.
+def _later(n: int) -> str:
+    return f"above {n} later figure{'s' if n != 1 else ''}"
 
-    The estimate's ``set_aside`` is what it left out; without an estimate, the violations'
-    ``offenders`` (figures above later figures) are what it would leave out. A plain table of
-    violation pairs marks each ``witness_id`` (the earlier, higher figure) of a fall. The
-    figures an outlier contradicted are not marked: they are the ones that held.
+
+def _out_of_line(estimate: Any, violations: Any, series: pd.DataFrame, by: Sequence[str]) -> dict[str, str]:
+    """Observation id -> why it is ringed: what the estimate set aside, else what the violations blame.
+
+    With an :class:`~kzfigures.Estimate`, the figures it set aside (its ``set_aside``).
+    Without one, the violations' ``offenders`` (each figure above later figures, what the
+    ``latest`` policy would set aside); or, from a plain table of violation pairs, each
+    ``witness_id`` (the earlier, higher figure of a fall; disagreements are no fall). The
+    figures an outlier contradicted are never ringed: they are the ones that held.
     """
-    reasons: dict[str, str] = {}
-    aside = _rows_of(getattr(estimate, "set_aside", None), series, by)
-    if aside is not None and "id" in aside.columns:
-        for identifier, reason in zip(aside["id"].astype(str), aside.get("reason", pd.Series(dtype=str)), strict=False):
-            reasons.setdefault(identifier, f"set aside: {_reason_words(reason)}")
-    offenders = getattr(violations, "offenders", None)
-    if offenders is None and isinstance(violations, pd.DataFrame) and "n_contradicted" in violations.columns:
-        offenders = violations
-    rows = _rows_of(offenders, series, by)
-    if rows is not None and "id" in rows.columns:
-        for identifier, n in zip(rows["id"].astype(str), rows["n_contradicted"], strict=True):
-            later = f"{int(n)} later figure{'s' if int(n) != 1 else ''}"
-            reasons.setdefault(identifier, f"above {later}")
-    pairs = violations if isinstance(violations, pd.DataFrame) and "witness_id" in violations.columns else None
-    if offenders is None and pairs is not None and len(pairs):
-        falls = pairs[pairs["kind"].astype(str) != "disagreement"] if "kind" in pairs.columns else pairs
-        for witness, n in falls["witness_id"].astype(str).value_counts(sort=False).items():
-            reasons.setdefault(str(witness), f"above {n} later figure{'s' if n != 1 else ''}")
-    marked = [
-        (i, next(reasons[x] for x in ids if x in reasons))
-        for i, ids in enumerate(claims["ids"])
-        if any(x in reasons for x in ids)
+    if hasattr(estimate, "set_aside"):
+        rows = _rows_of(estimate.set_aside, series, by)
+        if rows is None:
+            return {}
+        return {str(i): f"set aside: {_reason_words(r)}" for i, r in zip(rows["id"], rows["reason"], strict=True)}
+    blamed = getattr(violations, "offenders", violations)
+    if isinstance(blamed, pd.DataFrame) and {"id", "n_contradicted"} <= set(blamed.columns):
+        rows = _rows_of(blamed, series, by)
+        if rows is None:
+            return {}
+        return {str(i): _later(int(n)) for i, n in zip(rows["id"], rows["n_contradicted"], strict=True)}
+    if isinstance(blamed, pd.DataFrame) and "witness_id" in blamed.columns:
+        kinds = blamed["kind"].astype(str) if "kind" in blamed.columns else pd.Series("", index=blamed.index)
+        falls = blamed.loc[kinds != "disagreement", "witness_id"].astype(str).value_counts(sort=False)
+        return {str(i): _later(int(n)) for i, n in falls.items()}
+    return {}
+
+
+def _set_aside(claims: pd.DataFrame, reasons: dict[str, str]) -> pd.DataFrame:
+    """The claims with an observation in ``reasons``, each with its label: "150 (Channel) set aside: ..."."""
+    why = [next((reasons[i] for i in ids if i in reasons), None) for ids in claims["ids"]]
+    marked = claims[[reason is not None for reason in why]].copy()
+    marked["label"] = [
+        f"{words} ({who}) {reason}"
+        for words, who, reason in zip(marked["words"], marked["who"], [w for w in why if w is not None], strict=True)
     ]
-    out = claims.iloc[[i for i, _ in marked]].copy()
-    out["label"] = [
-        f"{words} ({who}) {reason}" for words, who, (_, reason) in zip(out["words"], out["who"], marked, strict=True)
-    ]
-    return out
+    return marked
 
 
 @attrs.frozen
@@ -352,8 +354,10 @@ def _panels(
     """
     columns = check_by(by, frame)
     rows = select_key(frame, key)
+    if not len(rows):
+        raise InvalidArgumentError("there are no observations to draw")
     index = annotate(rows, columns)
-    n = int(index.series.max()) + 1 if len(rows) else 0
+    n = int(index.series.max()) + 1
     if n > MAX_PANELS:
         raise InvalidArgumentError(
             f"{'the observations hold' if key is None else f'key {key!r} selects'} {n} series; "
@@ -384,7 +388,7 @@ def _panel(series: pd.DataFrame, claims: pd.DataFrame, estimate: Any, violations
         name = ", ".join(str(first[c]).replace("_", " ") for c in by)
     zone = series["as_of"].dt.tz
     steps = _steps(_rows_of(getattr(estimate, "series", estimate), series, by), zone)
-    return _Panel(name, claims, steps, _set_aside(claims, estimate, violations, series, by), zone)
+    return _Panel(name, claims, steps, _set_aside(claims, _out_of_line(estimate, violations, series, by)), zone)
 
 
 # --- speakers and the legend ------------------------------------------------------------------------
@@ -460,38 +464,34 @@ def _date_span(panels: Sequence[_Panel]) -> str:
         return f"{first:%b} {first.day}, {first.year} to {last:%b} {last.day}, {last.year}"
     if first.month != last.month:
         return f"{first:%b} {first.day} to {last:%b} {last.day}, {last.year}"
-    return f"{first:%b} {first.day}-{last.day}, {last.year}"
+    return f"{first:%b} {first.day}\u2013{last.day}, {last.year}"
 
 
 def _default_subtitle(panels: Sequence[_Panel]) -> str:
+    """What the chart shows, in the words of the drawn figures: dates, marks, then the band and the line."""
     claims = pd.concat([p.claims for p in panels], ignore_index=True)
     bounded = claims["high"].notna()
-    exact = claims[bounded & (claims["high"] == claims["low"])]
     ranged = claims[bounded & (claims["high"] > claims["low"])]
-    open_ended = claims[~bounded]
     marks = []
-    if len(exact):
-        marks.append("a dot is an exact figure")
+    if (bounded & (claims["high"] == claims["low"])).any():
+        marks.append("dots are exact figures")
     if len(ranged):
-        example = ranged.loc[~ranged["stated"], "words"]
-        example = example if len(example) else ranged["words"]
-        marks.append(f'a bar a figure in words or a range ("{example.iloc[0]}")')
-    if len(open_ended):
-        marks.append(f'an arrow an open-ended figure ("{open_ended["words"].iloc[0]}")')
-    span = _date_span(panels)
-    sentences = [f"Figures reported for {span}; {', '.join(marks)}."]
+        words = ranged.loc[~ranged["stated"], "words"]
+        example = (words if len(words) else ranged["words"]).iloc[0]
+        marks.append(f'bars ranges or figures in words ("{example}")')
+    if (~bounded).any():
+        marks.append(f'arrows open-ended figures ("{claims.loc[~bounded, "words"].iloc[0]}")')
+    text = f"Reported figures, {_date_span(panels)}: {', '.join(marks)}."
     steps = [p.steps for p in panels if p.steps is not None]
     if steps:
         daily = all((s["x"].diff().dropna().dt.total_seconds() % 86400 == 0).all() for s in steps)
-        period = "day" if daily else "reporting period"
-        sentence = (
-            f"The line is the best estimate of the total by the end of each {period}; "
-            "the shaded band is the range that all kept figures allow"
+        text += (
+            f" The line is the best estimate of the total by the end of each {'day' if daily else 'period'}, "
+            "the shaded band the range that all kept figures allow"
         )
-        if any(s["best"].iloc[:-1].isna().any() for s in steps):
-            sentence += ". No line where no figure states a number"
-        sentences.append(sentence + ".")
-    return " ".join(sentences)
+        missing = any(s["best"].iloc[:-1].isna().any() for s in steps)
+        text += "; no line where no figure states a number." if missing else "."
+    return text
 
 
 def _source_entries(frame: pd.DataFrame) -> list[str]:
@@ -990,16 +990,19 @@ def timeline(
             f"ax draws one series, and {'the observations hold' if key is None else f'key {key!r} selects'} "
             f"{len(panels)}; choose one with a key, or leave out ax to draw small multiples"
         )
-    has_aside = any(len(p.set_aside) for p in panels)
-    entries = _speaker_entries(panels, speakers, _MAX_LEGEND - int(has_aside), chosen)
+    # The ring's legend entry: what the estimate set aside, else what the violations blame.
+    aside = None
+    if any(len(p.set_aside) for p in panels):
+        aside = "Set aside" if hasattr(estimate, "set_aside") else "Above later figures"
+    entries = _speaker_entries(panels, speakers, _MAX_LEGEND - int(aside is not None), chosen)
     with mpl.rc_context({"font.family": list(chosen.font), "text.color": chosen.ink}):
         if ax is not None:
             fig = cast("MplFigure", ax.figure)
             axes = [ax]
             ax.set_title(panels[0].name, loc="left", fontsize=chosen.text_size + 1, fontweight="bold", color=chosen.ink)
         else:
-            fig, axes = _layout(mpl, panels, drawn, chosen, title, subtitle, source, entries, has_aside, sharey, ncols)
-        return _fill(mpl, fig, axes, panels, entries, chosen, has_aside, legend_in_axes=ax is not None, sharey=sharey)
+            fig, axes = _layout(mpl, panels, drawn, chosen, title, subtitle, source, entries, aside, sharey, ncols)
+        return _fill(mpl, fig, axes, panels, entries, chosen, aside, legend_in_axes=ax is not None, sharey=sharey)
 
 
 def _columns(n: int, ncols: int | None) -> int:
@@ -1008,20 +1011,20 @@ def _columns(n: int, ncols: int | None) -> int:
     return 1 if n == 1 else 2 if n <= 4 else 3 if n <= 12 else 4
 
 
-def _legend_handles(mpl: Any, entries: dict[str, str], theme: Theme, has_aside: bool) -> tuple[list[Any], list[str]]:
+def _legend_handles(mpl: Any, entries: dict[str, str], theme: Theme, aside: str | None) -> tuple[list[Any], list[str]]:
     handles = [
         mpl.lines.Line2D([], [], linestyle="none", marker="o", markersize=7, color=colour)
         for colour in entries.values()
     ]
     labels = list(entries)
-    if has_aside:
+    if aside is not None:
         handles.append(
             mpl.lines.Line2D(
                 [], [], linestyle="none", marker="o", markersize=10, markerfacecolor="none",
                 markeredgecolor=theme.set_aside, markeredgewidth=1.5,
             )
         )  # fmt: skip
-        labels.append("Set aside")
+        labels.append(aside)
     return handles, labels
 
 
@@ -1046,7 +1049,7 @@ def _layout(
     subtitle: str | None,
     source: str | None,
     entries: dict[str, str],
-    has_aside: bool,
+    aside: str | None,
     sharey: bool,
     ncols: int | None,
 ) -> tuple[MplFigure, list[Axes]]:
@@ -1064,7 +1067,7 @@ def _layout(
         if source is None
         else _wrap(mpl, source, theme.small_size, width_pt, theme)
     )
-    handles, labels = _legend_handles(mpl, entries, theme, has_aside)
+    handles, labels = _legend_handles(mpl, entries, theme, aside)
     legend_cols = _legend_columns(mpl, labels, width_pt, theme)
     legend_rows = math.ceil(len(labels) / legend_cols)
 
@@ -1123,7 +1126,7 @@ def _fill(
     panels: Sequence[_Panel],
     entries: dict[str, str],
     theme: Theme,
-    has_aside: bool,
+    aside: str | None,
     *,
     legend_in_axes: bool,
     sharey: bool,
@@ -1157,7 +1160,7 @@ def _fill(
     if not legend_in_axes:
         _tick_labels_on_outer_panels(axes, sharey=sharey)
     else:
-        handles, labels = _legend_handles(mpl, entries, theme, has_aside)
+        handles, labels = _legend_handles(mpl, entries, theme, aside)
         axes[0].legend(handles, labels, loc="upper left", fontsize=theme.small_size, frameon=False)
     _fit_date_ticks(mpl, fig, axes, n_ticks)
     _place_labels(mpl, fig, wanted, theme)
