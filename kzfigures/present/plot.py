@@ -617,7 +617,7 @@ def _draw_estimate(ax: Axes, steps: pd.DataFrame, theme: Theme, top: float) -> N
             zorder=1,
         )
     ax.step(
-        steps["x"], steps["best"], where="post", color=theme.line, linewidth=2.0, gid="best", zorder=2,
+        steps["x"], steps["best"], where="post", color=theme.line, linewidth=2.0, gid="best", zorder=3.5,
         solid_capstyle="butt",
     )  # fmt: skip
 
@@ -756,24 +756,35 @@ class _Label:
     gap: float  # points between the point and the label: clear of the mark drawn there
 
 
+_Side = tuple[tuple[float, float], Literal["left", "center", "right"], Literal["center", "bottom", "top"]]
+
+
+def _sides(gap: float) -> list[_Side]:
+    """Where a label may stand, in points from its point: right, above, left, below, then the corners."""
+    return [
+        ((gap, 0.0), "left", "center"),
+        ((0.0, gap), "center", "bottom"),
+        ((-gap, 0.0), "right", "center"),
+        ((0.0, -gap), "center", "top"),
+        ((gap, gap), "left", "bottom"),
+        ((-gap, gap), "right", "bottom"),
+        ((gap, -gap), "left", "top"),
+        ((-gap, -gap), "right", "top"),
+    ]
+
+
 def _place_labels(mpl: Any, fig: MplFigure, wanted: list[_Label], theme: Theme) -> None:
     """Add each label where it overlaps nothing, else leave it out.
 
     The figure must be laid out (``draw_without_rendering``); each label tries the
-    right, above, left and below of its point, in that order, inside its panel,
-    clear of every text already placed and of the marks at stated numbers.
+    right, above, left and below of its point, then the corners, inside its panel,
+    clear of every text already placed and of the marks. A label that must be read
+    (priority 0: why a figure is ringed) may cover a mark, never a text.
     """
     if not wanted:
         return
-    occupied = [t.get_window_extent() for t in _visible_texts(fig)]
-    for ax in fig.axes:
-        for line in ax.get_lines():
-            if line.get_gid() != "claim":
-                continue
-            x = mpl.dates.date2num(np.asarray(line.get_xdata()))
-            points = ax.transData.transform(np.column_stack([x, np.asarray(line.get_ydata(), dtype=float)]))
-            half = line.get_markersize() * fig.dpi / 72 / 2
-            occupied += [_box(x - half, y - half, x + half, y + half) for x, y in points]
+    texts = [t.get_window_extent() for t in _visible_texts(fig)]
+    marks = [box for ax in fig.axes for box in _mark_boxes(mpl, fig, ax)]
     for want in sorted(wanted, key=lambda w: w.priority):
         frame = want.ax.get_window_extent()
         label = want.ax.annotate(
@@ -781,24 +792,47 @@ def _place_labels(mpl: Any, fig: MplFigure, wanted: list[_Label], theme: Theme) 
             fontsize=theme.small_size, color=want.colour, gid=want.gid, annotation_clip=False, zorder=6,
         )  # fmt: skip
         label.set_in_layout(False)
-        sides: tuple[
-            tuple[tuple[float, float], Literal["left", "center", "right"], Literal["center", "bottom", "top"]], ...
-        ] = (
-            ((want.gap, 0.0), "left", "center"),
-            ((0.0, want.gap), "center", "bottom"),
-            ((-want.gap, 0.0), "right", "center"),
-            ((0.0, -want.gap), "center", "top"),
-        )
-        for offset, ha, va in sides:
+        tries = [(side, texts + marks) for side in _sides(want.gap)]
+        if want.priority == 0:
+            tries += [(side, texts) for side in _sides(want.gap)]
+        for (offset, ha, va), avoid in tries:
             label.set_position(offset)
             label.set_horizontalalignment(ha)
             label.set_verticalalignment(va)
             box = label.get_window_extent()
-            if _inside(box, frame) and not any(_boxes_overlap(box, other, 2.0) for other in occupied):
-                occupied.append(box)
+            if _inside(box, frame) and not any(_boxes_overlap(box, other, 2.0) for other in avoid):
+                texts.append(box)
                 break
         else:
             label.remove()
+
+
+def _mark_boxes(mpl: Any, fig: MplFigure, ax: Axes) -> list[Any]:
+    """Where a panel's marks are, in pixels: dots and dashes, bars, arrows (labels keep clear of them)."""
+    to_pixels = ax.transData.transform
+    boxes = []
+    for line in ax.get_lines():
+        if line.get_gid() == "claim":
+            x = mpl.dates.date2num(np.asarray(line.get_xdata()))
+            half = line.get_markersize() * fig.dpi / 72 / 2
+            points = to_pixels(np.column_stack([x, np.asarray(line.get_ydata(), dtype=float)]))
+            boxes += [_box(px - half, py - half, px + half, py + half) for px, py in points]
+    for collection in ax.collections:
+        if collection.get_gid() in ("vague-band", "interval"):
+            bars: Any = collection  # a LineCollection
+            half = float(np.max(bars.get_linewidth())) * fig.dpi / 72 / 2
+            for segment in bars.get_segments():
+                (x0, y0), (x1, y1) = to_pixels(segment)
+                boxes.append(_box(min(x0, x1) - half, min(y0, y1), max(x0, x1) + half, max(y0, y1)))
+    for arrow in ax.texts:
+        if arrow.get_gid() == "open-ended-arrow":
+            annotation: Any = arrow  # an Annotation: from its base (xyann) to its tip (xy)
+            (x, low), (_, tip) = annotation.xyann, annotation.xy
+            x = mpl.dates.date2num(x)
+            (x0, y0), (x1, y1) = to_pixels(np.array([[x, low], [x, tip]], dtype=float))
+            half = 4 * fig.dpi / 72
+            boxes.append(_box(min(x0, x1) - half, min(y0, y1), max(x0, x1) + half, max(y0, y1)))
+    return boxes
 
 
 def _box(x0: float, y0: float, x1: float, y1: float) -> Any:
@@ -808,7 +842,7 @@ def _box(x0: float, y0: float, x1: float, y1: float) -> Any:
 
 
 #: A panel with more claims than this labels no figure in words: the marks speak for themselves.
-_MAX_WORD_LABELS = 15
+_MAX_WORD_LABELS = 40
 
 
 def _wanted_labels(
