@@ -110,7 +110,7 @@ class Theme:
     panel_height : float
         The height of one panel in inches when several are drawn (one panel gets ``width / 2``).
     dpi : float
-        Dots per inch of a PNG (:func:`save`).
+        Dots per inch of the figure, and so of a PNG that :func:`save` writes.
 
     Examples
     --------
@@ -1033,7 +1033,6 @@ def timeline(
         if ax is not None:
             fig = cast("MplFigure", ax.figure)
             axes = [ax]
-            ax.set_title(panels[0].name, loc="left", fontsize=chosen.text_size + 1, fontweight="bold", color=chosen.ink)
         else:
             fig, axes = _layout(mpl, panels, drawn, chosen, title, subtitle, source, entries, aside, sharey, ncols)
         return _fill(mpl, fig, axes, panels, entries, chosen, aside, legend_in_axes=ax is not None, sharey=sharey)
@@ -1118,7 +1117,7 @@ def _layout(
     body = theme.width / 2 if n == 1 else rows * theme.panel_height
     footer = height(len(source_lines), theme.small_size) + margin + 0.1
     total = header + body + footer
-    fig = mpl.figure.Figure(figsize=(theme.width, total), dpi=theme.dpi / 2, facecolor=theme.background)
+    fig = mpl.figure.Figure(figsize=(theme.width, total), dpi=theme.dpi, facecolor=theme.background)
     fig.set_layout_engine(
         mpl.layout_engine.ConstrainedLayoutEngine(
             rect=(0.0, footer / total, 1.0, body / total), h_pad=0.06, w_pad=0.06, hspace=0.08, wspace=0.06
@@ -1244,7 +1243,7 @@ def save(figure: MplFigure, path: str | Path, *, dpi: float | None = None) -> Pa
     path : str or path-like
         Where to write it; the suffix (``.png``, ``.svg``, ``.pdf``) chooses the format.
     dpi : float, optional
-        Dots per inch of a PNG; default: the :class:`Theme`'s (200).
+        Dots per inch of a PNG; default: the figure's (the :class:`Theme`'s, 200).
 
     Returns
     -------
@@ -1267,5 +1266,5 @@ def save(figure: MplFigure, path: str | Path, *, dpi: float | None = None) -> Pa
     if suffix not in (".png", ".svg", ".pdf"):
         raise InvalidArgumentError(f"save writes .png, .svg or .pdf, chosen by the suffix (got {str(path)!r})")
     with mpl.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
-        figure.savefig(target, dpi=dpi if dpi is not None else Theme().dpi, facecolor=figure.get_facecolor())
+        figure.savefig(target, dpi=dpi if dpi is not None else figure.dpi, facecolor=figure.get_facecolor())
     return target
