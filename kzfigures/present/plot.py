@@ -754,6 +754,7 @@ class _Label:
     gid: str
     colour: str
     gap: float  # points between the point and the label: clear of the mark drawn there
+    anywhere: bool = True  # any side of the point, else only right of it or above (a figure's words)
 
 
 _Side = tuple[tuple[float, float], Literal["left", "center", "right"], Literal["center", "bottom", "top"]]
@@ -792,9 +793,12 @@ def _place_labels(mpl: Any, fig: MplFigure, wanted: list[_Label], theme: Theme) 
             fontsize=theme.small_size, color=want.colour, gid=want.gid, annotation_clip=False, zorder=6,
         )  # fmt: skip
         label.set_in_layout(False)
-        tries = [(side, texts + marks) for side in _sides(want.gap)]
+        sides = _sides(want.gap)
+        if not want.anywhere:  # words beside their own mark, never nearer another one
+            sides = [side for side in sides if side[1] == "left" or side[0] == (0.0, want.gap)]
+        tries = [(side, texts + marks) for side in sides]
         if want.priority == 0:
-            tries += [(side, texts) for side in _sides(want.gap)]
+            tries += [(side, texts) for side in sides]
         for (offset, ha, va), avoid in tries:
             label.set_position(offset)
             label.set_horizontalalignment(ha)
@@ -874,7 +878,9 @@ def _wanted_labels(
         seen.add(words)
         y = low + top * marks.arrow if np.isnan(high) else (high if not stated else (low + high) / 2)
         priority = 2 if np.isnan(high) else 3
-        wanted.append(_Label(priority, ax, words, date(x), y, "figure-label", theme.muted, marks.dot / 2 + 3))
+        wanted.append(
+            _Label(priority, ax, words, date(x), y, "figure-label", theme.muted, marks.dot / 2 + 3, anywhere=False)
+        )
     return wanted
 
 
