@@ -363,3 +363,20 @@ def test_on_one_scale_only_the_first_column_names_the_counts():
     for ax in fig.axes:
         shown = [label.get_text() for label in ax.get_yticklabels() if label.get_visible() and label.get_text()]
         assert bool(shown) == (ax in first_column) == ax.yaxis.get_tick_params()["labelleft"]
+
+
+@pytest.mark.parametrize("precision", ["hour", "day"])
+def test_each_exact_figure_is_a_dot_inside_its_own_period(precision):
+    times = ["2024-05-01T06:00", "2024-05-01T09:00", "2024-05-01T14:00"]
+    if precision == "day":
+        times = ["2024-05-01", "2024-05-02", "2024-05-04"]
+    frame = from_frame(pd.DataFrame({"metric": "killed", "as_of": times, "stated": [3, 5, 9], "authority": "Police"}))
+    assert set(frame["as_of_precision"]) == {precision}
+    ax = timeline(frame).axes[0]
+    (dots,) = [line for line in ax.get_lines() if line.get_gid() == "claim"]
+    start = frame["as_of"].dt.tz_localize(None)
+    end = start + pd.Timedelta(1, unit="h" if precision == "hour" else "D")
+    x = mdates.date2num(np.asarray(dots.get_xdata()))
+    assert list(dots.get_ydata()) == frame["stated"].tolist()
+    assert (mdates.date2num(start) <= x).all()
+    assert (x < mdates.date2num(end)).all()

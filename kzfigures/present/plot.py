@@ -53,8 +53,8 @@ MAX_PANELS = 48
 SPEAKER_GROUPS: tuple[str, ...] = ("kind", "top")
 #: The most legend entries a chart shows.
 _MAX_LEGEND = 6
-# The claims of one time slot stand side by side inside the slot's first day
-# (from _FIRST_DAY to _FIRST_DAY + _SPREAD_DAYS), right of the date tick.
+# The claims of one time slot stand side by side inside the slot's first period, a
+# day or an hour (from _FIRST_DAY to _FIRST_DAY + _SPREAD_DAYS of it), right of its tick.
 _FIRST_DAY = 0.12
 _SPREAD_DAYS = 0.6
 # Words for the reasons the estimate sets a figure aside (Estimate.set_aside["reason"]).
@@ -234,6 +234,7 @@ def _claims(frame: pd.DataFrame, index: ClaimIndex) -> pd.DataFrame:
             "who": [_who(a, o) for a, o in zip(frame["authority"], frame["outlet"], strict=True)],
             "kind": np.where(frame["authority"].notna(), 0, np.where(frame["outlet"].notna(), 1, 2)),
             "start": local.to_numpy(),
+            "length": pd.to_timedelta(index.end - index.start, unit="ns"),
             "published": frame["published"].to_numpy(),
         }
     )
@@ -241,12 +242,16 @@ def _claims(frame: pd.DataFrame, index: ClaimIndex) -> pd.DataFrame:
     ids = table.groupby("claim", sort=False)["id"].agg(tuple)
     table = table.drop_duplicates("claim", keep="first").copy()
     table["ids"] = table["claim"].map(ids)
-    # Spread the claims of one slot along its first day, in claim order.
-    rank = table.groupby("slot").cumcount().to_numpy(dtype=float)
-    size = table.groupby("slot")["claim"].transform("size").to_numpy(dtype=float)
-    offset_days = _FIRST_DAY + rank * np.minimum(0.2, _SPREAD_DAYS / size)
-    slot_start = table.groupby("slot")["start"].transform("min")
-    table["x"] = slot_start + pd.to_timedelta(offset_days, unit="D")
+    # Spread the claims of one slot along its first period (a day, an hour), in claim order.
+    slots = table.groupby("slot")
+    rank = slots.cumcount().to_numpy(dtype=float)
+    size = slots["claim"].transform("size").to_numpy(dtype=float)
+    share = _FIRST_DAY + rank * np.minimum(0.2, _SPREAD_DAYS / size)
+    day = pd.Timedelta(days=1)
+    shortest = slots["length"].transform("min")
+    length = shortest.where(shortest < day, day)
+    table["length"] = length
+    table["x"] = slots["start"].transform("min") + length * share
     return table.reset_index(drop=True)
 
 
@@ -698,13 +703,14 @@ def _date_locator(mpl: Any, n_ticks: int) -> Any:
 
 
 def _x_limits(panels: Sequence[_Panel]) -> tuple[pd.Timestamp, pd.Timestamp]:
-    starts = pd.concat([p.claims["start"] for p in panels])
-    ends = [starts.max().floor("D") + pd.Timedelta(days=1)]
-    ends += [p.steps["x"].max() for p in panels if p.steps is not None]
-    first = min([starts.min().floor("D")] + [p.steps["x"].min() for p in panels if p.steps is not None])
-    last = max(ends)
-    span = max(last - first, pd.Timedelta(days=3))
-    pad = max(span * 0.03, pd.Timedelta(hours=12))
+    """The shared time axis: every claim's period and every estimate step, at least three periods wide."""
+    claims = pd.concat([p.claims for p in panels])
+    steps = [p.steps["x"] for p in panels if p.steps is not None]
+    first = min([claims["start"].min(), *(s.min() for s in steps)])
+    last = max([(claims["start"] + claims["length"]).max(), *(s.max() for s in steps)])
+    period = claims["length"].min()
+    span = max(last - first, 3 * period)
+    pad = max(span * 0.03, period / 2)
     middle = first + (last - first) / 2
     return min(first, middle - span / 2) - pad, max(last, middle + span / 2) + pad
 
