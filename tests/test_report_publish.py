@@ -192,3 +192,12 @@ def test_the_readme_shows_the_summary_the_report_prints(capsys) -> None:
     shown = readme.split("```text\n", 1)[1].split("\n...\n", 1)[0].splitlines()
     assert shown[0].startswith("SUMMARY")
     assert run(capsys).splitlines()[: len(shown)] == shown
+
+
+def test_a_summary_prints_no_number_no_figure_states(tmp_path, capsys) -> None:
+    # 500 on day 1 is superseded by 300 on day 2 (later information wins): day 1 keeps no figure,
+    # its low is the default 0, which nobody stated, so the sentence names no "earlier figure".
+    path = tmp_path / "revised.csv"
+    path.write_text("metric,as_of,stated,authority\nkilled,2024-01-01,500,A\nkilled,2024-01-02,300,A\n")
+    summary = " ".join(summary_of(run(capsys, str(path)))[2:])
+    assert summary == "- killed: 300 by Jan 2, 2024 (A)"

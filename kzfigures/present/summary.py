@@ -98,7 +98,7 @@ def _sentence(first: dict[str, Any], last: dict[str, Any], by: list[str], words:
         if floor_ids and floor < best:
             text += f"; at least {_low_words(floor, floor_ids, words)} ({words.speakers(floor_ids)})"
             shown += floor_ids
-    if first["time"] != last["time"]:
+    if first["time"] != last["time"] and len(first["low_ids"]):  # no kept figure: no number to print
         first_ids = tuple(first["low_ids"])
         text += f"; earlier figures from {_low_words(first['low'], first_ids, words)} on {_by_when(first)}"
         shown += first_ids
