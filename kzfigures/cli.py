@@ -17,7 +17,7 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +25,20 @@ import pandas as pd
 
 from kzfigures._version import __version__
 from kzfigures.analysis.estimate import METHODS, ON_CONFLICT, Estimate, best_estimate
+from kzfigures.analysis.index import DEFAULT_BY, check_by
 from kzfigures.analysis.inputs import Prepared, parse_key, prepare, select_key
 from kzfigures.analysis.ranges import ranges
 from kzfigures.analysis.violations import violations
-from kzfigures.errors import FrameValidationError, InconsistentObservationsError, KzFiguresError
+from kzfigures.errors import (
+    FrameValidationError,
+    InconsistentObservationsError,
+    InvalidArgumentError,
+    KzFiguresError,
+)
 from kzfigures.frame import read_csv, read_json
+from kzfigures.present.markdown import markdown_sections
 from kzfigures.present.report import (
     estimate_section,
-    markdown_table,
     observations_section,
     observations_table,
     ranges_section,
@@ -45,6 +51,13 @@ from kzfigures.present.report import (
 __all__ = ["main"]
 
 FORMATS = ("text", "markdown", "csv", "json")
+
+#: The sections of the text and markdown reports, in their default order.
+SECTIONS = ("summary", "estimates", "violations", "ranges", "observations")
+
+#: Above this many series the text and markdown reports hold only the summary unless asked
+#: (``--full``, ``--sections``): a 100-series archive's details run to thousands of lines.
+LARGE_SERIES = 20
 
 _DESCRIPTION = """\
 Report on casualty or detention figures: what was reported, the range, the
@@ -135,8 +148,34 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.add_argument(
         "--key",
-        metavar="COLUMN=VALUE,...",
-        help="only the series matching these values, e.g. metric=detained,group=all",
+        action="append",
+        default=[],
+        metavar="COLUMN=VALUE",
+        help="only the series matching these values, e.g. --key metric=detained --key group=all, or "
+        "metric=detained,group=all; a value may hold commas (--key 'region=Almaty, city') (repeatable)",
+    )
+    report.add_argument(
+        "--by",
+        default=",".join(DEFAULT_BY),
+        metavar="COLUMN,...",
+        help="the columns that make a series (default: metric,group,region); a file with an event "
+        "column of its own: --by event,metric,group,region",
+    )
+    report.add_argument(
+        "--sections",
+        metavar="NAME,...",
+        help=f"the sections to write, in this order, from {', '.join(SECTIONS)} "
+        f"(default: all of them; only the summary for more than {LARGE_SERIES} series)",
+    )
+    report.add_argument(
+        "--full",
+        action="store_true",
+        help=f"write every section even for more than {LARGE_SERIES} series",
+    )
+    report.add_argument(
+        "--ids",
+        action="store_true",
+        help="name the observation ids behind each figure (text and markdown)",
     )
     report.add_argument(
         "--method",
@@ -175,6 +214,27 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ZONE",
         help="time zone for times in PATH written without an offset, e.g. Asia/Almaty (default: UTC)",
     )
+    # Dates that are not ISO 8601 are read only in an order the user gives; never guessed.
+    dates = report.add_mutually_exclusive_group()
+    dates.add_argument(
+        "--dayfirst",
+        dest="dayfirst",
+        action="store_const",
+        const=True,
+        help="read dates such as 22/01/2020 or 22.01.20 in PATH as day/month/year",
+    )
+    dates.add_argument(
+        "--monthfirst",
+        dest="dayfirst",
+        action="store_const",
+        const=False,
+        help="read dates such as 1/22/20 in PATH as month/day/year",
+    )
+    dates.add_argument(
+        "--date-format",
+        metavar="FORMAT",
+        help="read times in PATH that are not ISO 8601 with this strptime format, e.g. '%%d %%B %%Y'",
+    )
     return parser
 
 
@@ -186,7 +246,7 @@ class _BadInputError(Exception):
         self.lines = lines
 
 
-def _load(path: Path | None, tz: str) -> pd.DataFrame:
+def _load(path: Path | None, tz: str, dayfirst: bool | None = None, date_format: str | None = None) -> pd.DataFrame:
     if path is None:
         from kzfigures.datasets import kazakhstan_2022
 
@@ -196,8 +256,8 @@ def _load(path: Path | None, tz: str) -> pd.DataFrame:
         raise _BadInputError([f"kzfigures: cannot read {name}: no such file"])
     try:
         if path.suffix.lower() == ".json":
-            return read_json(path, tz=tz)
-        return read_csv(path, tz=tz)
+            return read_json(path, tz=tz, dayfirst=dayfirst, date_format=date_format)
+        return read_csv(path, tz=tz, dayfirst=dayfirst, date_format=date_format)
     except FrameValidationError as error:
         lines = None if path.suffix.lower() == ".json" else _record_lines(path)
         raise _BadInputError(_failure_lines(name, error.failure_cases, lines)) from None
@@ -287,27 +347,25 @@ def _estimate_table(result: Estimate) -> pd.DataFrame:
 
 
 def _ranges_table(prepared: Prepared) -> pd.DataFrame:
-    table = ranges(prepared)
-    columns = ["metric", "group", "region", "hull_low", "hull_high", "consensus_low", "consensus_high"]
+    table = ranges(prepared, prepared.by)
+    columns = [*prepared.by, "hull_low", "hull_high", "consensus_low", "consensus_high"]
     counts = ["n_observations", "n_claims", "n_speakers"]
     return table[[*columns, "consensus_empty", *counts]].reset_index(drop=True)
 
 
 def _violation_tables(prepared: Prepared) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The violations and the disagreements, as the markdown and JSON reports show them."""
-    report = violations(prepared)
-    return _violations_table(report.frame), _violations_table(report.disagreements)
+    report = violations(prepared, prepared.by)
+    return _violations_table(report.frame, prepared.by), _violations_table(report.disagreements, prepared.by)
 
 
-def _violations_table(table: pd.DataFrame) -> pd.DataFrame:
+def _violations_table(table: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
     dates = table["as_of"].dt.strftime("%Y-%m-%d").astype("string")
     witness_dates = table["witness_as_of"].dt.strftime("%Y-%m-%d").astype("string")
     return pd.DataFrame(
         {
             "kind": table["kind"],
-            "metric": table["metric"],
-            "group": table["group"],
-            "region": table["region"],
+            **{c: table[c] for c in by},
             "id": table["id"],
             "as_of": dates,
             "low": table["low"],
@@ -339,80 +397,115 @@ def _set_aside_table(result: Estimate) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def _markdown(prepared: Prepared, result: Estimate) -> str:
-    frame = prepared.frame
-    unbounded = ("high", "hull_high", "consensus_high", "witness_high")
-    parts = ["# kzfigures report", "", "## Summary", ""]
-    parts += [f"- {line}" for line in summary_lines(result)]
-    parts += ["", "## Observations", "", markdown_table(observations_table(frame), unbounded=unbounded)]
-    parts += ["", "## Ranges", "", markdown_table(_ranges_table(prepared), unbounded=unbounded)]
-    found, split = _violation_tables(prepared)
-    parts += ["", "## Violations", ""]
-    parts += [markdown_table(found, unbounded=unbounded) if len(found) else "None found."]
-    if len(split):
-        parts += ["", "### Same day, different figures (not a fall)", ""]
-        parts += ["Different speakers, one day: a count can rise within the day, so these are no violation.", ""]
-        parts += [markdown_table(split, unbounded=unbounded)]
-    parts += ["", "## Best estimates", "", markdown_table(_estimate_table(result), unbounded=unbounded)]
-    aside = _set_aside_table(result)
-    if len(aside):
-        parts += ["", "### Set aside", "", markdown_table(aside, unbounded=unbounded)]
-    return "\n".join(parts)
+def _sections(args: argparse.Namespace, n_series: int) -> list[str]:
+    """The sections to write: ``--sections``, else all, or only the summary for a large input."""
+    if args.sections is not None:
+        names = [name.strip() for name in args.sections.split(",") if name.strip()]
+        unknown = [name for name in names if name not in SECTIONS]
+        if unknown or not names:
+            raise _BadInputError(
+                [f"kzfigures: --sections: {', '.join(unknown) or 'none given'}: choose from {', '.join(SECTIONS)}"]
+            )
+        return list(dict.fromkeys(names))
+    if n_series > LARGE_SERIES and not args.full:
+        return ["summary"]
+    return list(SECTIONS)
 
 
-def _render(frame: pd.DataFrame, args: argparse.Namespace) -> str:
+def _render(frame: pd.DataFrame, args: argparse.Namespace) -> Iterator[str]:
+    """The report, one part at a time: print each as it comes, so one section is in memory at a time."""
     # read_csv or the dataset validated the frame; the sections share one claim index.
-    prepared = prepare(frame, validate=False)
+    prepared = prepare(frame, args.by, validate=False)
     result = best_estimate(
-        prepared, method=args.method, freq=args.freq, on_conflict=args.on_conflict, weights=_weights(args)
+        prepared,
+        by=prepared.by,
+        method=args.method,
+        freq=args.freq,
+        on_conflict=args.on_conflict,
+        weights=_weights(args),
     )
-    if args.format == "text":
-        sections = [
-            observations_section(frame),
-            ranges_section(prepared),
-            violations_section(prepared),
-            estimate_section(result),
-            summary_section(result),
-        ]
-        return "\n\n".join(sections)
-    if args.format == "markdown":
-        return _markdown(prepared, result)
+    if args.format in ("text", "markdown"):
+        n_series = len(frame.drop_duplicates(list(prepared.by))) if len(frame) else 0
+        sections = _sections(args, n_series)
+        if args.format == "markdown":
+            yield "# kzfigures report"
+            yield from markdown_sections(prepared, result, sections, ids=args.ids)
+        else:
+            makers = {
+                "summary": lambda: summary_section(result, ids=args.ids),
+                "estimates": lambda: estimate_section(result, ids=args.ids),
+                "violations": lambda: violations_section(prepared, ids=args.ids),
+                "ranges": lambda: ranges_section(prepared, ids=args.ids),
+                "observations": lambda: observations_section(frame, prepared.by),
+            }
+            for name in sections:
+                yield makers[name]()
+        if sections != list(SECTIONS) and args.sections is None:
+            yield (
+                f"{n_series:,} series: the summary only. Every section: --full; "
+                f"some: --sections {','.join(SECTIONS[1:3])}."
+            )
+        return
     if args.format == "csv":
         out = io.StringIO()
         _estimate_table(result).to_csv(out, index=False, lineterminator="\n")
-        return out.getvalue().rstrip("\n")
+        yield out.getvalue().rstrip("\n")
+        return
     found, split = _violation_tables(prepared)
     document = {
         "kzfigures": __version__,
         "source": "kazakhstan_2022 (bundled)" if args.path is None else str(args.path),
-        "key": parse_key(args.key),
+        "key": args.key,
         "options": {
             "method": args.method,
             "on_conflict": args.on_conflict,
             "freq": args.freq,
             "weights": _weights(args) or {},
         },
-        "summary": summary_lines(result),
-        "observations": _records(observations_table(frame)),
+        "summary": summary_lines(result, ids=args.ids),
+        "observations": _records(observations_table(frame, args.by)),
         "ranges": _records(_ranges_table(prepared)),
         "violations": _records(found),
         "disagreements": _records(split),
         "estimate": _records(_estimate_table(result)),
         "set_aside": _records(_set_aside_table(result)),
     }
-    return json.dumps(document, ensure_ascii=False, indent=2)
+    yield json.dumps(document, ensure_ascii=False, indent=2)
 
 
-def _report(args: argparse.Namespace) -> str:
+def _key(texts: list[str]) -> dict[str, Any]:
+    """The ``--key`` options as one mapping: each is ``COLUMN=VALUE`` or several, comma-separated."""
+    key: dict[str, Any] = {}
+    for text in texts:
+        for column, value in parse_key(text).items():
+            if column in key and key[column] != value:
+                raise InvalidArgumentError(f"--key gives column {column!r} twice: {key[column]!r} and {value!r}")
+            key[column] = value
+    return key
+
+
+def _report(args: argparse.Namespace) -> Iterator[str]:
+    """Check the options and the input, then yield the report's parts (the chart is drawn first)."""
     if args.plot is not None:
         _check_plot_path(args.plot)
-    frame = _load(args.path, args.tz)
+    try:
+        args.key = _key(args.key) or None
+    except KzFiguresError as error:
+        raise _BadInputError([f"kzfigures: --key: {error}"]) from None
+    frame = _load(args.path, args.tz, args.dayfirst, args.date_format)
+    try:
+        args.by = tuple(check_by([c.strip() for c in args.by.split(",") if c.strip()], frame))
+    except KzFiguresError as error:
+        raise _BadInputError([f"kzfigures: --by: {' '.join(str(error).split())}"]) from None
     try:
         frame = select_key(frame, args.key)
     except KzFiguresError as error:
         raise _BadInputError([f"kzfigures: --key: {error}"]) from None
+    if args.plot is not None:
+        _plot(frame, args)
     try:
-        text = _render(frame, args)
+        parts = _render(frame, args)
+        first = next(parts)  # the analyses run here: their errors come before any output
     except InconsistentObservationsError as error:
         n = len(error.violations)
         lines = [f"kzfigures: --on-conflict raise: {n} violation{'s' if n != 1 else ''} of a non-decreasing count"]
@@ -423,9 +516,8 @@ def _report(args: argparse.Namespace) -> str:
         raise _BadInputError(lines) from None
     except KzFiguresError as error:
         raise _BadInputError([f"kzfigures: {' '.join(str(error).split())}"]) from None
-    if args.plot is not None:
-        _plot(frame, args)
-    return text
+    yield first
+    yield from parts
 
 
 #: The chart formats ``--plot`` writes, by the file's suffix.
@@ -455,6 +547,7 @@ def _plot(frame: pd.DataFrame, args: argparse.Namespace) -> None:
             frame,
             best_estimate(
                 frame,
+                args.by,
                 method=args.method,
                 freq=args.freq,
                 on_conflict=args.on_conflict,
@@ -462,7 +555,8 @@ def _plot(frame: pd.DataFrame, args: argparse.Namespace) -> None:
                 validate=False,
             ),
             key=args.key,
-            violations=violations(frame, validate=False),
+            violations=violations(frame, args.by, validate=False),
+            by=args.by,
         )
         save(figure, args.plot)
     except KzFiguresError as error:
@@ -493,14 +587,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command != "report":
         parser.print_help(sys.stderr)
         return 2
+    parts = _report(args)
     try:
-        output = _report(args)
+        first = next(parts)
     except _BadInputError as error:
         for line in error.lines:
             print(line, file=sys.stderr)
         return 2
     try:
-        print(output)
+        print(first)
+        for part in parts:  # a section at a time: the whole report is never held as one text
+            print()
+            print(part)
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader stopped early (``| head``): end quietly. Python would report the

@@ -49,7 +49,12 @@ column ("more than 3,000") parsed by :func:`kzfigures.parse_figure` where
 is then filled in) its ``figure`` text, if given and readable, must agree with
 its numbers.
 
-Times: ``as_of`` and ``published`` are timezone-aware. Text times may carry
+Times: ``as_of`` and ``published`` are timezone-aware. Text times are ISO 8601
+(``2022-01-07``, ``2022-01-07T14:00``); other forms are read only when the
+caller says how: ``dayfirst=True`` reads ``22/01/2020`` (and ``22.01.20``) as
+day/month/year, ``dayfirst=False`` reads ``1/22/20`` as month/day/year, and
+``date_format`` gives a :func:`~datetime.datetime.strptime` format. Without
+them such a date is refused by row, never guessed. Text times may carry
 an offset (``2022-01-07T00:00+06:00``); if none in a column do, they are read
 in the ``tz`` argument (default UTC); a column that mixes the two is an error.
 A frame whose rows carry different offsets is stored in UTC (a column holds
@@ -162,6 +167,14 @@ _FALSE = {"false", "f", "no", "n", "0"}
 # A UTC offset only ever follows a time of day: the "-07" of "2022-01-07" is the day, not an offset.
 _OFFSET_PATTERN = r"^(?P<body>\d{4}-\d{2}-\d{2}[T ][0-9:.]+?)\s*(?P<offset>Z|z|[+-]\d{2}(?::?\d{2})?)$"
 _DATE_ONLY_PATTERN = r"\d{4}-\d{2}-\d{2}"
+# A date of day, month and year in numbers, one separator twice (1/22/20, 22.01.2020, 22-01-2020),
+# and what follows it (a time of day, an offset). The year comes last: 2022-01-07 is ISO 8601.
+_NUMERIC_DATE = re.compile(
+    r"(?P<first>\d{1,2})(?P<sep>[/.\-])(?P<second>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})(?P<rest>(?:[T ].*)?)"
+)
+# A two-digit year is read as strptime's %y reads it (POSIX): 69-99 are 1969-1999, 00-68 are 2000-2068.
+_CENTURY_PIVOT = 69
+_ONE_DIGIT_HOUR = re.compile(r"^(\d):")  # 9:30 is 09:30 in ISO 8601
 _NANOS_OF = {p.value: p.length.value for p in Precision}
 _NAT_NANOS = np.iinfo(np.int64).min  # how numpy stores NaT
 # The dtype of every column but the times (whose zone depends on the frame).
@@ -552,6 +565,8 @@ def from_frame(
     tz: str | dt.tzinfo = "UTC",
     conventions: Conventions | None = None,
     extra_columns: Iterable[str] | None = None,
+    dayfirst: bool | None = None,
+    date_format: str | None = None,
 ) -> pd.DataFrame:
     """Validate a frame of observations and return it in the canonical schema.
 
@@ -585,6 +600,20 @@ def from_frame(
         ("qualifer"), is refused, since ignoring it would change the figure.
         Name it here to keep it. Given a list, every column outside the
         schema and the list is refused.
+    dayfirst : bool, optional
+        How to read text dates written in numbers that are not ISO 8601
+        (``1/22/20``, ``22.01.2020``, ``22-01-2020``): ``True`` reads
+        day/month/year, ``False`` month/day/year. A two-digit year is read
+        as strptime's ``%y`` reads it: ``69``-``99`` are 1969-1999, ``00``-``68``
+        2000-2068. A time of day may follow (``1/22/20 14:30``). By default
+        (None) such a date is refused by row, never guessed. ISO 8601 text is
+        always read, whatever this option says.
+    date_format : str, optional
+        A :func:`~datetime.datetime.strptime` format for text times that are
+        not ISO 8601, e.g. ``"%d %B %Y"`` for "22 January 2020" (month names
+        in English); it must give the year, the month and the day; ``%z``
+        reads a UTC offset. A time that matches neither ISO 8601 nor the format
+        is refused by row. Give ``dayfirst`` or ``date_format``, not both.
 
     Raises
     ------
@@ -596,7 +625,7 @@ def from_frame(
         Times of several UTC offsets that cannot share one zone (see the
         module notes).
     InvalidArgumentError
-        ``tz`` or ``extra_columns`` is not valid.
+        ``tz``, ``extra_columns``, ``dayfirst`` or ``date_format`` is not valid.
 
     Examples
     --------
@@ -626,11 +655,23 @@ def from_frame(
     ['note', 'event']
     >>> list(from_frame(typo, extra_columns=["qualifer", "event"]).columns[-2:])
     ['qualifer', 'event']
+
+    A date that is not ISO 8601 is read only in the order the caller gives:
+
+    >>> us = pd.DataFrame({"metric": ["killed"], "as_of": ["1/22/20"], "stated": [5]})
+    >>> str(from_frame(us, dayfirst=False).loc[0, "as_of"])
+    '2020-01-22 00:00:00+00:00'
+    >>> from_frame(us)
+    Traceback (most recent call last):
+    ...
+    kzfigures.errors.FrameValidationError: 1 problem in the observation frame:
+      row 0, column 'as_of': is not an ISO 8601 date ..., and kzfigures does not guess ...
     """
     if not isinstance(frame, pd.DataFrame):
         raise ObservationTypeError(f"expected a pandas DataFrame, got {type(frame).__name__}")
     tz = _zone(tz)
     declared = _declared(extra_columns)
+    dayfirst, date_format = _date_options(dayfirst, date_format)
     failures = _Failures()
     n = len(frame)
     _check_names(frame.columns, declared, failures)
@@ -684,13 +725,8 @@ def from_frame(
             missing = values.isna().to_numpy(dtype=bool)
             failures.add(missing, name, values, "is required", FailureReason.REQUIRED)
             bad &= ~missing
-        failures.add(
-            bad,
-            name,
-            values,
-            "must be lower-case letters, digits and _ starting with a letter",
-            FailureReason.NOT_A_LABEL,
-        )
+        if bad.any():
+            _label_failures(values, bad, name, failures)
         out[name] = values
 
     region, known = _text_column(source, "region", n, "all")
@@ -703,8 +739,12 @@ def from_frame(
     _figure_columns(source, out, failures, n, conventions)
 
     # Times.
-    as_of, as_of_precision = _times(source, "as_of", tz, failures, required=True)
-    published, published_precision = _times(source, "published", tz, failures, required=False)
+    as_of, as_of_precision = _times(
+        source, "as_of", tz, failures, required=True, dayfirst=dayfirst, date_format=date_format
+    )
+    published, published_precision = _times(
+        source, "published", tz, failures, required=False, dayfirst=dayfirst, date_format=date_format
+    )
     zones = {str(as_of.dt.tz)} | ({str(published.dt.tz)} if published.notna().any() else set())
     if len(zones) > 1:
         published = published.dt.tz_convert("UTC")
@@ -745,6 +785,45 @@ def from_frame(
     if extras:
         canonical = pd.concat([canonical, source[extras]], axis=1)
     return canonical
+
+
+_NOT_A_LABEL = "must be lower-case letters, digits and _ starting with a letter"
+# Bad labels given their own hint ("write 'detained'"); the rest get the rule alone.
+_LABEL_HINTS = 50
+
+
+def _label_failures(values: pd.Series, bad: np.ndarray, name: str, failures: _Failures) -> None:
+    """Refuse the cells of a label column that are not labels, saying what to write where it is clear.
+
+    A label is compared exactly, and kzfigures does not fold case or spelling: ``Detained``
+    beside ``detained`` would otherwise be two series, or one that nobody asked for. A cell
+    that is a label once lower-cased, with ``_`` for spaces and hyphens, names that label.
+
+    >>> failures = _Failures()
+    >>> _label_failures(pd.Series(["Detained", "killed", "?"], dtype="string"), np.array([True, False, True]),
+    ...                 "metric", failures)
+    >>> [(part["value"].iloc[0], part["reason"].iloc[0].endswith("write 'detained'")) for part in failures.parts]
+    [('Detained', True), ('?', False)]
+    """
+    cells = values.to_numpy(dtype=object)
+    written_as: dict[str, list[str]] = {}
+    for cell in set(cells[bad]):
+        if isinstance(cell, str):
+            label = re.sub(r"[\s\-]+", "_", cell.strip()).lower()
+            if re.fullmatch(_LABEL_PATTERN, label):
+                written_as.setdefault(label, []).append(cell)
+    hinted = np.zeros(len(values), dtype=bool)
+    for label, cells_of_label in sorted(written_as.items())[:_LABEL_HINTS]:
+        where = bad & values.isin(cells_of_label).to_numpy(dtype=bool, na_value=False)
+        failures.add(
+            where,
+            name,
+            values,
+            f"{_NOT_A_LABEL}; labels are compared exactly and kzfigures does not change their case: write {label!r}",
+            FailureReason.NOT_A_LABEL,
+        )
+        hinted |= where
+    failures.add(bad & ~hinted, name, values, _NOT_A_LABEL, FailureReason.NOT_A_LABEL)
 
 
 def _in_dtype(values: pd.Series, name: str) -> pd.Series:
@@ -1266,6 +1345,119 @@ def _bounds_from_stated(
     return low.fillna(0), high.mask(high < 0), problem
 
 
+def _date_options(dayfirst: Any, date_format: Any) -> tuple[bool | None, str | None]:
+    """The ``dayfirst`` and ``date_format`` options, checked.
+
+    A format must name the year, the month and the day: a format of the time of day
+    alone would put every time on strptime's default day, 1900-01-01.
+
+    >>> _date_options(None, "%d/%m/%Y")
+    (None, '%d/%m/%Y')
+    >>> _date_options(None, "%H:%M")
+    Traceback (most recent call last):
+    ...
+    kzfigures.errors.InvalidArgumentError: 'date_format' must give the year (%Y or %y), the month ...
+    """
+    if dayfirst is not None and not isinstance(dayfirst, bool):
+        raise InvalidArgumentError(f"'dayfirst' must be True, False or None (got {dayfirst!r})")
+    if date_format is None:
+        return dayfirst, None
+    if not isinstance(date_format, str) or "%" not in date_format:
+        raise InvalidArgumentError(
+            f"'date_format' must be a strptime format such as '%m/%d/%y' or '%d.%m.%Y' (got {date_format!r})"
+        )
+    if dayfirst is not None:
+        raise InvalidArgumentError(
+            "give 'dayfirst' or 'date_format', not both: the format already says where the day is"
+        )
+    try:
+        dt.datetime.strptime("", date_format)
+    except ValueError as error:
+        if "does not match format" not in str(error):  # a bad directive, a stray %
+            raise InvalidArgumentError(f"'date_format' {date_format!r} is not a strptime format: {error}") from None
+    directives = set(re.findall(r"%(.)", date_format.replace("%%", "")))
+    if "Z" in directives:
+        raise InvalidArgumentError(
+            f"'date_format' may not use %Z (got {date_format!r}): strptime reads a zone name and then "
+            "ignores it; use %z for a UTC offset, or tz= for the zone of times without one"
+        )
+    fields = (("year", "Yy"), ("month", "mbB"), ("day", "d"))
+    lacking = [what for what, letters in fields if not directives & set(letters)]
+    if lacking:
+        raise InvalidArgumentError(
+            f"'date_format' must give the year (%Y or %y), the month (%m, %b or %B) and the day (%d); "
+            f"{date_format!r} has no {' and no '.join(lacking)}"
+        )
+    return None, date_format
+
+
+_NOT_ISO = (
+    "is not an ISO 8601 date (such as 2020-01-22), and kzfigures does not guess whether a day or a "
+    "month comes first: pass dayfirst=True (--dayfirst) to read day/month/year, dayfirst=False "
+    "(--monthfirst) to read month/day/year, or a date_format such as '%m/%d/%y' (--date-format)"
+)
+_NOT_A_DATE_IN_ORDER = {
+    True: "is not a date read as day/month/year (dayfirst=True, --dayfirst); is the file's order month/day/year?",
+    False: "is not a date read as month/day/year (dayfirst=False, --monthfirst); is the file's order day/month/year?",
+}
+
+
+def _as_iso(text: pd.Series, dayfirst: bool | None, date_format: str | None) -> tuple[pd.Series, np.ndarray]:
+    """Distinct time texts with the dates of other forms rewritten in ISO 8601, and why a text was refused.
+
+    An ISO 8601 text passes unchanged, whatever the options. Returns the texts
+    (NA where refused) and a reason per text (``None`` where there is none).
+    A text that is no date in numbers is left for the ISO 8601 reader to refuse.
+
+    >>> texts, reasons = _as_iso(pd.Series(["2022-01-07", "1/22/20", "22/01/20"], dtype="string"), False, None)
+    >>> texts.tolist(), [r is None for r in reasons]
+    (['2022-01-07', '2020-01-22', <NA>], [True, True, False])
+    """
+    reasons = np.full(len(text), None, dtype=object)
+    iso = text.str.match(_DATE_ONLY_PATTERN).to_numpy(dtype=bool, na_value=True)
+    if iso.all():  # the usual case: nothing to rewrite
+        return text, reasons
+    cells = text.to_numpy(dtype=object).copy()
+    for position in np.flatnonzero(~iso):
+        cells[position], reasons[position] = _iso_text(str(cells[position]), dayfirst, date_format)
+    return pd.Series(cells, dtype="string"), reasons
+
+
+def _iso_text(cell: str, dayfirst: bool | None, date_format: str | None) -> tuple[str | None, str | None]:
+    """One time text that is not ISO 8601, as ISO 8601 text, or ``None`` and the reason it is refused.
+
+    >>> _iso_text("1/22/20 9:30", False, None), _iso_text("22.01.2020", True, None)
+    (('2020-01-22T09:30', None), ('2020-01-22', None))
+    >>> _iso_text("22 January 2020", None, "%d %B %Y")
+    ('2020-01-22', None)
+    """
+    if date_format is not None:
+        try:
+            read = dt.datetime.strptime(cell, date_format)
+        except ValueError:
+            return None, f"does not match date_format {date_format!r}"
+        if read.tzinfo is None and read.time() == dt.time():
+            return read.date().isoformat(), None
+        return read.isoformat(), None
+    match = _NUMERIC_DATE.fullmatch(cell)
+    if match is None:
+        return cell, None
+    if dayfirst is None:
+        return None, _NOT_ISO
+    first, second, year = int(match["first"]), int(match["second"]), int(match["year"])
+    if len(match["year"]) == 2:
+        year += 1900 if year >= _CENTURY_PIVOT else 2000
+    day, month = (first, second) if dayfirst else (second, first)
+    try:
+        date = dt.date(year, month, day)
+    except ValueError:
+        return None, _NOT_A_DATE_IN_ORDER[dayfirst]
+    rest = match["rest"].lstrip("T ").strip()
+    if not rest:
+        return date.isoformat(), None
+    return date.isoformat() + "T" + _ONE_DIGIT_HOUR.sub(r"0\g<1>:", rest), None
+
+
 def _times(
     source: pd.DataFrame,
     name: str,
@@ -1273,11 +1465,14 @@ def _times(
     failures: _Failures,
     *,
     required: bool,
+    dayfirst: bool | None = None,
+    date_format: str | None = None,
 ) -> tuple[pd.Series, pd.Series]:
     """Parse a time column and its precision column, vectorized.
 
     Returns the times (tz-aware, one zone) and the precisions (string; NA
-    where the time is missing).
+    where the time is missing). ``dayfirst`` and ``date_format`` say how to
+    read text dates that are not ISO 8601 (:func:`_as_iso`).
     """
     n = len(source)
     precision_name = f"{name}_precision"
@@ -1321,7 +1516,11 @@ def _times(
         codes, distinct = pd.factorize(_text(raw))
         missing = codes < 0
 
-        text = pd.Series(distinct, dtype="string").str.strip()
+        text, refusals = _as_iso(pd.Series(distinct, dtype="string").str.strip(), dayfirst, date_format)
+        for reason in sorted({r for r in refusals if r is not None}):
+            refused = _per_row(codes, refusals == reason, False)
+            failures.add(refused, name, raw, reason, FailureReason.UNREADABLE_TIME)
+            flagged |= refused
         split = text.str.extract(_OFFSET_PATTERN, expand=True)
         offsets = split["offset"].astype("string")
         has_offset = _per_row(codes, offsets.notna().to_numpy(dtype=bool), False)
@@ -1370,7 +1569,9 @@ def _times(
             unreadable,
             name,
             raw,
-            "must be an ISO 8601 date or time, e.g. 2022-01-07 or 2022-01-07T14:00+06:00",
+            "must be an ISO 8601 date or time, e.g. 2022-01-07 or 2022-01-07T14:00+06:00 "
+            "(a date in another form needs dayfirst= or date_format=, on the command line --dayfirst, "
+            "--monthfirst or --date-format)",
             FailureReason.UNREADABLE_TIME,
         )
         flagged |= unreadable
@@ -1590,6 +1791,8 @@ def read_csv(
     tz: str | dt.tzinfo = "UTC",
     conventions: Conventions | None = None,
     extra_columns: Iterable[str] | None = None,
+    dayfirst: bool | None = None,
+    date_format: str | None = None,
 ) -> pd.DataFrame:
     """Read observations from CSV and return the validated canonical frame.
 
@@ -1603,7 +1806,7 @@ def read_csv(
     ----------
     path_or_buffer : str, path or text buffer
         The CSV, UTF-8 encoded, with a header row.
-    tz, conventions, extra_columns
+    tz, conventions, extra_columns, dayfirst, date_format
         As for :func:`from_frame`.
 
     Raises
@@ -1626,9 +1829,15 @@ def read_csv(
     Traceback (most recent call last):
     ...
     kzfigures.errors.InputFormatError: cannot read the CSV in <buffer>: ...
+
+    Dates in another form need the order of their fields:
+
+    >>> str(read_csv(io.StringIO("metric,as_of,stated\\nkilled,22/01/2020,5\\n"), dayfirst=True).loc[0, "as_of"])
+    '2020-01-22 00:00:00+00:00'
     """
     tz = _zone(tz)
     _declared(extra_columns)
+    _date_options(dayfirst, date_format)
     where = _describe(path_or_buffer)
     try:
         # header=None: pandas renames a repeated header name ("stated.1"), which would hide it.
@@ -1648,7 +1857,9 @@ def read_csv(
     header = [f"Unnamed: {i}" if pd.isna(name) else str(name) for i, name in enumerate(cells.iloc[0])]
     raw = cells.iloc[1:].reset_index(drop=True)
     raw.columns = pd.Index(header, dtype=object)
-    return from_frame(raw, tz=tz, conventions=conventions, extra_columns=extra_columns)
+    return from_frame(
+        raw, tz=tz, conventions=conventions, extra_columns=extra_columns, dayfirst=dayfirst, date_format=date_format
+    )
 
 
 def _describe(path_or_buffer: Any) -> str:
@@ -1727,6 +1938,8 @@ def read_json(
     tz: str | dt.tzinfo = "UTC",
     conventions: Conventions | None = None,
     extra_columns: Iterable[str] | None = None,
+    dayfirst: bool | None = None,
+    date_format: str | None = None,
 ) -> pd.DataFrame:
     """Read observations from JSON records and return the canonical frame.
 
@@ -1737,7 +1950,7 @@ def read_json(
     ----------
     path_or_buffer : str, path or text buffer
         A JSON list of objects, one per observation, UTF-8 encoded.
-    tz, conventions, extra_columns
+    tz, conventions, extra_columns, dayfirst, date_format
         As for :func:`from_frame`.
 
     Raises
@@ -1763,6 +1976,7 @@ def read_json(
     """
     tz = _zone(tz)
     _declared(extra_columns)
+    _date_options(dayfirst, date_format)
     where = _describe(path_or_buffer)
     options: dict[str, Any] = {"parse_float": decimal.Decimal, "object_pairs_hook": _Record}
     try:
@@ -1795,7 +2009,9 @@ def read_json(
     # Convert cells before pandas sees them: a null in a text column would otherwise become NaN, read as "nan".
     cells = [{key: _json_cell(value) for key, value in record.items()} for record in records]
     raw = pd.DataFrame.from_records(cells, columns=None if cells else list(COLUMNS)).astype(object)
-    return from_frame(raw, tz=tz, conventions=conventions, extra_columns=extra_columns)
+    return from_frame(
+        raw, tz=tz, conventions=conventions, extra_columns=extra_columns, dayfirst=dayfirst, date_format=date_format
+    )
 
 
 class _Record(dict[str, Any]):

@@ -10,14 +10,18 @@ from kzfigures.cli import main
 from kzfigures.datasets import kazakhstan_2022
 
 # An observation line starts with two spaces and its as-of date; continuation lines are indented further.
-OBSERVATION_LINE = re.compile(r"^  (Jan \d\d|\d{4}-\d\d-\d\d)")
+OBSERVATION_LINE = re.compile(r"^  ([A-Z][a-z]{2} \d{1,2}, \d{4}|\d{4}-\d\d-\d\d)")
 
 
 def observations_section(out: str) -> list[str]:
-    """The lines of the report's first section, up to the next all-capitals heading."""
+    """The lines of the report's observations section, from its heading to the next all-capitals heading."""
     lines = out.splitlines()
-    end = next((i for i, line in enumerate(lines[1:], 1) if re.fullmatch(r"[A-Z][A-Z ,-]+", line)), len(lines))
-    return lines[:end]
+    start = lines.index("OBSERVATIONS")
+    end = next(
+        (i for i, line in enumerate(lines[start + 1 :], start + 1) if re.fullmatch(r"[A-Z][A-Z ,:-]+.*", line)),
+        len(lines),
+    )
+    return lines[start:end]
 
 
 def test_report_prints_every_observation_of_the_dataset(capsys):

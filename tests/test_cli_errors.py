@@ -18,14 +18,14 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path) -> None:
     # Standard error goes to a file: a pipe nobody reads could fill and stall the command.
     with (tmp_path / "err.txt").open("wb") as err_file:
         report = subprocess.Popen(
-            [sys.executable, "-m", "kzfigures", "report", str(path)], stdout=subprocess.PIPE, stderr=err_file
+            [sys.executable, "-m", "kzfigures", "report", str(path), "--full"], stdout=subprocess.PIPE, stderr=err_file
         )
         assert report.stdout is not None
         first = report.stdout.readline()
         report.stdout.close()  # as `| head -1` does
         report.wait(timeout=120)
     err = (tmp_path / "err.txt").read_bytes()
-    assert first.startswith(b"OBSERVATIONS"), err[:500]
+    assert first.startswith(b"SUMMARY: 3,000 series"), err[:500]
     assert b"Traceback" not in err
     assert b"BrokenPipeError" not in err
     assert report.returncode == 0

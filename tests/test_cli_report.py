@@ -31,6 +31,7 @@ import pandas as pd
 import pytest
 
 from kzfigures.cli import main
+from kzfigures.datasets import kazakhstan_2022
 
 ROOT = Path(__file__).resolve().parent.parent
 DETAINED = "metric=detained,group=all"
@@ -46,7 +47,9 @@ ESTIMATE_BY_HAND = [
     ("2022-01-09", 6044, 6044, 7939, 3, 3),
     ("2022-01-10", 7939, 8000, None, 2, 3),
 ]
-SECTIONS = ["OBSERVATIONS", "RANGES", "VIOLATIONS OF A NON-DECREASING COUNT", "BEST ESTIMATES", "SUMMARY"]
+# The text report's sections in their default order: the summary first (its heading says how many
+# series and days it covers), the details after.
+SECTIONS = ["SUMMARY", "BEST ESTIMATES", "VIOLATIONS OF A NON-DECREASING COUNT", "RANGES", "OBSERVATIONS"]
 DETAINED_BY_HAND = [
     ("2022-01-07", 3001, None),
     ("2022-01-07", 3001, None),
@@ -62,12 +65,23 @@ DETAINED_BY_HAND = [
 ]
 
 
-def section(text, title):
-    """The lines of one text section, without its heading."""
+def headings(text):
+    """{section name: line number of its heading}: a heading is a line above a rule of '='."""
     lines = text.splitlines()
-    start = lines.index(title) + 2
-    ends = [i for i in range(start, len(lines)) if lines[i] in SECTIONS]
-    return lines[start : ends[0] if ends else len(lines)]
+    found = {}
+    for i, line in enumerate(lines[:-1]):
+        if lines[i + 1] == "=" * 80:
+            found[next(name for name in SECTIONS if line.split(":")[0] == name)] = i
+    return found
+
+
+def section(text, title):
+    """The lines of one text section, without its heading and rule."""
+    lines = text.splitlines()
+    where = headings(text)
+    start = where[title] + 2
+    ends = [i for i in where.values() if i > where[title]]
+    return lines[start : min(ends) if ends else len(lines)]
 
 
 def run(capsys, *args):
@@ -93,31 +107,38 @@ def test_text_fits_80_columns_with_separators_and_no_inf(capsys):
 
 def test_text_has_every_section_in_order(capsys):
     _, out, _ = run(capsys)
-    positions = [out.splitlines().index(title) for title in SECTIONS]
-    assert positions == sorted(positions)
+    where = headings(out)
+    assert list(where) == SECTIONS
+    assert out.splitlines()[0] == "SUMMARY: 12 series, Jan 6, 2022 to Jan 10, 2022"  # the datasheet's span
 
 
 def test_text_summary_line_a_journalist_can_quote(capsys):
     _, out, _ = run(capsys, "--key", DETAINED)
     summary = " ".join(line.strip() for line in section(out, "SUMMARY")).strip()
+    # The best estimate is the Kazakh authorities' "about 8,000" in their words; the Interior
+    # Ministry's 7,939 is the floor; the record starts with "more than 3,000" on Jan 7. No ids.
     assert summary == (
-        "- best estimate 8,000 detained by the end of Jan 10 (range 7,939 or more), "
-        "from Kazakh authorities (kz22-003-01); Kazakh authorities (kz22-003-02)"
+        "- detained: about 8,000 by Jan 10, 2022 (Kazakh authorities); at least 7,939 (Interior Ministry); "
+        "earlier figures from more than 3,000 on Jan 7, 2022"
     )
+    _, with_ids, _ = run(capsys, "--key", DETAINED, "--ids", "--sections", "summary")
+    assert "[kz22-003-01, kz22-003-02, kz22-003-03, kz22-000-10, kz22-001-11]" in " ".join(with_ids.split())
 
 
 def test_text_estimate_and_violation_of_the_detained_series(capsys):
     _, out, _ = run(capsys, "--key", DETAINED)
     estimate = [line.split() for line in section(out, "BEST ESTIMATES") if line.startswith("  Jan ")]
-    assert [(f"2022-01-{row[1]}", row[3]) for row in estimate] == [
+    assert [(f"{row[2]}-01-{int(row[1].rstrip(',')):02d}", row[3]) for row in estimate] == [
         (date, f"{best:,}") for date, _, best, *_ in ESTIMATE_BY_HAND
     ]
     assert "set aside" not in out  # one day's two figures are no conflict: nothing is set aside
     violations = " ".join(" ".join(section(out, "VIOLATIONS OF A NON-DECREASING COUNT")).split())
     # Two speakers' figures of Jan 9 are listed apart, in words, and not as a violation.
     assert "none found Same day, different figures (not a fall):" in violations
-    assert "(Police, Jan 09): 45 apart" in violations
-    assert "kz22-004-05 and kz22-004-08" in violations
+    assert "almost 6,000 (Presidential Office, Jan 9, 2022) and 6,044 (Police, Jan 9, 2022): 45 apart" in violations
+    assert "kz22-004-05" not in violations  # ids only with --ids
+    _, with_ids, _ = run(capsys, "--key", DETAINED, "--ids", "--sections", "violations")
+    assert "kz22-004-05 and kz22-004-08" in " ".join(with_ids.split())
     assert "against" not in violations
     assert "conflict" not in violations
 
@@ -126,9 +147,9 @@ def test_text_key_selects_one_series(capsys):
     status, out, _ = run(capsys, "--key", DETAINED)
     assert status == 0
     dated = [line for line in section(out, "OBSERVATIONS") if line.startswith("  Jan ")]
-    assert [line.split()[1] for line in dated] == ["07", "07", "08", "08", "08", "09", "09", "09", "10", "10", "10"]
-    assert "detained - officials" not in out
-    assert "(11 observations)" in out
+    assert [int(line.split()[1].rstrip(",")) for line in dated] == [int(d[-2:]) for d, _, _ in DETAINED_BY_HAND]
+    assert "detained (officials)" not in out
+    assert "(11 reports)" in out
 
 
 # -- markdown --------------------------------------------------------------------
@@ -152,9 +173,10 @@ def test_markdown_is_a_pipe_table_per_section(capsys):
     status, out, _ = run(capsys, "--key", DETAINED, "--format", "markdown")
     assert status == 0
     assert out.startswith("# ")
+    assert out.index("## Summary") < out.index("## Best estimates") < out.index("## Observations")
     tables = _markdown_tables(out)
     assert {"Observations", "Ranges", "Best estimates", "Same day, different figures (not a fall)"} <= set(tables)
-    assert "Violations" not in tables  # "None found.": the Jan 9 disagreement has its own table
+    assert "Violations of a non-decreasing count" not in tables  # "None found.": the disagreement has its own
     for header, rule, rows in tables.values():
         assert all(len(row) == len(header) for row in [rule, *rows])
         assert {cell.strip(":") for cell in rule} == {"---"}
@@ -163,12 +185,23 @@ def test_markdown_is_a_pipe_table_per_section(capsys):
     figure, low, high = header.index("figure"), header.index("low"), header.index("high")
     assert [rows[0][figure], rows[0][low], rows[0][high]] == ["More than 3,000", "3,001", "no upper bound"]
     header, _, rows = tables["Best estimates"]
-    got = [(r[header.index("date")], r[header.index("best")]) for r in rows]
-    assert got == [(date, f"{best:,}") for date, _, best, *_ in ESTIMATE_BY_HAND]
+    got = [(r[header.index("by the end of")], r[header.index("best")]) for r in rows]
+    by_hand = [(pd.Timestamp(date), best) for date, _, best, *_ in ESTIMATE_BY_HAND]
+    assert got == [(f"{d:%b} {d.day}, {d.year}", f"{best:,}") for d, best in by_hand]
     header, _, rows = tables["Same day, different figures (not a fall)"]
-    assert [(r[header.index("kind")], r[header.index("id")]) for r in rows] == [("disagreement", "kz22-004-05")]
-    assert "## Violations\n\nNone found." in out
-    assert "- best estimate 8,000 detained by the end of Jan 10" in out
+    assert [r[header.index("apart")] for r in rows] == [str(6044 - 5999)]
+    assert "## Violations of a non-decreasing count\n\nNone found." in out
+    assert "- detained: about 8,000 by Jan 10, 2022 (Kazakh authorities)" in out
+    assert not re.search(r"kz22-\d{3}-\d\d", out)  # ids only with --ids
+
+
+def test_markdown_tables_fit_a_cms_even_with_ids(capsys):
+    _, out, _ = run(capsys, "--format", "markdown", "--ids")
+    tables = _markdown_tables(out)
+    assert len(tables) >= 4
+    assert max(len(header) for header, _, _ in tables.values()) <= 7
+    header, _, rows = tables["Observations"]
+    assert sorted(r[header.index("id")] for r in rows) == sorted(kazakhstan_2022()["id"])
 
 
 # -- csv -------------------------------------------------------------------------
@@ -248,7 +281,7 @@ def test_json_parses_back(capsys):
     assert (detained_range["hull_low"], detained_range["hull_high"]) == (2000, None)
     assert detained_range["consensus_empty"] is True
     assert document["options"] == {"method": "isotonic", "on_conflict": "latest", "freq": None, "weights": {}}
-    assert document["summary"][0].startswith("best estimate 8,000 detained by the end of Jan 10")
+    assert document["summary"][0].startswith("detained: about 8,000 by Jan 10, 2022 (Kazakh authorities)")
 
 
 # -- a user's file -------------------------------------------------------------------

@@ -524,7 +524,7 @@ def test_report_prints_the_quotable_summary_line(capsys):
     assert main(["report"]) == 0
     out = capsys.readouterr().out
     assert "BEST ESTIMATES" in out
-    assert "best estimate 8,000 detained by the end of Jan 10" in out
+    assert "detained: about 8,000 by Jan 10, 2022 (Kazakh authorities)" in " ".join(out.split())
 
 
 def test_conservative_best_is_missing_where_no_kept_claim_sets_the_low():

@@ -114,7 +114,9 @@ def test_the_report_names_the_outlier_once_before_the_pairs() -> None:
     pd.testing.assert_frame_equal(prepared, report.offenders)
     text = " ".join(violations_section(frame).split())
     assert "One figure is above later figures of its series:" in text
-    assert "killed: 150 (outlet: Telegram channel, Mar 23) is above 3 later figures, from 137 to 144" in text
+    assert "killed: 150 (Telegram channel, Mar 23, 2024) is above 3 later figures, from 137 to 144" in text
+    assert "outlet:" not in text  # no internal codes
+    assert "row-1" not in text  # ids only when asked
     assert text.count("is above 3 later figures") == 1
 
 
@@ -131,6 +133,6 @@ def test_the_report_names_each_offenders_series() -> None:
     )
     text = " ".join(violations_section(frame).split())
     assert "3 figures are above later figures of their series:" in text
-    assert "killed - children: 50" in text
+    assert "killed (children): 50" in text
     assert "killed: 290" in text
     assert "killed: 359" in text

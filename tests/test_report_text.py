@@ -52,14 +52,16 @@ def test_every_series_and_every_set_aside_observation_is_in_the_estimate_section
     result = best_estimate(kazakhstan_2022(), by=by)
     text = estimate_section(result)
     n_series = len(result.series.drop_duplicates(list(by)))  # a missing key value is a series too
-    summary = summary_section(result).split("\n", 3)[3]  # after the heading, the rule and a blank line
-    # One quotable line per series: a best estimate, or why there is none (no figure states a number).
-    assert text.count("  > best estimate ") + text.count("  > no best estimate ") == n_series
-    assert summary.count("- best estimate ") + summary.count("- no best estimate ") == n_series
+    summary = summary_section(result).split("\n", 2)[2]  # after the heading and the rule
+    # One quotable sentence per series, in the estimate section and in the summary; those without a
+    # best estimate say that no figure states a number.
+    assert text.count("\n  > ") == summary.count("\n- ") + 1 == n_series
     no_number = result.series.groupby(list(by), dropna=False).tail(1)["best"].isna().sum()
-    assert text.count("  > no best estimate ") == no_number
-    for identifier in result.set_aside["id"]:
-        assert f"set aside {identifier} (" in text
+    assert " ".join(text.split()).count("no figure states a number") == no_number
+    with_ids = " ".join(estimate_section(result, ids=True).split())
+    assert text.count("  ! set aside: ") == len(result.set_aside)
+    for identifier, by_whom in zip(result.set_aside["id"], result.set_aside["superseded_by"], strict=True):
+        assert f"; {identifier} by {by_whom}" in with_ids
     if "authority" in by:  # observations without an authority form their own series, labelled as such
         assert "<missing>" in text
 
@@ -70,7 +72,7 @@ def test_when_texts_write_each_rows_time_as_a_plain_loop_would() -> None:
 
     for frame in (kazakhstan_2022(), generate(3_000, 30, seed=3).frame):
         expected = [
-            t.strftime("%b %d") if p == "day" else str(t)[:16]
+            f"{t:%b} {t.day}, {t.year}" if p == "day" else str(t)[:16]
             for t, p in zip(frame["as_of"], frame["as_of_precision"], strict=True)
         ]
         assert _when_texts(frame["as_of"], frame["as_of_precision"]) == expected

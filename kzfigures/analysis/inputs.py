@@ -24,6 +24,7 @@ other columns, indexes the rows it needs itself, as it would for a frame.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -210,10 +211,16 @@ class Inputs:
 def parse_key(key: Mapping[str, Any] | str | None) -> dict[str, Any]:
     """Read a key such as ``"metric=detained,group=all"`` into ``{column: value}``.
 
-    A mapping is checked and returned as a dict; ``None`` is the empty key.
+    A comma separates two pairs only where a column name and ``=`` follow it,
+    so values may hold commas: ``"region=Almaty, city"`` is one pair. A
+    mapping is checked and returned as a dict; ``None`` is the empty key.
+    Whether its columns exist is checked against the frame it selects from
+    (:func:`key_rows`), which may have columns of its own (``event=...``).
 
     >>> parse_key("metric=detained, group=all")
     {'metric': 'detained', 'group': 'all'}
+    >>> parse_key("region=Almaty, city,metric=killed")
+    {'region': 'Almaty, city', 'metric': 'killed'}
     >>> parse_key("detained")
     Traceback (most recent call last):
     ...
@@ -225,7 +232,7 @@ def parse_key(key: Mapping[str, Any] | str | None) -> dict[str, Any]:
         pairs = dict(key)
     elif isinstance(key, str):
         pairs = {}
-        for part in key.split(","):
+        for part in _PAIR_BREAK.split(key):
             column, sep, value = part.partition("=")
             if not sep or not column.strip() or not value.strip():
                 raise InvalidArgumentError(
@@ -237,9 +244,14 @@ def parse_key(key: Mapping[str, Any] | str | None) -> dict[str, Any]:
             pairs[column.strip()] = value.strip()
     else:
         raise InvalidArgumentError(f"key must be a mapping or a 'column=value,...' string (got {key!r})")
-    if pairs:
-        check_by(list(pairs))
+    for column in pairs:
+        if not isinstance(column, str):
+            raise InvalidArgumentError(f"key must map column names to values (got the column {column!r})")
     return pairs
+
+
+# A comma that starts the next "column=" pair (a column name is a word); any other comma is in a value.
+_PAIR_BREAK = re.compile(r",(?=\s*\w+\s*=)")
 
 
 def select_key(frame: pd.DataFrame, key: Mapping[str, Any] | str | None) -> pd.DataFrame:
@@ -280,7 +292,8 @@ def select_series(frame: pd.DataFrame, key: Mapping[str, Any] | str | None, by: 
         )
         if key is None:
             raise InvalidArgumentError(f"the observations hold {len(keys)} series; choose one with a key: {listed}")
-        raise InvalidArgumentError(f"key {key!r} matches {len(keys)} series; add columns to it: {listed}")
+        said = key if isinstance(key, str) else ",".join(f"{c}={v}" for c, v in parse_key(key).items())
+        raise InvalidArgumentError(f"key '{said}' matches {len(keys)} series; add columns to it: {listed}")
     return rows
 
 
@@ -303,26 +316,32 @@ def key_rows(frame: pd.DataFrame, key: Mapping[str, Any], index: ClaimIndex | No
     ...
     kzfigures.errors.UnknownKeyError: no observation has metric='arrested'; metric holds: detained, injured, killed
 
+    A desk types keys by hand, so a text value that no cell holds exactly matches the one
+    value of its column that differs from it only in case and spacing; if the column holds
+    several such values, it is refused rather than taking them together:
+
+    >>> bool((key_rows(frame, {"metric": "Killed", "region": "ALMATY"})
+    ...       == key_rows(frame, {"metric": "killed", "region": "Almaty"})).all())
+    True
+
     Raises
     ------
     UnknownKeyError
-        No row matches. A desk types keys by hand, so the message names the value no row
-        holds and what its column does hold, or else the keys present.
+        No row matches, or a value matches no cell exactly and several in another case. The
+        message names the value no row holds and what its column does hold, or else the keys
+        present.
     """
     if not isinstance(key, Mapping):
         raise InvalidArgumentError(
             f"key must be a mapping of column to value, e.g. {{'metric': 'detained'}} (got {key!r})"
         )
     columns = check_by(list(key), frame)
-    if (
-        index is not None
-        and len(frame)
-        and len(index.series) == len(frame)
-        and set(columns) <= set(index.by) & set(COLUMNS)
-    ):
-        mask = _matches(frame.iloc[first_rows(index.series)], columns, key)[index.series]
-    else:
-        mask = _matches(frame, columns, key)
+    mask = _key_mask(frame, columns, key, index)
+    if not mask.any():
+        resolved = _in_another_case(frame, columns, key)
+        if resolved is not None:
+            key = resolved
+            mask = _key_mask(frame, columns, key, index)
     if not mask.any():
         for column in columns:
             if not _matches(frame, [column], key).any():
@@ -332,6 +351,49 @@ def key_rows(frame: pd.DataFrame, key: Mapping[str, Any], index: ClaimIndex | No
         known = frame[columns].drop_duplicates().head(5).astype("object").to_dict(orient="records")
         raise UnknownKeyError(f"no observation has {wanted}; keys present include {known}")
     return mask
+
+
+def _key_mask(
+    frame: pd.DataFrame, columns: list[str], key: Mapping[str, Any], index: ClaimIndex | None
+) -> npt.NDArray[np.bool_]:
+    """Where ``frame`` holds ``key`` exactly; once per series when ``index`` allows."""
+    if (
+        index is not None
+        and len(frame)
+        and len(index.series) == len(frame)
+        and set(columns) <= set(index.by) & set(COLUMNS)
+    ):
+        return _matches(frame.iloc[first_rows(index.series)], columns, key)[index.series]
+    return _matches(frame, columns, key)
+
+
+def _folded(text: str) -> str:
+    """A text compared without case and with its spaces collapsed: ``" Almaty "`` and ``"ALMATY"`` alike."""
+    return " ".join(text.split()).casefold()
+
+
+def _in_another_case(frame: pd.DataFrame, columns: list[str], key: Mapping[str, Any]) -> dict[str, Any] | None:
+    """``key`` with each text value that its column does not hold replaced by the one it holds in another case.
+
+    None when nothing was replaced. A value that its column holds in several cases is refused.
+    """
+    resolved = dict(key)
+    for column in columns:
+        value = key[column]
+        cells = frame[column]
+        if not isinstance(value, str) or (cells == value).fillna(False).any():
+            continue
+        held = sorted(
+            {v for v in cells.dropna().unique().tolist() if isinstance(v, str) and _folded(v) == _folded(value)}
+        )
+        if len(held) > 1:
+            raise UnknownKeyError(
+                f"no observation has {column}={value!r}, and {column} holds it in {len(held)} spellings "
+                f"({', '.join(map(repr, held))}), which are different series; give one of them exactly"
+            )
+        if held:
+            resolved[column] = held[0]
+    return resolved if resolved != dict(key) else None
 
 
 def _matches(frame: pd.DataFrame, columns: list[str], key: Mapping[str, Any]) -> npt.NDArray[np.bool_]:

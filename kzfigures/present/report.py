@@ -21,17 +21,15 @@ import numpy as np
 import pandas as pd
 
 from kzfigures.analysis.index import DEFAULT_BY
-from kzfigures.analysis.inputs import Prepared
-from kzfigures.analysis.ranges import ranges
+from kzfigures.analysis.inputs import Prepared, prepare
 from kzfigures.analysis.tables import OFFENDER_COLUMNS
 from kzfigures.analysis.violations import violations
-from kzfigures.present.words import figure_words, key_label, sources_text, who_said
+from kzfigures.present.summary import range_rows, summary_lines
+from kzfigures.present.words import ObservationWords, bound_words, date_words, figure_words, series_words, who_said
 
 __all__ = [
     "estimate_section",
-    "estimate_summary_line",
     "figure_words",
-    "markdown_table",
     "observations_section",
     "observations_table",
     "ranges_section",
@@ -113,14 +111,14 @@ def count(n: int, noun: str) -> str:
     return f"{int(n):,} {noun}{'' if n == 1 else 's'}"
 
 
-def observations_section(frame: pd.DataFrame) -> str:
-    """The observations grouped by metric, group and region, oldest first.
+def observations_section(frame: pd.DataFrame, by: Sequence[str] = DEFAULT_BY) -> str:
+    """The observations grouped by series (the columns ``by``), oldest first.
 
     Each line: the as-of date, the figure as worded, its interval, and who
     said it through whom.
     """
     lines = ["OBSERVATIONS", "=" * WIDTH]
-    keys = ["metric", "group", "region"]
+    keys = list(by)
     ordered = frame.sort_values([*keys, "as_of", "id"], kind="stable")
     # Each key is one run of the sorted rows. The cells become Python objects column by column
     # (missing: None), and the words of each distinct figure, source and wrapped line are made
@@ -128,14 +126,13 @@ def observations_section(frame: pd.DataFrame) -> str:
     when = _when_texts(ordered["as_of"], ordered["as_of_precision"])
     figures = _cells(ordered, ["low", "high", "stated", "qualifier", "figure"])
     sources = _cells(ordered, ["authority", "via", "outlet"])
-    heads = functools.cache(lambda w, f: f"  {w:<7} {figure_words(*f):<18} {_interval(f[0], f[1]):<16} ")
+    heads = functools.cache(lambda w, f: f"  {w:<12} {figure_words(*f):<17} {_interval(f[0], f[1]):<15} ")
     said = functools.cache(lambda s: who_said(*s))
     wrapped_in = functools.cache(lambda text, width: _wrap(text, width) or [""])
     key_cells = ordered[keys].to_numpy(dtype=object)
     for start, end in _runs(ordered, keys):
-        metric, group, region = (str(cell) for cell in key_cells[start])
         lines.append("")
-        lines.append(f"{key_label(metric, group, region)}  ({count(end - start, 'observation')})")
+        lines.append(f"{series_words(key_cells[start], keys)}  ({count(end - start, 'report')})")
         for position in range(start, end):
             head = heads(when[position], figures[position])
             wrapped = wrapped_in(said(sources[position]), WIDTH - len(head))
@@ -161,110 +158,117 @@ def _when_texts(as_of: pd.Series, precision: pd.Series) -> list[str]:
     else:  # the distinct (time, precision) pairs as integers: factorizing a MultiIndex costs ten times more
         codes, pairs = pd.factorize(time_code * len(precisions) + precision_code)
         distinct = [(times[pair // len(precisions)], precisions[pair % len(precisions)]) for pair in pairs.tolist()]
-    texts = [t.strftime("%b %d") if p == "day" else str(t)[:16] for t, p in distinct]
+    texts = [date_words(t) if p == "day" else str(t)[:16] for t, p in distinct]
     return np.asarray(texts, dtype=object)[codes].tolist() if texts else []
 
 
 def _day_texts(times: pd.Series) -> list[str]:
-    """Each time as ``f"{time:%b %d}"`` ("Jan 07"), written once per distinct time."""
+    """Each time as its day with the year ("Jan 7, 2022"), written once per distinct time."""
     codes, distinct = pd.factorize(times)
     if (codes < 0).any():  # a missing time: format each cell as it comes (and fail as it would)
-        return [f"{time:%b %d}" for time in times]
-    texts: list[str] = np.asarray([f"{time:%b %d}" for time in distinct], dtype=object)[codes].tolist()
+        return [date_words(time) for time in times]
+    texts: list[str] = np.asarray([date_words(time) for time in distinct], dtype=object)[codes].tolist()
     return texts
 
 
-def _bound(low: Any, high: Any) -> str:
-    """An interval in words: "7,939", "7,200 to 8,800" or "3,001 or more" (never "inf")."""
-    if pd.isna(high):
-        return f"{int(low):,} or more"
-    if int(low) == int(high):
-        return f"{int(low):,}"
-    return f"{int(low):,} to {int(high):,}"
+def ranges_section(frame: pd.DataFrame | Prepared, *, ids: bool = False) -> str:
+    """What range was reported for each series (see :func:`kzfigures.ranges`).
 
-
-def ranges_section(frame: pd.DataFrame | Prepared) -> str:
-    """What range was reported for each key: hull, consensus and counts (see :func:`kzfigures.ranges`).
+    For a running total it is the range of what each source last said (the
+    claims current at the latest time, ``ranges(at=...)``): the whole record's
+    hull of a three-year running total says nothing. Other series show the
+    whole record. Ends are written in the words their figures were stated in.
 
     >>> from kzfigures.datasets import kazakhstan_2022
-    >>> print(ranges_section(kazakhstan_2022()).splitlines()[3])
-    detained  (11 observations, 9 claims, 8 speakers)
+    >>> for line in ranges_section(kazakhstan_2022()).splitlines()[3:7]:
+    ...     print(line)
+    detained  (running total: the latest figure of 8 sources)
+      reported:  thousands
+      numbers:   4,404 to 8,000
+      agreed:    none - 7,939 (Interior Ministry, Jan 10, 2022) is above 4,404
     """
+    prepared = frame if isinstance(frame, Prepared) else prepare(frame)
+    observations = prepared.frame
+    by = list(prepared.by)
     lines = ["RANGES", "=" * WIDTH]
-    for row in ranges(frame).to_dict(orient="records"):
-        lines.append("")
-        lines.append(
-            f"{key_label(str(row['metric']), str(row['group']), str(row['region']))}  "
-            f"({count(row['n_observations'], 'observation')}, {count(row['n_claims'], 'claim')}, "
-            f"{count(row['n_speakers'], 'speaker')})"
-        )
-        lines.append(f"  reported:   {_bound(row['hull_low'], row['hull_high'])}")
+    if len(observations) == 0:
+        return "\n".join([*lines, "", "no observations"])
+    figures = ObservationWords(observations)
+    for key, row, is_running in range_rows(prepared):
+        if is_running:
+            n = int(row["n_speakers"])
+            head = "running total, one source" if n == 1 else f"running total: the latest figure of {n:,} sources"
+        else:
+            head = f"{count(row['n_observations'], 'report')} of {count(row['n_claims'], 'figure')} from " + count(
+                row["n_speakers"], "source"
+            )
+        lines += ["", f"{series_words(key, by)}  ({head})"]
+        low, high = figures.words(row["hull_low_ids"][0]), figures.words(row["hull_high_ids"][0])
+        lines.append(f"  reported:  {low if low == high else f'{low} to {high}'}")
+        if not pd.isna(row["min_stated"]) and row["min_stated"] != row["max_stated"]:
+            lines.append(f"  numbers:   {int(row['min_stated']):,} to {int(row['max_stated']):,}")
+        if row["n_claims"] == 1 and not ids:
+            continue
         if row["consensus_empty"]:
-            lines.append(
-                f"  consensus:  none - a low of {int(row['consensus_low']):,} is above a high of "
-                f"{int(row['consensus_high']):,}"
+            text = (
+                f"  agreed:    none - {figures.said(row['consensus_low_ids'])} is above "
+                f"{figures.said(row['consensus_high_ids'])}"
             )
         else:
-            lines.append(f"  consensus:  {_bound(row['consensus_low'], row['consensus_high'])}")
+            text = f"  agreed:    {bound_words(row['consensus_low'], row['consensus_high'])}"
+        if ids:
+            text += f"; {', '.join([*row['consensus_low_ids'], *row['consensus_high_ids']][:2])}"
+        lines.extend(_wrap(text, WIDTH, subsequent_indent=" " * 13))
     return "\n".join(lines)
 
 
-# The columns of a violation its sentence uses.
-_VIOLATION_WORDS = (
-    "metric", "group", "region", "kind", "low", "high", "speaker", "as_of", "witness_low", "witness_high",
-    "witness_speaker", "witness_as_of", "relation", "drop", "id", "witness_id",
-)  # fmt: skip
-
-
-def violations_section(frame: pd.DataFrame | Prepared) -> str:
+def violations_section(frame: pd.DataFrame | Prepared, *, ids: bool = False) -> str:
     """Where a running total falls (see :func:`kzfigures.violations`), then the figures of one time that
-    differ (its disagreements, not a fall), and which keys were checked.
+    differ (its disagreements, not a fall), and which series were checked.
+
+    Figures are written in the words they were stated in; ids only with ``ids=True``.
 
     >>> from kzfigures.datasets import kazakhstan_2022
-    >>> for line in violations_section(kazakhstan_2022()).splitlines()[3:9]:
+    >>> for line in violations_section(kazakhstan_2022()).splitlines()[3:8]:
     ...     print(line)
     none found
     <BLANKLINE>
     Same day, different figures (not a fall):
-    detained - 5,400 to 5,999 (Presidential Office, Jan 09) and 6,044 (Police, Jan
-        09): 45 apart. A count can rise within the day, so this is no violation;
-        kz22-004-05 and kz22-004-08.
+    detained: almost 6,000 (Presidential Office, Jan 9, 2022) and 6,044 (Police, Jan
+        9, 2022): 45 apart. A count can rise within a day: no violation.
     """
-    report = violations(frame)
+    prepared = frame if isinstance(frame, Prepared) else prepare(frame)
+    by = prepared.by
+    report = violations(prepared, by)
+    figures = ObservationWords(prepared.frame)
     lines = ["VIOLATIONS OF A NON-DECREASING COUNT", "=" * WIDTH, ""]
     if len(report.frame) == 0:
         lines.append("none found")
     else:  # first who is out of line, once each; then every pair
-        lines.extend(_offender_lines(report.offenders))
-    for cells in _sentences(report.frame):
-        (
-            metric, group, region, kind, low, high, speaker, as_of,
-            w_low, w_high, w_speaker, w_as_of, relation, drop, id_, witness_id,
-        ) = cells  # fmt: skip
+        lines.extend(_offender_lines(report.offenders, figures, ids))
+    for key, kind, relation, drop, id_, witness_id in _sentences(report.frame, by):
         measure = "point value" if kind == "soft" else "interval"
         text = (
-            f"{key_label(str(metric), str(group), str(region))} - {kind}: {_bound(low, high)} ({speaker}, "
-            f"{as_of}) is below {_bound(w_low, w_high)} ({w_speaker}, {w_as_of}): a {relation}, {measure} "
-            f"{int(drop):,} lower; {id_} against {witness_id}."
+            f"{series_words(key, by)} - {kind}: {figures.said([id_])} is below "
+            f"{figures.said([witness_id])}: a {relation}, {measure} {int(drop):,} lower"
         )
+        text += f"; {id_} against {witness_id}." if ids else "."
         lines.extend(_wrap(text, WIDTH, subsequent_indent="    "))
     if len(report.disagreements):
         lines += ["", "Same day, different figures (not a fall):"]
-    for cells in _sentences(report.disagreements):
-        metric, group, region, _, low, high, speaker, as_of, w_low, w_high, w_speaker, w_as_of, _, drop, id_, w_id = (
-            cells
-        )
+    for key, _, _, drop, id_, witness_id in _sentences(report.disagreements, by):
         text = (
-            f"{key_label(str(metric), str(group), str(region))} - {_bound(low, high)} ({speaker}, {as_of}) and "
-            f"{_bound(w_low, w_high)} ({w_speaker}, {w_as_of}): {int(drop):,} apart. A count can rise within the "
-            f"day, so this is no violation; {id_} and {w_id}."
+            f"{series_words(key, by)}: {figures.said([id_])} and "
+            f"{figures.said([witness_id])}: {int(drop):,} apart. A count can rise within a day: no violation"
         )
+        text += f"; {id_} and {witness_id}." if ids else "."
         lines.extend(_wrap(text, WIDTH, subsequent_indent="    "))
     lines.append("")
+    n = len(report.checked_keys)
     lines.extend(
         _wrap(
-            f"{len(report.checked_keys)} cumulative keys checked; not checked (not running totals): "
-            + (", ".join(key_label(*map(str, k)) for k in report.skipped_keys) or "none")
+            f"{count(n, 'running total')} checked; not checked (not running totals): "
+            + (", ".join(series_words(k if isinstance(k, tuple) else (k,), by) for k in report.skipped_keys) or "none")
             + ".",
             WIDTH,
         )
@@ -272,9 +276,9 @@ def violations_section(frame: pd.DataFrame | Prepared) -> str:
     return "\n".join(lines)
 
 
-def _offender_lines(offenders: pd.DataFrame) -> list[str]:
-    """One sentence per figure later figures contradict: "150 (outlet: Channel, Mar 23) is above 3 later
-    figures, from 137 to 144 (Mar 24 to Mar 26)", under a heading that counts them."""
+def _offender_lines(offenders: pd.DataFrame, figures: ObservationWords, ids: bool) -> list[str]:
+    """One sentence per figure later figures contradict: "150 (Channel, Mar 23, 2020) is above 3 later
+    figures, from 137 to 144 (Mar 24, 2020 to Mar 26, 2020)", under a heading that counts them."""
     if offenders.empty:
         return []
     n = len(offenders)
@@ -283,84 +287,36 @@ def _offender_lines(offenders: pd.DataFrame) -> list[str]:
         if n == 1
         else f"{n:,} figures are above later figures of their series:"
     ]
-    days = _day_texts(offenders["as_of"])
     first, last = _day_texts(offenders["first_contradicted_as_of"]), _day_texts(offenders["last_contradicted_as_of"])
     by = [c for c in offenders.columns if c != "id" and c not in OFFENDER_COLUMNS]
     labels = [_label(by, key) for key in offenders[by].itertuples(index=False, name=None)]
     rows = zip(
         labels,
-        offenders["low"].tolist(),
-        offenders["high"].tolist(),
-        offenders["speaker"].tolist(),
         offenders["n_contradicted"].tolist(),
         offenders["contradicted_low"].tolist(),
         offenders["contradicted_high"].tolist(),
         offenders["id"].tolist(),
-        days,
         first,
         last,
         strict=True,
     )
-    for label, low, high, speaker, n_later, c_low, c_high, id_, day, since, until in rows:
+    for label, n_later, c_low, c_high, id_, since, until in rows:
         later = count(int(n_later), "later figure")
         span = f"{int(c_low):,}" if c_low == c_high else f"from {int(c_low):,} to {int(c_high):,}"
         when = since if since == until else f"{since} to {until}"
-        text = f"{label}: {_bound(low, high)} ({speaker}, {day}) is above {later}, {span} ({when}); {id_}."
+        text = f"{label}: {figures.said([id_])} is above {later}, {span} ({when})"
+        text += f"; {id_}." if ids else "."
         lines.extend(_wrap(text.strip(), WIDTH, initial_indent="- ", subsequent_indent="    "))
     lines.append("")
     return lines
 
 
-def _sentences(found: pd.DataFrame) -> Any:
-    """The cells a sentence uses, row by row (:data:`_VIOLATION_WORDS`, days as text)."""
-    # Each column's cells once as Python objects (iterating the frame's rows boxes every cell),
-    # and each distinct day written once.
-    table = found[list(_VIOLATION_WORDS)]
-    cells = {name: table[name].tolist() for name in _VIOLATION_WORDS}
-    cells["as_of"], cells["witness_as_of"] = _day_texts(table["as_of"]), _day_texts(table["witness_as_of"])
-    return zip(*cells.values(), strict=True)
-
-
-def estimate_summary_line(row: Any, observations: pd.DataFrame, by: tuple[str, ...]) -> str:
-    """The sentence a journalist can quote for one key's latest best estimate.
-
-    >>> from kzfigures.datasets import kazakhstan_2022
-    >>> from kzfigures.analysis.estimate import best_estimate
-    >>> result = best_estimate(kazakhstan_2022().query("metric == 'detained' and group == 'all'"))
-    >>> print(estimate_summary_line(result.series.iloc[-1], result.observations, result.by))
-    best estimate 8,000 detained by the end of Jan 10 (range 7,939 or more), from Kazakh authorities
-    (kz22-003-01); Kazakh authorities (kz22-003-02)
-    """
-    return _summary_line(row, _SourceWords(observations), by)
-
-
-class _SourceWords:
-    """Who said each observation, by id: :func:`kzfigures.present.explain.source_words` for many lookups.
-
-    The observations are indexed once; a lookup is a dict access per id
-    (``DataFrame.loc`` costs about a millisecond a call).
-    """
-
-    def __init__(self, observations: pd.DataFrame) -> None:
-        self._row = dict(zip(observations["id"].tolist(), range(len(observations)), strict=True))
-        self._who = _cells(observations, ["authority", "via", "outlet"])
-
-    def __call__(self, ids: Sequence[str]) -> str:
-        return sources_text((i, *self._who[self._row[i]]) for i in ids)
-
-
-def _summary_line(row: Any, sources: _SourceWords, by: tuple[str, ...]) -> str:
-    labels = [_key_text(row[c]) for c in by[1:] if _key_text(row[c]) != "all"]
-    what = _key_text(row[by[0]]) + (f" ({', '.join(labels)})" if labels else "")
-    ids = row["best_ids"] or row["low_ids"]
-    source = sources(ids) if ids else "no kept report"
-    by_the_end = f"by the end of {row['time'].strftime('%b %d')}"
-    if pd.isna(row["best"]):  # no figure states a number: say the range, print no point
-        bound = _bound(row["low"], row["high"])
-        return f"no best estimate of {what} {by_the_end}: the figures give {bound}, from {source}"
-    return (
-        f"best estimate {row['best']:,.0f} {what} {by_the_end} (range {_bound(row['low'], row['high'])}), from {source}"
-    )
+def _sentences(found: pd.DataFrame, by: Sequence[str]) -> Any:
+    """(key, kind, relation, drop, id, witness id) of each violation row, cells as Python objects."""
+    # Each column's cells once (iterating the frame's rows boxes every cell).
+    keys = list(zip(*(found[c].tolist() for c in by), strict=True))
+    cells = [found[c].tolist() for c in ("kind", "relation", "drop", "id", "witness_id")]
+    return zip(keys, *cells, strict=True)
 
 
 def _estimate(
@@ -374,49 +330,65 @@ def _estimate(
 
 
 def estimate_section(
-    frame: Any, *, method: str = "isotonic", freq: str | None = None, on_conflict: str = "latest"
+    frame: Any,
+    *,
+    method: str = "isotonic",
+    freq: str | None = None,
+    on_conflict: str = "latest",
+    ids: bool = False,
 ) -> str:
-    """The best-estimate series of every key, its summary line and what was set aside.
+    """The best-estimate series of every key, its summary sentence and what was set aside.
 
     ``frame`` is the observations (then :func:`kzfigures.best_estimate` runs
     with the given options) or an :class:`~kzfigures.Estimate` already made.
+    Each row is the count by the end of its day (or time slot): the best
+    estimate, or "none" where no figure so far states a number, and the range
+    ``[low, high]`` every kept figure allows.
 
     >>> from kzfigures.datasets import kazakhstan_2022
-    >>> text = estimate_section(kazakhstan_2022())
-    >>> max(len(line) for line in text.splitlines()) <= 80
-    True
+    >>> print(estimate_section(kazakhstan_2022().query("metric == 'detained' and group == 'all'")))
+    BEST ESTIMATES
+    ================================================================================
+    <BLANKLINE>
+    detained  (running total)
+      by the end of          best        low       high   from
+      Jan 7, 2022           3,001      3,001      4,404   1 figure
+      Jan 8, 2022           4,404      4,404      5,999   3 figures
+      Jan 9, 2022           6,044      6,044      7,939   3 figures
+      Jan 10, 2022          8,000      7,939     no cap   2 figures
+      > detained: about 8,000 by Jan 10, 2022 (Kazakh authorities); at least 7,939
+        (Interior Ministry); earlier figures from more than 3,000 on Jan 7, 2022
     """
     result = _estimate(frame, method, freq, on_conflict)
     lines = ["BEST ESTIMATES", "=" * WIDTH]
     by = result.by
-    sources = _SourceWords(result.observations)
+    figures = ObservationWords(result.observations)
     # The set-aside notes by key, in one pass over the set-aside rows.
     aside = result.set_aside
     notes: dict[tuple[Any, ...], list[str]] = {}
-    for key, (id_, as_of, reason, superseded_by) in zip(
-        _cells(aside, list(by)), _cells(aside, ["id", "as_of", "reason", "superseded_by"]), strict=True
+    for key, (id_, reason, superseded_by) in zip(
+        _cells(aside, list(by)), _cells(aside, ["id", "reason", "superseded_by"]), strict=True
     ):
-        note = f"set aside {id_} ({as_of.strftime('%b %d')}): {reason} by {superseded_by}"
+        note = f"set aside: {figures.said([id_])}, {reason} by {figures.said([superseded_by])}"
+        note += f"; {id_} by {superseded_by}" if ids else ""
         notes.setdefault(key, []).extend(_wrap(note, WIDTH, initial_indent="  ! ", subsequent_indent="    "))
     # The series is sorted by key, then time: each key is one run of rows.
     series = result.series
     keys = _cells(series, list(by))
-    columns = ["time", "best", "low", "high", "n_claims", "cumulative", "best_ids", "low_ids"]
+    columns = ["time", "best", "low", "high", "n_claims", "cumulative"]
     cells = list(zip(*(series[c].tolist() for c in columns), strict=True))
+    sentences = iter(summary_lines(result, ids=ids))
+    days = [date_words(t) if t == t.normalize() else date_words(t, minutes=True) for t in series["time"]]
     for start, end in _runs(series, list(by)):
         key = keys[start]
         lines.append("")
-        lines.append(f"{_label(by, key)}  ({'cumulative' if cells[start][5] else 'not cumulative'})")
-        for time, best, low, high, n_claims, *_ in cells[start:end]:
-            upper = "..." if pd.isna(high) else f"{int(high):,}"
-            point = "no number" if pd.isna(best) else f"{best:,.0f}"
-            lines.append(
-                f"  {time.strftime('%b %d'):<7} best {point:>9}   "
-                f"range [{int(low):,}, {upper}]   {count(n_claims, 'claim')}"
-            )
-        last = dict(zip(by, key, strict=True)) | dict(zip(columns, cells[end - 1], strict=True))
-        summary = _summary_line(last, sources, by)
-        lines.extend(_wrap(summary, WIDTH, initial_indent="  > ", subsequent_indent="    "))
+        lines.append(f"{_label(by, key)}  ({'running total' if cells[start][5] else 'not a running total'})")
+        lines.append(f"  {'by the end of':<16}{'best':>11}{'low':>11}{'high':>11}   from")
+        for day, (_, best, low, high, n_claims, _) in zip(days[start:end], cells[start:end], strict=True):
+            upper = "no cap" if pd.isna(high) else f"{int(high):,}"
+            point = "none" if pd.isna(best) else f"{best:,.0f}"
+            lines.append(f"  {day:<16}{point:>11}{int(low):>11,}{upper:>11}   {count(n_claims, 'figure')}")
+        lines.extend(_wrap(next(sentences), WIDTH, initial_indent="  > ", subsequent_indent="    "))
         lines.extend(notes.get(key, []))
     return "\n".join(lines)
 
@@ -436,45 +408,28 @@ def _key_text(value: Any) -> str:
 
 
 def _label(by: Sequence[str], key: Any) -> str:
-    values = [_key_text(k) for k in (key if isinstance(key, tuple) else (key,))]
-    if tuple(by) == DEFAULT_BY:
-        return key_label(*values)
-    return ", ".join(f"{c}={v}" for c, v in zip(by, values, strict=True))
+    return series_words(key if isinstance(key, tuple) else (key,), by)
 
 
-def summary_lines(result: Any) -> list[str]:
-    """One quotable sentence per key: its latest best estimate, range and source.
-
-    >>> from kzfigures.datasets import kazakhstan_2022
-    >>> from kzfigures.analysis.estimate import best_estimate
-    >>> lines = summary_lines(best_estimate(kazakhstan_2022().query("group == 'all'")))
-    >>> [line.split(", from")[0] for line in lines]  # doctest: +NORMALIZE_WHITESPACE
-    ['best estimate 8,000 detained by the end of Jan 10 (range 7,939 or more)',
-     'no best estimate of injured by the end of Jan 08: the figures give 200 or more',
-     'best estimate 164 killed by the end of Jan 10 (range 164 or more)']
-    """
-    series = result.series
-    if len(series) == 0:
-        return []
-    last = series.groupby(list(result.by), sort=True, dropna=False).tail(1)
-    sources = _SourceWords(result.observations)
-    return [_summary_line(row, sources, result.by) for row in last.to_dict(orient="records")]
-
-
-def summary_section(result: Any) -> str:
-    """The summary lines under a heading, wrapped to 80 columns.
+def summary_section(result: Any, *, ids: bool = False) -> str:
+    """The summary: one quotable sentence per series (:func:`kzfigures.present.summary.summary_lines`).
 
     >>> from kzfigures.datasets import kazakhstan_2022
     >>> from kzfigures.analysis.estimate import best_estimate
     >>> print(summary_section(best_estimate(kazakhstan_2022().query("metric == 'detained' and group == 'all'"))))
-    SUMMARY
+    SUMMARY: 1 series, Jan 7, 2022 to Jan 10, 2022
     ================================================================================
-    <BLANKLINE>
-    - best estimate 8,000 detained by the end of Jan 10 (range 7,939 or more), from
-      Kazakh authorities (kz22-003-01); Kazakh authorities (kz22-003-02)
+    - detained: about 8,000 by Jan 10, 2022 (Kazakh authorities); at least 7,939
+      (Interior Ministry); earlier figures from more than 3,000 on Jan 7, 2022
     """
-    lines = ["SUMMARY", "=" * WIDTH, ""]
-    for line in summary_lines(result):
+    series = result.series
+    n = len(series.drop_duplicates(list(result.by))) if len(series) else 0
+    span = ""
+    if len(series):
+        first, last = series["time"].min(), series["time"].max()
+        span = f", {date_words(first)}" + ("" if first == last else f" to {date_words(last)}")
+    lines = [f"SUMMARY: {n:,} series{span}", "=" * WIDTH]
+    for line in summary_lines(result, ids=ids):
         lines.extend(_wrap(line, WIDTH, initial_indent="- ", subsequent_indent="  "))
     return "\n".join(lines)
 
@@ -498,7 +453,7 @@ def when(moment: Any, precision: Any) -> str:
     return str(text)
 
 
-def observations_table(frame: pd.DataFrame) -> pd.DataFrame:
+def observations_table(frame: pd.DataFrame, by: Sequence[str] = DEFAULT_BY) -> pd.DataFrame:
     """The observations as a flat table for markdown, CSV and JSON output.
 
     One row per observation, oldest first within each series. Columns:
@@ -511,7 +466,7 @@ def observations_table(frame: pd.DataFrame) -> pd.DataFrame:
     >>> table.query("figure == '7,939'")[["as_of", "low", "high", "authority"]].to_dict("records")
     [{'as_of': '2022-01-10', 'low': 7939, 'high': 7939, 'authority': 'Interior Ministry'}]
     """
-    ordered = frame.sort_values(["metric", "group", "region", "as_of", "id"], kind="stable")
+    ordered = frame.sort_values([*by, "as_of", "id"], kind="stable")
     words = [
         figure_words(low, high, stated, qualifier, text)
         for low, high, stated, qualifier, text in zip(
@@ -520,9 +475,7 @@ def observations_table(frame: pd.DataFrame) -> pd.DataFrame:
     ]
     return pd.DataFrame(
         {
-            "metric": ordered["metric"].astype("string"),
-            "group": ordered["group"].astype("string"),
-            "region": ordered["region"].astype("string"),
+            **{c: ordered[c].astype("string") for c in dict.fromkeys([*by, "metric", "group", "region"])},
             "as_of": pd.array(
                 [when(m, p) for m, p in zip(ordered["as_of"], ordered["as_of_precision"], strict=True)], dtype="string"
             ),
@@ -535,45 +488,3 @@ def observations_table(frame: pd.DataFrame) -> pd.DataFrame:
             "id": ordered["id"].astype("string"),
         }
     ).reset_index(drop=True)
-
-
-def _cell(value: Any) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return f"{value:,}"
-    return str(value).replace("|", "\\|").replace("\n", " ")
-
-
-def markdown_table(table: pd.DataFrame, *, unbounded: Sequence[str] = ("high",)) -> str:
-    """A GitHub-flavoured Markdown pipe table; numbers right-aligned with thousands separators.
-
-    Missing values in the ``unbounded`` columns read "no upper bound"; other
-    missing values are empty cells. Pipes in text are escaped.
-
-    >>> import pandas as pd
-    >>> print(markdown_table(pd.DataFrame({"figure": ["more than 3,000"], "low": pd.array([3001], dtype="Int64"),
-    ...                                    "high": pd.array([None], dtype="Int64")})))
-    | figure | low | high |
-    |:---|---:|---:|
-    | more than 3,000 | 3,001 | no upper bound |
-    """
-    numeric = [pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype) for dtype in table.dtypes]
-    lines = [
-        "| " + " | ".join(str(c) for c in table.columns) + " |",
-        "|" + "|".join("---:" if n else ":---" for n in numeric) + "|",
-    ]
-    for values in table.itertuples(index=False):
-        cells = []
-        for column, value in zip(table.columns, values, strict=True):
-            missing = value is None or value is pd.NA or (isinstance(value, float) and value != value)
-            if missing and column in unbounded:
-                cells.append("no upper bound")
-            elif hasattr(value, "item") and not isinstance(value, str):
-                cells.append(_cell(value.item()))
-            else:
-                cells.append(_cell(value))
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)

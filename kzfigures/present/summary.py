@@ -1,0 +1,152 @@
+"""The sentence a journalist can quote for each series: the latest best estimate in words.
+
+Presentation only: it reads an :class:`~kzfigures.analysis.estimate.Estimate`
+(the last row of each series, the first row for where the record starts) and
+the observations behind those rows; it computes no figure.
+
+The words follow three rules. A number printed is one a source stated, in the
+words it was stated in ("about 8,000", "more than 3,000", "hundreds"), never
+an interval end made by a convention ("3,001 or more"); an estimate that no
+single figure states (a pooled fit) reads "an estimated N". Every date has
+its year. Observation ids appear only when asked for (``ids=True``).
+
+>>> from kzfigures.datasets import kazakhstan_2022
+>>> from kzfigures.analysis.estimate import best_estimate
+>>> result = best_estimate(kazakhstan_2022().query("metric == 'detained' and group == 'all'"))
+>>> print(summary_lines(result)[0])  # doctest: +NORMALIZE_WHITESPACE
+detained: about 8,000 by Jan 10, 2022 (Kazakh authorities); at least 7,939 (Interior Ministry);
+earlier figures from more than 3,000 on Jan 7, 2022
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from kzfigures.analysis.inputs import Prepared
+from kzfigures.analysis.ranges import ranges
+from kzfigures.present.words import ObservationWords, date_words, series_words
+
+__all__ = ["range_rows", "summary_lines"]
+
+
+def summary_lines(result: Any, *, ids: bool = False) -> list[str]:
+    """One quotable sentence per series: its latest best estimate, who stated it, and the record's start.
+
+    Parameters
+    ----------
+    result : Estimate
+        What :func:`kzfigures.best_estimate` returns.
+    ids : bool
+        Add the ids of the observations behind each number, in brackets.
+
+    Returns
+    -------
+    list of str
+        One sentence per series, in the order of ``result.series``:
+
+        * ``"<series>: <figure> by <date> (<who>)"`` with the words of the
+          figure that sets the best estimate, or ``"an estimated N"`` when the
+          estimate pools several figures;
+        * ``"; at least <figure> (<who>)"`` when a higher floor than the best
+          figure's own stands (the largest low kept);
+        * ``"; earlier figures from <figure> on <date>"`` when the series has
+          earlier times;
+        * with no stated number at all: ``"<series>: <words> by <date>
+          (<who>); no figure states a number"``.
+
+    Examples
+    --------
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> from kzfigures.analysis.estimate import best_estimate
+    >>> for line in summary_lines(best_estimate(kazakhstan_2022().query("group == 'all'"))):
+    ...     print(line)  # doctest: +NORMALIZE_WHITESPACE
+    detained: about 8,000 by Jan 10, 2022 (Kazakh authorities); at least 7,939 (Interior Ministry); earlier
+        figures from more than 3,000 on Jan 7, 2022
+    injured: hundreds by Jan 8, 2022 (an unnamed source; CNN); no figure states a number
+    killed: 164 by Jan 10, 2022 (Ministry of Health); earlier figures from dozens on Jan 8, 2022
+    """
+    series = result.series
+    if len(series) == 0:
+        return []
+    by = list(result.by)
+    words = ObservationWords(result.observations)
+    firsts = series.groupby(by, sort=False, dropna=False).head(1).to_dict(orient="records")
+    lasts = series.groupby(by, sort=False, dropna=False).tail(1).to_dict(orient="records")
+    return [_sentence(first, last, by, words, ids) for first, last in zip(firsts, lasts, strict=True)]
+
+
+def _sentence(first: dict[str, Any], last: dict[str, Any], by: list[str], words: ObservationWords, ids: bool) -> str:
+    what = series_words([last[c] for c in by], by)
+    when = _by_when(last)
+    best_ids, low_ids = tuple(last["best_ids"]), tuple(last["low_ids"])
+    shown: list[str] = []
+    if pd.isna(last["best"]):  # no figure states a number: the words that bound it, no point
+        text = f"{what}: {_low_words(last['low'], low_ids, words)} by {when} ({words.speakers(low_ids)})"
+        text += "; no figure states a number"
+        shown += low_ids
+    else:
+        best = round(float(last["best"]))
+        setting = [i for i in best_ids if words.stated(i) == best]
+        figure = words.words(setting[0]) if setting else f"an estimated {best:,}"
+        text = f"{what}: {figure} by {when} ({words.speakers(setting or best_ids)})"
+        shown += best_ids
+        floor = int(last["low"])
+        floor_ids = [i for i in low_ids if i not in best_ids]
+        if floor_ids and floor < best:
+            text += f"; at least {_low_words(floor, floor_ids, words)} ({words.speakers(floor_ids)})"
+            shown += floor_ids
+    if first["time"] != last["time"] and len(first["low_ids"]):  # no kept figure: no number to print
+        first_ids = tuple(first["low_ids"])
+        text += f"; earlier figures from {_low_words(first['low'], first_ids, words)} on {_by_when(first)}"
+        shown += first_ids
+    if ids and shown:
+        text += f" [{', '.join(dict.fromkeys(shown))}]"
+    return text
+
+
+def _low_words(low: Any, ids: Sequence[str], words: ObservationWords) -> str:
+    """A low end in the words that set it: "more than 3,000", "7,939", "hundreds", or the number."""
+    for identifier in ids:
+        if words.says_its_low(identifier) or words.stated(identifier) is None:
+            return words.words(identifier)
+    return f"{int(low):,}" if not ids else f"{int(low):,} ({words.words(ids[0])})"
+
+
+def _by_when(row: dict[str, Any]) -> str:
+    """When a row's count holds: the day of a daily slot, else the end of the slot, with the year."""
+    start, end = row["time"], row.get("slot_end")
+    if end is None or pd.isna(end) or (start == start.normalize() and end - start == pd.Timedelta(days=1)):
+        return date_words(start)
+    return date_words(end, minutes=True)
+
+
+def range_rows(prepared: Prepared) -> list[tuple[tuple[Any, ...], dict[Any, Any], bool]]:
+    """The range each series reports: ``(key, row of kzfigures.ranges, running)`` per series, in key order.
+
+    For a running total (every row ``cumulative``) the row is that of the
+    claims current at the latest time, each source's latest figure
+    (``ranges(at=...)``): the hull of a three-year running total's whole
+    record says nothing. For any other series it is the whole record.
+
+    >>> from kzfigures.analysis.inputs import prepare
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> key, row, running = range_rows(prepare(kazakhstan_2022()))[0]
+    >>> key, running, int(row["min_stated"]), int(row["max_stated"])
+    (('detained', 'all', 'all'), True, 4404, 8000)
+    """
+    frame = prepared.frame
+    by = list(prepared.by)
+    if len(frame) == 0:
+        return []
+    running = frame.groupby(by, sort=False, dropna=False)["cumulative"].all()
+    current = ranges(prepared, by, at=frame["as_of"].max())
+    latest = {tuple(r[c] for c in by): r for r in current.to_dict(orient="records")}
+    rows = []
+    for row in ranges(prepared, by).to_dict(orient="records"):
+        key = tuple(row[c] for c in by)
+        is_running = bool(running.get(key, False)) and key in latest
+        rows.append((key, latest[key] if is_running else row, is_running))
+    return rows
