@@ -41,9 +41,9 @@ def test_a_key_that_selects_two_series_draws_two_panels_as_svg(tmp_path, capsys,
     out = tmp_path / "detained.svg"
     assert main(["report", "--key", "metric=detained", "--plot", str(out)]) == 0, capsys.readouterr().err
     (figure,) = drawn
-    assert [ax.get_title(loc="left") for ax in figure.axes] == ["Detained", "Detained: officials"]
+    assert [ax.get_title(loc="left") for ax in figure.axes] == ["Detained", "Detained (officials)"]
     texts = {"".join(e.itertext()) for e in ET.parse(out).getroot().iter("{http://www.w3.org/2000/svg}text")}
-    assert "Detained: officials" in texts
+    assert "Detained (officials)" in texts
 
 
 def test_one_series_is_one_panel(tmp_path, capsys, drawn):

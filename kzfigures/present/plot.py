@@ -37,7 +37,7 @@ from kzfigures.analysis.inputs import key_rows, select_key
 from kzfigures.errors import InvalidArgumentError, UnknownKeyError
 from kzfigures.frame import as_frame
 from kzfigures.model import Observation
-from kzfigures.present.words import figure_words, who_said
+from kzfigures.present.words import UNNAMED, ObservationWords, series_words, speaker_name, speakers_text, who_said
 
 if TYPE_CHECKING:  # pragma: no cover - annotations only; matplotlib is optional
     from matplotlib.axes import Axes
@@ -176,34 +176,14 @@ def _matplotlib() -> Any:
 # --- what to draw -----------------------------------------------------------------------------------
 
 
-def _series_name(metric: Any, group: Any, region: Any) -> str:
-    """A series key in words: ``Killed: law enforcement (Almaty)``; no column names, no underscores."""
+def _heading(key: Sequence[Any], by: Sequence[str]) -> str:
+    """A series key as a panel's heading: :func:`~kzfigures.present.words.series_words`, capitalised.
 
-    def words(value: Any) -> str:
-        return str(value).replace("_", " ")
-
-    name = words(metric).capitalize()
-    if not pd.isna(group) and group != "all":
-        name += f": {words(group)}"
-    if not pd.isna(region) and region != "all":
-        name += f", {words(region)}"
-    return name
-
-
-def _who(authority: Any, outlet: Any) -> str:
-    """Whose figure it is, in a label: the authority, else the outlet, else nobody named."""
-    if not pd.isna(authority):
-        return str(authority)
-    if not pd.isna(outlet):
-        return str(outlet)
-    return "unattributed"
-
-
-def _words(low: Any, high: Any, stated: Any, qualifier: Any, text: Any) -> str:
-    """A figure's words for a label: canonical ("more than 3,000") unless it states no number ("thousands")."""
-    if pd.isna(stated) and isinstance(text, str) and text:
-        return text[:1].lower() + text[1:] if not text.isupper() else text
-    return figure_words(low, high, stated, str(qualifier))
+    >>> _heading(["killed", "law_enforcement", "Almaty"], ["metric", "group", "region"])
+    'Killed (law enforcement, Almaty)'
+    """
+    words = series_words(key, by)
+    return words[:1].upper() + words[1:]
 
 
 def _claims(frame: pd.DataFrame, index: ClaimIndex) -> pd.DataFrame:
@@ -215,6 +195,7 @@ def _claims(frame: pd.DataFrame, index: ClaimIndex) -> pd.DataFrame:
     the frame's zone), ``ids`` (every observation of the claim).
     """
     local = frame["as_of"].dt.tz_localize(None)
+    said = ObservationWords(frame)
     table = pd.DataFrame(
         {
             "series": index.series,
@@ -225,13 +206,8 @@ def _claims(frame: pd.DataFrame, index: ClaimIndex) -> pd.DataFrame:
             "high": frame["high"].to_numpy(dtype="float64", na_value=np.nan),
             "point": point_values(frame).astype("float64"),
             "stated": frame["stated"].notna().to_numpy(dtype=bool),
-            "words": [
-                _words(*row)
-                for row in zip(
-                    frame["low"], frame["high"], frame["stated"], frame["qualifier"], frame["figure"], strict=True
-                )
-            ],
-            "who": [_who(a, o) for a, o in zip(frame["authority"], frame["outlet"], strict=True)],
+            "words": [said.words(i) for i in frame["id"]],
+            "who": [speaker_name(a, o) for a, o in zip(frame["authority"], frame["outlet"], strict=True)],
             "kind": np.where(frame["authority"].notna(), 0, np.where(frame["outlet"].notna(), 1, 2)),
             "start": local.to_numpy(),
             "length": pd.to_timedelta(index.end - index.start, unit="ns"),
@@ -386,11 +362,7 @@ def _panels(
 
 
 def _panel(series: pd.DataFrame, claims: pd.DataFrame, estimate: Any, violations: Any, by: Sequence[str]) -> _Panel:
-    first = series.iloc[0]
-    if tuple(by) == DEFAULT_BY:
-        name = _series_name(first["metric"], first["group"], first["region"])
-    else:
-        name = ", ".join(str(first[c]).replace("_", " ") for c in by)
+    name = _heading([series[c].iloc[0] for c in by], by)
     zone = series["as_of"].dt.tz
     steps = _steps(_rows_of(getattr(estimate, "series", estimate), series, by), zone)
     return _Panel(name, claims, steps, _set_aside(claims, _out_of_line(estimate, violations, series, by)), zone)
@@ -410,14 +382,14 @@ def _speaker_entries(panels: Sequence[_Panel], speakers: str, room: int, theme: 
             panel.claims["entry"] = [_KIND_LABELS[k] for k in panel.claims["kind"]]
         return entries
     counts = claims["who"].value_counts(sort=False)
-    ranked = sorted(counts.index, key=lambda who: (-counts[who], who == "unattributed", who))
+    ranked = sorted(counts.index, key=lambda who: (-counts[who], who == UNNAMED, who))
     shown = ranked if len(ranked) <= room else ranked[: room - 1]
-    entries = {who if who != "unattributed" else "Unattributed": theme.palette[i] for i, who in enumerate(shown)}
+    entries = {who if who != UNNAMED else "Unattributed": theme.palette[i] for i, who in enumerate(shown)}
     if len(shown) < len(ranked):
         entries["Other sources"] = theme.others
     for panel in panels:
         panel.claims["entry"] = [
-            ("Unattributed" if who == "unattributed" else who) if who in shown else "Other sources"
+            ("Unattributed" if who == UNNAMED else who) if who in shown else "Other sources"
             for who in panel.claims["who"]
         ]
     return entries
@@ -506,7 +478,6 @@ def _source_entries(frame: pd.DataFrame) -> list[str]:
         [who_said(a, v, o) for a, v, o in zip(frame["authority"], via, frame["outlet"], strict=True)],
         dtype="string",
     )
-    said = said.str.replace("an unnamed source", "unnamed source", regex=False)
     counts = said.value_counts(sort=False)
     first_seen = {text: i for i, text in reversed(list(enumerate(said)))}
     return sorted(counts.index, key=lambda text: (-counts[text], first_seen[text]))
@@ -515,11 +486,7 @@ def _source_entries(frame: pd.DataFrame) -> list[str]:
 def _source_lines(mpl: Any, entries: list[str], width: float, theme: Theme, max_lines: int = 2) -> list[str]:
     """ "Source: a; b; c and N others", as many entries as fit in ``max_lines`` lines."""
     for shown in range(len(entries), 0, -1):
-        rest = len(entries) - shown
-        text = "Source: " + "; ".join(entries[:shown])
-        if rest:
-            text += f" and {rest} other{'s' if rest != 1 else ''}"
-        lines = _wrap(mpl, text, theme.small_size, width, theme)
+        lines = _wrap(mpl, "Source: " + speakers_text(entries, limit=shown), theme.small_size, width, theme)
         if len(lines) <= max_lines:
             return lines
     return _wrap(mpl, f"Source: {len(entries)} sources", theme.small_size, width, theme)
@@ -1020,8 +987,8 @@ def timeline(
 
     >>> fig = timeline(kazakhstan_2022(), key="metric=killed")
     >>> [ax.get_title(loc="left") for ax in fig.axes]  # doctest: +NORMALIZE_WHITESPACE
-    ['Killed', 'Killed: armed assailants', 'Killed: children', 'Killed: law enforcement',
-     'Killed: protesters, Almaty', 'Killed: security forces']
+    ['Killed', 'Killed (armed assailants)', 'Killed (children)', 'Killed (law enforcement)',
+     'Killed (protesters, Almaty)', 'Killed (security forces)']
     """
     mpl = _matplotlib()
     chosen = _theme(theme)
