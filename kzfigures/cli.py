@@ -206,7 +206,13 @@ def _parser() -> argparse.ArgumentParser:
         "--plot",
         type=Path,
         metavar="FILE.png",
-        help="also draw the timeline chart of the series --key selects (needs the plot extra) and save it to FILE",
+        help="also draw the chart of every series --key selects (small multiples when several; needs the plot "
+        "extra) and save it to FILE; the suffix chooses PNG, SVG or PDF",
+    )
+    report.add_argument(
+        "--title",
+        metavar="TEXT",
+        help="the chart's title, e.g. the message it carries (default: the metrics drawn)",
     )
     report.add_argument(
         "--tz",
@@ -557,6 +563,7 @@ def _plot(frame: pd.DataFrame, args: argparse.Namespace) -> None:
             key=args.key,
             violations=violations(frame, args.by, validate=False),
             by=args.by,
+            title=args.title,
         )
         save(figure, args.plot)
     except KzFiguresError as error:

@@ -458,7 +458,7 @@ def _default_subtitle(panels: Sequence[_Panel]) -> str:
         marks.append(f'bars ranges or figures in words ("{example}")')
     if (~bounded).any():
         marks.append(f'arrows open-ended figures ("{claims.loc[~bounded, "words"].iloc[0]}")')
-    text = f"Reported figures, {_date_span(panels)}: {', '.join(marks)}."
+    text = f"{_date_span(panels)}: {', '.join(marks)}."
     steps = [p.steps for p in panels if p.steps is not None]
     if steps:
         daily = all((s["x"].diff().dropna().dt.total_seconds() % 86400 == 0).all() for s in steps)
@@ -1069,7 +1069,10 @@ def _layout(
     margin = 0.18  # inches, around the page
     width_pt = (theme.width - 2 * margin) * 72
     if title is None:
-        title = f"{panels[0].name}: reported figures" if len(panels) == 1 else "Reported figures"
+        metrics = list(dict.fromkeys(p.name.split(" (")[0] for p in panels))
+        named = metrics[0] if len(metrics) == 1 else ", ".join(metrics[:-1]) + " and " + metrics[-1].lower()
+        named = named[:1] + named[1:].lower() if len(metrics) > 1 else named
+        title = f"{panels[0].name}: reported figures" if len(panels) == 1 else f"{named}: reported figures"
     if subtitle is None:
         subtitle = _default_subtitle(panels)
     title_lines = _wrap(mpl, title, theme.title_size, width_pt, theme, bold=True)
