@@ -95,7 +95,7 @@ def test_colours_stand_for_kinds_of_speaker_in_a_legend_of_three():
     # By hand: the Interior Ministry, the Presidential Office, the Police and the Kazakh
     # authorities are named authorities; CNN, Asian Lite News and hamslivenews.com give their own
     # figures; the paraphrase of CNN's "thousands" names no one.
-    assert list(colours) == ["Authorities", "Media (own figures)", "Unattributed"]
+    assert list(colours) == ["Authorities", "Media (own figures)", "Unnamed sources"]
     assert len(set(colours.values())) == 3
     ax = fig.axes[0]
     dots = {
@@ -172,7 +172,7 @@ def test_accepts_observations_and_an_existing_axes():
     assert [text.get_text() for text in ax.get_legend().get_texts()] == [
         "Authorities",
         "Media (own figures)",
-        "Unattributed",
+        "Unnamed sources",
     ]
 
 

@@ -63,7 +63,7 @@ _REASONS = {
     "outweighed": "a heavier figure contradicts it",
     "outvoted": "most figures contradict it",
 }
-_KIND_LABELS = ("Authorities", "Media (own figures)", "Unattributed")
+_KIND_LABELS = ("Authorities", "Media (own figures)", "Unnamed sources")
 
 
 def _positive(instance: Theme, attribute: attrs.Attribute[float], value: float) -> None:
@@ -102,7 +102,7 @@ class Theme:
     palette : tuple of str
         Speaker colours, in legend order (colour-blind safe by default, after Okabe and Ito).
     others : str
-        The colour of "Other sources" and of unattributed figures.
+        The colour of "Other sources" and of figures from unnamed sources.
     set_aside : str
         The ring and label of a figure the estimate set aside.
     width : float
@@ -384,12 +384,12 @@ def _speaker_entries(panels: Sequence[_Panel], speakers: str, room: int, theme: 
     counts = claims["who"].value_counts(sort=False)
     ranked = sorted(counts.index, key=lambda who: (-counts[who], who == UNNAMED, who))
     shown = ranked if len(ranked) <= room else ranked[: room - 1]
-    entries = {who if who != UNNAMED else "Unattributed": theme.palette[i] for i, who in enumerate(shown)}
+    entries = {who if who != UNNAMED else "Unnamed sources": theme.palette[i] for i, who in enumerate(shown)}
     if len(shown) < len(ranked):
         entries["Other sources"] = theme.others
     for panel in panels:
         panel.claims["entry"] = [
-            ("Unattributed" if who == UNNAMED else who) if who in shown else "Other sources"
+            ("Unnamed sources" if who == UNNAMED else who) if who in shown else "Other sources"
             for who in panel.claims["who"]
         ]
     return entries
@@ -933,7 +933,7 @@ def timeline(
         (see each series' shape).
     speakers : {"kind", "top"}
         Legend entries: ``"kind"`` groups speakers as authorities, media (an
-        outlet's own figure) and unattributed, the three kinds the default
+        outlet's own figure) and unnamed sources, the three kinds the default
         weights tell apart; ``"top"`` names the most quoted speakers and puts
         the rest under "Other sources".
     ncols : int, optional
@@ -981,7 +981,7 @@ def timeline(
     >>> sum(len(bars.get_segments()) for bars in ax.collections if bars.get_gid() == "vague-band")
     3
     >>> [text.get_text() for text in fig.legends[0].get_texts()]
-    ['Authorities', 'Media (own figures)', 'Unattributed']
+    ['Authorities', 'Media (own figures)', 'Unnamed sources']
 
     Several series are small multiples, one panel each:
 
