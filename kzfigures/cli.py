@@ -210,6 +210,11 @@ def _parser() -> argparse.ArgumentParser:
         "extra) and save it to FILE; the suffix chooses PNG, SVG or PDF",
     )
     report.add_argument(
+        "--same-scale",
+        action="store_true",
+        help="small multiples on one y scale (default: each panel its own, so small series stay readable)",
+    )
+    report.add_argument(
         "--title",
         metavar="TEXT",
         help="the chart's title, e.g. the message it carries (default: the metrics drawn)",
@@ -564,6 +569,7 @@ def _plot(frame: pd.DataFrame, args: argparse.Namespace) -> None:
             violations=violations(frame, args.by, validate=False),
             by=args.by,
             title=args.title,
+            sharey=args.same_scale,
         )
         save(figure, args.plot)
     except KzFiguresError as error:

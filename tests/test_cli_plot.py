@@ -71,3 +71,15 @@ def test_a_bad_key_exits_2_with_one_line_and_draws_nothing(tmp_path, capsys, key
     assert captured.err.startswith("kzfigures: --key: ")
     assert says in captured.err
     assert not out.exists()
+
+
+def test_same_scale_and_title_reach_the_chart(tmp_path, capsys, drawn):
+    out = tmp_path / "detained.png"
+    args = ["report", "--key", "metric=detained", "--plot", str(out), "--title", "Detained: two counts"]
+    assert main([*args, "--same-scale"]) == 0, capsys.readouterr().err
+    assert main(args) == 0, capsys.readouterr().err
+    same, free = drawn
+    assert [t.get_text() for t in same.texts if t.get_gid() == "title"] == ["Detained: two counts"]
+    # On one scale both panels reach the larger series' top; on their own, "several" (at most 9) keeps a small one.
+    assert same.axes[0].get_ylim() == same.axes[1].get_ylim()
+    assert free.axes[1].get_ylim()[1] < free.axes[0].get_ylim()[1]
