@@ -106,7 +106,13 @@ def test_an_empty_frame_knows_nothing() -> None:
     assert len(empty) == 0 and list(empty.columns) == list(kz.COLUMNS)
     result = kz.replay([])
     assert len(result.series) == 0 and len(result.known_at) == 0
-    assert list(result.series.columns) == ["known_at", "metric", "group", "region", *kz.best_estimate([]).series.columns[3:]]
+    assert list(result.series.columns) == [
+        "known_at",
+        "metric",
+        "group",
+        "region",
+        *kz.best_estimate([]).series.columns[3:],
+    ]
     assert list(result.set_aside.columns) == ["known_at", *kz.best_estimate([]).set_aside.columns]
 
 
@@ -251,13 +257,13 @@ FRAMES = observation_frames(
 )
 
 
-@at_most(30)
+@at_most(20)
 @given(FRAMES, st.sampled_from(["isotonic", "latest", "conservative", "median"]))
 def test_replay_is_the_estimate_of_what_was_known_at_each_time(frame: pd.DataFrame, method: str) -> None:
     assert_replay_is_the_loop(frame, method=method)
 
 
-@at_most(20)
+@at_most(12)
 @given(
     st.integers(0, 2).flatmap(lambda k: timelines(n_keys=2, max_days=4, violations=k)),
     st.sampled_from(["latest", "drop-minority"]),
@@ -266,7 +272,7 @@ def test_replay_of_timelines_with_violations_is_the_loop(timeline: kz.strategies
     assert_replay_is_the_loop(timeline.frame, on_conflict=on_conflict)
 
 
-@at_most(30)
+@at_most(15)
 @given(FRAMES)
 def test_the_last_knowledge_time_knows_everything(frame: pd.DataFrame) -> None:
     result = kz.replay(frame)
@@ -324,7 +330,5 @@ def test_best_estimate_best_ids_leak_between_series() -> None:
         }
     )
     together = kz.best_estimate(frame).series.set_index("metric")["best_ids"].to_dict()
-    alone = {
-        metric: kz.best_estimate(rows).series["best_ids"].iloc[0] for metric, rows in frame.groupby("metric")
-    }
+    alone = {metric: kz.best_estimate(rows).series["best_ids"].iloc[0] for metric, rows in frame.groupby("metric")}
     assert together == alone  # honoured: ('row-4',) alone, ('row-2', 'row-4') together
