@@ -65,7 +65,8 @@ KNOWN_BY_JANUARY_8 = {
 
 def test_what_was_known_by_january_8() -> None:
     known = kz.as_known_at(kazakhstan_2022(), "2022-01-08")
-    assert set(known["id"]) == KNOWN_BY_JANUARY_8 and len(known) == 17
+    assert set(known["id"]) == KNOWN_BY_JANUARY_8
+    assert len(known) == 17
     # The detained count then: "more than 3,000" as of Jan 7, 4,404 and "thousands" as of Jan 8.
     detained = known.query("metric == 'detained' and group == 'all'")
     assert sorted(detained["id"]) == ["kz22-001-04", "kz22-001-11", "kz22-002-05"]
@@ -103,9 +104,11 @@ def test_a_figure_with_no_publication_counts_from_the_end_of_its_as_of() -> None
 
 def test_an_empty_frame_knows_nothing() -> None:
     empty = kz.as_known_at([], "2022-01-08")
-    assert len(empty) == 0 and list(empty.columns) == list(kz.COLUMNS)
+    assert len(empty) == 0
+    assert list(empty.columns) == list(kz.COLUMNS)
     result = kz.replay([])
-    assert len(result.series) == 0 and len(result.known_at) == 0
+    assert len(result.series) == 0
+    assert len(result.known_at) == 0
     assert list(result.series.columns) == [
         "known_at",
         "metric",
@@ -212,14 +215,16 @@ def test_what_was_set_aside_at_each_knowledge_time() -> None:
 def test_other_grids_and_options() -> None:
     frame = kazakhstan_2022()
     by_hour = kz.replay(frame, freq="6h")
-    assert by_hour.freq == "6h" and len(by_hour.known_at) == 12  # Jan 8 00:00 .. Jan 10 18:00
+    assert by_hour.freq == "6h"
+    assert len(by_hour.known_at) == 12
     day_rows = rows_at(kz.replay(frame).series, pd.Timestamp("2022-01-09", tz="UTC+06:00"))
     pd.testing.assert_frame_equal(rows_at(by_hour.series, pd.Timestamp("2022-01-09T18:00", tz="UTC+06:00")), day_rows)
     weekly = kz.replay(frame, freq="W")  # anchored: the grid starts at the Sunday before, Jan 2
     assert [str(t.date()) for t in weekly.known_at] == ["2022-01-02", "2022-01-09"]
     prepared = kz.prepare(frame, by=("metric", "group"))
     equal = kz.replay(prepared, by=("metric", "group"), method="median", weights="equal")
-    assert equal.by == ("metric", "group") and equal.method == "median"
+    assert equal.by == ("metric", "group")
+    assert equal.method == "median"
     assert "Replay(freq='D', known_at=3 times" in repr(kz.replay(frame))
 
 

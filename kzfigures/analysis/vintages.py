@@ -176,8 +176,9 @@ def as_known_at(
 
     Notes
     -----
-    Row :math:`i` is public from its knowledge time :math:`K_i` (:func:`known_by`): the end of
-    its ``published`` period, or of its ``as_of`` period when it has no ``published``. With
+    Row :math:`i` is public from its knowledge time :math:`K_i`
+    (:func:`~kzfigures.analysis.vintages.known_by`): the end of its ``published`` period, or
+    of its ``as_of`` period when it has no ``published``. With
     :math:`W` the end of ``when``'s period, the rows returned are :math:`\\{i : K_i \\le W\\}`.
     So a report dated January 8 is known when asking about January 8, not about January 8 at
     15:00 (it may have appeared at 20:00); a report of 15:00 is known when asking about the
@@ -339,7 +340,8 @@ def replay(
     ------
     InvalidArgumentError
         An unknown ``method``, ``on_conflict`` or ``freq``, bad weights, a grid of more than
-        :data:`MAX_VINTAGES` knowledge times or a result of more than ``MAX_GRID_POINTS`` rows.
+        :data:`~kzfigures.analysis.vintages.MAX_VINTAGES` knowledge times, or a result of more
+        than ``MAX_GRID_POINTS`` rows.
     UnknownColumnError
         ``by`` names a column that cannot key a series.
     InconsistentObservationsError
@@ -347,7 +349,7 @@ def replay(
 
     Notes
     -----
-    With :math:`K_i` each row's knowledge time (:func:`known_by`) and grid times
+    With :math:`K_i` each row's knowledge time (:func:`~kzfigures.analysis.vintages.known_by`) and grid times
     :math:`t_0 < t_1 < \\dots`, the rows at ``known_at`` :math:`= t_v` are those of
 
     .. math:: \\mathrm{best\\_estimate}(\\{i : K_i \\le t_{v+1}\\}),
