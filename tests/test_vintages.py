@@ -337,3 +337,11 @@ def test_best_estimate_best_ids_leak_between_series() -> None:
     together = kz.best_estimate(frame).series.set_index("metric")["best_ids"].to_dict()
     alone = {metric: kz.best_estimate(rows).series["best_ids"].iloc[0] for metric, rows in frame.groupby("metric")}
     assert together == alone  # honoured: ('row-4',) alone, ('row-2', 'row-4') together
+
+
+def test_replay_of_the_benchmark_workload_is_the_loop() -> None:
+    # The archive-shaped workload of benchmarks/bench_replay.py: echoes, hour figures, planted
+    # falls, non-cumulative series, publication 1-48 hours after the figure's time.
+    from benchmarks.bench_replay import check, workload
+
+    check(workload(1_500, 15, 10))
