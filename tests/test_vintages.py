@@ -240,6 +240,18 @@ def test_weights_given_as_a_function_are_computed_once_on_everything() -> None:
     assert calls == [43]
 
 
+def test_a_grid_time_in_a_daylight_saving_change_is_refused() -> None:
+    # Chile moved its clocks from 00:00 to 01:00 on 2022-09-11: that day has no midnight.
+    frame = pd.DataFrame(
+        {"metric": "killed", "stated": [1, 2, 3], "as_of": ["2022-09-10T12:00", "2022-09-11T12:00", "2022-09-12T12:00"]}
+    )
+    chile = kz.from_frame(frame, tz="America/Santiago")
+    with pytest.raises(kz.TimezoneError, match="daylight-saving"):
+        kz.replay(chile)
+    assert len(kz.replay(chile, freq="h").known_at) == 2 * 24 + 12  # hours that all exist
+    assert len(kz.replay(chile.assign(as_of=chile["as_of"].dt.tz_convert("UTC"))).known_at) == 3
+
+
 def test_on_conflict_raise_raises_if_what_was_known_was_inconsistent() -> None:
     toll = pd.DataFrame({"metric": "killed", "stated": [359, 253], "as_of": ["2019-04-24", "2019-04-25"]})
     with pytest.raises(kz.InconsistentObservationsError):

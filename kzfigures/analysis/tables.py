@@ -126,7 +126,9 @@ OFFENDER_COLUMNS: Mapping[str, str] = {
 
 #: :attr:`~kzfigures.Replay.series` and :attr:`~kzfigures.Replay.set_aside`: ``known_at`` comes
 #: first (the knowledge time: the rows hold what was published by the end of its grid step), then
-#: the columns of :data:`ESTIMATE_COLUMNS` or :data:`SET_ASIDE_COLUMNS` tables as the estimate has them.
+#: the columns of :attr:`Estimate.series <kzfigures.Estimate.series>` (the key, then
+#: :data:`ESTIMATE_COLUMNS`) or of :attr:`Estimate.set_aside <kzfigures.Estimate.set_aside>`
+#: (``id``, the key, then :data:`SET_ASIDE_COLUMNS`).
 REPLAY_COLUMNS: Mapping[str, str] = {"known_at": "datetime"}
 
 #: :attr:`~kzfigures.Revisions.series`, after the key columns: one row per series.

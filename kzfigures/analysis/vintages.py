@@ -52,7 +52,7 @@ from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, first_rows
 from kzfigures.analysis.inputs import Inputs, Prepared
 from kzfigures.analysis.tables import ESTIMATE_COLUMNS, REPLAY_COLUMNS, SET_ASIDE_COLUMNS, dtypes, empty_table
 from kzfigures.analysis.weights import Weights, observation_weights
-from kzfigures.errors import InvalidArgumentError
+from kzfigures.errors import InvalidArgumentError, TimezoneError
 from kzfigures.frame import COLUMNS
 from kzfigures.model import Observation, Precision, infer_precision
 
@@ -284,20 +284,36 @@ def _grid(frame: pd.DataFrame, known: _IntArray, offset: pd.offsets.BaseOffset) 
     anchor) and ends with the step in which the last figure becomes known.
     """
     tz = frame["as_of"].dt.tz
-    first = pd.Timestamp(int(_publication_starts(frame).min()), tz="UTC").tz_convert(tz).normalize()
-    first = offset.rollback(first)
     last = int(known.max())
-    step = max(int(((first + offset) - first).value), 1)
-    if (last - first.value) // step + 2 > MAX_VINTAGES:
-        raise InvalidArgumentError(
-            f"freq={offset.freqstr!r} makes about {(last - first.value) // step + 2:,} knowledge times "
-            f"(at most {MAX_VINTAGES:,}); choose a coarser freq"
+    try:
+        first = offset.rollback(
+            pd.Timestamp(int(_publication_starts(frame).min()), tz="UTC").tz_convert(tz).normalize()
         )
-    points = pd.date_range(first, pd.Timestamp(last, tz="UTC").tz_convert(tz), freq=offset)
-    ns = np.asarray(points.tz_convert("UTC").as_unit("ns").asi8, dtype=np.int64)
-    if not len(ns) or ns[-1] < last:
-        after = (points[-1] if len(points) else first) + offset
-        ns = np.r_[ns, pd.Timestamp(after).tz_convert("UTC").value]
+    except Exception as error:  # local midnight does not exist that day
+        raise TimezoneError(
+            f"the first knowledge time, local midnight of the earliest publication, is not a time in {tz}: "
+            f"{error}. Convert the observations' times to UTC"
+        ) from error
+    try:
+        step = max(int(((first + offset) - first).value), 1)
+        if (last - first.value) // step + 2 > MAX_VINTAGES:
+            raise InvalidArgumentError(
+                f"freq={offset.freqstr!r} makes about {(last - first.value) // step + 2:,} knowledge times "
+                f"(at most {MAX_VINTAGES:,}); choose a coarser freq"
+            )
+        points = pd.date_range(first, pd.Timestamp(last, tz="UTC").tz_convert(tz), freq=offset)
+        ns = np.asarray(points.tz_convert("UTC").as_unit("ns").asi8, dtype=np.int64)
+        if not len(ns) or ns[-1] < last:
+            after = (points[-1] if len(points) else first) + offset
+            ns = np.r_[ns, pd.Timestamp(after).tz_convert("UTC").value]
+    except InvalidArgumentError:
+        raise
+    except Exception as error:  # a local time the zone skips or repeats (pytz's errors on pandas 2.2)
+        raise TimezoneError(
+            f"the freq={offset.freqstr!r} grid of knowledge times puts a time in a daylight-saving change of "
+            f"{tz} (a local time that occurs twice or not at all): {error}. Choose a freq whose times avoid "
+            "the change, or convert the observations' times to UTC"
+        ) from error
     labels = ns[ns < last]
     return labels, ns[1 : len(labels) + 1]
 
@@ -346,6 +362,8 @@ def replay(
         ``by`` names a column that cannot key a series.
     InconsistentObservationsError
         ``on_conflict="raise"`` and what was known at some time is inconsistent.
+    TimezoneError
+        A knowledge time of the grid falls in a daylight-saving change of the frame's zone.
 
     Notes
     -----
