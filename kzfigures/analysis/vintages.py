@@ -388,7 +388,7 @@ def replay(
     --------
     Sri Lanka's Easter 2019 toll as the police raised it, then as the health ministry corrected
     it: before April 25 the estimate followed the police; on April 25 the correction capped
-    every earlier day.
+    every earlier day whose figure was above it.
 
     >>> days = [(21, 207), (22, 290), (23, 321), (24, 359), (25, 253)]
     >>> toll = pd.DataFrame({"metric": "killed", "stated": [v for _, v in days],
@@ -429,7 +429,9 @@ def replay(
     changes = _changes(index.series, vintage, index.start, len(labels))
     # The stacked rows: canonical columns only (the key is the two integers), and their claim
     # index derived from the frame's, not annotated again (docs/performance.md: the ids repeat
-    # once per change, and sorting them as texts was half the time).
+    # once per change, and sorting them as texts was half the time). best_estimate is called as
+    # a whole, not through its private steps, but on a Prepared: nothing is validated or
+    # indexed twice, and no change to the estimate can leave the replay behind.
     stacked = frame[list(_STACKED_COLUMNS)].take(changes.rows).reset_index(drop=True)
     stacked[_VINTAGE] = changes.vintage_of_row
     stacked[_SERIES] = changes.series_of_row
