@@ -40,15 +40,8 @@ def rows_at(table: pd.DataFrame, t: pd.Timestamp) -> pd.DataFrame:
 def assert_replay_is_the_loop(frame: pd.DataFrame, **options: Any) -> None:
     frame = kz.from_frame(frame)
     result = kz.replay(frame, **options)
-    # best_ids are compared only when no series mixes with one of the other kind: see
-    # test_best_estimate_best_ids_leak_between_series for the estimate's bug that otherwise
-    # lets another series' rows into them, in the loop and in the replay alike.
-    mixed = frame["cumulative"].nunique() > 1 if len(frame) else False
     for t, expected in zip(result.known_at, loop(frame, result.known_at, **options), strict=True):
-        got, want = rows_at(result.series, t), expected.series.reset_index(drop=True)
-        if mixed:
-            got, want = got.drop(columns="best_ids"), want.drop(columns="best_ids")
-        pd.testing.assert_frame_equal(got, want)
+        pd.testing.assert_frame_equal(rows_at(result.series, t), expected.series.reset_index(drop=True))
         pd.testing.assert_frame_equal(rows_at(result.set_aside, t), expected.set_aside.reset_index(drop=True))
 
 
@@ -297,8 +290,8 @@ def test_the_last_knowledge_time_knows_everything(frame: pd.DataFrame) -> None:
         assert len(result.series) == 0
         return
     pd.testing.assert_frame_equal(
-        rows_at(result.series, result.known_at[-1]).drop(columns="best_ids"),
-        kz.best_estimate(frame).series.drop(columns="best_ids"),
+        rows_at(result.series, result.known_at[-1]),
+        kz.best_estimate(frame).series,
     )
     assert len(kz.as_known_at(frame, result.known_at[-1], precision="day")) == len(frame)
     if len(result.known_at) > 1:  # and the step before it does not
@@ -323,17 +316,10 @@ def test_as_known_at_is_its_definition(frame: pd.DataFrame, hours: int, precisio
     assert kz.as_known_at(frame, when, precision=precision)["id"].tolist() == expected
 
 
-# --- a bug of best_estimate that replay inherits -----------------------------------------
+# --- a bug of best_estimate that replay found ---------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="best_estimate numbers a non-cumulative slot's fit block n_slots + slot, which collides with "
-    "the isotonic fit's block numbers when a cumulative series has more fit blocks than there are "
-    "slots, so best_ids cite another series' observations. Fix in analysis/estimate.py, _fit: "
-    "number them len(table) + slot instead of n_slots + slot (both places).",
-)
-def test_best_estimate_best_ids_leak_between_series() -> None:
+def test_best_estimate_best_ids_do_not_leak_between_series() -> None:
     # Four speakers' different figures of one day: four fit blocks (0-3) in one slot; a second,
     # non-cumulative series, first in key order, with one slot, its block numbered 2 + 0 = 2:
     # the block of the killed series' third claim, whose id it then cites.
@@ -344,11 +330,12 @@ def test_best_estimate_best_ids_leak_between_series() -> None:
             "as_of": "2022-01-07",
             "authority": ["A", "B", "C", "D", "E"],
             "cumulative": [True] * 4 + [False],
+            "id": [f"obs-{i}" for i in range(5)],  # kept when the series are estimated apart
         }
     )
     together = kz.best_estimate(frame).series.set_index("metric")["best_ids"].to_dict()
     alone = {metric: kz.best_estimate(rows).series["best_ids"].iloc[0] for metric, rows in frame.groupby("metric")}
-    assert together == alone  # honoured: ('row-4',) alone, ('row-2', 'row-4') together
+    assert together == alone  # honoured: ('obs-4',) alone; it was ('obs-2', 'obs-4') together
 
 
 def test_replay_of_the_benchmark_workload_is_the_loop() -> None:
