@@ -280,7 +280,13 @@ def test_json_parses_back(capsys):
     (detained_range,) = document["ranges"]
     assert (detained_range["hull_low"], detained_range["hull_high"]) == (2000, None)
     assert detained_range["consensus_empty"] is True
-    assert document["options"] == {"method": "isotonic", "on_conflict": "latest", "freq": None, "weights": {}}
+    assert document["options"] == {
+        "method": "isotonic",
+        "on_conflict": "latest",
+        "freq": None,
+        "weights": {},
+        "as_known_at": None,
+    }
     assert document["summary"][0].startswith("detained: about 8,000 by Jan 10, 2022 (Kazakh authorities)")
 
 

@@ -23,10 +23,18 @@ import pandas as pd
 
 from kzfigures.analysis.inputs import Prepared
 from kzfigures.analysis.violations import violations
-from kzfigures.present.summary import range_rows, summary_lines
-from kzfigures.present.words import ObservationWords, bound_words, date_words, figure_words, series_words, who_said
+from kzfigures.present.summary import known_words, range_rows, summary_lines
+from kzfigures.present.words import (
+    ObservationWords,
+    bound_words,
+    date_words,
+    figure_words,
+    series_words,
+    speaker_words,
+    who_said,
+)
 
-__all__ = ["MAX_COLUMNS", "markdown_sections", "markdown_table"]
+__all__ = ["MAX_COLUMNS", "markdown_sections", "markdown_table", "revisions_markdown"]
 
 #: The widest table the Markdown report writes (with ``ids=True``).
 MAX_COLUMNS = 7
@@ -259,3 +267,50 @@ def markdown_table(table: pd.DataFrame, *, unbounded: Sequence[str] = ("high",),
                 cells.append(_cell(value))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def revisions_markdown(result: Any, observations: pd.DataFrame, *, ids: bool = False) -> str:
+    """The revisions as Markdown: a table of series and a table of sources, at most seven columns each."""
+    words = ObservationWords(observations)
+    by = list(result.by)
+    series = result.series
+    table = pd.DataFrame(
+        {
+            "series": [series_words(key, by) for key in series[by].itertuples(index=False, name=None)],
+            "first": [words.said([i]) for i in series["first_id"]],
+            "latest": [words.said([i]) for i in series["latest_id"]],
+            "rises": series["n_up"].astype("int64"),
+            "falls": series["n_down"].astype("int64"),
+            "largest fall": series["largest_drop"].astype("Int64"),
+            f"within {result.within:.0%} from": [known_words(t) for t in series["settled_known_by"]],
+        }
+    )
+    if ids:  # the widest table stays at seven columns: ids replace the rises
+        table = table.drop(columns="rises").assign(ids=[f"{a}, {b}" for a, b in _pairs(series)])
+    speakers = result.speakers
+    sources = pd.DataFrame(
+        {
+            "source": [speaker_words(s) for s in speakers["speaker"]],
+            "figures": speakers["n_claims"].astype("int64"),
+            "contradicted downwards": speakers["n_contradicted"].astype("int64"),
+            "largest excess": speakers["largest_excess"].astype("Int64"),
+            "mean excess": [("" if pd.isna(v) else f"{v:.0%}") for v in speakers["mean_excess_share"]],
+        }
+    )
+    return "\n".join(
+        [
+            "# kzfigures revisions",
+            "",
+            "## Series",
+            "",
+            markdown_table(table, unbounded=()),
+            "",
+            "## Sources contradicted downwards",
+            "",
+            markdown_table(sources, unbounded=()),
+        ]
+    )
+
+
+def _pairs(series: pd.DataFrame) -> Sequence[tuple[str, str]]:
+    return list(zip(series["first_id"], series["latest_id"], strict=True))

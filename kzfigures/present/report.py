@@ -24,7 +24,7 @@ from kzfigures.analysis.index import DEFAULT_BY
 from kzfigures.analysis.inputs import Prepared, prepare
 from kzfigures.analysis.tables import OFFENDER_COLUMNS
 from kzfigures.analysis.violations import violations
-from kzfigures.present.summary import range_rows, summary_lines
+from kzfigures.present.summary import range_rows, revision_sentences, speaker_sentences, summary_lines
 from kzfigures.present.words import ObservationWords, bound_words, date_words, figure_words, series_words, who_said
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "observations_section",
     "observations_table",
     "ranges_section",
+    "revisions_text",
     "summary_lines",
     "summary_section",
     "violations_section",
@@ -488,3 +489,15 @@ def observations_table(frame: pd.DataFrame, by: Sequence[str] = DEFAULT_BY) -> p
             "id": ordered["id"].astype("string"),
         }
     ).reset_index(drop=True)
+
+
+def revisions_text(result: Any, observations: pd.DataFrame, *, ids: bool = False) -> str:
+    """The revisions as text for an 80-column terminal: the series, then the sources."""
+    n = len(result.series)
+    lines = [f"REVISIONS: {n:,} running total{'' if n == 1 else 's'} with stated figures", "=" * WIDTH]
+    for sentence in revision_sentences(result, observations, ids=ids):
+        lines.extend(_wrap(sentence, WIDTH, initial_indent="- ", subsequent_indent="  "))
+    lines += ["", "SOURCES CONTRADICTED DOWNWARDS (a later figure about a later day was lower)", "=" * WIDTH]
+    for sentence in speaker_sentences(result):
+        lines.extend(_wrap(sentence, WIDTH, initial_indent="- ", subsequent_indent="  "))
+    return "\n".join(lines)

@@ -27,9 +27,9 @@ import pandas as pd
 
 from kzfigures.analysis.inputs import Prepared
 from kzfigures.analysis.ranges import ranges
-from kzfigures.present.words import ObservationWords, date_words, series_words
+from kzfigures.present.words import ObservationWords, date_words, series_words, speaker_words
 
-__all__ = ["range_rows", "summary_lines"]
+__all__ = ["known_words", "range_rows", "revision_sentences", "speaker_sentences", "summary_lines"]
 
 
 def summary_lines(result: Any, *, ids: bool = False) -> list[str]:
@@ -150,3 +150,69 @@ def range_rows(prepared: Prepared) -> list[tuple[tuple[Any, ...], dict[Any, Any]
         is_running = bool(running.get(key, False)) and key in latest
         rows.append((key, latest[key] if is_running else row, is_running))
     return rows
+
+
+def known_words(moment: Any) -> str:
+    """A knowledge time (the end of a period) as the day it closes: Jan 9 00:00 is "Jan 8, 2022"."""
+    if pd.isna(moment):
+        return ""
+    if moment == moment.normalize():
+        return date_words(moment - pd.Timedelta(1, "ns"))
+    return date_words(moment, minutes=True)
+
+
+def _times(n: int, word: str) -> str:
+    return "no " + word + "s" if n == 0 else f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def revision_sentences(result: Any, observations: pd.DataFrame, *, ids: bool = False) -> list[str]:
+    """One sentence per series: first and latest headline, rises and falls, largest fall, when it settled."""
+    words = ObservationWords(observations)
+    by = list(result.by)
+    lines = []
+    for row in result.series.to_dict(orient="records"):
+        what = series_words([row[c] for c in by], by)
+        revised = int(row["n_up"]) + int(row["n_down"]) > 0
+        if not revised:
+            text = f"{what}: {words.said([row['latest_id']])}, never revised"
+        else:
+            text = f"{what}: first {words.said([row['first_id']])}, latest {words.said([row['latest_id']])}"
+            text += f"; {_times(int(row['n_up']), 'rise')}, {_times(int(row['n_down']), 'fall')}"
+            if not pd.isna(row["largest_drop"]):
+                share = row["largest_drop_share"]
+                when = known_words(row["largest_drop_known_by"])
+                text += f"; largest fall {int(row['largest_drop']):,} ({share:.0%}, known by {when})"
+            days = row["time_to_settle"]
+            text += f"; within {result.within:.0%} of the latest from {known_words(row['settled_known_by'])}"
+            text += "" if pd.isna(days) or days == pd.Timedelta(0) else f" ({_duration(days)} after the first)"
+        if ids:
+            text += f" [{', '.join(dict.fromkeys([row['first_id'], row['latest_id']]))}]"
+        lines.append(text)
+    return lines
+
+
+def _duration(span: pd.Timedelta) -> str:
+    days = span / pd.Timedelta(days=1)
+    if days == int(days):
+        return f"{int(days):,} day{'' if days == 1 else 's'}"
+    hours = span / pd.Timedelta(hours=1)
+    return f"{hours:,.0f} hours"
+
+
+def speaker_sentences(result: Any) -> list[str]:
+    """One sentence per source, most often contradicted first: how many of its figures a later one put lower."""
+    table = result.speakers.sort_values(
+        ["share_contradicted", "n_claims", "speaker"], ascending=[False, False, True], kind="stable"
+    )
+    lines = []
+    for row in table.to_dict(orient="records"):
+        n, hit = int(row["n_claims"]), int(row["n_contradicted"])
+        who = speaker_words(row["speaker"])
+        if hit == 0:
+            lines.append(f"{who}: not contradicted ({_times(n, 'figure')})")
+            continue
+        lines.append(
+            f"{who}: {hit:,} of {_times(n, 'figure')}, by up to {int(row['largest_excess']):,} "
+            f"({row['largest_excess_share']:.0%} of its figure; {row['mean_excess_share']:.0%} on average)"
+        )
+    return lines
