@@ -13,7 +13,7 @@ from typing import Any
 
 import kzfigures
 from kzfigures.datasets import kazakhstan_2022
-from kzfigures.plot import timeline
+from kzfigures.plot import timeline, vintages
 
 
 def detained() -> Any:
@@ -56,10 +56,19 @@ def killed_on_one_scale() -> Any:
     )  # fmt: skip
 
 
+def detained_as_known() -> Any:
+    return vintages(
+        kazakhstan_2022(),
+        key={"metric": "detained", "group": "all"},
+        title="What a desk knew: the detention count at the end of each day",
+    )
+
+
 #: Name of the PNG (``gallery-<name>.png``) and the function that draws it.
 CHARTS: dict[str, Callable[[], Any]] = {
     "detained": detained,
     "killed": killed,
     "every-series": every_series,
     "killed-on-one-scale": killed_on_one_scale,
+    "detained-as-known": detained_as_known,
 }

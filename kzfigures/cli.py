@@ -228,6 +228,14 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="name the observation ids behind each figure (text and markdown)",
     )
+    revisions.add_argument(
+        "--plot",
+        type=Path,
+        metavar="FILE.png",
+        help="also draw the vintage chart of the one series --key selects: the estimate as known at the end "
+        "of each day (needs the plot extra); the suffix chooses PNG, SVG or PDF",
+    )
+    revisions.add_argument("--title", metavar="TEXT", help="the chart's title (default: the series' name)")
     return parser
 
 
@@ -573,8 +581,12 @@ def _inputs(args: argparse.Namespace) -> pd.DataFrame:
 
 
 def _revisions(args: argparse.Namespace) -> Iterator[str]:
-    """``kzfigures revisions``: the revision tables in the chosen format."""
+    """``kzfigures revisions``: the revision tables in the chosen format (and the vintage chart)."""
+    if args.plot is not None:
+        _check_plot_path(args.plot)
     frame = _inputs(args)
+    if args.plot is not None:
+        _vintage_plot(frame, args)
     try:
         result = revisions(frame, by=args.by, within=args.within, validate=False)
     except KzFiguresError as error:
@@ -675,6 +687,20 @@ def _plot(frame: pd.DataFrame, args: argparse.Namespace) -> None:
             sharey=args.same_scale,
         )
         save(figure, args.plot)
+    except KzFiguresError as error:
+        raise _BadInputError([f"kzfigures: --plot: {' '.join(str(error).split())}"]) from None
+    except ImportError as error:
+        raise _BadInputError([f"kzfigures: --plot: {error}"]) from None
+    except (OSError, ValueError) as error:
+        raise _BadInputError([f"kzfigures: --plot: cannot write {args.plot}: {error}"]) from None
+
+
+def _vintage_plot(frame: pd.DataFrame, args: argparse.Namespace) -> None:
+    """Draw the one series --key selects as known day by day and write the chart by its suffix."""
+    try:
+        from kzfigures.present.plot import save, vintages
+
+        save(vintages(frame, by=args.by, title=args.title), args.plot)
     except KzFiguresError as error:
         raise _BadInputError([f"kzfigures: --plot: {' '.join(str(error).split())}"]) from None
     except ImportError as error:

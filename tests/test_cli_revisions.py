@@ -85,3 +85,16 @@ def test_revisions_as_csv_json_and_markdown(toll, capsys) -> None:
 def test_revisions_as_known_before_the_correction_show_no_fall(toll, capsys) -> None:
     text = " ".join(run(capsys, "revisions", str(toll), "--as-known-at", "2019-04-24").split())
     assert "latest 359 (Police, Apr 24, 2019); 3 rises, no falls" in text
+
+
+def test_revisions_plot_draws_the_vintage_chart_of_one_series(toll, tmp_path, capsys) -> None:
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "toll.svg"
+    run(capsys, "revisions", str(toll), "--plot", str(out), "--title", "Sri Lanka, Easter 2019")
+    text = out.read_text(encoding="utf-8")
+    assert "Sri Lanka, Easter 2019" in text
+    assert "As known by Apr 25, 2019: 253" in text
+    assert main(["revisions", "--plot", str(tmp_path / "all.png")]) == 2  # twelve series: choose one
+    err = capsys.readouterr().err
+    assert "--plot:" in err
+    assert "12 series" in err

@@ -33,17 +33,26 @@ import numpy as np
 import pandas as pd
 
 from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, annotate, check_by, first_rows, point_values
-from kzfigures.analysis.inputs import key_rows, select_key
+from kzfigures.analysis.inputs import key_rows, select_key, select_series
+from kzfigures.analysis.vintages import replay
 from kzfigures.errors import InvalidArgumentError, UnknownKeyError
 from kzfigures.frame import as_frame
 from kzfigures.model import Observation
-from kzfigures.present.words import UNNAMED, ObservationWords, series_words, speaker_name, speakers_text, who_said
+from kzfigures.present.words import (
+    UNNAMED,
+    ObservationWords,
+    date_words,
+    series_words,
+    speaker_name,
+    speakers_text,
+    who_said,
+)
 
 if TYPE_CHECKING:  # pragma: no cover - annotations only; matplotlib is optional
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure as MplFigure
 
-__all__ = ["MAX_PANELS", "SPEAKER_GROUPS", "Theme", "save", "timeline"]
+__all__ = ["MAX_PANELS", "SPEAKER_GROUPS", "Theme", "save", "timeline", "vintages"]
 
 _INSTALL = 'kzfigures.plot needs matplotlib; install it with: pip install "kzfigures[plot]"'
 
@@ -1213,6 +1222,147 @@ def _tick_labels_on_outer_panels(axes: list[Axes], *, sharey: bool) -> None:
         ax.tick_params(axis="x", labelbottom=not below)
         if sharey:
             ax.tick_params(axis="y", labelleft=spec.colspan.start == 0)
+
+
+def _short_day(moment: Any) -> str:
+    """A day without its year ("Apr 24"): the vintage labels sit under a title and latest label with it."""
+    return f"{moment:%b} {moment.day}"
+
+
+def vintages(
+    observations: pd.DataFrame | Iterable[Observation],
+    *,
+    key: Mapping[str, Any] | str | None = None,
+    by: Sequence[str] = DEFAULT_BY,
+    freq: str = "D",
+    method: str = "isotonic",
+    on_conflict: str = "latest",
+    title: str | None = None,
+    subtitle: str | None = None,
+    source: str | None = None,
+    theme: Theme | Mapping[str, Any] | None = None,
+) -> MplFigure:
+    """The toll as known day by day: one line per knowledge date, the latest emphasised.
+
+    Each line is the best-estimate series of one series as it stood at the
+    end of one step of the ``freq`` grid (:func:`kzfigures.replay`): grey for
+    the earlier ones, darker the later, and the latest in the theme's line
+    colour, labelled with its last value. A line is absent where no figure
+    stated a number by then. The title, subtitle and source line follow
+    :func:`timeline`'s.
+
+    Parameters
+    ----------
+    observations : DataFrame or iterable of Observation
+        The observations; ``key`` must select one series of them.
+    key : mapping or str, optional
+        The series, as for :func:`timeline` (optional when there is one).
+    by, freq, method, on_conflict
+        As for :func:`kzfigures.replay`.
+    title, subtitle, source : str, optional
+        The chart's texts; by default the series' name, what the lines are,
+        and the sources of its figures.
+    theme : Theme or mapping, optional
+        Fonts, colours and sizes (:class:`Theme`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Write it with :func:`save`.
+
+    Raises
+    ------
+    kzfigures.InvalidArgumentError
+        If ``key`` selects several series, or an option is invalid.
+
+    Examples
+    --------
+    The detained count as known at the end of January 8, 9 and 10, 2022: the
+    latest line ends at 8,000.
+
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> fig = vintages(kazakhstan_2022(), key="metric=detained,group=all")
+    >>> [line.get_gid() for line in fig.axes[0].get_lines() if line.get_gid() != "vintage-end"]
+    ['vintage', 'vintage', 'latest']
+    >>> [t.get_text() for t in fig.axes[0].texts]
+    ['Jan 8: 4,404', 'Jan 9: 6,044', 'As known by Jan 10, 2022: 8,000']
+    """
+    mpl = _matplotlib()
+    chosen = _theme(theme)
+    series = select_series(as_frame(observations), key, list(by))
+    result = replay(series, freq=freq, by=by, method=method, on_conflict=on_conflict, validate=False)
+    table = result.series
+    zone = series["as_of"].dt.tz
+    name = _heading(tuple(series.iloc[0][c] for c in by), by)
+    known = list(result.known_at)
+    margin, width_pt = 0.18, (chosen.width - 2 * 0.18) * 72
+    first_day, last_day = date_words(known[0]), date_words(known[-1])
+    if title is None:
+        title = f"{name}: the estimate as known day by day"
+    if subtitle is None:
+        subtitle = (
+            f"Each line is the best estimate of the total as it stood at the end of a day, from {first_day} "
+            f"(lightest) to {last_day} (dark); no line where no figure had stated a number yet."
+        )
+    with mpl.rc_context({"font.family": list(chosen.font), "text.color": chosen.ink}):
+        title_lines = _wrap(mpl, title, chosen.title_size, width_pt, chosen, bold=True)
+        subtitle_lines = _wrap(mpl, subtitle, chosen.subtitle_size, width_pt, chosen) if subtitle else []
+        source_lines = (
+            _source_lines(mpl, _source_entries(series), width_pt, chosen)
+            if source is None
+            else _wrap(mpl, source, chosen.small_size, width_pt, chosen)
+        )
+        header = (
+            margin + (len(title_lines) * chosen.title_size + len(subtitle_lines) * chosen.subtitle_size) * 1.42 / 72
+        )
+        header += 0.25
+        footer = margin + len(source_lines) * chosen.small_size * 1.42 / 72 + 0.1
+        body = chosen.width / 2
+        total = header + body + footer
+        fig: MplFigure = mpl.figure.Figure(figsize=(chosen.width, total), dpi=chosen.dpi, facecolor=chosen.background)
+        fig.set_layout_engine(
+            mpl.layout_engine.ConstrainedLayoutEngine(rect=(0.0, footer / total, 1.0, body / total), h_pad=0.06)
+        )
+        x0, y = margin / chosen.width, 1 - margin / total
+        fig.text(x0, y, "\n".join(title_lines), fontsize=chosen.title_size, fontweight="bold", va="top", gid="title")
+        y -= len(title_lines) * chosen.title_size * 1.42 / 72 / total + 0.06 / total
+        fig.text(x0, y, "\n".join(subtitle_lines), fontsize=chosen.subtitle_size, color=chosen.muted, va="top",
+                 gid="subtitle")  # fmt: skip
+        fig.text(x0, margin / total, "\n".join(source_lines), fontsize=chosen.small_size, color=chosen.muted,
+                 va="bottom", gid="source")  # fmt: skip
+        ax = fig.add_subplot()
+        greys = mpl.colors.LinearSegmentedColormap.from_list("vintages", ["#d9d9d9", "#7a7a7a"])
+        top = 1.0
+        ends = []
+        for i, moment in enumerate(known):
+            rows = table[table["known_at"] == moment]
+            x = pd.concat([rows["time"], rows["slot_end"].iloc[[-1]]]).dt.tz_convert(zone).dt.tz_localize(None)
+            best = rows["best"].to_numpy(dtype=np.float64)
+            y_values = np.r_[best, best[-1:]]
+            latest = i == len(known) - 1
+            shade = greys(i / max(len(known) - 2, 1)) if not latest else chosen.line
+            ax.step(x.to_numpy(), y_values, where="post", color=shade, linewidth=2.6 if latest else 1.3,
+                    zorder=3 if latest else 2, gid="latest" if latest else "vintage")  # fmt: skip
+            top = max(top, float(np.nanmax(y_values, initial=0.0)))
+            if not np.isnan(best[-1]):
+                ends.append((moment, x.iloc[-1], best[-1], latest))
+        _style_axes(mpl, ax, chosen, top * 1.15, 8)
+        # Each line ends in a dot at the value it stood at; the latest is labelled in bold, the others
+        # with their day when there are few enough to read (else the first and the highest).
+        if len(ends) > 8:
+            highest = max(ends, key=lambda e: e[2])
+            ends = [e for e in ends if e[3] or e is ends[0] or e is highest]
+        for moment, x_end, value, latest in ends:
+            colour = chosen.line if latest else chosen.muted
+            ax.plot([x_end], [value], marker="o", markersize=4.5 if latest else 3.5, color=colour, zorder=4,
+                    gid="vintage-end")  # fmt: skip
+            words = (
+                f"As known by {date_words(moment)}: {value:,.0f}" if latest else f"{_short_day(moment)}: {value:,.0f}"
+            )
+            ax.annotate(words, xy=(x_end, value), xytext=(-4, 6), textcoords="offset points", ha="right",
+                        fontsize=chosen.text_size if latest else chosen.small_size, color=colour,
+                        fontweight="bold" if latest else "normal", gid="vintage-label")  # fmt: skip
+    return fig
 
 
 def save(figure: MplFigure, path: str | Path, *, dpi: float | None = None) -> Path:
