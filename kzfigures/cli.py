@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import sys
+import textwrap
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ from kzfigures.errors import (
     InvalidArgumentError,
     KzFiguresError,
 )
-from kzfigures.frame import read_csv, read_json
+from kzfigures.frame import COLUMNS, read_csv, read_json
 from kzfigures.present.markdown import markdown_sections, revisions_markdown
 from kzfigures.present.report import (
     estimate_section,
@@ -87,20 +88,24 @@ formats: text (default), markdown, csv (the series table), json (both tables).
 """
 
 _EPILOG = """\
-sections (text and markdown), for each series (metric, group, region):
+sections (text and markdown), in this order unless --sections says otherwise:
+  summary         one sentence per series a journalist can quote, each
+                  number in its source's words, with its date and year
+  estimates       low, best and high by the end of each day, what was set
+                  aside
+  violations      where a running total falls: definite, soft; then the
+                  same day's different figures from different sources
+                  (disagreements: listed apart, not a fall)
+  ranges          for a running total what each source last said, else the
+                  whole record: its ends in words, the numbers stated, and
+                  the count every figure allows
   observations    every figure, oldest first: as-of date, words as
                   reported, interval, who said it through whom
-  ranges          the hull of what was reported and the consensus every
-                  figure allows, with observation, claim and speaker counts
-  violations      where a running total falls: definite, soft; then the
-                  same day's different figures from different speakers
-                  (disagreements: listed apart, not a fall)
-  best estimates  low, best and high at each time, what was set aside
-  summary         one line per series that a journalist can quote
+  More than 20 series: only the summary, unless --full or --sections.
 
 formats:
-  text      for an 80-column terminal; thousands separators; open-ended
-            figures read "more than 3,000" or "3,001 or more"
+  text      for an 80-column terminal; thousands separators; figures in
+            their sources' words ("more than 3,000", "dozens")
   markdown  headings, bullet points and pipe tables to paste into a CMS
   csv       the best-estimate series for Datawrapper, one row per series
             and date: metric, group, region, date, low, best, high,
@@ -493,6 +498,13 @@ def _render(frame: pd.DataFrame, args: argparse.Namespace) -> Iterator[str]:
     if args.format in ("text", "markdown"):
         n_series = len(frame.drop_duplicates(list(prepared.by))) if len(frame) else 0
         sections = _sections(args, n_series)
+        own = [c for c in frame.columns if c not in COLUMNS and c not in prepared.by and frame[c].nunique() > 1]
+        if own:  # e.g. an event column: its values would be one series unless keyed
+            note = (
+                f"Note: {', '.join(own)} (a column of the file's own) is not part of the series key, so its "
+                f"values' figures are reported together; to keep them apart: --by {','.join([*own, *prepared.by])}"
+            )
+            yield textwrap.fill(note, 80) if args.format == "text" else note
         if args.as_known_at is not None:
             moment = pd.Timestamp(args.as_known_at)
             when = date_words(moment) if moment == moment.normalize() else date_words(moment, minutes=True)

@@ -116,9 +116,9 @@ def test_text_summary_line_a_journalist_can_quote(capsys):
     _, out, _ = run(capsys, "--key", DETAINED)
     summary = " ".join(line.strip() for line in section(out, "SUMMARY")).strip()
     # The best estimate is the Kazakh authorities' "about 8,000" in their words; the Interior
-    # Ministry's 7,939 is the floor; the record starts with "more than 3,000" on Jan 7. No ids.
+    # Ministry's 7,939, the floor, in its own; the record starts with "more than 3,000" on Jan 7. No ids.
     assert summary == (
-        "- detained: about 8,000 by Jan 10, 2022 (Kazakh authorities); at least 7,939 (Interior Ministry); "
+        "- detained: about 8,000 by Jan 10, 2022 (Kazakh authorities); Interior Ministry: 7,939; "
         "earlier figures from more than 3,000 on Jan 7, 2022"
     )
     _, with_ids, _ = run(capsys, "--key", DETAINED, "--ids", "--sections", "summary")

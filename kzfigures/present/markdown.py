@@ -10,7 +10,7 @@ in the same words (figures as stated, dates with the year, ids only with
 >>> prepared = prepare(kazakhstan_2022())
 >>> parts = list(markdown_sections(prepared, best_estimate(prepared), ["summary"]))
 >>> print(parts[0].splitlines()[2])  # doctest: +NORMALIZE_WHITESPACE
-- detained: about 8,000 by Jan 10, 2022 (Kazakh authorities); at least 7,939 (Interior Ministry);
+- detained: about 8,000 by Jan 10, 2022 (Kazakh authorities); Interior Ministry: 7,939;
   earlier figures from more than 3,000 on Jan 7, 2022
 """
 
@@ -23,7 +23,7 @@ import pandas as pd
 
 from kzfigures.analysis.inputs import Prepared
 from kzfigures.analysis.violations import violations
-from kzfigures.present.summary import known_words, range_rows, summary_lines
+from kzfigures.present.summary import agreed_words, known_words, range_rows, reported_words, summary_lines
 from kzfigures.present.words import (
     ObservationWords,
     bound_words,
@@ -83,7 +83,7 @@ def _estimates(prepared: Prepared, result: Any, ids: bool) -> str:
         table["ids"] = [
             ", ".join(dict.fromkeys([*b, *lo])) for b, lo in zip(series["best_ids"], series["low_ids"], strict=True)
         ]
-    parts = ["## Best estimates", "", _table(table, none={"best": "none", "high": "no cap"})]
+    parts = ["## Best estimates", "", _table(table, none={"best": "not stated", "high": "no upper bound"})]
     aside = result.set_aside
     if len(aside):
         words = ObservationWords(result.observations)
@@ -145,19 +145,14 @@ def _ranges(prepared: Prepared, result: Any, ids: bool) -> str:
     words = ObservationWords(frame)
     rows = []
     for key, row, is_running in range_rows(prepared):
-        low, high = words.words(row["hull_low_ids"][0]), words.words(row["hull_high_ids"][0])
-        if row["consensus_empty"]:
-            agreed = f"none: {words.said(row['consensus_low_ids'])} is above {words.said(row['consensus_high_ids'])}"
-        else:
-            agreed = bound_words(row["consensus_low"], row["consensus_high"])
         stated = "" if pd.isna(row["min_stated"]) else bound_words(row["min_stated"], row["max_stated"])
         rows.append(
             {
                 "series": series_words(key, by),
                 "of": "latest figure of each source" if is_running else "whole record",
-                "reported": low if low == high else f"{low} to {high}",
+                "reported": reported_words(row, words),
                 "numbers stated": stated,
-                "agreed": agreed,
+                "agreed": agreed_words(row, words, is_running),
                 "sources": int(row["n_speakers"]),
             }
             | (
