@@ -630,7 +630,7 @@ def _iso_times(table: pd.DataFrame) -> pd.DataFrame:
         if isinstance(out[column].dtype, pd.DatetimeTZDtype):
             out[column] = out[column].map(lambda t: "" if pd.isna(t) else t.isoformat()).astype("string")
         elif pd.api.types.is_timedelta64_dtype(out[column].dtype):
-            out[column] = out[column].dt.total_seconds() / 86_400
+            out[f"{column}_days"] = out.pop(column).dt.total_seconds() / 86_400
     return out
 
 

@@ -73,7 +73,7 @@ def test_revisions_in_words(toll, capsys) -> None:
 def test_revisions_as_csv_json_and_markdown(toll, capsys) -> None:
     table = pd.read_csv(io.StringIO(run(capsys, "revisions", str(toll), "--format", "csv")))
     assert table[["first", "latest", "n_up", "n_down", "largest_drop"]].values.tolist() == [[207, 253, 3, 1, 106]]
-    assert table["time_to_settle"].tolist() == [4.0]  # days from the first headline to the settled one
+    assert table["time_to_settle_days"].tolist() == [4.0]  # days from the first headline to the settled one
     document = json.loads(run(capsys, "revisions", str(toll), "--format", "json"))
     assert [s["speaker"] for s in document["speakers"]] == ["Health Ministry", "Police"]
     assert document["options"]["within"] == 0.10

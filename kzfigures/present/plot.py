@@ -1301,8 +1301,9 @@ def vintages(
         title = f"{name}: the estimate as known day by day"
     if subtitle is None:
         subtitle = (
-            f"Each line is the best estimate of the total as it stood at the end of a day, from {first_day} "
-            f"(lightest) to {last_day} (dark); no line where no figure had stated a number yet."
+            f"Each line is the best estimate of the total, day by day, as it was known at the end of one day: "
+            f"at the end of {first_day} (lightest) to the end of {last_day} (dark); no line where no figure "
+            "had stated a number yet."
         )
     with mpl.rc_context({"font.family": list(chosen.font), "text.color": chosen.ink}):
         title_lines = _wrap(mpl, title, chosen.title_size, width_pt, chosen, bold=True)
