@@ -174,3 +174,34 @@ class Naive(_Column):
 
     def peakmem_naive(self, n: int) -> None:
         self.function(self.frame)
+
+
+class Replay:
+    """``replay`` of n rows in n / 100 series over 60 daily knowledge times, and the per-vintage loop.
+
+    The workload and the loop are those of ``benchmarks/bench_replay.py``.
+    """
+
+    params: ClassVar[list[Any]] = [[10_000, 100_000]]
+    param_names: ClassVar[list[str]] = ["n"]
+    timeout = 600.0
+    number = 1
+    repeat = (1, 3, 60.0)
+
+    def setup(self, n: int) -> None:
+        import kzfigures
+
+        from .bench_replay import workload
+
+        self.prepared = kzfigures.prepare(workload(n, max(1, n // 100), 60))
+        self.known_at = kzfigures.replay(self.prepared).known_at
+
+    def time_replay(self, n: int) -> None:
+        import kzfigures
+
+        kzfigures.replay(self.prepared)
+
+    def time_loop(self, n: int) -> None:
+        from .bench_replay import loop
+
+        loop(self.prepared, self.known_at)

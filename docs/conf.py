@@ -207,7 +207,7 @@ GENERATED = Path(__file__).resolve().parent / "_generated"
 
 def _draw_charts(app: Any) -> None:
     from kzfigures.datasets import kazakhstan_2022
-    from kzfigures.present.plot import timeline
+    from kzfigures.present.plot import save, timeline
 
     GENERATED.mkdir(exist_ok=True)
     frame = kazakhstan_2022()
@@ -216,7 +216,24 @@ def _draw_charts(app: Any) -> None:
     for metric in ("detained", "killed"):
         key = {"metric": metric, "group": "all"}
         chart = timeline(frame, estimate, key=key, violations=found)
-        chart.savefig(GENERATED / f"tutorial-{metric}.png", dpi=110)
+        save(chart, GENERATED / f"tutorial-{metric}.png", dpi=110)
+    _draw_gallery()
+
+
+# -- The gallery ------------------------------------------------------------
+# docs/gallery_charts.py holds one function per chart; docs/gallery.md shows
+# each function (literalinclude) above the PNG drawn here, so the page's code
+# is the code that drew the picture. The PNGs go to the ignored _generated/.
+def _draw_gallery() -> None:
+    from kzfigures.present.plot import save
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import gallery_charts
+
+    for name, draw in gallery_charts.CHARTS.items():
+        chart = draw()
+        save(chart, GENERATED / f"gallery-{name}.png", dpi=110)
+        save(chart, GENERATED / f"gallery-{name}.svg")
 
 
 def setup(app: Any) -> dict[str, Any]:

@@ -11,6 +11,8 @@ from kzfigures._version import __version__
 from kzfigures.analysis.estimate import Estimate, best_estimate, isotonic_by_series
 from kzfigures.analysis.inputs import Prepared, prepare
 from kzfigures.analysis.ranges import Range, range_records, ranges
+from kzfigures.analysis.revisions import Revisions, revisions
+from kzfigures.analysis.vintages import Replay, as_known_at, replay
 from kzfigures.analysis.violations import ViolationReport, violations
 from kzfigures.conventions import DEFAULT_CONVENTIONS, Conventions
 from kzfigures.errors import (
@@ -65,6 +67,8 @@ __all__ = [
     "Prepared",
     "Qualifier",
     "Range",
+    "Replay",
+    "Revisions",
     "TimezoneError",
     "UnknownColumnError",
     "UnknownKeyError",
@@ -72,6 +76,7 @@ __all__ = [
     "ViolationReport",
     "__version__",
     "as_frame",
+    "as_known_at",
     "best_estimate",
     "content_id",
     "explain",
@@ -85,6 +90,8 @@ __all__ = [
     "ranges",
     "read_csv",
     "read_json",
+    "replay",
+    "revisions",
     "to_csv",
     "to_frame",
     "to_json",

@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import sys
+import textwrap
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -26,8 +27,10 @@ import pandas as pd
 from kzfigures._version import __version__
 from kzfigures.analysis.estimate import METHODS, ON_CONFLICT, Estimate, best_estimate
 from kzfigures.analysis.index import DEFAULT_BY, check_by
-from kzfigures.analysis.inputs import Prepared, parse_key, prepare, select_key, select_series
+from kzfigures.analysis.inputs import Prepared, parse_key, prepare, select_key
 from kzfigures.analysis.ranges import ranges
+from kzfigures.analysis.revisions import revisions
+from kzfigures.analysis.vintages import as_known_at
 from kzfigures.analysis.violations import violations
 from kzfigures.errors import (
     FrameValidationError,
@@ -35,18 +38,20 @@ from kzfigures.errors import (
     InvalidArgumentError,
     KzFiguresError,
 )
-from kzfigures.frame import read_csv, read_json
-from kzfigures.present.markdown import markdown_sections
+from kzfigures.frame import COLUMNS, read_csv, read_json
+from kzfigures.present.markdown import markdown_sections, revisions_markdown
 from kzfigures.present.report import (
     estimate_section,
     observations_section,
     observations_table,
     ranges_section,
+    revisions_text,
     summary_lines,
     summary_section,
     violations_section,
     when,
 )
+from kzfigures.present.words import date_words
 
 __all__ = ["main"]
 
@@ -69,21 +74,38 @@ suffix is read as JSON records, anything else as CSV. Without PATH, the
 bundled Kazakhstan January 2022 dataset is used.
 """
 
+_REVISIONS_DESCRIPTION = """\
+How each running total was revised, and which sources were later
+contradicted downwards (see the documentation's page "What was known when").
+
+Per series: the first and the latest headline (the most recent figure about
+the most recent day, stated numbers only), the rises and falls between them,
+the largest fall, and from when every headline stayed within --within of the
+latest. Per source: how many of its figures a later figure about the same or
+a later day put lower, and by how much.
+
+formats: text (default), markdown, csv (the series table), json (both tables).
+"""
+
 _EPILOG = """\
-sections (text and markdown), for each series (metric, group, region):
+sections (text and markdown), in this order unless --sections says otherwise:
+  summary         one sentence per series a journalist can quote, each
+                  number in its source's words, with its date and year
+  estimates       low, best and high by the end of each day, what was set
+                  aside
+  violations      where a running total falls: definite, soft; then the
+                  same day's different figures from different sources
+                  (disagreements: listed apart, not a fall)
+  ranges          for a running total what each source last said, else the
+                  whole record: its ends in words, the numbers stated, and
+                  the count every figure allows
   observations    every figure, oldest first: as-of date, words as
                   reported, interval, who said it through whom
-  ranges          the hull of what was reported and the consensus every
-                  figure allows, with observation, claim and speaker counts
-  violations      where a running total falls: definite, soft; then the
-                  same day's different figures from different speakers
-                  (disagreements: listed apart, not a fall)
-  best estimates  low, best and high at each time, what was set aside
-  summary         one line per series that a journalist can quote
+  More than 20 series: only the summary, unless --full or --sections.
 
 formats:
-  text      for an 80-column terminal; thousands separators; open-ended
-            figures read "more than 3,000" or "3,001 or more"
+  text      for an 80-column terminal; thousands separators; figures in
+            their sources' words ("more than 3,000", "dozens")
   markdown  headings, bullet points and pipe tables to paste into a CMS
   csv       the best-estimate series for Datawrapper, one row per series
             and date: metric, group, region, date, low, best, high,
@@ -122,7 +144,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="kzfigures",
         formatter_class=_help_formatter,
         description="Reconcile conflicting casualty and detention figures.",
-        epilog="Run 'kzfigures report --help' for the report's options.",
+        epilog="Run 'kzfigures report --help' or 'kzfigures revisions --help' for their options.",
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -133,34 +155,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_EPILOG,
         formatter_class=_help_formatter,
     )
-    report.add_argument(
-        "path",
-        nargs="?",
-        type=Path,
-        metavar="PATH",
-        help="CSV or JSON observations (default: the bundled Kazakhstan 2022 dataset)",
-    )
-    report.add_argument(
-        "--format",
-        choices=FORMATS,
-        default="text",
-        help="output format (default: text)",
-    )
-    report.add_argument(
-        "--key",
-        action="append",
-        default=[],
-        metavar="COLUMN=VALUE",
-        help="only the series matching these values, e.g. --key metric=detained --key group=all, or "
-        "metric=detained,group=all; a value may hold commas (--key 'region=Almaty, city') (repeatable)",
-    )
-    report.add_argument(
-        "--by",
-        default=",".join(DEFAULT_BY),
-        metavar="COLUMN,...",
-        help="the columns that make a series (default: metric,group,region); a file with an event "
-        "column of its own: --by event,metric,group,region",
-    )
+    _input_arguments(report)
     report.add_argument(
         "--sections",
         metavar="NAME,...",
@@ -206,16 +201,87 @@ def _parser() -> argparse.ArgumentParser:
         "--plot",
         type=Path,
         metavar="FILE.png",
-        help="also draw the timeline chart of the series --key selects (needs the plot extra) and save it to FILE",
+        help="also draw the chart of every series --key selects (small multiples when several; needs the plot "
+        "extra) and save it to FILE; the suffix chooses PNG, SVG or PDF",
     )
     report.add_argument(
+        "--same-scale",
+        action="store_true",
+        help="small multiples on one y scale (default: each panel its own, so small series stay readable)",
+    )
+    report.add_argument(
+        "--title",
+        metavar="TEXT",
+        help="the chart's title, e.g. the message it carries (default: the metrics drawn)",
+    )
+    revisions = commands.add_parser(
+        "revisions",
+        help="how each series' figures were revised, and which sources were later contradicted downwards",
+        description=_REVISIONS_DESCRIPTION,
+        formatter_class=_help_formatter,
+    )
+    _input_arguments(revisions)
+    revisions.add_argument(
+        "--within",
+        type=float,
+        default=0.10,
+        metavar="SHARE",
+        help="a series has settled once every later headline stays within this share of the latest (default: 0.10)",
+    )
+    revisions.add_argument(
+        "--ids",
+        action="store_true",
+        help="name the observation ids behind each figure (text and markdown)",
+    )
+    revisions.add_argument(
+        "--plot",
+        type=Path,
+        metavar="FILE.png",
+        help="also draw the vintage chart of the one series --key selects: the estimate as known at the end "
+        "of each day (needs the plot extra); the suffix chooses PNG, SVG or PDF",
+    )
+    revisions.add_argument("--title", metavar="TEXT", help="the chart's title (default: the series' name)")
+    return parser
+
+
+def _input_arguments(command: argparse.ArgumentParser) -> None:
+    """The options every command shares: the input, its reading, the series and the format."""
+    command.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        metavar="PATH",
+        help="CSV or JSON observations (default: the bundled Kazakhstan 2022 dataset)",
+    )
+    command.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="output format (default: text)",
+    )
+    command.add_argument(
+        "--key",
+        action="append",
+        default=[],
+        metavar="COLUMN=VALUE",
+        help="only the series matching these values, e.g. --key metric=detained --key group=all, or "
+        "metric=detained,group=all; a value may hold commas (--key 'region=Almaty, city') (repeatable)",
+    )
+    command.add_argument(
+        "--by",
+        default=",".join(DEFAULT_BY),
+        metavar="COLUMN,...",
+        help="the columns that make a series (default: metric,group,region); a file with an event "
+        "column of its own: --by event,metric,group,region",
+    )
+    command.add_argument(
         "--tz",
         default="UTC",
         metavar="ZONE",
         help="time zone for times in PATH written without an offset, e.g. Asia/Almaty (default: UTC)",
     )
     # Dates that are not ISO 8601 are read only in an order the user gives; never guessed.
-    dates = report.add_mutually_exclusive_group()
+    dates = command.add_mutually_exclusive_group()
     dates.add_argument(
         "--dayfirst",
         dest="dayfirst",
@@ -235,7 +301,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FORMAT",
         help="read times in PATH that are not ISO 8601 with this strptime format, e.g. '%%d %%B %%Y'",
     )
-    return parser
+    command.add_argument(
+        "--as-known-at",
+        metavar="WHEN",
+        help="only the figures published by the end of WHEN (a day such as 2022-01-08, or a time): "
+        "what a reader could have known then",
+    )
 
 
 class _BadInputError(Exception):
@@ -427,6 +498,17 @@ def _render(frame: pd.DataFrame, args: argparse.Namespace) -> Iterator[str]:
     if args.format in ("text", "markdown"):
         n_series = len(frame.drop_duplicates(list(prepared.by))) if len(frame) else 0
         sections = _sections(args, n_series)
+        own = [c for c in frame.columns if c not in COLUMNS and c not in prepared.by and frame[c].nunique() > 1]
+        if own:  # e.g. an event column: its values would be one series unless keyed
+            note = (
+                f"Note: {', '.join(own)} (a column of the file's own) is not part of the series key, so its "
+                f"values' figures are reported together; to keep them apart: --by {','.join([*own, *prepared.by])}"
+            )
+            yield textwrap.fill(note, 80) if args.format == "text" else note
+        if args.as_known_at is not None:
+            moment = pd.Timestamp(args.as_known_at)
+            when = date_words(moment) if moment == moment.normalize() else date_words(moment, minutes=True)
+            yield f"As known by the end of {when}: the {len(frame):,} of {args.n_read:,} figures published by then."
         if args.format == "markdown":
             yield "# kzfigures report"
             yield from markdown_sections(prepared, result, sections, ids=args.ids)
@@ -461,6 +543,7 @@ def _render(frame: pd.DataFrame, args: argparse.Namespace) -> Iterator[str]:
             "on_conflict": args.on_conflict,
             "freq": args.freq,
             "weights": _weights(args) or {},
+            "as_known_at": args.as_known_at,
         },
         "summary": summary_lines(result, ids=args.ids),
         "observations": _records(observations_table(frame, args.by)),
@@ -484,10 +567,8 @@ def _key(texts: list[str]) -> dict[str, Any]:
     return key
 
 
-def _report(args: argparse.Namespace) -> Iterator[str]:
-    """Check the options and the input, then yield the report's parts (the chart is drawn first)."""
-    if args.plot is not None:
-        _check_plot_path(args.plot)
+def _inputs(args: argparse.Namespace) -> pd.DataFrame:
+    """The observations the options select: read, as known at a time, keyed (``args.key``, ``args.by`` parsed)."""
     try:
         args.key = _key(args.key) or None
     except KzFiguresError as error:
@@ -497,10 +578,67 @@ def _report(args: argparse.Namespace) -> Iterator[str]:
         args.by = tuple(check_by([c.strip() for c in args.by.split(",") if c.strip()], frame))
     except KzFiguresError as error:
         raise _BadInputError([f"kzfigures: --by: {' '.join(str(error).split())}"]) from None
+    args.n_read = len(frame)
+    if args.as_known_at is not None:
+        try:
+            frame = as_known_at(frame, args.as_known_at, validate=False)
+        except KzFiguresError as error:
+            raise _BadInputError([f"kzfigures: --as-known-at: {' '.join(str(error).split())}"]) from None
+        if len(frame) == 0:
+            raise _BadInputError([f"kzfigures: --as-known-at {args.as_known_at}: no figure was published by then"])
     try:
-        frame = select_key(frame, args.key)
+        return select_key(frame, args.key)
     except KzFiguresError as error:
         raise _BadInputError([f"kzfigures: --key: {error}"]) from None
+
+
+def _revisions(args: argparse.Namespace) -> Iterator[str]:
+    """``kzfigures revisions``: the revision tables in the chosen format (and the vintage chart)."""
+    if args.plot is not None:
+        _check_plot_path(args.plot)
+    frame = _inputs(args)
+    if args.plot is not None:
+        _vintage_plot(frame, args)
+    try:
+        result = revisions(frame, by=args.by, within=args.within, validate=False)
+    except KzFiguresError as error:
+        raise _BadInputError([f"kzfigures: {' '.join(str(error).split())}"]) from None
+    if args.format == "text":
+        yield revisions_text(result, frame, ids=args.ids)
+    elif args.format == "markdown":
+        yield revisions_markdown(result, frame, ids=args.ids)
+    elif args.format == "csv":
+        out = io.StringIO()
+        _iso_times(result.series).to_csv(out, index=False, lineterminator="\n")
+        yield out.getvalue().rstrip("\n")
+    else:
+        document = {
+            "kzfigures": __version__,
+            "source": "kazakhstan_2022 (bundled)" if args.path is None else str(args.path),
+            "key": args.key,
+            "options": {"by": list(args.by), "within": args.within, "as_known_at": args.as_known_at},
+            "series": _records(_iso_times(result.series)),
+            "speakers": _records(result.speakers),
+        }
+        yield json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def _iso_times(table: pd.DataFrame) -> pd.DataFrame:
+    """Times as ISO 8601 text with their offset, durations in days: what a CSV or JSON reader parses."""
+    out = table.copy()
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.DatetimeTZDtype):
+            out[column] = out[column].map(lambda t: "" if pd.isna(t) else t.isoformat()).astype("string")
+        elif pd.api.types.is_timedelta64_dtype(out[column].dtype):
+            out[f"{column}_days"] = out.pop(column).dt.total_seconds() / 86_400
+    return out
+
+
+def _report(args: argparse.Namespace) -> Iterator[str]:
+    """Check the options and the input, then yield the report's parts (the chart is drawn first)."""
+    if args.plot is not None:
+        _check_plot_path(args.plot)
+    frame = _inputs(args)
     if args.plot is not None:
         _plot(frame, args)
     try:
@@ -539,14 +677,15 @@ def _check_plot_path(path: Path) -> None:
 
 
 def _plot(frame: pd.DataFrame, args: argparse.Namespace) -> None:
+    """Draw every series --key selects (small multiples when several) and write the chart by its suffix."""
     try:
-        select_series(frame, args.key, DEFAULT_BY)
-        from kzfigures.present.plot import timeline
+        from kzfigures.present.plot import save, timeline
 
         figure = timeline(
             frame,
             best_estimate(
                 frame,
+                args.by,
                 method=args.method,
                 freq=args.freq,
                 on_conflict=args.on_conflict,
@@ -554,11 +693,28 @@ def _plot(frame: pd.DataFrame, args: argparse.Namespace) -> None:
                 validate=False,
             ),
             key=args.key,
-            violations=violations(frame, validate=False),
+            violations=violations(frame, args.by, validate=False),
+            by=args.by,
+            title=args.title,
+            sharey=args.same_scale,
         )
-        figure.savefig(args.plot, dpi=150)
+        save(figure, args.plot)
     except KzFiguresError as error:
-        raise _BadInputError([f"kzfigures: --plot draws one series: {error}"]) from None
+        raise _BadInputError([f"kzfigures: --plot: {' '.join(str(error).split())}"]) from None
+    except ImportError as error:
+        raise _BadInputError([f"kzfigures: --plot: {error}"]) from None
+    except (OSError, ValueError) as error:
+        raise _BadInputError([f"kzfigures: --plot: cannot write {args.plot}: {error}"]) from None
+
+
+def _vintage_plot(frame: pd.DataFrame, args: argparse.Namespace) -> None:
+    """Draw the one series --key selects as known day by day and write the chart by its suffix."""
+    try:
+        from kzfigures.present.plot import save, vintages
+
+        save(vintages(frame, by=args.by, title=args.title), args.plot)
+    except KzFiguresError as error:
+        raise _BadInputError([f"kzfigures: --plot: {' '.join(str(error).split())}"]) from None
     except ImportError as error:
         raise _BadInputError([f"kzfigures: --plot: {error}"]) from None
     except (OSError, ValueError) as error:
@@ -582,10 +738,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.version:
         print(f"kzfigures {__version__}")
         return 0
-    if args.command != "report":
+    if args.command not in ("report", "revisions"):
         parser.print_help(sys.stderr)
         return 2
-    parts = _report(args)
+    parts = _report(args) if args.command == "report" else _revisions(args)
     try:
         first = next(parts)
     except _BadInputError as error:

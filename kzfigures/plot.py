@@ -1,4 +1,6 @@
-"""Charts: the public home of :func:`timeline` (drawn by ``kzfigures.present.plot``).
+"""Charts: the public home of :func:`timeline`, :func:`vintages`, :func:`save` and :class:`Theme`.
+
+They are drawn by ``kzfigures.present.plot``.
 
 Importing ``kzfigures`` never imports matplotlib; importing this module
 does not either, until a chart is drawn.
@@ -8,6 +10,6 @@ does not either, until a chart is drawn.
 'kzfigures.present.plot'
 """
 
-from kzfigures.present.plot import timeline
+from kzfigures.present.plot import MAX_PANELS, SPEAKER_GROUPS, Theme, save, timeline, vintages
 
-__all__ = ["timeline"]
+__all__ = ["MAX_PANELS", "SPEAKER_GROUPS", "Theme", "save", "timeline", "vintages"]

@@ -117,10 +117,3 @@ def test_the_csv_best_is_a_whole_count_inside_the_range_above_2_53(tmp_path, cap
     table = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype={"best": "Int64", "low": "Int64"})
     assert table["best"].tolist() == [big, big]
     assert table["low"].tolist() == [big, big]
-
-
-def test_plot_without_a_key_asks_for_one_without_internal_words(capsys) -> None:
-    assert main(["report", "--plot", "x.png"]) == 2
-    err = capsys.readouterr().err
-    assert "choose one with a key" in err
-    assert "None" not in err

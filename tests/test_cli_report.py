@@ -116,9 +116,9 @@ def test_text_summary_line_a_journalist_can_quote(capsys):
     _, out, _ = run(capsys, "--key", DETAINED)
     summary = " ".join(line.strip() for line in section(out, "SUMMARY")).strip()
     # The best estimate is the Kazakh authorities' "about 8,000" in their words; the Interior
-    # Ministry's 7,939 is the floor; the record starts with "more than 3,000" on Jan 7. No ids.
+    # Ministry's 7,939, the floor, in its own; the record starts with "more than 3,000" on Jan 7. No ids.
     assert summary == (
-        "- detained: about 8,000 by Jan 10, 2022 (Kazakh authorities); at least 7,939 (Interior Ministry); "
+        "- detained: about 8,000 by Jan 10, 2022 (Kazakh authorities); Interior Ministry: 7,939; "
         "earlier figures from more than 3,000 on Jan 7, 2022"
     )
     _, with_ids, _ = run(capsys, "--key", DETAINED, "--ids", "--sections", "summary")
@@ -280,7 +280,13 @@ def test_json_parses_back(capsys):
     (detained_range,) = document["ranges"]
     assert (detained_range["hull_low"], detained_range["hull_high"]) == (2000, None)
     assert detained_range["consensus_empty"] is True
-    assert document["options"] == {"method": "isotonic", "on_conflict": "latest", "freq": None, "weights": {}}
+    assert document["options"] == {
+        "method": "isotonic",
+        "on_conflict": "latest",
+        "freq": None,
+        "weights": {},
+        "as_known_at": None,
+    }
     assert document["summary"][0].startswith("detained: about 8,000 by Jan 10, 2022 (Kazakh authorities)")
 
 
@@ -369,7 +375,6 @@ def test_unreadable_files_exit_2_with_one_line(tmp_path, capsys, name, content, 
         ["--key", "metric=arrested"],
         ["--key", "detained"],
         ["--key", "colour=red"],
-        ["--key", "metric=detained", "--plot", "x.png"],  # two series: all and officials
         ["--freq", "fortnightly"],
     ],
 )

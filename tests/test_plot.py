@@ -1,5 +1,7 @@
 """The timeline chart: the artists it draws, counted against the dataset read by hand.
 
+(The newsroom promises, layout, labels, dates, panels, are tested in test_chart_newsroom.py.)
+
 Expectations come from the articles (see docs/datasheet.md), not from the
 plotting code:
 
@@ -46,63 +48,70 @@ def _arrows(ax):
     return [text for text in ax.texts if text.get_gid() == "open-ended-arrow"]
 
 
-def _interval_bars(ax):
-    from matplotlib.container import ErrorbarContainer
-
-    return sum(len(c.lines[2][0].get_segments()) for c in ax.containers if isinstance(c, ErrorbarContainer))
+def _bars(ax, gid):
+    return sum(len(c.get_segments()) for c in ax.collections if c.get_gid() == gid)
 
 
-def _bands(ax):
-    return sum(len(c.get_segments()) for c in ax.collections if c.get_gid() == "vague-band")
+def _labels(fig, gid):
+    return [text.get_text() for ax in fig.axes for text in ax.texts if text.get_gid() == gid]
 
 
-# Detained: 9 claims, of which 6 state a number (markers) and 3 are "thousands" (bands). Killed:
-# 7 claims: 164 and "about 164" state a number; three "dozens" are bands; "multiple" and "a large
-# number" are open-ended arrows. Only stated figures with a range get error bars.
+# Detained: 9 claims. Six state a number and get a mark at it: three exact figures (4,404, 6,044,
+# 7,939) as dots, "almost 6,000" and "about 8,000" as dashes inside their bars, and the base of the
+# "more than 3,000" arrow. The three "thousands" state none: bars only. Killed: 7 claims: 164 (a
+# dot) and "about 164" (a dash in a bar) state a number; three "dozens" are bars; "multiple" and
+# "a large number" are arrows. Echoes (the same claim in another report) get no mark of their own.
 @pytest.mark.parametrize(
-    ("key", "markers", "bands", "echoes", "open_ended", "intervals"),
-    [(DETAINED, 6, 3, 2, 1, 2), (KILLED, 2, 3, 1, 2, 1)],  # an echo of "dozens" has no point to mark
+    ("key", "marks", "vague", "intervals", "open_ended"),
+    [(DETAINED, 6, 3, 2, 1), (KILLED, 2, 3, 1, 2)],
 )
-def test_one_marker_per_stated_claim_bands_for_vague_ones_echoes_arrows_and_bars(
-    key, markers, bands, echoes, open_ended, intervals
-):
+def test_one_mark_per_claim_bars_for_ranges_arrows_for_open_ended_figures(key, marks, vague, intervals, open_ended):
     ax = timeline(kazakhstan_2022(), key=key).axes[0]
-    assert _points(ax, "claim") == markers
-    assert _bands(ax) == bands
-    assert _points(ax, "echo") == echoes
+    assert _points(ax, "claim") == marks
+    assert _bars(ax, "vague-band") == vague
+    assert _bars(ax, "interval") == intervals
     assert len(_arrows(ax)) == open_ended
-    assert _interval_bars(ax) == intervals
-    claim_size = {line.get_markersize() for line in ax.get_lines() if line.get_gid() == "claim"}
-    echo_size = {line.get_markersize() for line in ax.get_lines() if line.get_gid() == "echo"}
-    assert max(echo_size) < min(claim_size)
+    assert _points(ax, "echo") == 0
 
 
 def test_open_ended_arrow_starts_at_low_and_points_up():
-    ax = timeline(kazakhstan_2022(), key=DETAINED).axes[0]
-    (arrow,) = _arrows(ax)
+    fig = timeline(kazakhstan_2022(), key=DETAINED)
+    (arrow,) = _arrows(fig.axes[0])
     (x_tip, y_tip), (x_tail, y_tail) = arrow.xy, arrow.xyann
     assert y_tail == 3001  # "more than 3,000" allows 3,001 and up
     assert y_tip > y_tail
     assert x_tip == x_tail
-    labels = [text.get_text() for text in ax.texts if text.get_gid() == "open-ended"]
-    assert labels == ["more than 3,000"]
+    assert "more than 3,000" in _labels(fig, "figure-label")
 
 
-def test_one_colour_and_marker_per_speaker_in_the_legend():
-    ax = timeline(kazakhstan_2022(), key=DETAINED).axes[0]
-    claim_lines = [line for line in ax.get_lines() if line.get_gid() == "claim"]
-    # Speakers of the detained claims, by hand: Interior Ministry, the paraphrase
-    # (unattributed, via CNN), CNN, Asian Lite News, Presidential Office, Police,
-    # hamslivenews.com, Kazakh authorities.
-    assert len(claim_lines) == 8
-    assert len({(line.get_marker(), line.get_color()) for line in claim_lines}) == 8
-    legend = [text.get_text() for text in ax.get_legend().get_texts()]
-    assert "Interior Ministry" in legend
-    assert "unattributed, via CNN" in legend
-    assert "CNN (own figure)" in legend
+def test_colours_stand_for_kinds_of_speaker_in_a_legend_of_three():
+    frame = kazakhstan_2022()
+    fig = timeline(frame, key=DETAINED)
+    legend = fig.legends[0]
+    colours = {
+        text.get_text(): handle.get_color()
+        for text, handle in zip(legend.get_texts(), legend.legend_handles, strict=True)
+    }
+    # By hand: the Interior Ministry, the Presidential Office, the Police and the Kazakh
+    # authorities are named authorities; CNN, Asian Lite News and hamslivenews.com give their own
+    # figures; the paraphrase of CNN's "thousands" names no one.
+    assert list(colours) == ["Authorities", "Media (own figures)", "Unnamed sources"]
+    assert len(set(colours.values())) == 3
+    ax = fig.axes[0]
+    dots = {
+        y: line.get_color()
+        for line in ax.get_lines()
+        if line.get_gid() == "claim" and line.get_marker() == "o"
+        for y in line.get_ydata()
+    }
+    assert dots == {
+        4404: colours["Media (own figures)"],  # Asian Lite News via Xinhua, no authority
+        6044: colours["Authorities"],  # Police
+        7939: colours["Authorities"],  # Interior Ministry
+    }
 
 
-def test_estimate_band_and_best_line_carried_forward():
+def test_estimate_band_and_best_line_held_over_each_slot():
     estimate = pd.DataFrame(
         {
             "as_of": pd.to_datetime(["2022-01-07", "2022-01-08", "2022-01-09", "2022-01-10"]).tz_localize(
@@ -117,46 +126,39 @@ def test_estimate_band_and_best_line_carried_forward():
     (best,) = [line for line in ax.get_lines() if line.get_gid() == "best"]
     # The four points, and the last one held to the end of its day.
     assert list(best.get_ydata()) == [3001, 4404, 6044, 7939, 7939]
-    bands = [c for c in ax.collections if c.get_gid() == "estimate-band"]
-    assert len(bands) == 1
-    # The unbounded high of the last point is drawn to the top of the axes, not to infinity.
+    assert len([c for c in ax.collections if c.get_gid() == "estimate-band"]) == 1
+    # The unbounded high of the last point is drawn, lighter, to the top of the axes, not to infinity.
+    (open_band,) = [c for c in ax.collections if c.get_gid() == "estimate-band-open"]
     top = ax.get_ylim()[1]
-    assert bands[0].get_paths()[0].vertices[:, 1].max() == pytest.approx(top)
+    assert open_band.get_paths()[0].vertices[:, 1].max() == pytest.approx(top)
 
 
-def test_violations_are_circled_and_labelled():
+def test_a_violation_table_rings_the_earlier_higher_figure_not_the_later_one():
+    # Read as a fall: the later "almost 6,000" below the 6,044 before it. The 6,044 is out of line.
     violations = pd.DataFrame({"id": ["kz22-004-05"], "kind": ["definite"], "witness_id": ["kz22-004-08"]})
-    ax = timeline(kazakhstan_2022(), key=DETAINED, violations=violations).axes[0]
-    (marks,) = [c for c in ax.collections if c.get_gid() == "violation"]
-    assert len(marks.get_offsets()) == 1
-    assert marks.get_offsets()[0][1] == 5999  # "almost 6,000" is drawn at its point value, 5,999
-    labels = [text.get_text() for text in ax.texts if text.get_gid() == "violation-label"]
-    assert labels == ["definite vs kz22-004-08"]
+    fig = timeline(kazakhstan_2022(), key=DETAINED, violations=violations)
+    (ring,) = [c for c in fig.axes[0].collections if c.get_gid() == "set-aside"]
+    assert [y for _, y in ring.get_offsets()] == [6044]
+    (label,) = _labels(fig, "set-aside-label")
+    assert label.startswith("6,044 (Police)")
+    assert "kz22" not in label
 
 
-def test_disagreements_are_not_circled_as_violations():
+def test_disagreements_are_not_ringed():
     report = kzfigures.violations(kazakhstan_2022())
     both = pd.concat([report.frame, report.disagreements])  # the Jan 9 disagreement, and nothing else
     assert list(both["kind"]) == ["disagreement"]
-    ax = timeline(kazakhstan_2022(), key=DETAINED, violations=both).axes[0]
-    assert not [c for c in ax.collections if c.get_gid() == "violation"]
-    assert not [text for text in ax.texts if text.get_gid() == "violation-label"]
+    fig = timeline(kazakhstan_2022(), key=DETAINED, violations=both)
+    assert not [c for c in fig.axes[0].collections if c.get_gid() == "set-aside"]
+    assert not _labels(fig, "set-aside-label")
 
 
-def test_legend_outside_the_data_and_dates_readable():
+def test_dates_readable_and_counts_with_thousands_separators():
     fig = timeline(kazakhstan_2022(), key=DETAINED)
+    fig.draw_without_rendering()
     ax = fig.axes[0]
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    renderer = canvas.get_renderer()
-    legend_box = ax.get_legend().get_window_extent(renderer)
-    axes_box = ax.get_window_extent(renderer)
-    assert legend_box.x0 >= axes_box.x1
-    assert legend_box.x1 <= fig.bbox.x1  # and not cut off
     labels = [label.get_text() for label in ax.get_xticklabels()]
-    assert {"Jan 07", "Jan 08", "Jan 09", "Jan 10"} <= set(labels)
+    assert {"Jan 7\n2022", "8", "9", "10"} <= set(labels)
     assert ax.yaxis.get_major_formatter()(8000, 0) == "8,000"
 
 
@@ -166,7 +168,19 @@ def test_accepts_observations_and_an_existing_axes():
     fig = Figure()
     ax = fig.add_subplot()
     assert timeline(kazakhstan_2022(as_frame=False), key=DETAINED, ax=ax) is fig
-    assert _points(ax, "claim") + _bands(ax) == 9
+    assert _points(ax, "claim") + _bars(ax, "vague-band") == 9
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == [
+        "Authorities",
+        "Media (own figures)",
+        "Unnamed sources",
+    ]
+
+
+def test_an_existing_axes_takes_one_series():
+    from matplotlib.figure import Figure
+
+    with pytest.raises(InvalidArgumentError, match="ax draws one series"):
+        timeline(kazakhstan_2022(), key="metric=detained", ax=Figure().add_subplot())
 
 
 @pytest.mark.parametrize(
@@ -174,8 +188,6 @@ def test_accepts_observations_and_an_existing_axes():
     [
         ("metric=arrested", UnknownKeyError),
         ({"metric": "detained", "group": "nobody"}, UnknownKeyError),
-        ("metric=detained", InvalidArgumentError),  # two series: all and officials
-        (None, InvalidArgumentError),  # the dataset holds many series
         ("detained", InvalidArgumentError),
         ("metric=detained,metric=killed", InvalidArgumentError),
         ("colour=red", UnknownColumnError),
@@ -219,6 +231,5 @@ def test_draws_the_real_estimate_and_violation_objects():
     # By hand (docs/estimate.md): by the end of each day 3,001, 4,404, 6,044 and 8,000 ("about
     # 8,000" is the day's largest stated figure); the last held a day.
     assert list(best.get_ydata()) == [3001, 4404, 6044, 8000, 8000]
-    # Nothing is marked: the Jan 9 figures of two speakers are a disagreement, not a violation.
-    labels = [text.get_text() for text in ax.texts if text.get_gid() == "violation-label"]
-    assert labels == []
+    # Nothing is ringed: the Jan 9 figures of two speakers are a disagreement, not a fall.
+    assert not [c for c in ax.collections if c.get_gid() == "set-aside"]

@@ -192,3 +192,42 @@ def test_the_readme_shows_the_summary_the_report_prints(capsys) -> None:
     shown = readme.split("```text\n", 1)[1].split("\n...\n", 1)[0].splitlines()
     assert shown[0].startswith("SUMMARY")
     assert run(capsys).splitlines()[: len(shown)] == shown
+
+
+def test_a_summary_prints_no_number_no_figure_states(tmp_path, capsys) -> None:
+    # 500 on day 1 is superseded by 300 on day 2 (later information wins): day 1 keeps no figure,
+    # its low is the default 0, which nobody stated, so the sentence names no "earlier figure";
+    # it names the correction instead.
+    path = tmp_path / "revised.csv"
+    path.write_text("metric,as_of,stated,authority\nkilled,2024-01-01,500,A\nkilled,2024-01-02,300,A\n")
+    summary = " ".join(summary_of(run(capsys, str(path)))[2:])
+    assert summary == "- killed: 300 by Jan 2, 2024 (A); revised down from 500 (A, Jan 1, 2024)"
+
+
+def test_a_pooled_estimate_says_so_and_an_older_figure_keeps_its_date(tmp_path, capsys) -> None:
+    path = tmp_path / "pooled.csv"
+    path.write_text(
+        "metric,as_of,figure,authority\n"
+        "killed,2024-03-16,about 20,Police\n"  # [15, 25]: no conflict with the 18 that follows
+        "killed,2024-03-18,18,Governor's office\n"
+        "injured,2024-03-16,40,Police\n"
+        "injured,2024-03-18,dozens,Police\n",  # later, but states no number: 40 stays the estimate
+        encoding="utf-8",
+    )
+    summary = " ".join(" ".join(summary_of(run(capsys, str(path)))[2:]).split())
+    # The isotonic fit pools 20 (weight 2 x 2) and 18 (2 x 3) into one value, which nobody stated.
+    pooled = round((20 * 4 + 18 * 6) / 10)
+    assert (
+        f"killed: an estimate of {pooled} by Mar 18, 2024, pooling about 20 (Police, Mar 16, 2024) "
+        "and 18 (Governor's office, Mar 18, 2024)"
+    ) in summary
+    assert "injured: 40 by Mar 16, 2024 (Police), still the estimate on Mar 18, 2024" in summary
+
+
+def test_a_column_of_the_files_own_outside_the_key_gets_a_note(tmp_path, capsys) -> None:
+    path = tmp_path / "events.csv"
+    path.write_text("event,metric,as_of,stated\na,killed,2024-01-01,5\nb,killed,2024-01-01,50\n", encoding="utf-8")
+    out = run(capsys, str(path), "--sections", "summary")
+    assert out.startswith("Note: event (a column of the file's own) is not part of the series key")
+    assert "--by event,metric,group,region" in " ".join(out.split())
+    assert not run(capsys, str(path), "--by", "event,metric,group,region").startswith("Note")

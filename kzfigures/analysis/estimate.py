@@ -715,8 +715,10 @@ def _fit(
         means = np.bincount(pos[alone], weights=weight[alone] * y[alone], minlength=n_slots)
         own = totals > 0
         g[own] = means[own] / totals[own]
-        block[own] = n_slots + np.flatnonzero(own)  # numbers distinct from the fit's blocks
-        claim_block[alone] = (n_slots + pos[alone]).astype(np.int64)
+        # Numbers distinct from the fit's blocks, which count up to one per fitted claim: offset by
+        # the number of claims, not of slots (a series with more blocks than slots reached them).
+        block[own] = len(table) + np.flatnonzero(own)
+        claim_block[alone] = (len(table) + pos[alone]).astype(np.int64)
     elif method != "conservative":
         medians = _weighted_lower_median(pos[in_fit], y[in_fit], weight[in_fit], n_slots)
         totals = np.bincount(pos[in_fit], weights=weight[in_fit], minlength=n_slots)

@@ -30,8 +30,11 @@ __all__ = [
     "OFFENDER_COLUMNS",
     "RANGE_COLUMNS",
     "RANGE_EACH_COLUMNS",
+    "REPLAY_COLUMNS",
     "RESULT_COLUMNS",
+    "REVISION_COLUMNS",
     "SET_ASIDE_COLUMNS",
+    "SPEAKER_REVISION_COLUMNS",
     "VIOLATION_COLUMNS",
     "dtypes",
     "empty_table",
@@ -121,10 +124,56 @@ OFFENDER_COLUMNS: Mapping[str, str] = {
     "contradicted_high": "Int64",
 }
 
+#: :attr:`~kzfigures.Replay.series` and :attr:`~kzfigures.Replay.set_aside`: ``known_at`` comes
+#: first (the knowledge time: the rows hold what was published by the end of its grid step), then
+#: the columns of :attr:`Estimate.series <kzfigures.Estimate.series>` (the key, then
+#: :data:`ESTIMATE_COLUMNS`) or of :attr:`Estimate.set_aside <kzfigures.Estimate.set_aside>`
+#: (``id``, the key, then :data:`SET_ASIDE_COLUMNS`).
+REPLAY_COLUMNS: Mapping[str, str] = {"known_at": "datetime"}
+
+#: :attr:`~kzfigures.Revisions.series`, after the key columns: one row per series.
+REVISION_COLUMNS: Mapping[str, str] = {
+    "n_figures": "int64",
+    "n_steps": "int64",
+    "first": "Int64",
+    "first_id": "string",
+    "first_known_by": "datetime",
+    "latest": "Int64",
+    "latest_id": "string",
+    "latest_known_by": "datetime",
+    "n_up": "int64",
+    "n_down": "int64",
+    "largest_drop": "Int64",
+    "largest_drop_share": "float64",
+    "largest_drop_known_by": "datetime",
+    "latest_over_first": "float64",
+    "settled_known_by": "datetime",
+    "time_to_settle": "timedelta64[ns]",
+}
+
+#: :attr:`~kzfigures.Revisions.speakers`: ``speaker`` first, then these; one row per speaker.
+SPEAKER_REVISION_COLUMNS: Mapping[str, str] = {
+    "n_series": "int64",
+    "n_claims": "int64",
+    "n_contradicted": "int64",
+    "share_contradicted": "float64",
+    "largest_excess": "Int64",
+    "mean_excess_share": "float64",
+    "largest_excess_share": "float64",
+}
+
 #: The analyses' own result column names beyond the observation schema (:data:`~kzfigures.COLUMNS`).
 RESULT_COLUMNS: frozenset[str] = frozenset(
     {"kind"}.union(
-        RANGE_COLUMNS, RANGE_EACH_COLUMNS, VIOLATION_COLUMNS, ESTIMATE_COLUMNS, SET_ASIDE_COLUMNS, OFFENDER_COLUMNS
+        RANGE_COLUMNS,
+        RANGE_EACH_COLUMNS,
+        VIOLATION_COLUMNS,
+        ESTIMATE_COLUMNS,
+        SET_ASIDE_COLUMNS,
+        OFFENDER_COLUMNS,
+        REPLAY_COLUMNS,
+        REVISION_COLUMNS,
+        SPEAKER_REVISION_COLUMNS,
     )
     - set(COLUMNS)
 )

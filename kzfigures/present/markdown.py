@@ -10,7 +10,7 @@ in the same words (figures as stated, dates with the year, ids only with
 >>> prepared = prepare(kazakhstan_2022())
 >>> parts = list(markdown_sections(prepared, best_estimate(prepared), ["summary"]))
 >>> print(parts[0].splitlines()[2])  # doctest: +NORMALIZE_WHITESPACE
-- detained: about 8,000 by Jan 10, 2022 (Kazakh authorities); at least 7,939 (Interior Ministry);
+- detained: about 8,000 by Jan 10, 2022 (Kazakh authorities); Interior Ministry: 7,939;
   earlier figures from more than 3,000 on Jan 7, 2022
 """
 
@@ -23,10 +23,18 @@ import pandas as pd
 
 from kzfigures.analysis.inputs import Prepared
 from kzfigures.analysis.violations import violations
-from kzfigures.present.summary import range_rows, summary_lines
-from kzfigures.present.words import ObservationWords, bound_words, date_words, figure_words, series_words, who_said
+from kzfigures.present.summary import agreed_words, known_words, range_rows, reported_words, summary_lines
+from kzfigures.present.words import (
+    ObservationWords,
+    bound_words,
+    date_words,
+    figure_words,
+    series_words,
+    speaker_words,
+    who_said,
+)
 
-__all__ = ["MAX_COLUMNS", "markdown_sections", "markdown_table"]
+__all__ = ["MAX_COLUMNS", "markdown_sections", "markdown_table", "revisions_markdown"]
 
 #: The widest table the Markdown report writes (with ``ids=True``).
 MAX_COLUMNS = 7
@@ -75,7 +83,7 @@ def _estimates(prepared: Prepared, result: Any, ids: bool) -> str:
         table["ids"] = [
             ", ".join(dict.fromkeys([*b, *lo])) for b, lo in zip(series["best_ids"], series["low_ids"], strict=True)
         ]
-    parts = ["## Best estimates", "", _table(table, none={"best": "none", "high": "no cap"})]
+    parts = ["## Best estimates", "", _table(table, none={"best": "not stated", "high": "no upper bound"})]
     aside = result.set_aside
     if len(aside):
         words = ObservationWords(result.observations)
@@ -137,19 +145,14 @@ def _ranges(prepared: Prepared, result: Any, ids: bool) -> str:
     words = ObservationWords(frame)
     rows = []
     for key, row, is_running in range_rows(prepared):
-        low, high = words.words(row["hull_low_ids"][0]), words.words(row["hull_high_ids"][0])
-        if row["consensus_empty"]:
-            agreed = f"none: {words.said(row['consensus_low_ids'])} is above {words.said(row['consensus_high_ids'])}"
-        else:
-            agreed = bound_words(row["consensus_low"], row["consensus_high"])
         stated = "" if pd.isna(row["min_stated"]) else bound_words(row["min_stated"], row["max_stated"])
         rows.append(
             {
                 "series": series_words(key, by),
                 "of": "latest figure of each source" if is_running else "whole record",
-                "reported": low if low == high else f"{low} to {high}",
+                "reported": reported_words(row, words),
                 "numbers stated": stated,
-                "agreed": agreed,
+                "agreed": agreed_words(row, words, is_running),
                 "sources": int(row["n_speakers"]),
             }
             | (
@@ -259,3 +262,50 @@ def markdown_table(table: pd.DataFrame, *, unbounded: Sequence[str] = ("high",),
                 cells.append(_cell(value))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def revisions_markdown(result: Any, observations: pd.DataFrame, *, ids: bool = False) -> str:
+    """The revisions as Markdown: a table of series and a table of sources, at most seven columns each."""
+    words = ObservationWords(observations)
+    by = list(result.by)
+    series = result.series
+    table = pd.DataFrame(
+        {
+            "series": [series_words(key, by) for key in series[by].itertuples(index=False, name=None)],
+            "first": [words.said([i]) for i in series["first_id"]],
+            "latest": [words.said([i]) for i in series["latest_id"]],
+            "rises": series["n_up"].astype("int64"),
+            "falls": series["n_down"].astype("int64"),
+            "largest fall": series["largest_drop"].astype("Int64"),
+            f"within {result.within:.0%} from": [known_words(t) for t in series["settled_known_by"]],
+        }
+    )
+    if ids:  # the widest table stays at seven columns: ids replace the rises
+        table = table.drop(columns="rises").assign(ids=[f"{a}, {b}" for a, b in _pairs(series)])
+    speakers = result.speakers
+    sources = pd.DataFrame(
+        {
+            "source": [speaker_words(s) for s in speakers["speaker"]],
+            "figures": speakers["n_claims"].astype("int64"),
+            "contradicted downwards": speakers["n_contradicted"].astype("int64"),
+            "largest excess": speakers["largest_excess"].astype("Int64"),
+            "mean excess": [("" if pd.isna(v) else f"{v:.0%}") for v in speakers["mean_excess_share"]],
+        }
+    )
+    return "\n".join(
+        [
+            "# kzfigures revisions",
+            "",
+            "## Series",
+            "",
+            markdown_table(table, unbounded=()),
+            "",
+            "## Sources contradicted downwards",
+            "",
+            markdown_table(sources, unbounded=()),
+        ]
+    )
+
+
+def _pairs(series: pd.DataFrame) -> Sequence[tuple[str, str]]:
+    return list(zip(series["first_id"], series["latest_id"], strict=True))

@@ -24,7 +24,14 @@ from kzfigures.analysis.index import DEFAULT_BY
 from kzfigures.analysis.inputs import Prepared, prepare
 from kzfigures.analysis.tables import OFFENDER_COLUMNS
 from kzfigures.analysis.violations import violations
-from kzfigures.present.summary import range_rows, summary_lines
+from kzfigures.present.summary import (
+    agreed_words,
+    range_rows,
+    reported_words,
+    revision_sentences,
+    speaker_sentences,
+    summary_lines,
+)
 from kzfigures.present.words import ObservationWords, bound_words, date_words, figure_words, series_words, who_said
 
 __all__ = [
@@ -33,6 +40,7 @@ __all__ = [
     "observations_section",
     "observations_table",
     "ranges_section",
+    "revisions_text",
     "summary_lines",
     "summary_section",
     "violations_section",
@@ -185,7 +193,7 @@ def ranges_section(frame: pd.DataFrame | Prepared, *, ids: bool = False) -> str:
     detained  (running total: the latest figure of 8 sources)
       reported:  thousands
       numbers:   4,404 to 8,000
-      agreed:    none - 7,939 (Interior Ministry, Jan 10, 2022) is above 4,404
+      agreed:    no single count: these figures describe different days, Jan 8, 2022
     """
     prepared = frame if isinstance(frame, Prepared) else prepare(frame)
     observations = prepared.frame
@@ -203,19 +211,13 @@ def ranges_section(frame: pd.DataFrame | Prepared, *, ids: bool = False) -> str:
                 row["n_speakers"], "source"
             )
         lines += ["", f"{series_words(key, by)}  ({head})"]
-        low, high = figures.words(row["hull_low_ids"][0]), figures.words(row["hull_high_ids"][0])
-        lines.append(f"  reported:  {low if low == high else f'{low} to {high}'}")
-        if not pd.isna(row["min_stated"]) and row["min_stated"] != row["max_stated"]:
-            lines.append(f"  numbers:   {int(row['min_stated']):,} to {int(row['max_stated']):,}")
+        reported = reported_words(row, figures)
+        lines.append(f"  reported:  {reported}")
+        if not pd.isna(row["min_stated"]) and bound_words(row["min_stated"], row["max_stated"]) != reported:
+            lines.append(f"  numbers:   {bound_words(row['min_stated'], row['max_stated'])}")
         if row["n_claims"] == 1 and not ids:
             continue
-        if row["consensus_empty"]:
-            text = (
-                f"  agreed:    none - {figures.said(row['consensus_low_ids'])} is above "
-                f"{figures.said(row['consensus_high_ids'])}"
-            )
-        else:
-            text = f"  agreed:    {bound_words(row['consensus_low'], row['consensus_high'])}"
+        text = f"  agreed:    {agreed_words(row, figures, is_running)}"
         if ids:
             text += f"; {', '.join([*row['consensus_low_ids'], *row['consensus_high_ids']][:2])}"
         lines.extend(_wrap(text, WIDTH, subsequent_indent=" " * 13))
@@ -342,7 +344,7 @@ def estimate_section(
     ``frame`` is the observations (then :func:`kzfigures.best_estimate` runs
     with the given options) or an :class:`~kzfigures.Estimate` already made.
     Each row is the count by the end of its day (or time slot): the best
-    estimate, or "none" where no figure so far states a number, and the range
+    estimate, or "not stated" where no figure so far states a number, and the range
     ``[low, high]`` every kept figure allows.
 
     >>> from kzfigures.datasets import kazakhstan_2022
@@ -351,13 +353,13 @@ def estimate_section(
     ================================================================================
     <BLANKLINE>
     detained  (running total)
-      by the end of          best        low       high   from
-      Jan 7, 2022           3,001      3,001      4,404   1 figure
-      Jan 8, 2022           4,404      4,404      5,999   3 figures
-      Jan 9, 2022           6,044      6,044      7,939   3 figures
-      Jan 10, 2022          8,000      7,939     no cap   2 figures
-      > detained: about 8,000 by Jan 10, 2022 (Kazakh authorities); at least 7,939
-        (Interior Ministry); earlier figures from more than 3,000 on Jan 7, 2022
+      by the end of          best        low             high   from
+      Jan 7, 2022           3,001      3,001            4,404   1 figure
+      Jan 8, 2022           4,404      4,404            5,999   3 figures
+      Jan 9, 2022           6,044      6,044            7,939   3 figures
+      Jan 10, 2022          8,000      7,939   no upper bound   2 figures
+      > detained: about 8,000 by Jan 10, 2022 (Kazakh authorities); Interior
+        Ministry: 7,939; earlier figures from more than 3,000 on Jan 7, 2022
     """
     result = _estimate(frame, method, freq, on_conflict)
     lines = ["BEST ESTIMATES", "=" * WIDTH]
@@ -383,11 +385,11 @@ def estimate_section(
         key = keys[start]
         lines.append("")
         lines.append(f"{_label(by, key)}  ({'running total' if cells[start][5] else 'not a running total'})")
-        lines.append(f"  {'by the end of':<16}{'best':>11}{'low':>11}{'high':>11}   from")
+        lines.append(f"  {'by the end of':<16}{'best':>11}{'low':>11}{'high':>17}   from")
         for day, (_, best, low, high, n_claims, _) in zip(days[start:end], cells[start:end], strict=True):
-            upper = "no cap" if pd.isna(high) else f"{int(high):,}"
-            point = "none" if pd.isna(best) else f"{best:,.0f}"
-            lines.append(f"  {day:<16}{point:>11}{int(low):>11,}{upper:>11}   {count(n_claims, 'figure')}")
+            upper = "no upper bound" if pd.isna(high) else f"{int(high):,}"
+            point = "not stated" if pd.isna(best) else f"{best:,.0f}"
+            lines.append(f"  {day:<16}{point:>11}{int(low):>11,}{upper:>17}   {count(n_claims, 'figure')}")
         lines.extend(_wrap(next(sentences), WIDTH, initial_indent="  > ", subsequent_indent="    "))
         lines.extend(notes.get(key, []))
     return "\n".join(lines)
@@ -419,8 +421,8 @@ def summary_section(result: Any, *, ids: bool = False) -> str:
     >>> print(summary_section(best_estimate(kazakhstan_2022().query("metric == 'detained' and group == 'all'"))))
     SUMMARY: 1 series, Jan 7, 2022 to Jan 10, 2022
     ================================================================================
-    - detained: about 8,000 by Jan 10, 2022 (Kazakh authorities); at least 7,939
-      (Interior Ministry); earlier figures from more than 3,000 on Jan 7, 2022
+    - detained: about 8,000 by Jan 10, 2022 (Kazakh authorities); Interior Ministry:
+      7,939; earlier figures from more than 3,000 on Jan 7, 2022
     """
     series = result.series
     n = len(series.drop_duplicates(list(result.by))) if len(series) else 0
@@ -488,3 +490,15 @@ def observations_table(frame: pd.DataFrame, by: Sequence[str] = DEFAULT_BY) -> p
             "id": ordered["id"].astype("string"),
         }
     ).reset_index(drop=True)
+
+
+def revisions_text(result: Any, observations: pd.DataFrame, *, ids: bool = False) -> str:
+    """The revisions as text for an 80-column terminal: the series, then the sources."""
+    n = len(result.series)
+    lines = [f"REVISIONS: {n:,} running total{'' if n == 1 else 's'} with stated figures", "=" * WIDTH]
+    for sentence in revision_sentences(result, observations, ids=ids):
+        lines.extend(_wrap(sentence, WIDTH, initial_indent="- ", subsequent_indent="  "))
+    lines += ["", "SOURCES CONTRADICTED DOWNWARDS (a later figure about a later day was lower)", "=" * WIDTH]
+    for sentence in speaker_sentences(result):
+        lines.extend(_wrap(sentence, WIDTH, initial_indent="- ", subsequent_indent="  "))
+    return "\n".join(lines)

@@ -7,14 +7,14 @@ the observations behind those rows; it computes no figure.
 The words follow three rules. A number printed is one a source stated, in the
 words it was stated in ("about 8,000", "more than 3,000", "hundreds"), never
 an interval end made by a convention ("3,001 or more"); an estimate that no
-single figure states (a pooled fit) reads "an estimated N". Every date has
+single figure states (a pooled fit) reads "an estimate of N ..., pooling" the figures. Every date has
 its year. Observation ids appear only when asked for (``ids=True``).
 
 >>> from kzfigures.datasets import kazakhstan_2022
 >>> from kzfigures.analysis.estimate import best_estimate
 >>> result = best_estimate(kazakhstan_2022().query("metric == 'detained' and group == 'all'"))
 >>> print(summary_lines(result)[0])  # doctest: +NORMALIZE_WHITESPACE
-detained: about 8,000 by Jan 10, 2022 (Kazakh authorities); at least 7,939 (Interior Ministry);
+detained: about 8,000 by Jan 10, 2022 (Kazakh authorities); Interior Ministry: 7,939;
 earlier figures from more than 3,000 on Jan 7, 2022
 """
 
@@ -27,9 +27,17 @@ import pandas as pd
 
 from kzfigures.analysis.inputs import Prepared
 from kzfigures.analysis.ranges import ranges
-from kzfigures.present.words import ObservationWords, date_words, series_words
+from kzfigures.present.words import ObservationWords, bound_words, date_words, series_words, speaker_words
 
-__all__ = ["range_rows", "summary_lines"]
+__all__ = [
+    "agreed_words",
+    "known_words",
+    "range_rows",
+    "reported_words",
+    "revision_sentences",
+    "speaker_sentences",
+    "summary_lines",
+]
 
 
 def summary_lines(result: Any, *, ids: bool = False) -> list[str]:
@@ -47,11 +55,14 @@ def summary_lines(result: Any, *, ids: bool = False) -> list[str]:
     list of str
         One sentence per series, in the order of ``result.series``:
 
-        * ``"<series>: <figure> by <date> (<who>)"`` with the words of the
-          figure that sets the best estimate, or ``"an estimated N"`` when the
-          estimate pools several figures;
-        * ``"; at least <figure> (<who>)"`` when a higher floor than the best
-          figure's own stands (the largest low kept);
+        * ``"<series>: <figure> by <date> (<who>)"`` with the words and the
+          day of the figure that sets the best estimate (", still the
+          estimate on <date>" when the series runs later), or ``"an estimate
+          of N by <date>, pooling <figures>"`` when the fit pools several;
+        * ``"; <who>: <figure>"`` for a lower figure that bounds the estimate
+          from below (the largest low kept, in its source's words);
+        * ``"; revised down from <figure> (<who>, <date>)"`` when a later,
+          lower figure superseded one (the highest such);
         * ``"; earlier figures from <figure> on <date>"`` when the series has
           earlier times;
         * with no stated number at all: ``"<series>: <words> by <date>
@@ -63,10 +74,11 @@ def summary_lines(result: Any, *, ids: bool = False) -> list[str]:
     >>> from kzfigures.analysis.estimate import best_estimate
     >>> for line in summary_lines(best_estimate(kazakhstan_2022().query("group == 'all'"))):
     ...     print(line)  # doctest: +NORMALIZE_WHITESPACE
-    detained: about 8,000 by Jan 10, 2022 (Kazakh authorities); at least 7,939 (Interior Ministry); earlier
+    detained: about 8,000 by Jan 10, 2022 (Kazakh authorities); Interior Ministry: 7,939; earlier
         figures from more than 3,000 on Jan 7, 2022
     injured: hundreds by Jan 8, 2022 (an unnamed source; CNN); no figure states a number
-    killed: 164 by Jan 10, 2022 (Ministry of Health); earlier figures from dozens on Jan 8, 2022
+    killed: 164 by Jan 9, 2022 (Ministry of Health), still the estimate on Jan 10, 2022; earlier figures
+        from dozens on Jan 8, 2022
     """
     series = result.series
     if len(series) == 0:
@@ -75,10 +87,26 @@ def summary_lines(result: Any, *, ids: bool = False) -> list[str]:
     words = ObservationWords(result.observations)
     firsts = series.groupby(by, sort=False, dropna=False).head(1).to_dict(orient="records")
     lasts = series.groupby(by, sort=False, dropna=False).tail(1).to_dict(orient="records")
-    return [_sentence(first, last, by, words, ids) for first, last in zip(firsts, lasts, strict=True)]
+    # The figures a later, lower one superseded, by series: a correction the sentence must name.
+    aside = result.set_aside
+    aside = aside[aside["reason"] == "superseded"]
+    corrected: dict[tuple[Any, ...], list[str]] = {}
+    for key, identifier in zip(aside[by].itertuples(index=False, name=None), aside["id"], strict=True):
+        corrected.setdefault(tuple(key), []).append(identifier)
+    return [
+        _sentence(first, last, by, words, ids, corrected.get(tuple(last[c] for c in by), []))
+        for first, last in zip(firsts, lasts, strict=True)
+    ]
 
 
-def _sentence(first: dict[str, Any], last: dict[str, Any], by: list[str], words: ObservationWords, ids: bool) -> str:
+def _sentence(
+    first: dict[str, Any],
+    last: dict[str, Any],
+    by: list[str],
+    words: ObservationWords,
+    ids: bool,
+    corrected: Sequence[str] = (),
+) -> str:
     what = series_words([last[c] for c in by], by)
     when = _by_when(last)
     best_ids, low_ids = tuple(last["best_ids"]), tuple(last["low_ids"])
@@ -90,15 +118,34 @@ def _sentence(first: dict[str, Any], last: dict[str, Any], by: list[str], words:
     else:
         best = round(float(last["best"]))
         setting = [i for i in best_ids if words.stated(i) == best]
-        figure = words.words(setting[0]) if setting else f"an estimated {best:,}"
-        text = f"{what}: {figure} by {when} ({words.speakers(setting or best_ids)})"
+        if setting:  # the number as its source stated it, dated as it was; the latest such figure
+            latest = max(setting, key=words.moment)
+            text = f"{what}: {words.words(latest)} by {words.day(latest)} ({words.speakers(setting)})"
+            if words.day(latest) != when:
+                text += f", still the estimate on {when}"
+        else:  # a fit pools several figures: say so, and which
+            pooled = [words.said([i]) for i in best_ids]
+            more = len(pooled) - 3
+            listed = (
+                ", ".join(pooled[:2]) + f" and {more + 1} others"
+                if more > 0
+                else " and ".join([", ".join(pooled[:-1]), pooled[-1]])
+                if len(pooled) > 1
+                else pooled[0]
+            )
+            text = f"{what}: an estimate of {best:,} by {when}, pooling {listed}"
         shown += best_ids
         floor = int(last["low"])
-        floor_ids = [i for i in low_ids if i not in best_ids]
-        if floor_ids and floor < best:
-            text += f"; at least {_low_words(floor, floor_ids, words)} ({words.speakers(floor_ids)})"
+        floor_ids = [i for i in low_ids if i not in best_ids and words.says_its_low(i)]
+        if floor_ids and floor < best:  # a figure below the estimate that bounds it: who said what
+            text += f"; {words.speakers(floor_ids)}: {words.words(floor_ids[0])}"
             shown += floor_ids
-    if first["time"] != last["time"]:
+    if corrected:  # the highest figure a later, lower one superseded
+        highest = max(corrected, key=lambda i: (words.stated(i) or 0, words.moment(i)))
+        if words.stated(highest) is not None:
+            text += f"; revised down from {words.said([highest])}"
+            shown.append(highest)
+    if first["time"] != last["time"] and len(first["low_ids"]):  # no kept figure: no number to print
         first_ids = tuple(first["low_ids"])
         text += f"; earlier figures from {_low_words(first['low'], first_ids, words)} on {_by_when(first)}"
         shown += first_ids
@@ -150,3 +197,97 @@ def range_rows(prepared: Prepared) -> list[tuple[tuple[Any, ...], dict[Any, Any]
         is_running = bool(running.get(key, False)) and key in latest
         rows.append((key, latest[key] if is_running else row, is_running))
     return rows
+
+
+def known_words(moment: Any) -> str:
+    """A knowledge time (the end of a period) as the day it closes: Jan 9 00:00 is "Jan 8, 2022"."""
+    if pd.isna(moment):
+        return ""
+    if moment == moment.normalize():
+        return date_words(moment - pd.Timedelta(1, "ns"))
+    return date_words(moment, minutes=True)
+
+
+def _times(n: int, word: str) -> str:
+    return "no " + word + "s" if n == 0 else f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def revision_sentences(result: Any, observations: pd.DataFrame, *, ids: bool = False) -> list[str]:
+    """One sentence per series: first and latest headline, rises and falls, largest fall, when it settled."""
+    words = ObservationWords(observations)
+    by = list(result.by)
+    lines = []
+    for row in result.series.to_dict(orient="records"):
+        what = series_words([row[c] for c in by], by)
+        revised = int(row["n_up"]) + int(row["n_down"]) > 0
+        if not revised:
+            text = f"{what}: {words.said([row['latest_id']])}, never revised"
+        else:
+            text = f"{what}: first {words.said([row['first_id']])}, latest {words.said([row['latest_id']])}"
+            text += f"; {_times(int(row['n_up']), 'rise')}, {_times(int(row['n_down']), 'fall')}"
+            if not pd.isna(row["largest_drop"]):
+                share = row["largest_drop_share"]
+                when = known_words(row["largest_drop_known_by"])
+                text += f"; largest fall {int(row['largest_drop']):,} ({share:.0%}, known by {when})"
+            days = row["time_to_settle"]
+            text += f"; within {result.within:.0%} of the latest from {known_words(row['settled_known_by'])}"
+            text += "" if pd.isna(days) or days == pd.Timedelta(0) else f" ({_duration(days)} after the first)"
+        if ids:
+            text += f" [{', '.join(dict.fromkeys([row['first_id'], row['latest_id']]))}]"
+        lines.append(text)
+    return lines
+
+
+def _duration(span: pd.Timedelta) -> str:
+    days = span / pd.Timedelta(days=1)
+    if days == int(days):
+        return f"{int(days):,} day{'' if days == 1 else 's'}"
+    hours = span / pd.Timedelta(hours=1)
+    return f"{hours:,.0f} hours"
+
+
+def speaker_sentences(result: Any) -> list[str]:
+    """One sentence per source, most often contradicted first: how many of its figures a later one put lower."""
+    table = result.speakers.sort_values(
+        ["share_contradicted", "n_claims", "speaker"], ascending=[False, False, True], kind="stable"
+    )
+    lines = []
+    for row in table.to_dict(orient="records"):
+        n, hit = int(row["n_claims"]), int(row["n_contradicted"])
+        who = speaker_words(row["speaker"])
+        if hit == 0:
+            lines.append(f"{who}: not contradicted ({_times(n, 'figure')})")
+            continue
+        lines.append(
+            f"{who}: {hit:,} of {_times(n, 'figure')}, by up to {int(row['largest_excess']):,} "
+            f"({row['largest_excess_share']:.0%} of its figure; {row['mean_excess_share']:.0%} on average)"
+        )
+    return lines
+
+
+def reported_words(row: dict[Any, Any], words: ObservationWords) -> str:
+    """The ends of a range row in the words of the figures that set them: "thousands", "dozens to scores"."""
+    low, high = words.words(row["hull_low_ids"][0]), words.words(row["hull_high_ids"][0])
+    return low if low == high else f"{low} to {high}"
+
+
+def agreed_words(row: dict[Any, Any], words: ObservationWords, running: bool) -> str:
+    """What count every figure of a range row allows, or why none does.
+
+    Of a running total's latest figures, an older one may be lower than a
+    newer one without any disagreement: the count grew between their days.
+    Two figures disagree only when the higher describes no later day.
+
+    >>> from kzfigures.analysis.inputs import prepare
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> prepared = prepare(kazakhstan_2022())
+    >>> key, row, running = range_rows(prepared)[0]
+    >>> agreed_words(row, ObservationWords(prepared.frame), running)
+    'no single count: these figures describe different days, Jan 8, 2022 to Jan 10, 2022'
+    """
+    if not row["consensus_empty"]:
+        return bound_words(row["consensus_low"], row["consensus_high"])
+    above, below = row["consensus_low_ids"][0], row["consensus_high_ids"][0]
+    if running and words.moment(above) > words.moment(below):
+        return f"no single count: these figures describe different days, {words.day(below)} to {words.day(above)}"
+    return f"none - {words.said([above])} is above {words.said([below])}"

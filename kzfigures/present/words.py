@@ -226,6 +226,10 @@ class ObservationWords:
         """Whose figure it is (:func:`speaker_name`)."""
         return speaker_name(self._rows[identifier][5], self._rows[identifier][6])
 
+    def moment(self, identifier: str) -> Any:
+        """The start of the period the figure describes (its ``as_of``)."""
+        return self._rows[identifier][7]
+
     def day(self, identifier: str) -> str:
         """The day it describes, with the year (each distinct time written once)."""
         moment = self._rows[identifier][7]
