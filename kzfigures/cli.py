@@ -335,6 +335,7 @@ def _load(path: Path | None, tz: str, dayfirst: bool | None = None, date_format:
     except (OSError, UnicodeDecodeError, ValueError, KzFiguresError) as error:
         # One line: pandas' parser messages span several.
         reason = getattr(error, "strerror", None) or " ".join(str(error).split()) or type(error).__name__
+        reason = reason.replace("'tz' names no time zone", "--tz names no time zone")
         raise _BadInputError([f"kzfigures: cannot read {name}: {reason}"]) from None
 
 
@@ -355,11 +356,24 @@ def _record_lines(path: Path) -> list[int]:
     return starts[1:]  # the first record is the header
 
 
+#: Bad cells shown for one problem (a column and a reason); the rest are counted in one line.
+SHOWN_PER_PROBLEM = 5
+
+
 def _failure_lines(name: str, cases: pd.DataFrame, record_lines: list[int] | None) -> list[str]:
-    """One line per bad cell: where (row, and the file's line for CSV), column, value, reason."""
+    """One line per bad cell: where (row, and the file's line for CSV), column, value, reason.
+
+    A problem shared by many cells (a whole column of dates in another order) is shown for its
+    first :data:`SHOWN_PER_PROBLEM` cells, then counted: a million-row file gets a readable error.
+    """
     lines = []
+    seen: dict[tuple[str, str], int] = {}
     case: Any
     for case in cases.itertuples(index=False):
+        problem = (str(case.column), str(case.reason))
+        seen[problem] = seen.get(problem, 0) + 1
+        if seen[problem] > SHOWN_PER_PROBLEM:
+            continue
         if pd.isna(case.row):
             where = "file"
         elif record_lines is not None:
@@ -369,6 +383,11 @@ def _failure_lines(name: str, cases: pd.DataFrame, record_lines: list[int] | Non
         else:
             where = f"row {int(case.row)} (record {int(case.row) + 1})"
         lines.append(f"kzfigures: {name}: {where}, column {case.column}: {case.reason} (got {case.value!r})")
+    for (column, _), n in seen.items():
+        if n > SHOWN_PER_PROBLEM:
+            more = n - SHOWN_PER_PROBLEM
+            rows = f"{more:,} more row{'s' if more != 1 else ''}"
+            lines.append(f"kzfigures: {name}: and {rows} with that problem in column {column}")
     return lines
 
 
@@ -569,6 +588,20 @@ def _key(texts: list[str]) -> dict[str, Any]:
 
 def _inputs(args: argparse.Namespace) -> pd.DataFrame:
     """The observations the options select: read, as known at a time, keyed (``args.key``, ``args.by`` parsed)."""
+    if getattr(args, "freq", None) is not None:
+        try:
+            pd.tseries.frequencies.to_offset(args.freq)
+        except ValueError:
+            raise _BadInputError(
+                [f"kzfigures: --freq: {args.freq!r} is no pandas offset alias; e.g. D (daily), W (weekly), h (hourly)"]
+            ) from None
+    if args.as_known_at is not None:
+        try:
+            pd.Timestamp(args.as_known_at)
+        except ValueError:
+            raise _BadInputError(
+                [f"kzfigures: --as-known-at: {args.as_known_at!r} is no date; write 2022-01-08 or 2022-01-08T18:00"]
+            ) from None
     try:
         args.key = _key(args.key) or None
     except KzFiguresError as error:

@@ -117,3 +117,32 @@ def test_the_csv_best_is_a_whole_count_inside_the_range_above_2_53(tmp_path, cap
     table = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype={"best": "Int64", "low": "Int64"})
     assert table["best"].tolist() == [big, big]
     assert table["low"].tolist() == [big, big]
+
+
+def test_a_problem_of_many_rows_is_shown_five_times_then_counted(tmp_path, capsys) -> None:
+    from kzfigures.cli import SHOWN_PER_PROBLEM, main
+
+    n = 20
+    path = tmp_path / "us.csv"
+    path.write_text("metric,as_of,stated\n" + "".join(f"killed,1/{i + 1}/20,{i}\n" for i in range(n)))
+    assert main(["report", str(path)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == SHOWN_PER_PROBLEM + 1
+    assert [f"row {i} (line {i + 2})" in line for i, line in enumerate(lines[:-1])] == [True] * SHOWN_PER_PROBLEM
+    assert lines[-1].endswith(f"and {n - SHOWN_PER_PROBLEM} more rows with that problem in column as_of")
+
+
+@pytest.mark.parametrize(
+    ("options", "says"),
+    [
+        (["--freq", "X"], "kzfigures: --freq: 'X' is no pandas offset alias"),
+        (["--as-known-at", "yesterday"], "kzfigures: --as-known-at: 'yesterday' is no date"),
+    ],
+)
+def test_bad_option_values_are_named_by_their_option(capsys, options, says) -> None:
+    from kzfigures.cli import main
+
+    assert main(["report", *options]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(says)
+    assert len(err.strip().splitlines()) == 1
