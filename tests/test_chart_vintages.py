@@ -33,7 +33,22 @@ def test_each_line_ends_where_the_estimate_known_then_ends() -> None:
         assert line.get_ydata()[-1] == then["best"].iloc[-1]
     labels = [t.get_text() for t in fig.axes[0].texts]
     last = kz.best_estimate(detained).series["best"].iloc[-1]
-    assert labels[-1] == f"As known by Jan 10, 2022: {last:,.0f}"
+    assert last == 8000  # the Kazakh authorities' "about 8,000", labelled in their words
+    assert labels[-1] == "As known by Jan 10, 2022: about 8,000"
+
+
+def test_a_label_is_the_stated_words_never_a_number_nobody_stated() -> None:
+    toll = pd.DataFrame(
+        {
+            "metric": "killed",
+            "figure": ["over 40", "52", "about 20", "18"],
+            "as_of": ["2024-03-15", "2024-03-16", "2024-03-17", "2024-03-18"],
+            "authority": ["A", "A", "B", "C"],
+        }
+    )
+    labels = [t.get_text() for t in vintages(toll).axes[0].texts]
+    assert labels[0] == "Mar 15: over 40"  # its point is 41, which nobody said
+    assert not any(": 41" in label for label in labels)
 
 
 def test_a_corrected_toll_keeps_the_higher_earlier_lines() -> None:

@@ -231,3 +231,11 @@ def test_a_column_of_the_files_own_outside_the_key_gets_a_note(tmp_path, capsys)
     assert out.startswith("Note: event (a column of the file's own) is not part of the series key")
     assert "--by event,metric,group,region" in " ".join(out.split())
     assert not run(capsys, str(path), "--by", "event,metric,group,region").startswith("Note")
+
+
+def test_an_open_figure_alone_is_quoted_in_its_words_not_as_its_point(tmp_path, capsys) -> None:
+    # "over 40" is [41, no upper bound): its point, 41, is the best estimate, and nobody said 41.
+    path = tmp_path / "over.csv"
+    path.write_text("metric,as_of,figure,authority\nkilled,2024-03-15,over 40,Civil Defence\n", encoding="utf-8")
+    summary = " ".join(summary_of(run(capsys, str(path)))[2:])
+    assert summary == "- killed: over 40 by Mar 15, 2024 (Civil Defence)"

@@ -1285,7 +1285,7 @@ def vintages(
     >>> [line.get_gid() for line in fig.axes[0].get_lines() if line.get_gid() != "vintage-end"]
     ['vintage', 'vintage', 'latest']
     >>> [t.get_text() for t in fig.axes[0].texts]
-    ['Jan 8: 4,404', 'Jan 9: 6,044', 'As known by Jan 10, 2022: 8,000']
+    ['Jan 8: 4,404', 'Jan 9: 6,044', 'As known by Jan 10, 2022: about 8,000']
     """
     mpl = _matplotlib()
     chosen = _theme(theme)
@@ -1346,20 +1346,22 @@ def vintages(
                     zorder=3 if latest else 2, gid="latest" if latest else "vintage")  # fmt: skip
             top = max(top, float(np.nanmax(y_values, initial=0.0)))
             if not np.isnan(best[-1]):
-                ends.append((moment, x.iloc[-1], best[-1], latest))
+                ends.append((moment, x.iloc[-1], best[-1], latest, tuple(rows["best_ids"].iloc[-1])))
         _style_axes(mpl, ax, chosen, top * 1.15, 8)
         # Each line ends in a dot at the value it stood at; the latest is labelled in bold, the others
         # with their day when there are few enough to read (else the first and the highest).
         if len(ends) > 8:
             highest = max(ends, key=lambda e: e[2])
             ends = [e for e in ends if e[3] or e is ends[0] or e is highest]
-        for moment, x_end, value, latest in ends:
+        said = ObservationWords(series)
+        for moment, x_end, value, latest, behind in ends:
             colour = chosen.line if latest else chosen.muted
             ax.plot([x_end], [value], marker="o", markersize=4.5 if latest else 3.5, color=colour, zorder=4,
                     gid="vintage-end")  # fmt: skip
-            words = (
-                f"As known by {date_words(moment)}: {value:,.0f}" if latest else f"{_short_day(moment)}: {value:,.0f}"
-            )
+            # The value in the words of the figure that set it ("over 40", not 41); a pooled fit says so.
+            setting = [i for i in behind if said.point(i) == round(value)]
+            figure = said.words(setting[-1]) if setting else f"an estimate of {value:,.0f}"
+            words = f"As known by {date_words(moment)}: {figure}" if latest else f"{_short_day(moment)}: {figure}"
             ax.annotate(words, xy=(x_end, value), xytext=(-4, 6), textcoords="offset points", ha="right",
                         fontsize=chosen.text_size if latest else chosen.small_size, color=colour,
                         fontweight="bold" if latest else "normal", gid="vintage-label")  # fmt: skip

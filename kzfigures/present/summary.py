@@ -117,7 +117,7 @@ def _sentence(
         shown += low_ids
     else:
         best = round(float(last["best"]))
-        setting = [i for i in best_ids if words.stated(i) == best]
+        setting = [i for i in best_ids if words.point(i) == best]
         if setting:  # the number as its source stated it, dated as it was; the latest such figure
             latest = max(setting, key=words.moment)
             text = f"{what}: {words.words(latest)} by {words.day(latest)} ({words.speakers(setting)})"

@@ -218,6 +218,13 @@ class ObservationWords:
         stated = self._rows[identifier][2]
         return None if stated is None else int(stated)
 
+    def point(self, identifier: str) -> int | None:
+        """The figure's point: its stated number clipped into its interval ("over 40" is 41); None if none."""
+        low, high, stated, *_ = self._rows[identifier]
+        if stated is None:
+            return None
+        return min(max(int(stated), int(low)), int(high)) if high is not None else max(int(stated), int(low))
+
     def says_its_low(self, identifier: str) -> bool:
         """Whether the figure's words say its low end: "7,939", "more than 3,000", "at least 18"."""
         return self._rows[identifier][3] in ("exact", "more_than", "at_least")
