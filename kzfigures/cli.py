@@ -11,6 +11,7 @@ kzfigures ...
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
@@ -18,7 +19,7 @@ import os
 import shutil
 import sys
 import textwrap
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -625,13 +626,21 @@ def _inputs(args: argparse.Namespace) -> pd.DataFrame:
         raise _BadInputError([f"kzfigures: --key: {error}"]) from None
 
 
-def _revisions(args: argparse.Namespace) -> Iterator[str]:
-    """``kzfigures revisions``: the revision tables in the chosen format (and the vintage chart)."""
+def _inputs_and_chart(
+    args: argparse.Namespace, draw: Callable[[pd.DataFrame, argparse.Namespace], None]
+) -> pd.DataFrame:
+    """The selected observations; with ``--plot``, its target checked before any work and the chart drawn."""
     if args.plot is not None:
         _check_plot_path(args.plot)
     frame = _inputs(args)
     if args.plot is not None:
-        _vintage_plot(frame, args)
+        draw(frame, args)
+    return frame
+
+
+def _revisions(args: argparse.Namespace) -> Iterator[str]:
+    """``kzfigures revisions``: the revision tables in the chosen format (and the vintage chart)."""
+    frame = _inputs_and_chart(args, _vintage_plot)
     try:
         result = revisions(frame, by=args.by, within=args.within, validate=False)
     except KzFiguresError as error:
@@ -669,11 +678,7 @@ def _iso_times(table: pd.DataFrame) -> pd.DataFrame:
 
 def _report(args: argparse.Namespace) -> Iterator[str]:
     """Check the options and the input, then yield the report's parts (the chart is drawn first)."""
-    if args.plot is not None:
-        _check_plot_path(args.plot)
-    frame = _inputs(args)
-    if args.plot is not None:
-        _plot(frame, args)
+    frame = _inputs_and_chart(args, _plot)
     try:
         parts = _render(frame, args)
         first = next(parts)  # the analyses run here: their errors come before any output
@@ -709,9 +714,22 @@ def _check_plot_path(path: Path) -> None:
         raise _BadInputError([f"kzfigures: --plot: cannot write {path}: no folder {path.parent}"])
 
 
+@contextlib.contextmanager
+def _drawing(path: Path) -> Iterator[None]:
+    """Turn what drawing and writing a chart can raise into one line for stderr, naming --plot."""
+    try:
+        yield
+    except KzFiguresError as error:
+        raise _BadInputError([f"kzfigures: --plot: {' '.join(str(error).split())}"]) from None
+    except ImportError as error:
+        raise _BadInputError([f"kzfigures: --plot: {error}"]) from None
+    except (OSError, ValueError) as error:
+        raise _BadInputError([f"kzfigures: --plot: cannot write {path}: {error}"]) from None
+
+
 def _plot(frame: pd.DataFrame, args: argparse.Namespace) -> None:
     """Draw every series --key selects (small multiples when several) and write the chart by its suffix."""
-    try:
+    with _drawing(args.plot):
         from kzfigures.present.plot import save, timeline
 
         figure = timeline(
@@ -732,26 +750,14 @@ def _plot(frame: pd.DataFrame, args: argparse.Namespace) -> None:
             sharey=args.same_scale,
         )
         save(figure, args.plot)
-    except KzFiguresError as error:
-        raise _BadInputError([f"kzfigures: --plot: {' '.join(str(error).split())}"]) from None
-    except ImportError as error:
-        raise _BadInputError([f"kzfigures: --plot: {error}"]) from None
-    except (OSError, ValueError) as error:
-        raise _BadInputError([f"kzfigures: --plot: cannot write {args.plot}: {error}"]) from None
 
 
 def _vintage_plot(frame: pd.DataFrame, args: argparse.Namespace) -> None:
     """Draw the one series --key selects as known day by day and write the chart by its suffix."""
-    try:
+    with _drawing(args.plot):
         from kzfigures.present.plot import save, vintages
 
         save(vintages(frame, by=args.by, title=args.title), args.plot)
-    except KzFiguresError as error:
-        raise _BadInputError([f"kzfigures: --plot: {' '.join(str(error).split())}"]) from None
-    except ImportError as error:
-        raise _BadInputError([f"kzfigures: --plot: {error}"]) from None
-    except (OSError, ValueError) as error:
-        raise _BadInputError([f"kzfigures: --plot: cannot write {args.plot}: {error}"]) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
