@@ -498,7 +498,8 @@ def revisions_text(result: Any, observations: pd.DataFrame, *, ids: bool = False
     lines = [f"REVISIONS: {n:,} running total{'' if n == 1 else 's'} with stated figures", "=" * WIDTH]
     for sentence in revision_sentences(result, observations, ids=ids):
         lines.extend(_wrap(sentence, WIDTH, initial_indent="- ", subsequent_indent="  "))
-    lines += ["", "SOURCES CONTRADICTED DOWNWARDS (a later figure about a later day was lower)", "=" * WIDTH]
+    lines += ["", "SOURCES CONTRADICTED DOWNWARDS", "=" * WIDTH]
+    lines += _wrap("A figure is contradicted when one published later, about the same or a later day, is lower.", WIDTH)
     for sentence in speaker_sentences(result):
         lines.extend(_wrap(sentence, WIDTH, initial_indent="- ", subsequent_indent="  "))
     return "\n".join(lines)
