@@ -19,7 +19,7 @@ import os
 import shutil
 import sys
 import textwrap
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +52,7 @@ from kzfigures.present.report import (
     violations_section,
     when,
 )
-from kzfigures.present.words import date_words
+from kzfigures.present.words import time_words
 
 __all__ = ["main"]
 
@@ -503,18 +503,8 @@ def _sections(args: argparse.Namespace, n_series: int) -> list[str]:
     return list(SECTIONS)
 
 
-def _render(frame: pd.DataFrame, args: argparse.Namespace) -> Iterator[str]:
+def _render(frame: pd.DataFrame, args: argparse.Namespace, prepared: Prepared, result: Estimate) -> Iterator[str]:
     """The report, one part at a time: print each as it comes, so one section is in memory at a time."""
-    # read_csv or the dataset validated the frame; the sections share one claim index.
-    prepared = prepare(frame, args.by, validate=False)
-    result = best_estimate(
-        prepared,
-        by=prepared.by,
-        method=args.method,
-        freq=args.freq,
-        on_conflict=args.on_conflict,
-        weights=_weights(args),
-    )
     if args.format in ("text", "markdown"):
         n_series = len(frame.drop_duplicates(list(prepared.by))) if len(frame) else 0
         sections = _sections(args, n_series)
@@ -527,7 +517,7 @@ def _render(frame: pd.DataFrame, args: argparse.Namespace) -> Iterator[str]:
             yield textwrap.fill(note, 80) if args.format == "text" else note
         if args.as_known_at is not None:
             moment = pd.Timestamp(args.as_known_at)
-            when = date_words(moment) if moment == moment.normalize() else date_words(moment, minutes=True)
+            when = time_words(moment)
             yield f"As known by the end of {when}: the {len(frame):,} of {args.n_read:,} figures published by then."
         if args.format == "markdown":
             yield "# kzfigures report"
@@ -588,7 +578,12 @@ def _key(texts: list[str]) -> dict[str, Any]:
 
 
 def _inputs(args: argparse.Namespace) -> pd.DataFrame:
-    """The observations the options select: read, as known at a time, keyed (``args.key``, ``args.by`` parsed)."""
+    """The observations the options select: read, as known at a time, keyed (``args.key``, ``args.by`` parsed).
+
+    A ``--plot`` target is checked first, before any work is done.
+    """
+    if args.plot is not None:
+        _check_plot_path(args.plot)
     if getattr(args, "freq", None) is not None:
         try:
             pd.tseries.frequencies.to_offset(args.freq)
@@ -626,21 +621,11 @@ def _inputs(args: argparse.Namespace) -> pd.DataFrame:
         raise _BadInputError([f"kzfigures: --key: {error}"]) from None
 
 
-def _inputs_and_chart(
-    args: argparse.Namespace, draw: Callable[[pd.DataFrame, argparse.Namespace], None]
-) -> pd.DataFrame:
-    """The selected observations; with ``--plot``, its target checked before any work and the chart drawn."""
-    if args.plot is not None:
-        _check_plot_path(args.plot)
-    frame = _inputs(args)
-    if args.plot is not None:
-        draw(frame, args)
-    return frame
-
-
 def _revisions(args: argparse.Namespace) -> Iterator[str]:
     """``kzfigures revisions``: the revision tables in the chosen format (and the vintage chart)."""
-    frame = _inputs_and_chart(args, _vintage_plot)
+    frame = _inputs(args)
+    if args.plot is not None:
+        _vintage_plot(frame, args)
     try:
         result = revisions(frame, by=args.by, within=args.within, validate=False)
     except KzFiguresError as error:
@@ -678,10 +663,19 @@ def _iso_times(table: pd.DataFrame) -> pd.DataFrame:
 
 def _report(args: argparse.Namespace) -> Iterator[str]:
     """Check the options and the input, then yield the report's parts (the chart is drawn first)."""
-    frame = _inputs_and_chart(args, _plot)
+    frame = _inputs(args)
     try:
-        parts = _render(frame, args)
-        first = next(parts)  # the analyses run here: their errors come before any output
+        # read_csv or the dataset validated the frame; the sections and the chart share one
+        # claim index and one estimate.
+        prepared = prepare(frame, args.by, validate=False)
+        result = best_estimate(
+            prepared,
+            by=prepared.by,
+            method=args.method,
+            freq=args.freq,
+            on_conflict=args.on_conflict,
+            weights=_weights(args),
+        )
     except InconsistentObservationsError as error:
         n = len(error.violations)
         lines = [f"kzfigures: --on-conflict raise: {n} violation{'s' if n != 1 else ''} of a non-decreasing count"]
@@ -692,8 +686,9 @@ def _report(args: argparse.Namespace) -> Iterator[str]:
         raise _BadInputError(lines) from None
     except KzFiguresError as error:
         raise _BadInputError([f"kzfigures: {' '.join(str(error).split())}"]) from None
-    yield first
-    yield from parts
+    if args.plot is not None:
+        _plot(frame, args, prepared, result)
+    yield from _render(frame, args, prepared, result)
 
 
 #: The chart formats ``--plot`` writes, by the file's suffix.
@@ -727,24 +722,16 @@ def _drawing(path: Path) -> Iterator[None]:
         raise _BadInputError([f"kzfigures: --plot: cannot write {path}: {error}"]) from None
 
 
-def _plot(frame: pd.DataFrame, args: argparse.Namespace) -> None:
+def _plot(frame: pd.DataFrame, args: argparse.Namespace, prepared: Prepared, result: Estimate) -> None:
     """Draw every series --key selects (small multiples when several) and write the chart by its suffix."""
     with _drawing(args.plot):
         from kzfigures.present.plot import save, timeline
 
         figure = timeline(
             frame,
-            best_estimate(
-                frame,
-                args.by,
-                method=args.method,
-                freq=args.freq,
-                on_conflict=args.on_conflict,
-                weights=_weights(args),
-                validate=False,
-            ),
+            result,
             key=args.key,
-            violations=violations(frame, args.by, validate=False),
+            violations=violations(prepared, prepared.by),
             by=args.by,
             title=args.title,
             sharey=args.same_scale,

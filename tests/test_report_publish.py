@@ -146,11 +146,13 @@ def test_a_100_series_archive_gets_the_summary_and_the_way_to_the_details(tmp_pa
 
 def test_the_report_is_made_a_section_at_a_time() -> None:
     # _render yields one part per section; main prints each before the next is made.
+    from kzfigures import best_estimate, prepare
     from kzfigures.cli import _parser, _render
 
     args = _parser().parse_args(["report"])
     args.key, args.by = None, ("metric", "group", "region")
-    parts = _render(kazakhstan_2022(), args)
+    prepared = prepare(kazakhstan_2022())
+    parts = _render(prepared.frame, args, prepared, best_estimate(prepared))
     first = next(parts)
     assert first.startswith("SUMMARY")
     assert len([first, *parts]) == len(SECTIONS)

@@ -27,10 +27,10 @@ from kzfigures.present.summary import agreed_words, known_words, range_rows, rep
 from kzfigures.present.words import (
     ObservationWords,
     bound_words,
-    date_words,
     figure_words,
     series_words,
     speaker_words,
+    time_words,
     who_said,
 )
 
@@ -46,6 +46,13 @@ def markdown_sections(prepared: Prepared, result: Any, sections: Sequence[str], 
     ``sections`` holds names from ``summary``, ``estimates``, ``violations``,
     ``ranges`` and ``observations``; ``result`` is the
     :class:`~kzfigures.Estimate` of ``prepared``.
+
+    >>> from kzfigures.analysis.inputs import prepare
+    >>> from kzfigures.analysis.estimate import best_estimate
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> prepared = prepare(kazakhstan_2022())
+    >>> [part.splitlines()[0] for part in markdown_sections(prepared, best_estimate(prepared), ["ranges", "summary"])]
+    ['## Ranges', '## Summary']
     """
     makers = {
         "summary": _summary,
@@ -70,9 +77,7 @@ def _estimates(prepared: Prepared, result: Any, ids: bool) -> str:
     table = pd.DataFrame(
         {
             "series": [series_words(key, by) for key in series[by].itertuples(index=False, name=None)],
-            "by the end of": [
-                date_words(t) if t == t.normalize() else date_words(t, minutes=True) for t in series["time"]
-            ],
+            "by the end of": [time_words(t) for t in series["time"]],
             "best": series["best"].round().astype("Int64"),
             "low": series["low"].astype("Int64"),
             "high": series["high"].astype("Int64"),
@@ -171,7 +176,7 @@ def _observations(prepared: Prepared, result: Any, ids: bool) -> str:
         {
             "series": _series(frame, by),
             "as of": [
-                date_words(t) if p == "day" else date_words(t, minutes=True)
+                time_words(t, whole_day=p == "day")
                 for t, p in zip(frame["as_of"], frame["as_of_precision"], strict=True)
             ],
             "figure": [
@@ -190,15 +195,6 @@ def _observations(prepared: Prepared, result: Any, ids: bool) -> str:
     if ids:
         table["id"] = frame["id"].astype("string").to_numpy()
     return "\n".join(["## Observations", "", _table(table, none={"high": "no upper bound"})])
-
-
-def _days(times: pd.Series, whole_day: pd.Series) -> list[str]:
-    """Each time as a date with the year, with the time of day where it is no whole day."""
-    return [date_words(t) if day else date_words(t, minutes=True) for t, day in zip(times, whole_day, strict=True)]
-
-
-def _rows(frame: pd.DataFrame, *columns: str) -> Any:
-    return zip(*(frame[c] for c in columns), strict=True)
 
 
 def _ids(*groups: Sequence[str]) -> str:
@@ -265,7 +261,14 @@ def markdown_table(table: pd.DataFrame, *, unbounded: Sequence[str] = ("high",),
 
 
 def revisions_markdown(result: Any, observations: pd.DataFrame, *, ids: bool = False) -> str:
-    """The revisions as Markdown: a table of series and a table of sources, at most seven columns each."""
+    """The revisions as Markdown: a table of series and a table of sources, at most seven columns each.
+
+    >>> from kzfigures.analysis.revisions import revisions
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> frame = kazakhstan_2022()
+    >>> print(revisions_markdown(revisions(frame), frame).splitlines()[4])
+    | series | first | latest | rises | falls | largest fall | within 10% from |
+    """
     words = ObservationWords(observations)
     by = list(result.by)
     series = result.series

@@ -32,7 +32,15 @@ from kzfigures.present.summary import (
     speaker_sentences,
     summary_lines,
 )
-from kzfigures.present.words import ObservationWords, bound_words, date_words, figure_words, series_words, who_said
+from kzfigures.present.words import (
+    ObservationWords,
+    bound_words,
+    date_words,
+    figure_words,
+    series_words,
+    time_words,
+    who_said,
+)
 
 __all__ = [
     "estimate_section",
@@ -124,6 +132,15 @@ def observations_section(frame: pd.DataFrame, by: Sequence[str] = DEFAULT_BY) ->
 
     Each line: the as-of date, the figure as worded, its interval, and who
     said it through whom.
+
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> print(observations_section(kazakhstan_2022().query("metric == 'detained' and group == 'officials'")))
+    OBSERVATIONS
+    ================================================================================
+    <BLANKLINE>
+    detained (officials)  (1 report)
+      Jan 8, 2022  several           [3, 9]          National Security Committee via
+                                                     Khabar 24 in CNN
     """
     lines = ["OBSERVATIONS", "=" * WIDTH]
     keys = list(by)
@@ -379,8 +396,8 @@ def estimate_section(
     keys = _cells(series, list(by))
     columns = ["time", "best", "low", "high", "n_claims", "cumulative"]
     cells = list(zip(*(series[c].tolist() for c in columns), strict=True))
-    sentences = iter(summary_lines(result, ids=ids))
-    days = [date_words(t) if t == t.normalize() else date_words(t, minutes=True) for t in series["time"]]
+    sentences = iter(summary_lines(result, ids=ids, words=figures))
+    days = [time_words(t) for t in series["time"]]
     for start, end in _runs(series, list(by)):
         key = keys[start]
         lines.append("")
@@ -402,11 +419,6 @@ def _runs(frame: pd.DataFrame, keys: list[str]) -> list[tuple[int, int]]:
     run = frame.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
     starts = np.flatnonzero(np.r_[True, run[1:] != run[:-1]]).tolist()
     return list(zip(starts, [*starts[1:], len(frame)], strict=True))
-
-
-def _key_text(value: Any) -> str:
-    """A key value as text; a missing one (a series of observations without it) as ``<missing>``."""
-    return "<missing>" if value is None or pd.isna(value) else str(value)
 
 
 def _label(by: Sequence[str], key: Any) -> str:
@@ -493,7 +505,14 @@ def observations_table(frame: pd.DataFrame, by: Sequence[str] = DEFAULT_BY) -> p
 
 
 def revisions_text(result: Any, observations: pd.DataFrame, *, ids: bool = False) -> str:
-    """The revisions as text for an 80-column terminal: the series, then the sources."""
+    """The revisions as text for an 80-column terminal: the series, then the sources.
+
+    >>> from kzfigures.analysis.revisions import revisions
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> frame = kazakhstan_2022()
+    >>> print(revisions_text(revisions(frame), frame).splitlines()[0])
+    REVISIONS: 7 running totals with stated figures
+    """
     n = len(result.series)
     lines = [f"REVISIONS: {n:,} running total{'' if n == 1 else 's'} with stated figures", "=" * WIDTH]
     for sentence in revision_sentences(result, observations, ids=ids):

@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 
-def summary_lines(result: Any, *, ids: bool = False) -> list[str]:
+def summary_lines(result: Any, *, ids: bool = False, words: ObservationWords | None = None) -> list[str]:
     """One quotable sentence per series: its latest best estimate, who stated it, and the record's start.
 
     Parameters
@@ -49,6 +49,8 @@ def summary_lines(result: Any, *, ids: bool = False) -> list[str]:
         What :func:`kzfigures.best_estimate` returns.
     ids : bool
         Add the ids of the observations behind each number, in brackets.
+    words : ObservationWords, optional
+        The words of ``result.observations``, if the caller has indexed them already.
 
     Returns
     -------
@@ -84,7 +86,7 @@ def summary_lines(result: Any, *, ids: bool = False) -> list[str]:
     if len(series) == 0:
         return []
     by = list(result.by)
-    words = ObservationWords(result.observations)
+    words = ObservationWords(result.observations) if words is None else words
     firsts = series.groupby(by, sort=False, dropna=False).head(1).to_dict(orient="records")
     lasts = series.groupby(by, sort=False, dropna=False).tail(1).to_dict(orient="records")
     # The figures a later, lower one superseded, by series: a correction the sentence must name.
@@ -200,7 +202,12 @@ def range_rows(prepared: Prepared) -> list[tuple[tuple[Any, ...], dict[Any, Any]
 
 
 def known_words(moment: Any) -> str:
-    """A knowledge time (the end of a period) as the day it closes: Jan 9 00:00 is "Jan 8, 2022"."""
+    """A knowledge time (the end of a period) as the day it closes: Jan 9 00:00 is "Jan 8, 2022".
+
+    >>> import pandas as pd
+    >>> known_words(pd.Timestamp("2022-01-09", tz="Asia/Almaty"))
+    'Jan 8, 2022'
+    """
     if pd.isna(moment):
         return ""
     if moment == moment.normalize():
@@ -213,7 +220,14 @@ def _times(n: int, word: str) -> str:
 
 
 def revision_sentences(result: Any, observations: pd.DataFrame, *, ids: bool = False) -> list[str]:
-    """One sentence per series: first and latest headline, rises and falls, largest fall, when it settled."""
+    """One sentence per series: first and latest headline, rises and falls, largest fall, when it settled.
+
+    >>> from kzfigures.analysis.revisions import revisions
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> frame = kazakhstan_2022()
+    >>> revision_sentences(revisions(frame), frame)[1]
+    'injured (armed assailants): 18 (Interior Ministry, Jan 7, 2022), never revised'
+    """
     words = ObservationWords(observations)
     by = list(result.by)
     lines = []
@@ -247,7 +261,13 @@ def _duration(span: pd.Timedelta) -> str:
 
 
 def speaker_sentences(result: Any) -> list[str]:
-    """One sentence per source, most often contradicted first: how many of its figures a later one put lower."""
+    """One sentence per source, most often contradicted first: how many of its figures a later one put lower.
+
+    >>> from kzfigures.analysis.revisions import revisions
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> speaker_sentences(revisions(kazakhstan_2022()))[0]
+    'Interior Ministry: not contradicted (6 figures)'
+    """
     table = result.speakers.sort_values(
         ["share_contradicted", "n_claims", "speaker"], ascending=[False, False, True], kind="stable"
     )
@@ -266,7 +286,15 @@ def speaker_sentences(result: Any) -> list[str]:
 
 
 def reported_words(row: dict[Any, Any], words: ObservationWords) -> str:
-    """The ends of a range row in the words of the figures that set them: "thousands", "dozens to scores"."""
+    """The ends of a range row in the words of the figures that set them: "thousands", "dozens to scores".
+
+    >>> from kzfigures.analysis.inputs import prepare
+    >>> from kzfigures.datasets import kazakhstan_2022
+    >>> prepared = prepare(kazakhstan_2022())
+    >>> key, row, running = range_rows(prepared)[0]
+    >>> reported_words(row, ObservationWords(prepared.frame))
+    'thousands'
+    """
     low, high = words.words(row["hull_low_ids"][0]), words.words(row["hull_high_ids"][0])
     return low if low == high else f"{low} to {high}"
 

@@ -28,6 +28,7 @@ __all__ = [
     "speaker_name",
     "speaker_words",
     "speakers_text",
+    "time_words",
     "who_said",
 ]
 
@@ -257,6 +258,17 @@ def _writes_in_digits(text: str, number: int) -> bool:
     """Whether ``text`` writes ``number`` in digits, with or without thousands separators."""
     plain = re.sub(r"(?<=\d)[,.\s\u00a0\u202f'](?=\d{3}\b)", "", text)
     return re.search(rf"(?<!\d){number}(?!\d)", plain) is not None
+
+
+def time_words(moment: Any, *, whole_day: bool | None = None) -> str:
+    """A time with its year, and its time of day unless it is a whole day (by default: midnight).
+
+    >>> import pandas as pd
+    >>> time_words(pd.Timestamp("2022-01-07")), time_words(pd.Timestamp("2022-01-07 14:00"))
+    ('Jan 7, 2022', 'Jan 7, 2022 14:00')
+    """
+    day = moment == moment.normalize() if whole_day is None else whole_day
+    return date_words(moment, minutes=not day)
 
 
 def bound_words(low: Any, high: Any) -> str:
