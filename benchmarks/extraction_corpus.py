@@ -29,9 +29,11 @@ import json
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pandas as pd
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "extraction"
 METRICS = frozenset({"killed", "injured", "detained", "hospitalized", "missing", "displaced", "evacuated"})
@@ -220,3 +222,146 @@ def main(argv: Sequence[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
+
+
+# --- scoring ---------------------------------------------------------------
+
+FIELDS = ("metric", "group", "interval", "authority", "via", "as_of")
+TOTALS = frozenset({"killed", "injured", "detained"})
+
+
+def _name(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    text = re.sub(r"[^\w ]+", " ", str(value).casefold())
+    text = re.sub(r"^(?:the|a|an)\s+", "", " ".join(text.split()))
+    return text
+
+
+def same_name(predicted: object, labelled: str | None) -> bool:
+    """Names agree when both are absent, or one contains the other (case and punctuation aside)."""
+    p, g = _name(predicted), _name(labelled)
+    if not p or not g:
+        return p == g
+    return p in g or g in p
+
+
+def _when(stamp: object, precision: object) -> str:
+    if stamp is None or stamp is pd.NaT or pd.isna(stamp):  # type: ignore[arg-type]
+        return ""
+    ts = pd.Timestamp(stamp)  # type: ignore[arg-type]
+    return ts.strftime("%Y-%m-%d") if precision == "day" else ts.strftime("%Y-%m-%dT%H:%M")
+
+
+@dataclass
+class Scored:
+    """One paragraph's labels and predictions, paired by overlapping figure phrases."""
+
+    paragraph: Paragraph
+    predicted: pd.DataFrame
+    pairs: list[tuple[int, int]]  # (label index, predicted row position)
+
+    def field_ok(self, field: str, label: Toll, row: pd.Series) -> bool:
+        if field == "metric":
+            return bool(row["metric"] == label.metric)
+        if field == "group":
+            return bool(row["group"] == label.group)
+        if field == "interval":
+            high = None if pd.isna(row["high"]) else int(row["high"])
+            return int(row["low"]) == label.low and high == label.high
+        if field == "authority":
+            return same_name(row["authority"], label.authority)
+        if field == "via":
+            return same_name(row["via"], label.via)
+        if field == "as_of":
+            return _when(row["as_of"], row["as_of_precision"]) == label.as_of
+        raise ValueError(field)
+
+
+def run(paragraphs: Sequence[Paragraph], extract: Callable[..., pd.DataFrame]) -> list[Scored]:
+    """Run ``extract`` on every paragraph and pair its rows with the labels."""
+    out = []
+    for p in paragraphs:
+        frame = extract(p.text, published=p.published, outlet=p.outlet, language=p.language)
+        taken: set[int] = set()
+        pairs = []
+        for i, t in enumerate(p.tolls):
+            for j, (s, e) in enumerate(zip(frame["start"], frame["end"], strict=True)):
+                if j not in taken and s < t.end and t.start < e:
+                    pairs.append((i, j))
+                    taken.add(j)
+                    break
+        out.append(Scored(p, frame.reset_index(drop=True), pairs))
+    return out
+
+
+def table(scored: Sequence[Scored], *, totals_only: bool = False) -> pd.DataFrame:
+    """Precision and recall of finding tolls and of each field.
+
+    A predicted row and a label are paired when their figure phrases overlap.
+    For a field, precision is (pairs with the field right) / (predicted rows)
+    and recall is (pairs with the field right) / (labels): a field is right
+    only on a toll that was found. With ``totals_only``, only killed, injured
+    and detained tolls of the group ``all`` count, on both sides.
+    """
+
+    def keep_label(t: Toll) -> bool:
+        return not totals_only or (t.metric in TOTALS and t.group == "all")
+
+    def keep_row(r: pd.Series) -> bool:
+        return not totals_only or (r["metric"] in TOTALS and r["group"] == "all")
+
+    n_pred = sum(sum(keep_row(r) for _, r in s.predicted.iterrows()) for s in scored)
+    n_gold = sum(sum(keep_label(t) for t in s.paragraph.tolls) for s in scored)
+    rows = []
+    for field_name in ("found", *FIELDS, "all fields"):
+        right = 0
+        for s in scored:
+            for i, j in s.pairs:
+                label, row = s.paragraph.tolls[i], s.predicted.iloc[j]
+                if not (keep_label(label) and keep_row(row)):
+                    continue
+                if field_name == "found":
+                    ok = True
+                elif field_name == "all fields":
+                    ok = all(s.field_ok(f, label, row) for f in FIELDS)
+                else:
+                    ok = s.field_ok(field_name, label, row)
+                right += ok
+        rows.append(
+            {
+                "field": field_name,
+                "precision": right / n_pred if n_pred else float("nan"),
+                "recall": right / n_gold if n_gold else float("nan"),
+                "right": right,
+                "predicted": n_pred,
+                "labelled": n_gold,
+            }
+        )
+    return pd.DataFrame(rows).set_index("field")
+
+
+def misses(scored: Sequence[Scored]) -> pd.DataFrame:
+    """Every wrong thing, one row each: a spurious row, a missed toll, or a wrong field."""
+    out = []
+    for s in scored:
+        p = s.paragraph
+        paired_rows = {j for _, j in s.pairs}
+        paired_labels = {i for i, _ in s.pairs}
+        for j, row in s.predicted.iterrows():
+            if j not in paired_rows:
+                out.append((p.id, "spurious", str(row["figure"]), f"{row['metric']}/{row['group']}", ""))
+        for i, t in enumerate(p.tolls):
+            if i not in paired_labels:
+                out.append((p.id, "missed", t.figure, f"{t.metric}/{t.group}", ""))
+        for i, j in s.pairs:
+            t, row = p.tolls[i], s.predicted.iloc[j]
+            for f in FIELDS:
+                if not s.field_ok(f, t, row):
+                    got = {
+                        "interval": f"[{row['low']}, {row['high']}]",
+                        "as_of": _when(row["as_of"], row["as_of_precision"]),
+                    }.get(f, str(row[f]))
+                    want = {"interval": f"[{t.low}, {t.high}]"}.get(f, str(getattr(t, f)))
+                    out.append((p.id, f, t.figure, got, want))
+    return pd.DataFrame(out, columns=["paragraph", "kind", "figure", "got", "wanted"])

@@ -30,6 +30,7 @@ from kzfigures.errors import (
     UnknownKeyError,
     ValidationError,
 )
+from kzfigures.extract import extract_observations
 from kzfigures.frame import (
     COLUMNS,
     as_frame,
@@ -81,6 +82,7 @@ __all__ = [
     "content_id",
     "explain",
     "extract_figures",
+    "extract_observations",
     "from_frame",
     "infer_precision",
     "isotonic_by_series",
