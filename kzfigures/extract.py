@@ -22,7 +22,9 @@ How a figure becomes a row, sentence by sentence:
    or a count that mixes metrics ("145 casualties", "including dead and
    injured") gives no row.
 3. **Group.** The noun after the figure ("18 police officers", "three
-   children") read through :data:`GROUP_WORDS`; ``all`` otherwise.
+   children") read through :data:`GROUP_WORDS`. A count with no noun that
+   follows another with "and" ("18 officers killed and 748 injured") counts
+   the same people; otherwise ``all``.
 4. **Subgroup.** A figure introduced by "including", "among them", "of
    whom" after another toll of the sentence is a subgroup of it: its own
    row, with ``parent`` set to that toll's ``id``; the two lend each other a
@@ -43,7 +45,7 @@ Everything is bounded work per figure, so time is linear in the text.
 ...     "More than 3,000 people have been detained, the ministry said.",
 ...     published="2022-01-09", outlet="Example News", tz="Asia/Almaty")
 >>> frame[["metric", "group", "figure", "authority"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
-[['killed', 'law_enforcement', '18', 'Police'], ['injured', 'all', '748', 'Police'],
+[['killed', 'law_enforcement', '18', 'Police'], ['injured', 'law_enforcement', '748', 'Police'],
  ['detained', 'all', 'More than 3,000', 'ministry']]
 >>> frame["as_of"].dt.day.tolist()  # "on Saturday" is Jan 8; the second figure has no day of its own
 [8, 8, 9]
