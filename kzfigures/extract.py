@@ -363,7 +363,7 @@ _EN = _Lexicon(
     },
     yesterday=re.compile(r"\byesterday\b", re.IGNORECASE),
     trim=re.compile(
-        r"^(?:the|a|an|and|but|while|also|later|earlier|meanwhile|separately)\s+|"
+        r"^(?i:the|a|an|and|but|while|also|later|earlier|meanwhile|separately)\s+|"
         r"^[A-Z][\w-]*['’]s\s+(?=[A-Z])|"
         r"\s+(?:on|late|early|in|at|by|this|last)\s+.*$|\s+(?:had|has|have|also|later|earlier)$",
     ),
@@ -537,7 +537,7 @@ def _attribution(sentence: str, lexicon: _Lexicon, outlet: str | None) -> tuple[
                 via = _clean_name(m.group("via"), lexicon)
             told = re.search(r"\btold\s+([A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,2})", sentence)
             if via is None and told and told.group(1) not in {"reporters", "journalists"}:
-                via = told.group(1)
+                via = told.group(1).rstrip(".")
             if via is not None and outlet is not None and via.casefold() == outlet.casefold():
                 via = None
             return auth, via
@@ -562,7 +562,7 @@ def _time_in(sentence: str, lexicon: _Lexicon, published: dt.date | None) -> _Wh
     for m in words:
         w = m.group()
         nxt = low[m.end() : m.end() + 2]
-        if nxt.startswith(("'s", "’s")):
+        if nxt.startswith(("'s", "’s")) or w.endswith(("'s", "’s")):
             continue  # "Friday's attack" dates the event, not the count
         for i, stem in enumerate(lexicon.weekdays):
             if w.startswith(stem) and len(w) - len(stem) <= 2 and published is not None:
@@ -947,11 +947,8 @@ def _frame(records: list[dict[str, Any]], zone: Any) -> pd.DataFrame:
     for name, kind in COLUMNS.items():
         values = [r[name] for r in records]
         if kind == "datetime":
-            columns[name] = (
-                pd.Series(pd.to_datetime(pd.Series(values, dtype=object)), dtype=f"datetime64[ns, {zone}]")
-                if values
-                else pd.Series([], dtype=f"datetime64[ns, {zone}]")
-            )
+            times = pd.to_datetime(pd.Series(values, dtype=object), utc=True)
+            columns[name] = times.dt.tz_convert(zone).astype(pd.DatetimeTZDtype("ns", zone))
         else:
             columns[name] = pd.Series(values, dtype=kind if kind != "bool" else "bool")
     columns["start"] = pd.Series([r["start"] for r in records], dtype="int64")
