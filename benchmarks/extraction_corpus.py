@@ -358,10 +358,11 @@ def misses(scored: Sequence[Scored]) -> pd.DataFrame:
             t, row = p.tolls[i], s.predicted.iloc[j]
             for f in FIELDS:
                 if not s.field_ok(f, t, row):
-                    got = {
-                        "interval": f"[{row['low']}, {row['high']}]",
-                        "as_of": _when(row["as_of"], row["as_of_precision"]),
-                    }.get(f, str(row[f]))
-                    want = {"interval": f"[{t.low}, {t.high}]"}.get(f, str(getattr(t, f)))
+                    if f == "interval":
+                        got, want = f"[{row['low']}, {row['high']}]", f"[{t.low}, {t.high}]"
+                    elif f == "as_of":
+                        got, want = _when(row["as_of"], row["as_of_precision"]), t.as_of
+                    else:
+                        got, want = str(row[f]), str(getattr(t, f))
                     out.append((p.id, f, t.figure, got, want))
     return pd.DataFrame(out, columns=["paragraph", "kind", "figure", "got", "wanted"])

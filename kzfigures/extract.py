@@ -54,6 +54,7 @@ Everything is bounded work per figure, so time is linear in the text.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
@@ -280,6 +281,8 @@ class _Lexicon:
     mixed: re.Pattern[str]  # a count of several metrics at once
     other_event: re.Pattern[str]  # a figure about an earlier event
     not_people: re.Pattern[str]  # nouns after a figure that are not people
+    not_after: re.Pattern[str]  # words after a figure that make it no toll ("two more", "were deployed")
+    not_before: re.Pattern[str]  # words before a figure that make it no toll ("a crowd of", "surpassed the")
     attribution: tuple[re.Pattern[str], ...]  # named groups: auth, via
     carry: re.Pattern[str]  # a sentence whose speaker is the previous sentence's
     weekdays: tuple[str, ...]
@@ -290,9 +293,10 @@ class _Lexicon:
 
 _ATTRIBUTION_VERBS_EN = (
     r"said|says|told|confirmed|reported|announced|stated|added|wrote|posted|tweeted|"
-    r"estimated|counted|put|reports|confirms|announces|adds|estimates|counts"
+    r"reports|confirms|announces|adds|informed|gave|cited|"
+    r"put the (?:death |official |overall )?(?:toll|number|figure|casualties|tally|count)"
 )
-_NAME_EN = r"(?P<auth>[^,;:.()\"“”]{2,90}?)"
+_NAME_EN = r"(?P<auth>[^,;:()\"“”—–]{2,90}?)"
 
 _EN = _Lexicon(
     subgroup=re.compile(
@@ -309,16 +313,40 @@ _EN = _Lexicon(
     not_people=re.compile(
         r"^\s*(?:[a-z-]+\s+){0,2}?(?:years?|months?|weeks?|days?|hours?|minutes?|km|kilometers?|kilometres?|miles?|"
         r"meters?|metres?|feet|percent|per cent|homes|houses|buildings|vehicles|cars|trucks|dollars|"
-        r"times|rounds|shots|cases|tons|tonnes|hectares|acres|flights|villages|districts|cities|provinces)\b",
+        r"times|rounds|shots|cases|tons|tonnes|hectares|acres|flights|villages|districts|cities|provinces|"
+        r"hospitals|clinics|churches|mosques|temples|hotels|schools|explosions|blasts|bombs|bombings|attacks|"
+        r"incidents|sites|locations|apartments|floors|storeys|stories|ambulances|helicopters|aircraft|planes|boats|"
+        r"ships|vessels|trains|carriages|coaches|buses|regions|states|countries|towns|neighbou?rhoods|streets|"
+        r"roads|bridges|kilos|kilograms|degrees|points|seconds|decades|teams|units|squads|shelters|camps|tents|"
+        r"graves|personnel|volunteers|dams|tanks|guns|rifles|weapons|grenades|drones|missiles|rockets)\b",
+        re.IGNORECASE,
+    ),
+    not_after=re.compile(
+        r"^(?:-[^\W\d]|\s+more\s+(?:bod(?:y|ies)|deaths?|victims?|fatalit\w+|[A-Z]\w+ nationals|people (?:have |had )?"
+        r"died|(?:have |had )?died|succumbed)|\s*(?:[\w-]+\s+){0,4}?(?:were |are |have been |had been |was )?"
+        r"(?:deployed|engaged|dispatched|mobili[sz]ed|working|involved|took part|taking part|gathered|attended|"
+        r"marched|rallied|searching|combing|need|needs|needed|require|required|affected|rescued|saved|survived|"
+        r"freed|released|escaped|accounted for|found alive|found safe|returned home)\b|"
+        r"\s*(?:[\w-]+\s+){0,6}?since\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|(?:19|20)\d\d)\w*)",
+        re.IGNORECASE,
+    ),
+    not_before=re.compile(
+        r"(?:\b(?:crowds?|audience|gathering|population|capacity|convoy|force) of|\b(?:surpass\w*|exceed\w*|"
+        r"than|compared (?:with|to)|dead and (?:injured|wounded)|killed and (?:injured|wounded)|"
+        r"casualties)(?: the| a| an)?|\bcall|\bdial)\s*$",
         re.IGNORECASE,
     ),
     attribution=(
+        # "Khabar 24 reported, citing the Interior Ministry"; "Moroccan television, citing the ministry, said"
         re.compile(
-            r"(?:^|[,;:]\s*)(?P<via>[A-Z][^,;:.()]{1,60}?)\s+(?:reported|said|reports|says|wrote),?\s+"
+            r"(?:^|[,;:]\s*)(?P<via>[A-Z][^,;:.()]{1,60}?)(?:\s+(?:reported|said|reports|says|wrote))?,?\s+"
             r"(?:citing|quoting)\s+" + _NAME_EN + r"(?=[,;:.()]|\s+(?:as|who|which|that|on|in)\b|$)"
         ),
+        # "TASS cited the FSB as saying"; "with the official news agency IRNA quoting the minister as saying"
         re.compile(
-            r"(?P<via>[A-Z][\w'’.-]*(?:\s+[\w'’.-]+){0,5}?)\s+(?:cited|quoted)\s+" + _NAME_EN + r"\s+as\s+saying",
+            r"(?P<via>(?:[\w'’.-]+\s+){0,5}?[A-Z][\w'’.-]*)\s+(?:cited|quoted|quoting|citing)\s+"
+            + _NAME_EN
+            + r"\s+as\s+(?:saying|telling)",
         ),
         re.compile(
             r"\b(?:according to|citing|cited by|quoting)\s+"
@@ -326,12 +354,32 @@ _EN = _Lexicon(
             + r"(?=[,;:.()]|\s+(?:as|who|which|that|on|in|late|early)\b|$)",
             re.IGNORECASE,
         ),
-        re.compile(r"(?:^|[,;:\"“”]\s*|\bthat\s+)" + _NAME_EN + r"\s+(?:" + _ATTRIBUTION_VERBS_EN + r")\b"),
-        re.compile(r"\b(?:said|says|told|reported|confirmed)\s+" + _NAME_EN + r"(?=[,;.]|$)"),
+        # "Jafar Miadfar, head of the emergency services, said": the name before the apposition
+        re.compile(
+            r"(?:^|[,;:\"“”]\s*)(?P<auth>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}),\s*[^,;:.()\"“”\d]{2,80}?,\s+(?:"
+            + _ATTRIBUTION_VERBS_EN
+            + r")\b"
+        ),
+        # "police said"
+        re.compile(
+            r"(?:^|[,;:\"“”]\s*|\s[-–—]{1,2}\s+|\b(?:that|as|while|though|although|but|and|after|when)\s+)"
+            + _NAME_EN
+            + r"\s+(?:"
+            + _ATTRIBUTION_VERBS_EN
+            + r")\b"
+        ),
+        # "..., said Health Minister Koca."
+        re.compile(r"[,;\"“”]\s*(?:said|says|told|reported|confirmed)\s+" + _NAME_EN + r"(?=[,;]|\.?$)"),
+        # "X was quoted by the Itar-Tass news agency as saying"
+        re.compile(
+            r"(?:^|[,;:]\s*|\s[-–—]{1,2}\s+)"
+            + _NAME_EN
+            + r"\s+(?:was|were)\s+(?:quoted|cited)\s+by\s+(?P<via>[^,;:()]{2,60}?)\s+as\s+saying"
+        ),
     ),
     carry=re.compile(
-        r"^\W*(?:he|she|they|it|the (?:ministry|agency|official|spokesman|spokeswoman|statement))\s+"
-        r"(?:said|added|told|says|confirmed)\b",
+        r"(?:^\W*|[,;]\s+)(?:he|she|they|it|the (?:ministry|agency|official|spokesman|spokeswoman|statement))\s+"
+        r"(?:\w+ )?(?:said|added|told|says|confirmed|put|gave|reported|noted|stated)\b",
         re.IGNORECASE,
     ),
     weekdays=("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
@@ -365,7 +413,11 @@ _EN = _Lexicon(
     trim=re.compile(
         r"^(?i:the|a|an|and|but|while|also|later|earlier|meanwhile|separately)\s+|"
         r"^[A-Z][\w-]*['’]s\s+(?=[A-Z])|"
-        r"\s+(?:on|late|early|in|at|by|this|last)\s+.*$|\s+(?:had|has|have|also|later|earlier)$",
+        r"\s+(?:on|late|early|in|at|by|this|last|earlier|later)\s+(?:monday|tuesday|wednesday|thursday|friday|"
+        r"saturday|sunday|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d|a statement|a press|a news|"
+        r"the (?:morning|evening|afternoon|night|day|week)|that|an? (?:interview|update|briefing|post)|"
+        r"(?:state )?television|tv|social|its|his|her|their|telegram|twitter|x\b).*$|"
+        r"\s+(?:had|has|have|also|later|earlier)$",
     ),
 )
 
@@ -385,6 +437,13 @@ _RU = _Lexicon(
         r"процент|домов|дом|здани|машин|автомобил|рубл|тенге|долл|раз|единиц|тонн|гектар|сел|населенн|город)",
         re.IGNORECASE,
     ),
+    not_after=re.compile(
+        r"^(?:-[^\W\d]|\s+(?:ещё|еще)\b|\s*(?:[\w-]+\s+){0,4}?(?:задействован\w*|привлечен\w*|привлечён\w*|"
+        r"работа\w*|участвова\w*|собрал\w*|вышл\w*|спасен\w*|спасён\w*|освобожден\w*|освобождён\w*|"
+        r"выписан\w*|нужда\w*))",
+        re.IGNORECASE,
+    ),
+    not_before=re.compile(r"(?:\bболее чем на|\bпревысил\w*|\bчем)\s*$", re.IGNORECASE),
     attribution=(
         re.compile(r"(?P<via>[А-ЯЁA-Z][\w-]*(?:\s+[\w-]+){0,3}?)\s+со ссылкой на\s+" + _NAME_RU + r"(?=[,;.]|$)"),
         re.compile(
@@ -436,7 +495,10 @@ _ABBREVIATION = re.compile(
     r"|(?:\b[A-Za-z]\.)+[A-Za-z])\.$",
     re.IGNORECASE,
 )
-_CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:and|but|while|whereas|which|who|after|as|when|а|но|и)\b|\s[-–—]\s")
+_CLAUSE_BREAK = re.compile(
+    r"[;:]|,\s+(?:and|but|while|whereas|which|who|after|as|when|а|но|и)\b|\s[-–—]\s|"
+    r"\s(?:when|after|because|although|though|until|когда|после того как)\s"
+)
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _CLOCK = re.compile(
     r"\b(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ap>a\.?m\.?|p\.?m\.?|часов|час|ч\.)(?!\w)|\b(?P<h2>\d{1,2}):(?P<m2>\d{2})\b",
@@ -462,38 +524,37 @@ def _words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
-def _stem_match(words: Sequence[str], stems: Sequence[str]) -> int:
-    """Index of the first word that a stem (or a multi-word phrase) starts; -1 if none."""
-    for i, w in enumerate(words):
-        for stem in stems:
-            if " " in stem:
-                parts = stem.split()
-                if words[i : i + len(parts)] == parts:
-                    return i
-            elif w.startswith(stem) and (len(w) - len(stem) <= 4):
-                return i
-    return -1
+@functools.lru_cache(maxsize=32)
+def _matcher(table: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """One pattern for a metric table: group ``i`` is the ``i``-th metric; a stem may end a word in 0-4 letters."""
+    parts = []
+    for _, stems in table:
+        words = sorted((re.escape(stem) for stem in stems), key=len, reverse=True)
+        parts.append("(" + "|".join(words) + r")\S{0,4}")
+    return re.compile(r"(?<!\S)(?:" + "|".join(parts) + r")(?!\S)"), tuple(metric for metric, _ in table)
 
 
 def _metric_of(words: Sequence[str], table: Mapping[str, tuple[str, ...]], *, last: bool) -> tuple[str, int] | None:
-    """The metric whose stem occurs nearest the figure: first word after it, or last word before it."""
-    best: tuple[str, int] | None = None
-    for metric, stems in table.items():
-        seq = list(reversed(words)) if last else list(words)
-        i = _stem_match(seq, stems)
-        if i >= 0 and (best is None or i < best[1]):
-            best = (metric, i)
-    return best
+    """The metric word nearest the figure, and how many words away: the first after it, or the last before it."""
+    pattern, metrics = _matcher(tuple(table.items()))
+    joined = " ".join(words)
+    found = list(pattern.finditer(joined))
+    if not found:
+        return None
+    m = found[-1] if last else found[0]
+    position = joined.count(" ", 0, m.start())
+    distance = len(words) - 1 - position if last else position
+    return metrics[m.lastindex - 1 if m.lastindex else 0], distance
 
 
 def _group_of(after: str, table: Mapping[str, str]) -> str:
     """The group named by the first words after a figure ("18 police officers")."""
     for w in _words(after)[:3]:
-        for stem, group in table.items():
-            if w == stem or (len(stem) >= 4 and w.startswith(stem)):
-                return group
-        if w in {"of", "more", "other", "people's", "из", "них"}:
-            continue
+        group = table.get(w)
+        if group is None:
+            group = next((g for stem, g in table.items() if len(stem) >= 4 and w.startswith(stem)), None)
+        if group is not None:
+            return group
     return "all"
 
 
@@ -514,34 +575,155 @@ def _has_group(after: str, table: Mapping[str, str]) -> bool:
     return bool(words) and any(words[0] == stem or (len(stem) >= 4 and words[0].startswith(stem)) for stem in table)
 
 
+# Words a speaker's name does not start with, contain, or consist of only.
+_NOT_NAME_START = frozenset(
+    [
+        "it",
+        "he",
+        "she",
+        "they",
+        "who",
+        "which",
+        "that",
+        "this",
+        "there",
+        "in",
+        "up",
+        "down",
+        "though",
+        "and",
+        "late",
+        "early",
+        "on",
+        "at",
+        "with",
+        "from",
+        "after",
+        "before",
+        "while",
+        "as",
+        "but",
+        "or",
+        "so",
+        "then",
+        "people",
+        "others",
+        "more",
+        "when",
+        "about",
+        "around",
+        "some",
+        "nearly",
+        "almost",
+        "over",
+        "least",
+        "missing",
+        "dead",
+        "он",
+        "она",
+        "они",
+        "это",
+    ]
+)
+_NOT_NAME_WORDS = frozenset(
+    ["are", "were", "was", "is", "been", "had", "have", "has", "be", "being", "remain", "remained", "now", "known"]
+)
+_GENERIC_SOURCES = frozenset(
+    [
+        "reports",
+        "report",
+        "counts",
+        "count",
+        "figures",
+        "figure",
+        "data",
+        "estimates",
+        "tally",
+        "tallies",
+        "conference",
+        "the",
+        "latest",
+        "earlier",
+        "initial",
+        "first",
+        "unconfirmed",
+        "preliminary",
+        "official",
+        "new",
+        "news",
+        "a",
+        "an",
+    ]
+)
+_TIME_WORDS = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "night",
+        "morning",
+        "evening",
+        "afternoon",
+        "today",
+        "yesterday",
+    ]
+)
+
+
 def _clean_name(name: str, lexicon: _Lexicon) -> str | None:
     name = " ".join(name.split()).strip(" \"'“”«»")
     for _ in range(3):
         name = lexicon.trim.sub("", name).strip()
     words = name.split()
-    if not words or len(words) > 8 or words[0][0].isdigit():
+    if not words or len(words) > 10:
         return None
-    if words[0].lower() in {"it", "he", "she", "they", "who", "which", "that", "this", "there", "он", "она", "они"}:
+    folded = [w.lower() for w in words]
+    if folded[0] in _NOT_NAME_START or folded[0][0].isdigit() or any(w in _NOT_NAME_WORDS for w in folded):
+        return None
+    if all(w in _GENERIC_SOURCES for w in folded) or all(w in _TIME_WORDS for w in folded):
         return None
     return name
 
 
-def _attribution(sentence: str, lexicon: _Lexicon, outlet: str | None) -> tuple[str | None, str | None]:
+@attrs.frozen
+class _Said:
+    """An attribution in a sentence: where it is, who, and through whom."""
+
+    start: int
+    end: int
+    authority: str
+    via: str | None
+
+
+def _attributions(sentence: str, lexicon: _Lexicon, outlet: str | None) -> list[_Said]:
+    """Every attribution of a sentence; where patterns overlap, the more specific (earlier) one wins."""
+    found: list[_Said] = []
     for pattern in lexicon.attribution:
         for m in pattern.finditer(sentence):
+            if any(m.start() < f.end and f.start < m.end() for f in found):
+                continue
             auth = _clean_name(m.group("auth"), lexicon)
-            if auth is None or _words(auth)[:1] in (["people"], ["there"]):
+            if auth is None:
                 continue
             via = None
             if "via" in pattern.groupindex and m.group("via"):
                 via = _clean_name(m.group("via"), lexicon)
-            told = re.search(r"\btold\s+([A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,2})", sentence)
+            told = re.search(r"\btold\s+([A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,2})", sentence[m.start() :])
             if via is None and told and told.group(1) not in {"reporters", "journalists"}:
                 via = told.group(1).rstrip(".")
             if via is not None and outlet is not None and via.casefold() == outlet.casefold():
                 via = None
-            return auth, via
-    return None, None
+            found.append(_Said(m.start(), m.end(), auth, via))
+    return sorted(found, key=lambda f: f.start)
+
+
+def _nearest(said: Sequence[_Said], start: int, end: int) -> _Said | None:
+    """The attribution nearest a figure at ``[start, end)`` (offsets in the sentence)."""
+    return min(said, key=lambda f: f.start - end if f.start >= end else start - f.end, default=None)
 
 
 @attrs.frozen
@@ -554,48 +736,91 @@ def _weekday_day(published: dt.date, weekday: int) -> dt.date:
     return published - dt.timedelta(days=(published.weekday() - weekday) % 7)
 
 
+_EVENT_BEFORE = re.compile(
+    r"(?:began|begun|started|struck|erupted|hit|happened|occurred|since|broke out|took place|went off|attack|"
+    r"attacks|bombing|bombings|blast|blasts|explosions?|fire|quake|earthquake|crush|stampede|collapse|floods?|"
+    r"shooting|raid|siege|easter|palm|good|black|bloody|начал\w*|произош\w*|случил\w*|теракт\w*|"
+    r"с|после)\s+(?:[\w'’.-]+\s+){0,2}$"
+)
+_AS_OF_BEFORE = re.compile(r"(?:as of|as at|\bby|по состоянию на|на)\s+(?:[\w'’.:-]+\s+){0,3}$")
+_SAID_NEAR = re.compile(
+    r"(?:said|says|told|reported|confirmed|announced|added|stated|updated|revised|lowered|raised|"
+    r"сообщил\w*|заявил\w*|уточнил\w*|передал\w*)\s+(?:[\w'’.-]+\s+){0,3}$"
+)
+
+
+def _rank(low: str, start: int) -> int | None:
+    """How much a time at ``start`` says when a count was taken: 0 best; None: it dates the event instead."""
+    before = low[max(0, start - 40) : start]
+    if _AS_OF_BEFORE.search(before):
+        return 0
+    if _EVENT_BEFORE.search(before):
+        return None
+    if _SAID_NEAR.search(before):
+        return 1
+    return 2
+
+
 def _time_in(sentence: str, lexicon: _Lexicon, published: dt.date | None) -> _When | None:
-    """The time a sentence states for its figures, resolved against the publication day."""
+    """The time a sentence states for its figures, resolved against the publication day.
+
+    Each weekday, date and "yesterday" is ranked by :func:`_rank`; the best
+    (the first of equals) is the day. A clock time counts only next to that
+    day or after "as of".
+    """
     low = sentence.lower()
-    words = _WORD.finditer(low)
-    day: dt.date | None = None
-    for m in words:
+    days: list[tuple[int, int, int, dt.date]] = []  # (rank, start, end, day)
+    for m in _WORD.finditer(low):
         w = m.group()
-        nxt = low[m.end() : m.end() + 2]
-        if nxt.startswith(("'s", "’s")) or w.endswith(("'s", "’s")):
-            continue  # "Friday's attack" dates the event, not the count
-        for i, stem in enumerate(lexicon.weekdays):
-            if w.startswith(stem) and len(w) - len(stem) <= 2 and published is not None:
-                day = _weekday_day(published, i)
-                break
-        if day is not None:
-            break
-        month = (
-            lexicon.months.get(w)
-            if lexicon is _EN
-            else next(
-                (v for k, v in lexicon.months.items() if w.startswith(k) and len(w) - len(k) <= 3 and len(w) >= 3), None
-            )
-        )
-        if month is not None:
-            before = re.search(r"(\d{1,2})\s*(?:-?го\s+)?$", low[: m.start()])
-            after = re.match(r"\.?\s*(\d{1,2})(?!\d|:)", low[m.end() :])
-            number = after.group(1) if after else (before.group(1) if before else None)
-            if number is not None and 1 <= int(number) <= 31:
-                year = published.year if published is not None else None
-                if year is not None:
-                    try:
-                        candidate = dt.date(year, month, int(number))
-                    except ValueError:
+        rest = low[m.end() : m.end() + 20]
+        if w.endswith(("'s", "’s")) or re.match(r"(?:\s+(?:night|morning|evening|afternoon))?['’]s\b", rest):
+            continue  # "Friday's attack", "Friday night's quake" date the event, not the count
+        day: dt.date | None = None
+        end = m.end()
+        if published is not None:
+            for i, stem in enumerate(lexicon.weekdays):
+                if w.startswith(stem) and len(w) - len(stem) <= 2:
+                    day = _weekday_day(published, i)
+            if day is None:
+                month = (
+                    lexicon.months.get(w)
+                    if lexicon is _EN
+                    else next(
+                        (
+                            v
+                            for k, v in lexicon.months.items()
+                            if w.startswith(k) and len(w) - len(k) <= 3 and len(w) >= 3
+                        ),
+                        None,
+                    )
+                )
+                if month is not None:
+                    before = re.search(r"(\d{1,2})\s*(?:-?го\s+)?$", low[: m.start()])
+                    after = re.match(r"\.?\s*(\d{1,2})(?!\d|:)", low[m.end() :])
+                    number = after.group(1) if after else (before.group(1) if before else None)
+                    if number is not None and 1 <= int(number) <= 31:
+                        try:
+                            day = dt.date(published.year, month, int(number))
+                        except ValueError:
+                            day = None
+                        if day is not None and day > published + dt.timedelta(days=1):
+                            day = day.replace(year=published.year - 1)
+                        end = m.end() + (after.end() if after else 0)
+                        start = before.start(1) if before and not after else m.start()
+                        if day is not None:
+                            rank = _rank(low, start)
+                            if rank is not None:
+                                days.append((rank, start, end, day))
                         continue
-                    if candidate > published + dt.timedelta(days=1):  # type: ignore[operator]
-                        candidate = candidate.replace(year=year - 1)
-                    day = candidate
-                    break
-    if day is None and lexicon.yesterday.search(sentence) and published is not None:
-        day = published - dt.timedelta(days=1)
+            if day is None and lexicon.yesterday.fullmatch(w):
+                day = published - dt.timedelta(days=1)
+        if day is not None:
+            rank = _rank(low, m.start())
+            if rank is not None:
+                days.append((rank, m.start(), end, day))
+    best = min(days, key=lambda d: (d[0], d[1])) if days else None
     clock = None
-    for c in _CLOCK.finditer(sentence):
+    for c in _CLOCK.finditer(low):
         h = int(c.group("h") or c.group("h2"))
         minute = int(c.group("m") or c.group("m2") or 0)
         ap = (c.group("ap") or "").lower().replace(".", "")
@@ -603,12 +828,13 @@ def _time_in(sentence: str, lexicon: _Lexicon, published: dt.date | None) -> _Wh
             h += 12
         if ap == "am" and h == 12:
             h = 0
-        if h < 24 and minute < 60:
+        near_day = best is not None and (0 <= best[1] - c.end() <= 12 or 0 <= c.start() - best[2] <= 12)
+        if h < 24 and minute < 60 and (near_day or _rank(low, c.start()) == 0):
             clock = (h, minute)
             break
-    if day is None and clock is None:
+    if best is None and clock is None:
         return None
-    return _When(day, clock)
+    return _When(best[3] if best is not None else None, clock)
 
 
 # Capitalised words before a number that do not make it a name.
@@ -663,13 +889,90 @@ _NOT_NAMES = frozenset(
         "over",
         "more",
         "than",
+        "the",
+        "a",
+        "another",
+        "all",
+        "those",
+        "these",
+        "of",
     ]
 )
-_STOP_AFTER = frozenset(
-    {"and", "or", "while", "but", "as", "after", "when", "with", "since", "и", "или", "а", "но", "после"}
-)
+_STOP_AFTER = frozenset({"and", "or", "while", "but", "и", "или", "а", "но"})
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _PREVIOUS = re.compile(r"\b(?:last year|previous|earlier this year|в прошлом году|ранее в)\b", re.IGNORECASE)
+
+
+_OF_THEM = re.compile(r"^\s*(?:of (?:them|whom|those)|из (?:них|которых))\b", re.IGNORECASE)
+_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ians|ans|ese|is|ons|ards|ish)$")
+_NOT_DEMONYMS = frozenset({"Christians", "Muslims", "Sunnis", "Shiites", "Shias", "Civilians", "Veterans", "Guardians"})
+_NUMBER_OF = re.compile(r"(?:number of|числ[оа])\s+(?:[\w-]+\s+){0,2}?([\w-]+)", re.IGNORECASE)
+_AND_BETWEEN = re.compile(r"[^\d;.]{0,60}\s(?:and|и)\s*")
+_COORDINATED = re.compile(r"\s*[^\d;.]{0,40}?(?:\s(?:and|or|и|или)|,)\s*")
+_FROM_BETWEEN = re.compile(r"[^\d;.]{0,30}\b(?:from|с|против)\b[^\d;.]{0,30}")
+
+
+def _group_elsewhere(
+    text: str,
+    m: FigureMatch,
+    after_text: str,
+    before_text: str,
+    groups: Mapping[str, str],
+    candidates: Sequence[_Candidate],
+    clause_start: int,
+) -> str:
+    """The group of a figure with no noun of :data:`GROUP_WORDS` after it.
+
+    A nationality after it ("11 Indians") is ``foreigners``; "the number of
+    foreigners killed had risen to 40" names it before; "18 officers killed and
+    748 wounded" counts the same people twice.
+    """
+    first = after_text.split()[:1]
+    if first and _DEMONYM.match(first[0].strip(",.;:")) and first[0].strip(",.;:") not in _NOT_DEMONYMS:
+        return "foreigners"
+    named = _NUMBER_OF.search(before_text)
+    if named is not None:
+        word = named.group(1)
+        if _DEMONYM.match(word) and word not in _NOT_DEMONYMS:
+            return "foreigners"
+        group = _group_of(word, groups)
+        if group != "all":
+            return group
+    if candidates:
+        p = candidates[-1]
+        if p.match.end > clause_start - 1 and _AND_BETWEEN.fullmatch(text[p.match.end : m.start]):
+            return p.group
+    return "all"
+
+
+def _link(candidates: list[_Candidate], text: str, lexicon: _Lexicon) -> None:
+    """Subgroups and coordinated counts of one sentence lend each other a metric.
+
+    "164 people, including three children, died": three is a subgroup of 164,
+    and both died. "132 children and nine staff were killed": both were.
+    "rose to 1,305, up from 1,037": the earlier count has the same metric and group.
+    """
+    for k in range(1, len(candidates)):
+        c, p = candidates[k], candidates[k - 1]
+        between = text[p.match.end : c.match.start]
+        if c.parent is None and lexicon.subgroup.search(between) and p.parent is None:
+            c.parent = k - 1
+        elif (
+            c.parent is None
+            and p.parent is not None
+            and re.fullmatch(r"\s*[^\W\d]+(?:\s+[^\W\d]+)?\s*(?:,|and|и)?\s*", between)
+        ):
+            c.parent = p.parent
+        if c.parent is not None:
+            total = candidates[c.parent]
+            if total.metric is None and c.metric is not None:
+                total.metric, total.lent = c.metric, True
+            elif c.metric is None and total.metric is not None:
+                c.metric, c.lent = total.metric, True
+        elif c.metric is None and p.metric is not None and _FROM_BETWEEN.fullmatch(between):
+            c.metric, c.group, c.lent = p.metric, p.group, True
+        elif p.metric is None and c.metric is not None and _COORDINATED.fullmatch(between):
+            p.metric, p.lent = c.metric, True
 
 
 @attrs.define
@@ -696,16 +999,11 @@ def _bounds(sentence: str, offset: int, at: int, end: int) -> tuple[int, int]:
     return start, stop
 
 
-def _after_words(after: str, groups: Mapping[str, str]) -> list[str]:
-    """Words after a figure, up to a conjunction that starts another clause ("... and wounding 100")."""
-    words = _words(after)[:8]
+def _after_words(after: str, metrics: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """Words after a figure, up to a conjunction that starts another metric ("... and wounding 100")."""
+    words = _words(after)[:16]
     for i, w in enumerate(words):
-        if (
-            w in _STOP_AFTER
-            and i + 1 < len(words)
-            and _group_of(words[i + 1], groups) == "all"
-            and words[i + 1] not in groups
-        ):
+        if w in _STOP_AFTER and _metric_of(words[i + 1 : i + 2], metrics, last=False) is not None:
             return words[:i]
     return words
 
@@ -819,11 +1117,11 @@ def extract_observations(
             if found[at].start >= a:
                 figures.append(found[at])
             at += 1
-        auth, via = _attribution(sentence, lexicon, outlet)
-        if auth is None and lexicon.carry.search(sentence):
-            auth, via = speaker
-        if auth is not None:
-            speaker = (auth, via)
+        said = _attributions(sentence, lexicon, outlet)
+        if said:
+            speaker = (said[-1].authority, said[-1].via)
+        elif lexicon.carry.search(sentence) and speaker[0] is not None:
+            said = [_Said(len(sentence), len(sentence), speaker[0], speaker[1])]
         if not figures:
             continue
         when = _time_in(sentence, lexicon, pub_day)
@@ -837,48 +1135,35 @@ def extract_observations(
             if (
                 _is_name(text, a, m)
                 or lexicon.not_people.match(after_text)
+                or lexicon.not_after.match(text[m.end : min(c_end, m.end + 80)])
+                or lexicon.not_before.search(text[max(c_start, m.start - 60) : m.start])
                 or lexicon.mixed.search(text[m.end : min(c_end, m.end + 60)])
             ):
                 continue
-            if _PREVIOUS.search(text[max(a, m.start - 80) : m.start]) or any(
+            if any(
                 pub_day is None or int(y) not in (pub_day.year, pub_day.year - 1)
                 for y in _YEAR.findall(text[a : m.start])
             ):
-                continue
-            after = _metric_of(_after_words(after_text, groups), metrics, last=False)
-            before = _metric_of(_words(before_text)[-7:], metrics, last=True)
+                continue  # "In 2014 the Sewol sinking killed 304": another event's toll
+            after = _metric_of(_after_words(after_text, metrics), metrics, last=False)
+            before = _metric_of(_words(before_text)[-16:], metrics, last=True)
             metric, immediate = None, False
             if after is not None and after[1] <= 3:
                 metric, immediate = after[0], True
             elif before is not None and before[1] <= 4:
                 metric = before[0]
-            elif after is not None:
-                metric = after[0]
-            elif before is not None:
-                metric = before[0]
+            elif before is not None and after is not None:
+                metric = before[0] if before[1] <= after[1] else after[0]
+            elif after is not None or before is not None:
+                metric = (after or before)[0]  # type: ignore[index]
             group = _group_of(after_text, groups)
-            if group == "all" and candidates and not _has_group(after_text, groups):
-                # "18 police officers killed and 748 wounded": the second count is of the same people.
-                p = candidates[-1]
-                if p.match.end > c_start - 1 and re.fullmatch(
-                    r"[^\d;]{0,60}\s(?:and|и)\s*", text[p.match.end : m.start]
-                ):
-                    group = p.group
+            if group == "all" and not _has_group(after_text, groups):
+                group = _group_elsewhere(text, m, after_text, before_text, groups, candidates, c_start)
+            sub_of_previous = bool(_OF_THEM.match(after_text)) and bool(candidates)
             candidates.append(_Candidate(m, metric, immediate, group, (c_start, c_end)))
-        # Subgroups: "164 people, including three children"; "... three children and two police".
-        for k in range(1, len(candidates)):
-            c, p = candidates[k], candidates[k - 1]
-            between = text[p.match.end : c.match.start]
-            if lexicon.subgroup.search(between) and p.parent is None:
-                c.parent = k - 1
-            elif p.parent is not None and re.fullmatch(r"\s*[^\W\d]+(?:\s+[^\W\d]+)?\s*(?:,|and|и)?\s*", between):
-                c.parent = p.parent
-            if c.parent is not None:
-                total = candidates[c.parent]
-                if total.metric is None and c.metric is not None:
-                    total.metric, total.lent = c.metric, True
-                elif c.metric is None and total.metric is not None:
-                    c.metric, c.lent = total.metric, True
+            if sub_of_previous:
+                candidates[-1].parent = len(candidates) - 2
+        _link(candidates, text, lexicon)
         index = {id(c): None for c in candidates}
         for c in candidates:
             if c.metric is None:
@@ -888,6 +1173,8 @@ def extract_observations(
             parent_id = index.get(id(candidates[c.parent])) if c.parent is not None else None
             as_of, precision = _as_of(when, pub, pub_day, zone)
             figure: Figure = c.match.figure
+            source = _nearest(said, c.match.start - a, c.match.end - a)
+            auth, via = (source.authority, source.via) if source is not None else (None, None)
             confidence = 1.0 * (1.0 if c.immediate else 0.8) * (1.0 if auth else 0.85) * (0.8 if c.lent else 1.0)
             records.append(
                 {
