@@ -140,7 +140,7 @@ METRIC_WORDS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         ),
         "injured": ("ранен", "ранены", "пострадав", "пострадал", "травм", "раненых"),
         "detained": ("задержан", "задержал", "задерж", "арестован", "арест", "задержано"),
-        "hospitalized": ("госпитализ", "больниц", "в больнице"),
+        "hospitalized": ("госпитализ", "больниц", "в больнице", "реанимац", "стационар"),
         "missing": ("пропал", "пропавш", "без вести"),
         "displaced": ("перемещ", "лишились жилья", "бежал"),
         "evacuated": ("эвакуир", "эвакуац"),
@@ -196,7 +196,6 @@ GROUP_WORDS: Mapping[str, Mapping[str, str]] = {
         "assailants": "armed_assailants",
         "bandits": "armed_assailants",
         "fighters": "armed_assailants",
-        "suspects": "armed_assailants",
         "armed": "armed_assailants",
         "criminals": "armed_assailants",
         "extremists": "armed_assailants",
@@ -228,11 +227,14 @@ GROUP_WORDS: Mapping[str, Mapping[str, str]] = {
     },
     "ru": {
         "человек": "all",
-        "люд": "all",
+        "люди": "all",
+        "людей": "all",
         "граждан": "all",
         "пострадавш": "all",
         "мирн": "civilians",
-        "дет": "children",
+        "дети": "children",
+        "детей": "children",
+        "детям": "children",
         "ребен": "children",
         "ребён": "children",
         "несовершеннолет": "children",
@@ -240,6 +242,10 @@ GROUP_WORDS: Mapping[str, Mapping[str, str]] = {
         "студент": "students",
         "женщин": "women",
         "полицейск": "law_enforcement",
+        "страж": "law_enforcement",
+        "вооруж": "armed_assailants",
+        "преступник": "armed_assailants",
+        "провокатор": "armed_assailants",
         "сотрудник": "law_enforcement",
         "правоохранит": "law_enforcement",
         "силовик": "security_forces",
@@ -285,10 +291,11 @@ class _Lexicon:
     not_before: re.Pattern[str]  # words before a figure that make it no toll ("a crowd of", "surpassed the")
     attribution: tuple[re.Pattern[str], ...]  # named groups: auth, via
     carry: re.Pattern[str]  # a sentence whose speaker is the previous sentence's
-    weekdays: tuple[str, ...]
+    weekdays: re.Pattern[str]  # group i+1 matches weekday i (Monday = 0)
     months: Mapping[str, int]
     yesterday: re.Pattern[str]
     trim: re.Pattern[str]  # words to strip from the ends of a speaker's name
+    anaphor: re.Pattern[str]  # a name that points back to the previous speaker ("ведомства")
 
 
 _ATTRIBUTION_VERBS_EN = (
@@ -382,7 +389,7 @@ _EN = _Lexicon(
         r"(?:\w+ )?(?:said|added|told|says|confirmed|put|gave|reported|noted|stated)\b",
         re.IGNORECASE,
     ),
-    weekdays=("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+    weekdays=re.compile(r"(monday)|(tuesday)|(wednesday)|(thursday)|(friday)|(saturday)|(sunday)"),
     months={
         "jan": 1,
         "january": 1,
@@ -410,6 +417,7 @@ _EN = _Lexicon(
         "december": 12,
     },
     yesterday=re.compile(r"\byesterday\b", re.IGNORECASE),
+    anaphor=re.compile(r"(?!)"),
     trim=re.compile(
         r"^(?i:the|a|an|and|but|while|also|later|earlier|meanwhile|separately)\s+|"
         r"^[A-Z][\w-]*['’]s\s+(?=[A-Z])|"
@@ -421,7 +429,12 @@ _EN = _Lexicon(
     ),
 )
 
-_NAME_RU = r"(?P<auth>[^,;:.()\"«»]{2,90}?)"
+_NAME_RU = r"(?P<auth>[^,;:.()\"]{2,90}?)"
+_VERBS_RU = (
+    r"(?:сообщ|заяв|уточн|подтверд|переда|информир|написа|рассказа|отмети|добави|доложи|насчита|назыв|привод|"
+    r"объяви|уведоми)\w*"
+)
+_WEEKDAYS_RU = r"понедельник|вторник|сред|четверг|пятниц|суббот|воскресень"
 _RU = _Lexicon(
     subgroup=re.compile(
         r"^[^.;]{0,60}?(?:\bв том числе\b|\bиз (?:них|которых)\b|\bсреди (?:них|погибших|пострадавших|раненых|"
@@ -445,25 +458,47 @@ _RU = _Lexicon(
     ),
     not_before=re.compile(r"(?:\bболее чем на|\bпревысил\w*|\bчем)\s*$", re.IGNORECASE),
     attribution=(
-        re.compile(r"(?P<via>[А-ЯЁA-Z][\w-]*(?:\s+[\w-]+){0,3}?)\s+со ссылкой на\s+" + _NAME_RU + r"(?=[,;.]|$)"),
+        # "передаёт ТАСС со ссылкой на Минздрав"
+        re.compile(r"(?P<via>[А-ЯЁA-Z«][\w«»-]*(?:\s+[\w«»-]+){0,3}?)\s+со ссылкой на\s+" + _NAME_RU + r"(?=[,;.]|$)"),
+        # "заявил в эфире телеканала «Хабар 24» заместитель ... Даурен Абаев"
         re.compile(
-            r"\b(?:по данным|по словам|по информации|согласно данным|со ссылкой на|сообщили в|сообщают в|"
-            r"заявили в|сообщает|передает|передаёт|пресс-служба)\s+" + _NAME_RU + r"(?=[,;.]|$)",
+            r"\b(?:"
+            + _VERBS_RU
+            + r")\s+(?:в\s+\w+\s+)?в эфире\s+(?:телеканала\s+|радио\s+)?«(?P<via>[^»]{2,40})»\s+"
+            + _NAME_RU
+            + r"(?=[,;.]|$)",
             re.IGNORECASE,
         ),
         re.compile(
-            r"\bкак (?:заявил|заявила|заявили|сообщил|сообщила|сообщило|сообщили|рассказал|рассказала|"
-            r"уточнил|уточнила|отметил|отметила)\s+" + _NAME_RU + r"(?=[,;.]|$)",
+            r"\b(?:по (?:\w+ )?данным|по словам|по информации|согласно данным|со ссылкой на|(?:" + _VERBS_RU + r")"
+            r"(?:\s+в\s+(?:" + _WEEKDAYS_RU + r")\w*)?\s+в|пресс-служба)\s+" + _NAME_RU + r"(?=[,;.]|$)",
             re.IGNORECASE,
         ),
+        # "как заявил X", "сообщил в субботу X."
         re.compile(
-            r"(?:^|[,;:\"«»]\s*)" + _NAME_RU + r"\s+(?:сообщил|сообщила|сообщило|сообщили|заявил|заявила|"
-            r"заявило|заявили|уточнил|уточнили|подтвердил|подтвердили|подтвердило|передает|передаёт|"
-            r"сообщает|информирует)\b"
+            r"(?:\bкак\s+|[,;]\s*)(?:"
+            + _VERBS_RU
+            + r")(?:\s+(?:в|во)\s+(?:"
+            + _WEEKDAYS_RU
+            + r")\w*)?\s+"
+            + _NAME_RU
+            + r"(?=[,;.]|$)",
+            re.IGNORECASE,
+        ),
+        # "X сообщил"; "Минздрав Подмосковья, обновив сведения, насчитал"
+        re.compile(
+            r"(?:^|[,;:\"«»]\s*|\s[-–—]\s+)" + _NAME_RU + r"(?:,\s*[^,;:.()\d]{2,80}?,)?\s+(?:" + _VERBS_RU + r")\b"
         ),
     ),
-    carry=re.compile(r"^\W*(?:он|она|они|в ведомстве)\s+(?:сообщил|заявил|добавил|уточнил)", re.IGNORECASE),
-    weekdays=("понедельник", "вторник", "сред", "четверг", "пятниц", "суббот", "воскресень"),
+    carry=re.compile(
+        r"(?:^\W*|[,;]\s+)(?:он|она|они|в ведомстве)\s+(?:" + _VERBS_RU + r")|\bпо (?:его|её|ее|их) (?:словам|данным)|"
+        r"\bпо данным (?:ведомства|министерства|службы)",
+        re.IGNORECASE,
+    ),
+    weekdays=re.compile(
+        r"(понедельник[аеу]?)|(вторник[аеу]?)|(сред[аеуы]|средой)|(четверг[аеу]?)|(пятниц[аеуы]|пятницей)|"
+        r"(суббот[аеуы]|субботой)|(воскресень[еяю]|воскресеньем)"
+    ),
     months={
         "январ": 1,
         "феврал": 2,
@@ -479,9 +514,11 @@ _RU = _Lexicon(
         "декабр": 12,
     },
     yesterday=re.compile(r"\b(?:вчера|накануне)\b", re.IGNORECASE),
+    anaphor=re.compile(r"(?:ведомств|министерств|пресс-служб|служб)\w*", re.IGNORECASE),
     trim=re.compile(
-        r"^(?:и|а|также|позднее|ранее)\s+|\s+(?:в|во|на|по|от)\s+(?:понедельник|вторник|среду|четверг|"
-        r"пятницу|субботу|воскресенье|\d).*$|\s+(?:также|ранее|позднее)$"
+        r"^(?i:и|а|также|позднее|ранее|об этом|в|во)\s+|^(?:понедельник|вторник|среду|четверг|пятницу|субботу|"
+        r"воскресенье)\s+(?:в\s+)?|\s+(?:в|во|на|по|от|к)\s+(?:понедельник|вторник|среду|четверг|"
+        r"пятницу|субботу|воскресенье|\d|эфире|своём|своем|социальн|телеграм).*$|\s+(?:также|ранее|позднее)$"
     ),
 )
 _LEXICONS = {"en": _EN, "ru": _RU}
@@ -496,7 +533,7 @@ _ABBREVIATION = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(
-    r"[;:]|,\s+(?:and|but|while|whereas|which|who|after|as|when|а|но|и)\b|\s[-–—]\s|"
+    r"[;:]|,\s+(?:and|but|while|whereas|which|who|after|as|when|а|но|и)\b|"
     r"\s(?:when|after|because|although|though|until|когда|после того как)\s"
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -548,31 +585,50 @@ def _metric_of(words: Sequence[str], table: Mapping[str, tuple[str, ...]], *, la
 
 
 def _group_of(after: str, table: Mapping[str, str]) -> str:
-    """The group named by the first words after a figure ("18 police officers")."""
-    for w in _words(after)[:3]:
-        group = table.get(w)
+    """The group named by the first words after a figure ("18 police officers").
+
+    Police and soldiers counted together ("748 police and National Guard
+    troops") are ``security_forces``.
+    """
+    words = _words(after)[:6]
+    for i, w in enumerate(words[:3]):
+        group = _group_word(w, table)
         if group is None:
-            group = next((g for stem, g in table.items() if len(stem) >= 4 and w.startswith(stem)), None)
-        if group is not None:
-            return group
+            continue
+        if group in _UNIFORMS:
+            for other in words[i + 1 : i + 5]:
+                if _group_word(other, table) in _UNIFORMS - {group}:
+                    return "security_forces"
+        return group
     return "all"
 
 
+def _group_word(word: str, table: Mapping[str, str]) -> str | None:
+    group = table.get(word)
+    if group is None:
+        group = next((g for stem, g in table.items() if len(stem) >= 4 and word.startswith(stem)), None)
+    return group
+
+
 _NAME_BEFORE = re.compile(r"(?:^|[^.!?\s]\s+)([A-ZА-ЯЁ][\w-]+)\s+$")
+_UNIFORMS = frozenset({"law_enforcement", "military"})
 
 
 def _is_name(text: str, sentence_start: int, m: FigureMatch) -> bool:
     """A bare number after a capitalised word inside a sentence is part of a name ("Khabar 24", "Flight 752")."""
     if m.figure.qualifier.value != "exact" or not m.text[:1].isdigit():
         return False
-    before = _NAME_BEFORE.search(text[max(sentence_start, m.start - 40) : m.start])
-    return before is not None and before.group(1).lower() not in _NOT_NAMES
+    window = max(sentence_start, m.start - 40)
+    before = _NAME_BEFORE.search(text[window : m.start])
+    if before is None or window + before.start(1) == sentence_start:
+        return False  # "Another 33 people ...": a capital that starts the sentence names nothing
+    return before.group(1).lower() not in _NOT_NAMES
 
 
 def _has_group(after: str, table: Mapping[str, str]) -> bool:
     """Whether a noun of ``table`` directly follows a figure."""
     words = _words(after)[:1]
-    return bool(words) and any(words[0] == stem or (len(stem) >= 4 and words[0].startswith(stem)) for stem in table)
+    return bool(words) and _group_word(words[0], table) is not None
 
 
 # Words a speaker's name does not start with, contain, or consist of only.
@@ -610,6 +666,11 @@ _NOT_NAME_START = frozenset(
         "others",
         "more",
         "when",
+        "которые",
+        "который",
+        "которая",
+        "что",
+        "ранее",
         "about",
         "around",
         "some",
@@ -721,6 +782,12 @@ def _attributions(sentence: str, lexicon: _Lexicon, outlet: str | None) -> list[
     return sorted(found, key=lambda f: f.start)
 
 
+def _same_name(one: str, other: str) -> bool:
+    """Two names of one speaker: one holds the other's last word ("Bastrykin", "chairman Alexander Bastrykin")."""
+    a, b = one.casefold().split(), other.casefold().split()
+    return a[-1] in b or b[-1] in a
+
+
 def _nearest(said: Sequence[_Said], start: int, end: int) -> _Said | None:
     """The attribution nearest a figure at ``[start, end)`` (offsets in the sentence)."""
     return min(said, key=lambda f: f.start - end if f.start >= end else start - f.end, default=None)
@@ -778,9 +845,9 @@ def _time_in(sentence: str, lexicon: _Lexicon, published: dt.date | None) -> _Wh
         day: dt.date | None = None
         end = m.end()
         if published is not None:
-            for i, stem in enumerate(lexicon.weekdays):
-                if w.startswith(stem) and len(w) - len(stem) <= 2:
-                    day = _weekday_day(published, i)
+            weekday = lexicon.weekdays.fullmatch(w)
+            if weekday is not None and weekday.lastindex is not None:
+                day = _weekday_day(published, weekday.lastindex - 1)
             if day is None:
                 month = (
                     lexicon.months.get(w)
@@ -999,13 +1066,19 @@ def _bounds(sentence: str, offset: int, at: int, end: int) -> tuple[int, int]:
     return start, stop
 
 
-def _after_words(after: str, metrics: Mapping[str, tuple[str, ...]]) -> list[str]:
-    """Words after a figure, up to a conjunction that starts another metric ("... and wounding 100")."""
+def _after_words(after: str, metrics: Mapping[str, tuple[str, ...]]) -> tuple[list[str], int]:
+    """Words after a figure, and where the first conjunction among them is.
+
+    The words stop at a conjunction that starts another metric ("... and
+    wounding 100"); a metric word beyond the first conjunction ("2,122 and
+    the number of injured") yields to one before the figure.
+    """
     words = _words(after)[:16]
+    first = next((i for i, w in enumerate(words) if w in _STOP_AFTER), len(words))
     for i, w in enumerate(words):
         if w in _STOP_AFTER and _metric_of(words[i + 1 : i + 2], metrics, last=False) is not None:
-            return words[:i]
-    return words
+            return words[:i], first
+    return words, first
 
 
 def _published(published: Any, tz: str | dt.tzinfo) -> pd.Timestamp | None:
@@ -1109,6 +1182,7 @@ def extract_observations(
 
     records: list[dict[str, Any]] = []
     speaker: tuple[str | None, str | None] = (None, None)
+    last_when: _When | None = None
     at = 0
     for a, b in _sentences(text):
         sentence = text[a:b]
@@ -1117,14 +1191,25 @@ def extract_observations(
             if found[at].start >= a:
                 figures.append(found[at])
             at += 1
-        said = _attributions(sentence, lexicon, outlet)
+        said = [
+            _Said(f.start, f.end, speaker[0], speaker[1])
+            if speaker[0] is not None and lexicon.anaphor.fullmatch(f.authority)
+            else f
+            for f in _attributions(sentence, lexicon, outlet)
+        ]
+        when = _time_in(sentence, lexicon, pub_day)
+        same_speaker = False
         if said:
+            same_speaker = speaker[0] is not None and any(_same_name(f.authority, speaker[0]) for f in said)
             speaker = (said[-1].authority, said[-1].via)
         elif lexicon.carry.search(sentence) and speaker[0] is not None:
             said = [_Said(len(sentence), len(sentence), speaker[0], speaker[1])]
+            same_speaker = True
+        if when is None and same_speaker:
+            when = last_when  # the same statement goes on: "..., he said"; "..., Bastrykin told the chiefs"
+        last_when = when
         if not figures:
             continue
-        when = _time_in(sentence, lexicon, pub_day)
         candidates: list[_Candidate] = []
         for k, m in enumerate(figures):
             c_start, c_end = _bounds(sentence, a, m.start, m.end)
@@ -1145,17 +1230,18 @@ def extract_observations(
                 for y in _YEAR.findall(text[a : m.start])
             ):
                 continue  # "In 2014 the Sewol sinking killed 304": another event's toll
-            after = _metric_of(_after_words(after_text, metrics), metrics, last=False)
+            after_words, conjunction = _after_words(after_text, metrics)
+            after = _metric_of(after_words, metrics, last=False)
             before = _metric_of(_words(before_text)[-16:], metrics, last=True)
             metric, immediate = None, False
-            if after is not None and after[1] <= 3:
+            if after is not None and after[1] <= 3 and after[1] < conjunction:
                 metric, immediate = after[0], True
-            elif before is not None and before[1] <= 4:
+            elif before is not None and (before[1] <= 4 or after is None or after[1] > conjunction):
                 metric = before[0]
             elif before is not None and after is not None:
                 metric = before[0] if before[1] <= after[1] else after[0]
-            elif after is not None or before is not None:
-                metric = (after or before)[0]  # type: ignore[index]
+            elif after is not None:
+                metric = after[0]
             group = _group_of(after_text, groups)
             if group == "all" and not _has_group(after_text, groups):
                 group = _group_elsewhere(text, m, after_text, before_text, groups, candidates, c_start)
