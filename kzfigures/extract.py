@@ -105,7 +105,20 @@ METRIC_WORDS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
             "shot dead",
             "toll",
         ),
-        "injured": ("injured", "injuries", "injuring", "wounded", "wounding", "hurt", "wounds", "injury"),
+        "injured": (
+            "injured",
+            "injuries",
+            "injuring",
+            "wounded",
+            "wounding",
+            "hurt",
+            "wounds",
+            "injury",
+            "medical help",
+            "medical attention",
+            "medical assistance",
+            "medical care",
+        ),
         "detained": (
             "detained",
             "detaining",
@@ -126,23 +139,12 @@ METRIC_WORDS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "evacuated": ("evacuated", "evacuation", "evacuating"),
     },
     "ru": {
-        "killed": (
-            "погиб",
-            "гибел",
-            "убит",
-            "умер",
-            "скончал",
-            "жертв",
-            "смерт",
-            "погибш",
-            "убиты",
-            "тел",
-        ),
-        "injured": ("ранен", "ранены", "пострадав", "пострадал", "травм", "раненых"),
-        "detained": ("задержан", "задержал", "задерж", "арестован", "арест", "задержано"),
-        "hospitalized": ("госпитализ", "больниц", "в больнице", "реанимац", "стационар"),
+        "killed": ("погиб", "гибел", "убит", "умер", "скончал", "жертв", "смерт", "жизн", "ликвидир", "тела"),
+        "injured": ("ранен", "ранил", "пострадав", "пострадал", "травм", "медицинской помощью", "к медикам"),
+        "detained": ("задерж", "арест", "под стражу", "доставлены в полицию"),
+        "hospitalized": ("госпитализ", "больниц", "реанимац", "стационар"),
         "missing": ("пропал", "пропавш", "без вести"),
-        "displaced": ("перемещ", "лишились жилья", "бежал"),
+        "displaced": ("перемещ", "лишились жилья", "бежал", "временного размещения", "переселен"),
         "evacuated": ("эвакуир", "эвакуац"),
     },
 }
@@ -318,14 +320,15 @@ _EN = _Lexicon(
     ),
     other_event=re.compile(r"\b(?:since|previous|deadliest|worst|last year|compared with|than the)\b", re.IGNORECASE),
     not_people=re.compile(
-        r"^\s*(?:[a-z-]+\s+){0,2}?(?:years?|months?|weeks?|days?|hours?|minutes?|km|kilometers?|kilometres?|miles?|"
+        r"^\s*(?:(?!(?:in|at|on|of|from|across|to|into|for)\s)[\w.-]+\s+){0,2}?"
+        r"(?:years?|months?|weeks?|days?|hours?|minutes?|km|kilometers?|kilometres?|miles?|"
         r"meters?|metres?|feet|percent|per cent|homes|houses|buildings|vehicles|cars|trucks|dollars|"
         r"times|rounds|shots|cases|tons|tonnes|hectares|acres|flights|villages|districts|cities|provinces|"
         r"hospitals|clinics|churches|mosques|temples|hotels|schools|explosions|blasts|bombs|bombings|attacks|"
         r"incidents|sites|locations|apartments|floors|storeys|stories|ambulances|helicopters|aircraft|planes|boats|"
         r"ships|vessels|trains|carriages|coaches|buses|regions|states|countries|towns|neighbou?rhoods|streets|"
         r"roads|bridges|kilos|kilograms|degrees|points|seconds|decades|teams|units|squads|shelters|camps|tents|"
-        r"graves|personnel|volunteers|dams|tanks|guns|rifles|weapons|grenades|drones|missiles|rockets)\b",
+        r"graves|morgues|mortuaries|volunteers|dams|tanks|guns|rifles|weapons|grenades|drones|missiles|rockets)\b",
         re.IGNORECASE,
     ),
     not_after=re.compile(
@@ -333,14 +336,15 @@ _EN = _Lexicon(
         r"died|(?:have |had )?died|succumbed)|\s*(?:[\w-]+\s+){0,4}?(?:were |are |have been |had been |was )?"
         r"(?:deployed|engaged|dispatched|mobili[sz]ed|working|involved|took part|taking part|gathered|attended|"
         r"marched|rallied|searching|combing|need|needs|needed|require|required|affected|rescued|saved|survived|"
-        r"freed|released|escaped|accounted for|found alive|found safe|returned home)\b|"
+        r"freed|released|escaped|accounted for|found alive|found safe|returned home|sentenced|charged|convicted|"
+        r"indicted|acquitted)\b|"
         r"\s*(?:[\w-]+\s+){0,6}?since\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|(?:19|20)\d\d)\w*)",
         re.IGNORECASE,
     ),
     not_before=re.compile(
         r"(?:\b(?:crowds?|audience|gathering|population|capacity|convoy|force) of|\b(?:surpass\w*|exceed\w*|"
         r"than|compared (?:with|to)|dead and (?:injured|wounded)|killed and (?:injured|wounded)|"
-        r"casualties)(?: the| a| an)?|\bcall|\bdial)\s*$",
+        r"casualties)(?: the| a| an)?|\bcall|\bdial|\baged\s+\d+\s+and)\s*$",
         re.IGNORECASE,
     ),
     attribution=(
@@ -563,12 +567,20 @@ def _words(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=32)
 def _matcher(table: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[re.Pattern[str], tuple[str, ...]]:
-    """One pattern for a metric table: group ``i`` is the ``i``-th metric; a stem may end a word in 0-4 letters."""
+    """One pattern for a metric table: group ``i`` is the ``i``-th metric.
+
+    A stem may end a word in up to 4 more letters, a Russian one in up to 8
+    (its case and participle endings: "эвакуир-ованы").
+    """
     parts = []
     for _, stems in table:
-        words = sorted((re.escape(stem) for stem in stems), key=len, reverse=True)
-        parts.append("(" + "|".join(words) + r")\S{0,4}")
+        words = sorted(stems, key=len, reverse=True)
+        alternatives = (re.escape(w) + (r"\S{0,8}" if _CYRILLIC.search(w) else r"\S{0,4}") for w in words)
+        parts.append("(" + "|".join(alternatives) + ")")
     return re.compile(r"(?<!\S)(?:" + "|".join(parts) + r")(?!\S)"), tuple(metric for metric, _ in table)
+
+
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 
 
 def _metric_of(words: Sequence[str], table: Mapping[str, tuple[str, ...]], *, last: bool) -> tuple[str, int] | None:
@@ -611,6 +623,9 @@ def _group_word(word: str, table: Mapping[str, str]) -> str | None:
 
 
 _NAME_BEFORE = re.compile(r"(?:^|[^.!?\s]\s+)([A-ZА-ЯЁ][\w-]+)\s+$")
+# "Mahsa Amini, 22, died": a number set off by commas after a name is an age.
+_AGE = re.compile(r"\s*[,)]")
+_AGE_BEFORE = re.compile(r"\b[A-ZА-ЯЁ][\w'’-]+\s*[,(]\s*$")
 _UNIFORMS = frozenset({"law_enforcement", "military"})
 
 
@@ -976,6 +991,8 @@ _NOT_DEMONYMS = frozenset({"Christians", "Muslims", "Sunnis", "Shiites", "Shias"
 _NUMBER_OF = re.compile(r"(?:number of|числ[оа])\s+(?:[\w-]+\s+){0,2}?([\w-]+)", re.IGNORECASE)
 _AND_BETWEEN = re.compile(r"[^\d;.]{0,60}\s(?:and|и)\s*")
 _COORDINATED = re.compile(r"\s*[^\d;.]{0,40}?(?:\s(?:and|or|и|или)|,)\s*")
+# "около тысячи — в Минске, более двух тысяч — в регионах"; "80 in Moscow, 77 in St Petersburg"
+_LISTED = re.compile(r"[^\d.;!?]{0,30}?(?:,|—|–|:|\band\b|\bи\b|\bещё\b|\bеще\b)[^\d.;!?]{0,12}")
 _FROM_BETWEEN = re.compile(r"[^\d;.]{0,30}\b(?:from|с|против)\b[^\d;.]{0,30}")
 
 
@@ -1018,8 +1035,10 @@ def _link(candidates: list[_Candidate], text: str, lexicon: _Lexicon) -> None:
     "164 people, including three children, died": three is a subgroup of 164,
     and both died. "132 children and nine staff were killed": both were.
     "rose to 1,305, up from 1,037": the earlier count has the same metric and group.
+    A list goes on in the metric it started with: "77 in St Petersburg, 15 in
+    Novosibirsk".
     """
-    for k in range(1, len(candidates)):
+    for k in [*range(1, len(candidates)), *range(1, len(candidates))]:  # twice: a later link can lend back
         c, p = candidates[k], candidates[k - 1]
         between = text[p.match.end : c.match.start]
         if c.parent is None and lexicon.subgroup.search(between) and p.parent is None:
@@ -1040,6 +1059,8 @@ def _link(candidates: list[_Candidate], text: str, lexicon: _Lexicon) -> None:
             c.metric, c.group, c.lent = p.metric, p.group, True
         elif p.metric is None and c.metric is not None and _COORDINATED.fullmatch(between):
             p.metric, p.lent = c.metric, True
+        elif c.metric is None and p.metric is not None and _LISTED.fullmatch(between):
+            c.metric, c.lent = p.metric, True
 
 
 @attrs.define
@@ -1219,6 +1240,7 @@ def extract_observations(
             before_text = text[max(c_start, prev) : m.start]
             if (
                 _is_name(text, a, m)
+                or (_AGE.match(text, m.end) is not None and _AGE_BEFORE.search(text, max(a, m.start - 40), m.start))
                 or lexicon.not_people.match(after_text)
                 or lexicon.not_after.match(text[m.end : min(c_end, m.end + 80)])
                 or lexicon.not_before.search(text[max(c_start, m.start - 60) : m.start])
