@@ -301,11 +301,12 @@ class _Lexicon:
 
 
 _ATTRIBUTION_VERBS_EN = (
-    r"said|says|told|confirmed|reported|announced|stated|added|wrote|posted|tweeted|"
+    r"said|says|say|told|confirmed|reported|announced|stated|added|wrote|posted|tweeted|"
     r"reports|confirms|announces|adds|informed|gave|cited|"
     r"put the (?:death |official |overall )?(?:toll|number|figure|casualties|tally|count)"
 )
-_NAME_EN = r"(?P<auth>[^,;:()\"“”—–]{2,90}?)"
+# A speaker's name: no clause punctuation, but an acronym in brackets may follow it ("... Rights (KNCHR)").
+_NAME_EN = r"(?P<auth>(?:[^,;:()\"“”—–]|\([A-Z][\w-]{1,12}\)){2,90}?)"
 
 _EN = _Lexicon(
     subgroup=re.compile(
@@ -355,7 +356,7 @@ _EN = _Lexicon(
         ),
         # "TASS cited the FSB as saying"; "with the official news agency IRNA quoting the minister as saying"
         re.compile(
-            r"(?P<via>(?:[\w'’.-]+\s+){0,5}?[A-Z][\w'’.-]*)\s+(?:cited|quoted|quoting|citing)\s+"
+            r"(?P<via>(?:[\w'’.-]+\s+){0,5}?[\w'’.-]+)\s+(?:cited|quoted|quoting|citing)\s+"
             + _NAME_EN
             + r"\s+as\s+(?:saying|telling)",
         ),
@@ -421,9 +422,14 @@ _EN = _Lexicon(
         "december": 12,
     },
     yesterday=re.compile(r"\byesterday\b", re.IGNORECASE),
-    anaphor=re.compile(r"(?!)"),
+    anaphor=re.compile(
+        r"(?:(?:rights|monitoring|advocacy|aid|human rights) )?(?:group|watchdog|monitor|organi[sz]ation)|"
+        r"(?:the )?(?:ministry|committee|commission|institute|agency|department)",
+        re.IGNORECASE,
+    ),
     trim=re.compile(
-        r"^(?i:the|a|an|and|but|while|also|later|earlier|meanwhile|separately)\s+|"
+        r"^(?i:the|a|an|and|but|while|also|later|earlier|meanwhile|separately|as|that|though|although|when|"
+        r"because|whereas)\s+|"
         r"^[A-Z][\w-]*['’]s\s+(?=[A-Z])|"
         r"\s+(?:on|late|early|in|at|by|this|last|earlier|later)\s+(?:monday|tuesday|wednesday|thursday|friday|"
         r"saturday|sunday|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d|a statement|a press|a news|"
@@ -795,6 +801,17 @@ def _attributions(sentence: str, lexicon: _Lexicon, outlet: str | None) -> list[
                 via = None
             found.append(_Said(m.start(), m.end(), auth, via))
     return sorted(found, key=lambda f: f.start)
+
+
+def _points_back(name: str, previous: str, lexicon: _Lexicon) -> bool:
+    """Whether a name refers back to the previous speaker: "the group" after "Iran Human Rights"; "the
+    ministry" after "the Interior Ministry"; "ведомства" after "МВД"."""
+    found = lexicon.anaphor.fullmatch(name)
+    if found is None or previous.casefold() == name.casefold():
+        return False
+    head = name.split()[-1].casefold()
+    kinds = ("group", "watchdog", "monitor", "organisation", "organization")
+    return lexicon is _RU or head in kinds or head in previous.casefold()
 
 
 def _same_name(one: str, other: str) -> bool:
@@ -1214,7 +1231,7 @@ def extract_observations(
             at += 1
         said = [
             _Said(f.start, f.end, speaker[0], speaker[1])
-            if speaker[0] is not None and lexicon.anaphor.fullmatch(f.authority)
+            if speaker[0] is not None and _points_back(f.authority, speaker[0], lexicon)
             else f
             for f in _attributions(sentence, lexicon, outlet)
         ]
