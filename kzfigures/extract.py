@@ -58,7 +58,7 @@ import functools
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 import pandas as pd
@@ -281,6 +281,13 @@ GROUP_WORDS: Mapping[str, Mapping[str, str]] = {
 }
 
 
+class _Cued(NamedTuple):
+    """A pattern, and words one of which a sentence must hold for it to be worth trying (none: always try)."""
+
+    cue: tuple[str, ...]
+    pattern: re.Pattern[str]
+
+
 @attrs.frozen
 class _Lexicon:
     """The words one language needs beyond :data:`METRIC_WORDS` and :data:`GROUP_WORDS`."""
@@ -291,13 +298,15 @@ class _Lexicon:
     not_people: re.Pattern[str]  # nouns after a figure that are not people
     not_after: re.Pattern[str]  # words after a figure that make it no toll ("two more", "were deployed")
     not_before: re.Pattern[str]  # words before a figure that make it no toll ("a crowd of", "surpassed the")
-    attribution: tuple[re.Pattern[str], ...]  # named groups: auth, via
+    attribution: tuple[_Cued, ...]  # named groups: auth, via
     carry: re.Pattern[str]  # a sentence whose speaker is the previous sentence's
     weekdays: re.Pattern[str]  # group i+1 matches weekday i (Monday = 0)
     months: Mapping[str, int]
     yesterday: re.Pattern[str]
     trim: re.Pattern[str]  # words to strip from the ends of a speaker's name
     anaphor: re.Pattern[str]  # a name that points back to the previous speaker ("ведомства")
+    said_cue: re.Pattern[str]  # a word every attribution needs: sentences without one are skipped
+    time_cue: re.Pattern[str]  # a word every stated time needs
 
 
 _ATTRIBUTION_VERBS_EN = (
@@ -350,43 +359,64 @@ _EN = _Lexicon(
     ),
     attribution=(
         # "Khabar 24 reported, citing the Interior Ministry"; "Moroccan television, citing the ministry, said"
-        re.compile(
-            r"(?:^|[,;:]\s*)(?P<via>[A-Z][^,;:.()]{1,60}?)(?:\s+(?:reported|said|reports|says|wrote))?,?\s+"
-            r"(?:citing|quoting)\s+" + _NAME_EN + r"(?=[,;:.()]|\s+(?:as|who|which|that|on|in)\b|$)"
+        _Cued(
+            ("citing", "quoting"),
+            re.compile(
+                r"(?:^|[,;:]\s*)(?P<via>[A-Z][^,;:.()]{1,60}?)(?:\s+(?:reported|said|reports|says|wrote))?,?\s+"
+                r"(?:citing|quoting)\s+" + _NAME_EN + r"(?=[,;:.()]|\s+(?:as|who|which|that|on|in)\b|$)"
+            ),
         ),
         # "TASS cited the FSB as saying"; "with the official news agency IRNA quoting the minister as saying"
-        re.compile(
-            r"(?P<via>(?:[\w'’.-]+\s+){0,5}?[\w'’.-]+)\s+(?:cited|quoted|quoting|citing)\s+"
-            + _NAME_EN
-            + r"\s+as\s+(?:saying|telling)",
+        _Cued(
+            ("cited", "quoted", "quoting", "citing"),
+            re.compile(
+                r"(?P<via>(?:[\w'’.-]+\s+){0,5}?[\w'’.-]+)\s+(?:cited|quoted|quoting|citing)\s+"
+                + _NAME_EN
+                + r"\s+as\s+(?:saying|telling)",
+            ),
         ),
-        re.compile(
-            r"\b(?:according to|citing|cited by|quoting)\s+"
-            + _NAME_EN
-            + r"(?=[,;:.()]|\s+(?:as|who|which|that|on|in|late|early)\b|$)",
-            re.IGNORECASE,
+        _Cued(
+            ("according", "citing", "cited by", "quoting"),
+            re.compile(
+                r"\b(?:according to|citing|cited by|quoting)\s+"
+                + _NAME_EN
+                + r"(?=[,;:.()]|\s+(?:as|who|which|that|on|in|late|early)\b|$)",
+                re.IGNORECASE,
+            ),
         ),
         # "Jafar Miadfar, head of the emergency services, said": the name before the apposition
-        re.compile(
-            r"(?:^|[,;:\"“”]\s*)(?P<auth>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}),\s*[^,;:.()\"“”\d]{2,80}?,\s+(?:"
-            + _ATTRIBUTION_VERBS_EN
-            + r")\b"
+        _Cued(
+            (),
+            re.compile(
+                r"(?:^|[,;:\"“”]\s*)(?P<auth>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}),\s*[^,;:.()\"“”\d]{2,80}?,\s+(?:"
+                + _ATTRIBUTION_VERBS_EN
+                + r")\b"
+            ),
         ),
         # "police said"
-        re.compile(
-            r"(?:^|[,;:\"“”]\s*|\s[-–—]{1,2}\s+|\b(?:that|as|while|though|although|but|and|after|when)\s+)"
-            + _NAME_EN
-            + r"\s+(?:"
-            + _ATTRIBUTION_VERBS_EN
-            + r")\b"
+        _Cued(
+            (),
+            re.compile(
+                r"(?:^|[,;:\"“”]\s*|\s[-–—]{1,2}\s+|\b(?:that|as|while|though|although|but|and|after|when)\s+)"
+                + _NAME_EN
+                + r"\s+(?:"
+                + _ATTRIBUTION_VERBS_EN
+                + r")\b"
+            ),
         ),
         # "..., said Health Minister Koca."
-        re.compile(r"[,;\"“”]\s*(?:said|says|told|reported|confirmed)\s+" + _NAME_EN + r"(?=[,;]|\.?$)"),
+        _Cued(
+            ("said", "says", "told", "reported", "confirmed"),
+            re.compile(r"[,;\"“”]\s*(?:said|says|told|reported|confirmed)\s+" + _NAME_EN + r"(?=[,;]|\.?$)"),
+        ),
         # "X was quoted by the Itar-Tass news agency as saying"
-        re.compile(
-            r"(?:^|[,;:]\s*|\s[-–—]{1,2}\s+)"
-            + _NAME_EN
-            + r"\s+(?:was|were)\s+(?:quoted|cited)\s+by\s+(?P<via>[^,;:()]{2,60}?)\s+as\s+saying"
+        _Cued(
+            ("quoted", "cited"),
+            re.compile(
+                r"(?:^|[,;:]\s*|\s[-–—]{1,2}\s+)"
+                + _NAME_EN
+                + r"\s+(?:was|were)\s+(?:quoted|cited)\s+by\s+(?P<via>[^,;:()]{2,60}?)\s+as\s+saying"
+            ),
         ),
     ),
     carry=re.compile(
@@ -422,6 +452,15 @@ _EN = _Lexicon(
         "december": 12,
     },
     yesterday=re.compile(r"\byesterday\b", re.IGNORECASE),
+    said_cue=re.compile(
+        r"\b(?:said|says|say|told|confirm|report|announc|stated|added|adds|wrote|posted|tweeted|informed|gave|"
+        r"cited|citing|quot|according|put)",
+        re.IGNORECASE,
+    ),
+    time_cue=re.compile(
+        r"day\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|yesterday|\d[:.]\d\d|[ap]\.?m\b",
+        re.IGNORECASE,
+    ),
     anaphor=re.compile(
         r"(?:(?:rights|monitoring|advocacy|aid|human rights) )?(?:group|watchdog|monitor|organi[sz]ation)|"
         r"(?:the )?(?:ministry|committee|commission|institute|agency|department)",
@@ -469,35 +508,52 @@ _RU = _Lexicon(
     not_before=re.compile(r"(?:\bболее чем на|\bпревысил\w*|\bчем)\s*$", re.IGNORECASE),
     attribution=(
         # "передаёт ТАСС со ссылкой на Минздрав"
-        re.compile(r"(?P<via>[А-ЯЁA-Z«][\w«»-]*(?:\s+[\w«»-]+){0,3}?)\s+со ссылкой на\s+" + _NAME_RU + r"(?=[,;.]|$)"),
-        # "заявил в эфире телеканала «Хабар 24» заместитель ... Даурен Абаев"
-        re.compile(
-            r"\b(?:"
-            + _VERBS_RU
-            + r")\s+(?:в\s+\w+\s+)?в эфире\s+(?:телеканала\s+|радио\s+)?«(?P<via>[^»]{2,40})»\s+"
-            + _NAME_RU
-            + r"(?=[,;.]|$)",
-            re.IGNORECASE,
+        _Cued(
+            ("со ссылкой",),
+            re.compile(
+                r"(?P<via>[А-ЯЁA-Z«][\w«»-]*(?:\s+[\w«»-]+){0,3}?)\s+со ссылкой на\s+" + _NAME_RU + r"(?=[,;.]|$)"
+            ),
         ),
-        re.compile(
-            r"\b(?:по (?:\w+ )?данным|по словам|по информации|согласно данным|со ссылкой на|(?:" + _VERBS_RU + r")"
-            r"(?:\s+в\s+(?:" + _WEEKDAYS_RU + r")\w*)?\s+в|пресс-служба)\s+" + _NAME_RU + r"(?=[,;.]|$)",
-            re.IGNORECASE,
+        # "заявил в эфире телеканала «Хабар 24» заместитель ... Даурен Абаев"
+        _Cued(
+            ("в эфире",),
+            re.compile(
+                r"\b(?:"
+                + _VERBS_RU
+                + r")\s+(?:в\s+\w+\s+)?в эфире\s+(?:телеканала\s+|радио\s+)?«(?P<via>[^»]{2,40})»\s+"
+                + _NAME_RU
+                + r"(?=[,;.]|$)",
+                re.IGNORECASE,
+            ),
+        ),
+        _Cued(
+            (),
+            re.compile(
+                r"\b(?:по (?:\w+ )?данным|по словам|по информации|согласно данным|со ссылкой на|(?:" + _VERBS_RU + r")"
+                r"(?:\s+в\s+(?:" + _WEEKDAYS_RU + r")\w*)?\s+в|пресс-служба)\s+" + _NAME_RU + r"(?=[,;.]|$)",
+                re.IGNORECASE,
+            ),
         ),
         # "как заявил X", "сообщил в субботу X."
-        re.compile(
-            r"(?:\bкак\s+|[,;]\s*)(?:"
-            + _VERBS_RU
-            + r")(?:\s+(?:в|во)\s+(?:"
-            + _WEEKDAYS_RU
-            + r")\w*)?\s+"
-            + _NAME_RU
-            + r"(?=[,;.]|$)",
-            re.IGNORECASE,
+        _Cued(
+            (),
+            re.compile(
+                r"(?:\bкак\s+|[,;]\s*)(?:"
+                + _VERBS_RU
+                + r")(?:\s+(?:в|во)\s+(?:"
+                + _WEEKDAYS_RU
+                + r")\w*)?\s+"
+                + _NAME_RU
+                + r"(?=[,;.]|$)",
+                re.IGNORECASE,
+            ),
         ),
         # "X сообщил"; "Минздрав Подмосковья, обновив сведения, насчитал"
-        re.compile(
-            r"(?:^|[,;:\"«»]\s*|\s[-–—]\s+)" + _NAME_RU + r"(?:,\s*[^,;:.()\d]{2,80}?,)?\s+(?:" + _VERBS_RU + r")\b"
+        _Cued(
+            (),
+            re.compile(
+                r"(?:^|[,;:\"«»]\s*|\s[-–—]\s+)" + _NAME_RU + r"(?:,\s*[^,;:.()\d]{2,80}?,)?\s+(?:" + _VERBS_RU + r")\b"
+            ),
         ),
     ),
     carry=re.compile(
@@ -524,6 +580,16 @@ _RU = _Lexicon(
         "декабр": 12,
     },
     yesterday=re.compile(r"\b(?:вчера|накануне)\b", re.IGNORECASE),
+    said_cue=re.compile(
+        r"сообщ|заяв|уточн|подтверд|переда|информир|написа|рассказа|отмети|добави|доложи|насчита|назыв|привод|"
+        r"объяви|уведоми|по (?:\w+ )?данным|по словам|по информации|со ссылкой|пресс-служб|в эфире",
+        re.IGNORECASE,
+    ),
+    time_cue=re.compile(
+        r"понедельник|вторник|сред[аеуыо]|четверг|пятниц|суббот|воскресен|январ|феврал|март|апрел|ма[яейю]\b|июн|"
+        r"июл|август|сентябр|октябр|ноябр|декабр|вчера|накануне|\d[:.]\d\d|час",
+        re.IGNORECASE,
+    ),
     anaphor=re.compile(r"(?:ведомств|министерств|пресс-служб|служб)\w*", re.IGNORECASE),
     trim=re.compile(
         r"^(?i:и|а|также|позднее|ранее|об этом|в|во)\s+|^(?:понедельник|вторник|среду|четверг|пятницу|субботу|"
@@ -622,10 +688,21 @@ def _group_of(after: str, table: Mapping[str, str]) -> str:
 
 
 def _group_word(word: str, table: Mapping[str, str]) -> str | None:
+    """The group of one word: the word itself in ``table``, or a stem of 4+ letters it starts with."""
     group = table.get(word)
     if group is None:
-        group = next((g for stem, g in table.items() if len(stem) >= 4 and word.startswith(stem)), None)
+        stems, groups = _group_stems(tuple(table.items()))
+        found = stems.match(word)
+        group = groups[found.lastindex - 1] if found is not None and found.lastindex else None
     return group
+
+
+@functools.lru_cache(maxsize=32)
+def _group_stems(table: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    long = [(stem, group) for stem, group in table if len(stem) >= 4]
+    long.sort(key=lambda item: len(item[0]), reverse=True)
+    pattern = re.compile("|".join(f"({re.escape(stem)})" for stem, _ in long) or r"(?!)")
+    return pattern, tuple(group for _, group in long)
 
 
 _NAME_BEFORE = re.compile(r"(?:^|[^.!?\s]\s+)([A-ZА-ЯЁ][\w-]+)\s+$")
@@ -784,7 +861,12 @@ class _Said:
 def _attributions(sentence: str, lexicon: _Lexicon, outlet: str | None) -> list[_Said]:
     """Every attribution of a sentence; where patterns overlap, the more specific (earlier) one wins."""
     found: list[_Said] = []
-    for pattern in lexicon.attribution:
+    if not lexicon.said_cue.search(sentence):
+        return found
+    folded = sentence.casefold()
+    for cue, pattern in lexicon.attribution:
+        if cue and not any(word in folded for word in cue):
+            continue
         for m in pattern.finditer(sentence):
             if any(m.start() < f.end and f.start < m.end() for f in found):
                 continue
@@ -867,6 +949,8 @@ def _time_in(sentence: str, lexicon: _Lexicon, published: dt.date | None) -> _Wh
     (the first of equals) is the day. A clock time counts only next to that
     day or after "as of".
     """
+    if not lexicon.time_cue.search(sentence):
+        return None
     low = sentence.lower()
     days: list[tuple[int, int, int, dt.date]] = []  # (rank, start, end, day)
     for m in _WORD.finditer(low):
