@@ -20,7 +20,8 @@ words set no upper bound; ``as_of`` is ``YYYY-MM-DD`` or
 ``figure`` (and ``parent_occurrence``) of the total a subgroup belongs to.
 
 Run ``python benchmarks/extraction_corpus.py [FILE ...]`` to check files
-and print their counts.
+and print their counts; ``benchmarks/extraction_eval.py`` scores the
+extractor on them.
 """
 
 from __future__ import annotations
@@ -198,6 +199,21 @@ def load(paths: Iterable[Path] | None = None) -> list[Paragraph]:
             seen.add(p.id)
             out.append(p)
     return out
+
+
+#: The corpus in parts: the paragraphs the extractor's rules were written against, and
+#: the paragraphs written afterwards by people who never ran it (held out).
+PARTS = {
+    "English": ("en_a.jsonl", "en_b.jsonl", "en_c.jsonl"),
+    "Russian": ("ru.jsonl",),
+    "English, held out": ("holdout_en.jsonl",),
+    "Russian, held out": ("holdout_ru.jsonl",),
+}
+
+
+def parts() -> dict[str, list[Paragraph]]:
+    """The corpus by :data:`PARTS`."""
+    return {name: load(CORPUS / f for f in files) for name, files in PARTS.items()}
 
 
 def main(argv: Sequence[str]) -> int:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from benchmarks.extraction_corpus import Paragraph, Toll, load, misses, run, table
+from benchmarks.extraction_corpus import Paragraph, Toll, load, misses, parts, run, table
 from kzfigures.datasets import kazakhstan_2022
 from kzfigures.extract import extract_observations
 from kzfigures.present.markdown import markdown_table
@@ -90,11 +90,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--misses", action="store_true", help="list every miss")
     parser.add_argument("--no-speed", action="store_true")
     args = parser.parse_args(argv)
-    corpus = load()
-    sets = {
-        "English corpus": [p for p in corpus if p.language == "en"],
-        "Russian corpus": [p for p in corpus if p.language == "ru"],
-    }
+    sets = parts()
     if SEEDS.is_dir():
         sets["Seed articles"] = seed_paragraphs()
     scored_all = []

@@ -319,7 +319,7 @@ _NAME_EN = r"(?P<auth>(?:[^,;:()\"“”—–]|\([A-Z][\w-]{1,12}\)){2,90}?)"
 
 _EN = _Lexicon(
     subgroup=re.compile(
-        r"^[^.;]{0,60}?(?:\bincluding\b|\bamong (?:them|whom|those|the (?:dead|victims|injured|wounded|detained|"
+        r"^[^;!?]{0,60}?(?:\bincluding\b|\bamong (?:them|whom|those|the (?:dead|victims|injured|wounded|detained|"
         r"killed))(?: were)?\b|\bof (?:whom|them|those)\b|\bincluded\b)[^.;]{0,25}$",
         re.IGNORECASE,
     ),
@@ -486,7 +486,7 @@ _VERBS_RU = (
 _WEEKDAYS_RU = r"понедельник|вторник|сред|четверг|пятниц|суббот|воскресень"
 _RU = _Lexicon(
     subgroup=re.compile(
-        r"^[^.;]{0,60}?(?:\bв том числе\b|\bиз (?:них|которых)\b|\bсреди (?:них|погибших|пострадавших|раненых|"
+        r"^[^;!?]{0,60}?(?:\bв том числе\b|\bиз (?:них|которых)\b|\bсреди (?:них|погибших|пострадавших|раненых|"
         r"задержанных)\b|\bвключая\b)[^.;]{0,25}$",
         re.IGNORECASE,
     ),
