@@ -89,6 +89,9 @@ class _Lexicon:
     small_scales: dict[str, tuple[int, bool]]
     #: Scale words that alone mean one of them ("тысяча" is 1000); English needs "a thousand".
     bare_scales: frozenset[str]
+    #: Scale words that mean one of them only after a qualifier: "около тысячи" is about 1000,
+    #: but "тысячи" alone is "thousands".
+    qualified_scales: frozenset[str]
     #: The article that makes a scale word one of it ("a thousand").
     indefinite: frozenset[str]
     #: The word that may join the parts of a number ("a hundred and five"), if any.
@@ -168,6 +171,7 @@ ENGLISH = _Lexicon(
     big_scales={"thousand": 1000, "million": 10**6, "billion": 10**9},
     small_scales={"hundred": (100, True), "dozen": (12, False)},
     bare_scales=frozenset(),
+    qualified_scales=frozenset(),
     indefinite=frozenset({"a"}),
     number_and="and",
     qualifiers={
@@ -268,11 +272,10 @@ def _scale_forms_ru(stem: str) -> str:
     return " ".join(stem + ending for ending in ["", "а", "у", "ом", "е", "ы", "ов", "ам", "ами", "ах"])
 
 
-_RU_SINGULAR_SCALES = _words("тысяча тысячу тысяче тысячей тысячью тысячи миллион миллиона миллиард миллиарда")
 _RU_VAGUE_FORMS = {
     "dozens": "десятки десятков десяткам десятками десятках",
     "hundreds": "сотни сотен сотням сотнями сотнях",
-    "thousands": "тысячи тысяч тысячам тысячами тысячах",
+    "thousands": "тысячи тысяч тысячам тысячами тысячах тыщи тыщ",
     "several": "несколько нескольких нескольким несколькими",
     "many": "многие многих многим многими много",
 }
@@ -291,8 +294,9 @@ def _vague_ru() -> dict[tuple[str, ...], str]:
 RUSSIAN = _Lexicon(
     units=_each(
         {
-            "ноль нуль": 0,
-            "один одна одно одного одной одному одним одном одну": 1,
+            "ноль нуль ноля нуля нолю нулю нолём нулём нолем нулем ноле нуле": 0,
+            # "одни", "одних", "одними" (plural) are left out: they mostly mean "some" or "only".
+            "один одна одно одного одной одною одному одним одном одну": 1,
             "два две двух двум двумя двое двоих двоим двоими": 2,
             "три трёх трех трём трем тремя трое троих троим троими": 3,
             "четыре четырёх четырех четырём четырем четырьмя четверо четверых четверым четверыми": 4,
@@ -327,7 +331,7 @@ RUSSIAN = _Lexicon(
             "пятьдесят пятидесяти пятьюдесятью": 50,
             "шестьдесят шестидесяти шестьюдесятью": 60,
             "семьдесят семидесяти семьюдесятью": 70,
-            "восемьдесят восьмидесяти восемьюдесятью": 80,
+            "восемьдесят восьмидесяти восемьюдесятью восьмьюдесятью": 80,
             "девяносто девяноста": 90,
         }
     ),
@@ -335,16 +339,20 @@ RUSSIAN = _Lexicon(
     halves=_words("полтора полторы полутора"),
     big_scales=_each(
         {
-            "тысяча тысячи тысяч тысячу тысяче тысячей тысячью тысячам тысячами тысячах тыс": 1000,
+            "тысяча тысячи тысяч тысячу тысяче тысячей тысячею тысячью тысячам тысячами тысячах тыс": 1000,
+            "тыща тыщи тыщ тыщу тыще тыщей тыщею тыщам тыщами тыщах": 1000,
             _scale_forms_ru("миллион") + " млн": 10**6,
             _scale_forms_ru("миллиард") + " млрд": 10**9,
         }
     ),
     small_scales={
-        **dict.fromkeys(_words("десяток десятка десятку десятком десятке десятков"), (10, False)),
-        **dict.fromkeys(_words("сотня сотни сотню сотне сотней сотен"), (100, False)),
+        **dict.fromkeys(
+            _words("десяток десятка десятку десятком десятке десятки десятков десяткам десятками десятках"), (10, False)
+        ),
+        **dict.fromkeys(_words("сотня сотни сотню сотне сотней сотнею сотен сотням сотнями сотнях"), (100, False)),
     },
-    bare_scales=_RU_SINGULAR_SCALES | _words("десяток десятка сотня сотню сотни"),
+    bare_scales=_words("тысяча тысячу тыща тыщу миллион миллиард десяток сотня сотню"),
+    qualified_scales=_words("тысячи тыщи миллиона миллиарда десятка сотни"),
     indefinite=frozenset(),
     number_and=None,
     qualifiers={
@@ -667,8 +675,11 @@ class _Reader:
             value += Fraction(int(fraction), 10 ** len(fraction))
         return value, bool(fraction)
 
-    def _number(self, j: int, *, in_between: bool = False) -> tuple[int, int] | None:
+    def _number(self, j: int, *, in_between: bool = False, qualified: bool = False) -> tuple[int, int] | None:
         """Read a number (digits, words or both) starting at token ``j``.
+
+        ``qualified``: the number follows a qualifier, so a scale word in the
+        genitive ("более тысячи") is one of that scale.
 
         Returns ``(value, next token)``, ``None`` if no number starts at
         ``j``, or raises :class:`_PhraseError` for a number that is not a whole count.
@@ -697,7 +708,7 @@ class _Reader:
             group, last, k = Fraction(3, 2), "half", j + 1
         elif word in lex.indefinite and self._word(j + 1) in self.scales:
             group, last, k = Fraction(1), "unit", j + 1
-        elif word in lex.bare_scales:
+        elif word in lex.bare_scales or (qualified and word in lex.qualified_scales):
             group, last, k = Fraction(1), "unit", j  # the scale word itself is read next
         else:
             return None
@@ -805,7 +816,7 @@ class _Reader:
         if vague is not None and qualifier is not None:
             # "около тысячи" is about a thousand: after a qualifier, a word that is both a number
             # and a vague word ("тысячи": of a thousand, or thousands) is the number.
-            number = self._number(j)
+            number = self._number(j, qualified=True)
             if number is None:
                 raise _PhraseError(tokens[i].start, "a qualifier cannot qualify a vague count", j)
         elif vague is not None:
@@ -821,7 +832,8 @@ class _Reader:
             figure = self.conv.vague_figure(word, scale=scale)
             return _Phrase(figure, i, k, self._context(i, k, None))
         else:
-            number = self._number(j, in_between=opener is not None and lex.openers[opener] == lex.number_and)
+            in_between = opener is not None and lex.openers[opener] == lex.number_and
+            number = self._number(j, in_between=in_between, qualified=qualifier is not None)
         if number is None:
             if qualifier is None and (opener is None or opener in lex.soft_openers):
                 return None
