@@ -1,22 +1,29 @@
-"""Text -> :class:`~kzfigures.model.Figure`: read figure phrases in English.
+"""Text -> :class:`~kzfigures.model.Figure`: read figure phrases in English or Russian.
 
 :func:`parse_figure` reads one phrase ("more than 3,000", "almost 6,000",
-"dozens") into the interval its words allow; :func:`extract_figures` finds
-every figure phrase in running text. Both follow a :class:`Conventions`
-(default :data:`~kzfigures.conventions.DEFAULT_CONVENTIONS`), which fixes
-what "about", "almost" and the vague words mean.
+"dozens", "более 3 тысяч") into the interval its words allow;
+:func:`extract_figures` finds every figure phrase in running text. Both
+follow a :class:`Conventions` (default
+:data:`~kzfigures.conventions.DEFAULT_CONVENTIONS`), which fixes what
+"about", "almost" and the vague words mean.
 
 How it works: one compiled regular expression splits the text into tokens
 (numbers, words, URLs, punctuation) in a single ``finditer`` pass, and a
 small recursive-descent reader walks the tokens. Every token is looked at a
 bounded number of times, so both functions run in time linear in the length
 of the text, and no input makes them raise anything but
-:class:`~kzfigures.errors.FigureParseError`.
+:class:`~kzfigures.errors.FigureParseError`. The reader is the same for
+every language; a language is a table of its words (``_Lexicon``:
+numerals in each of their forms, qualifiers, the words of dates, durations
+and names). Numerals are a closed class, so the tables list every form
+rather than ask a morphological analyser.
 
 >>> parse_figure("More than 3,000 protesters")
 Figure(low=3001, high=None, stated=3000, qualifier='more_than', text='More than 3,000')
 >>> [m.figure.to_text() for m in extract_figures("On January 7, 18 died and dozens were hurt.")]
 ['18', 'between 24 and 99']
+>>> parse_figure("более 3 тысяч", language="ru")
+Figure(low=3001, high=None, stated=3000, qualifier='more_than', text='более 3 тысяч')
 """
 
 from __future__ import annotations
@@ -140,7 +147,7 @@ _EN_MONTHS = _words(
     "jan feb mar apr jun jul aug sep sept oct nov dec"
 )
 
-ENGLISH = _Lexicon(
+_ENGLISH = _Lexicon(
     units=_each(
         {
             "zero": 0,
@@ -291,7 +298,7 @@ def _vague_ru() -> dict[tuple[str, ...], str]:
     return vague
 
 
-RUSSIAN = _Lexicon(
+_RUSSIAN = _Lexicon(
     units=_each(
         {
             "ноль нуль ноля нуля нолю нулю нолём нулём нолем нулем ноле нуле": 0,
@@ -450,7 +457,7 @@ RUSSIAN = _Lexicon(
     hyphen_suffixes=True,
 )
 
-_LEXICONS = {"en": ENGLISH, "ru": RUSSIAN}
+_LEXICONS = {"en": _ENGLISH, "ru": _RUSSIAN}
 #: The conventions used for a language when the caller passes none: Russian writes "1,5 млн" and "7 939".
 _DEFAULT_CONVENTIONS = {"en": DEFAULT_CONVENTIONS, "ru": Conventions(decimal_mark=",")}
 
@@ -564,7 +571,7 @@ class FigureMatch:
 class _Reader:
     """Reads figure phrases from the tokens of one text."""
 
-    def __init__(self, text: str, conventions: Conventions, lexicon: _Lexicon = ENGLISH) -> None:
+    def __init__(self, text: str, conventions: Conventions, lexicon: _Lexicon = _ENGLISH) -> None:
         self.original = text
         self.text, self.origin = _normalize(text)
         self.conv = conventions
@@ -1146,7 +1153,13 @@ def parse_figure(text: str, conventions: Conventions | None = None, *, language:
         ("7 939" is 7939, "7  939" is two numbers).
     conventions : Conventions, optional
         How to read qualifiers, vague words and numerals; by default
-        :data:`~kzfigures.conventions.DEFAULT_CONVENTIONS`.
+        :data:`~kzfigures.conventions.DEFAULT_CONVENTIONS`, and for Russian
+        the same with the decimal comma, ``Conventions(decimal_mark=",")``
+        ("1,5 млн" is 1,500,000; "7 939" is 7939).
+    language : {"en", "ru"}, default "en"
+        The language of the words. Russian numerals are read in every case
+        ("двух тысяч", "трое"); Russian vague words take the span of their
+        English word in ``conventions`` ("десятки" that of "dozens").
 
     Returns
     -------
@@ -1161,6 +1174,9 @@ def parse_figure(text: str, conventions: Conventions | None = None, *, language:
         age, a date, a time, a decimal without scale word, an ambiguous
         "6.044"), or a reversed range. The error names the text and the
         character position of the problem.
+    InvalidArgumentError
+        If ``language`` is not one of ``"en"``, ``"ru"`` or ``conventions``
+        is not a :class:`Conventions`.
 
     Notes
     -----
@@ -1185,7 +1201,9 @@ def parse_figure(text: str, conventions: Conventions | None = None, *, language:
     Numbers may be digits ("7,939", "7 939" with any of the four spaces),
     words ("twenty-six", "a dozen") or both ("2 thousand 30", "1.5 million").
     A vague word followed by a scale word multiplies: "several hundred" is
-    :math:`[300, 900]`. The cost is :math:`O(n)` in the length of ``text``.
+    :math:`[300, 900]`, and "several hundred thousand" :math:`[300000, 900000]`.
+    The Russian words and their readings are tabled in ``docs/conventions.md``.
+    The cost is :math:`O(n)` in the length of ``text``.
 
     Examples
     --------
@@ -1199,6 +1217,12 @@ def parse_figure(text: str, conventions: Conventions | None = None, *, language:
     Traceback (most recent call last):
     ...
     kzfigures.errors.FigureParseError: cannot parse a figure from '6.044' at position 0: ...
+    >>> parse_figure("полторы тысячи", language="ru").stated
+    1500
+    >>> parse_figure("164", language="de")
+    Traceback (most recent call last):
+    ...
+    kzfigures.errors.InvalidArgumentError: 'language' must be one of 'en', 'ru' (got 'de')
     """
     if not isinstance(text, str):
         raise FigureParseError(repr(text), 0, f"expected text, got {type(text).__name__}")
@@ -1246,6 +1270,8 @@ def extract_figures(text: str, conventions: Conventions | None = None, *, langua
         Any text, such as a news paragraph.
     conventions : Conventions, optional
         As for :func:`parse_figure`.
+    language : {"en", "ru"}, default "en"
+        As for :func:`parse_figure`.
 
     Returns
     -------
@@ -1257,13 +1283,23 @@ def extract_figures(text: str, conventions: Conventions | None = None, *, langua
     A figure phrase is what :func:`parse_figure` reads. Left out, because
     they are not counts: years (an unqualified bare four-digit number from
     1000 to 2100, so "in 2022" but also "2022 people"), dates ("January 7",
-    "7 January"; "May" only when capitalised), times ("10 am", "14:30"),
-    ages ("81-year-old", "aged 81"), percentages ("98%", "98 percent"),
+    "7 January", "Mar. 23"; "May" only when capitalised), times ("10 am",
+    "14:30"), ages ("81-year-old", "aged 81", "in their 20's"), percentages
+    ("98%", "98 percent"), fractions ("two-thirds", "three quarters"),
     ordinals ("15th"; ordinal words are not number words), durations and
     frequencies ("180-day", "three decades", "several days", "three
-    times"), temperatures, amounts after a currency sign, numbers in URLs
-    and numbers fused to a word ("COVID-19"). Phrases that cannot be read
-    (a reversed range, "6.044" under the default decimal mark) are skipped.
+    times"), temperatures, amounts after a currency sign, numbers in URLs,
+    numbers fused to a word ("COVID-19") and numbers that name things
+    ("channel 112", "flight 370", "No. 5", "Khabar 24"). Phrases that cannot
+    be read (a reversed range, "6.044" under the default decimal mark) are
+    skipped.
+
+    After a word of change ("rose", "increased", "climbed", "fell", "went
+    up", "выросло"), the words speak of a change: "rose up to 154" states
+    154 exactly (not at most 154); "rose by one to 158" states 158, and the
+    change "one" is no figure; "rose from 18 to 25" states two figures, the
+    earlier 18 and the new 25, found as two matches. Without a word of
+    change, "up to 154" is at most 154 and "from 18 to 25" a range.
 
     Counts of things other than people are *not* left out: nothing in the
     words tells soldiers from protesters, so "2 thousand 30 soldiers" is
@@ -1277,6 +1313,10 @@ def extract_figures(text: str, conventions: Conventions | None = None, *, langua
     >>> found = extract_figures("In 2022, more than 3,000 were held and 748 hurt over three decades.")
     >>> [(m.text, m.figure.low) for m in found]
     [('more than 3,000', 3001), ('748', 748)]
+    >>> [m.text for m in extract_figures("The toll rose by one to 158 on Mar. 23.")]
+    ['158']
+    >>> [m.text for m in extract_figures("7 января задержаны более 3 тыс. человек, погибли трое.", language="ru")]
+    ['более 3 тыс', 'трое']
     """
     if not isinstance(text, str):
         raise FigureParseError(repr(text), 0, f"expected text, got {type(text).__name__}")

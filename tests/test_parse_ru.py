@@ -217,7 +217,7 @@ def test_russian_vague_words_follow_the_conventions_of_their_english_word() -> N
 def test_russian_defaults_to_the_decimal_comma() -> None:
     assert ru("2,5 тыс.") == (2500, 2500, 2500, "exact")
     assert ru("6.044") == (6044, 6044, 6044, "exact")  # '.' groups thousands under the decimal comma
-    with pytest.raises(FigureParseError, match="decimal_mark='.'"):
+    with pytest.raises(FigureParseError, match=r"decimal_mark='\.'"):
         parse_figure("6,044", language="ru")  # 6.044 is not whole
     # passed conventions are used as they are
     assert ru("7,939", Conventions()) == (7939, 7939, 7939, "exact")
