@@ -94,6 +94,8 @@ class _Lexicon:
     big_scales: dict[str, int]
     #: Scale words that multiply a small number: word -> (value, whether tens and units may follow).
     small_scales: dict[str, tuple[int, bool]]
+    #: Abbreviated scale words whose full stop belongs to them ("3 тыс.").
+    scale_abbreviations: frozenset[str]
     #: Scale words that alone mean one of them ("тысяча" is 1000); English needs "a thousand".
     bare_scales: frozenset[str]
     #: Scale words that mean one of them only after a qualifier: "около тысячи" is about 1000,
@@ -177,6 +179,7 @@ _ENGLISH = _Lexicon(
     halves=frozenset(),
     big_scales={"thousand": 1000, "million": 10**6, "billion": 10**9},
     small_scales={"hundred": (100, True), "dozen": (12, False)},
+    scale_abbreviations=frozenset(),
     bare_scales=frozenset(),
     qualified_scales=frozenset(),
     indefinite=frozenset({"a"}),
@@ -358,6 +361,7 @@ _RUSSIAN = _Lexicon(
         ),
         **dict.fromkeys(_words("сотня сотни сотню сотне сотней сотнею сотен сотням сотнями сотнях"), (100, False)),
     },
+    scale_abbreviations=_words("тыс млн млрд"),
     bare_scales=_words("тысяча тысячу тыща тыщу миллион миллиард десяток сотня сотню"),
     qualified_scales=_words("тысячи тыщи миллиона миллиарда десятка сотни"),
     indefinite=frozenset(),
@@ -477,6 +481,18 @@ class _PhraseError(Exception):
         self.position = position
         self.reason = reason
         self.resume = resume
+
+
+class _Read(NamedTuple):
+    """A number as read, before it is checked to be a whole count (see ``_Reader._whole``)."""
+
+    value: Fraction
+    start: int  # index of its first token
+    end: int  # index one past its last token
+    last: str  # what its last word was: "digits", "unit", "tens", "hundred", "dozen", "big" or "half"
+    decimal: bool  # whether its digits have a decimal part
+    scaled: bool  # whether a scale word multiplies it
+    trailing: int | None  # the scale word it ends with ("5 thousand": 1000), if any
 
 
 class _Phrase(NamedTuple):
@@ -683,13 +699,20 @@ class _Reader:
         return value, bool(fraction)
 
     def _number(self, j: int, *, in_between: bool = False, qualified: bool = False) -> tuple[int, int] | None:
-        """Read a number (digits, words or both) starting at token ``j``.
-
-        ``qualified``: the number follows a qualifier, so a scale word in the
-        genitive ("более тысячи") is one of that scale.
+        """Read a whole count (digits, words or both) starting at token ``j``.
 
         Returns ``(value, next token)``, ``None`` if no number starts at
         ``j``, or raises :class:`_PhraseError` for a number that is not a whole count.
+        """
+        read = self._read(j, in_between=in_between, qualified=qualified)
+        return None if read is None else (self._whole(read), read.end)
+
+    def _read(self, j: int, *, in_between: bool = False, qualified: bool = False) -> _Read | None:
+        """Read a number starting at token ``j``, whole or not: ``None`` if none starts there.
+
+        ``qualified``: the number follows a qualifier, so a scale word in the
+        genitive ("более тысячи") is one of that scale. Raises
+        :class:`_PhraseError` only for a number that is not well formed.
         """
         tokens, lex = self.tokens, self.lex
         if j >= len(tokens):
@@ -720,13 +743,16 @@ class _Reader:
         else:
             return None
         scaled = False
+        trailing: int | None = None
         while k < len(tokens):
             tok = tokens[k]
             word = tok.low if tok.kind == "word" else None
             if word in lex.big_scales and group is not None and lex.big_scales[word] < big_limit:
-                big_limit = lex.big_scales[word]
+                big_limit = trailing = lex.big_scales[word]
                 total += group * big_limit
                 group, last, scaled = None, "big", True
+                if word in lex.scale_abbreviations and self._adjacent(k + 1) and tokens[k + 1].low == ".":
+                    k += 1  # "3 тыс.": the full stop is the abbreviation's
             elif (
                 word in lex.small_scales
                 and group is not None
@@ -734,11 +760,12 @@ class _Reader:
                 and group < 100
             ):
                 value, more = lex.small_scales[word]
-                group, last, scaled = group * value, ("hundred" if more else "dozen"), True
+                group, last, scaled, trailing = group * value, ("hundred" if more else "dozen"), True, value
             elif word in lex.hundreds and last == "big":
-                group, last = Fraction(lex.hundreds[word]), "hundred"
+                group, last, trailing = Fraction(lex.hundreds[word]), "hundred", None
             elif word in lex.units or word in lex.tens:
                 value = lex.units[word] if word in lex.units else lex.tens[word]
+                trailing = None if last in ("big", "hundred", "tens") else trailing
                 if last == "big":
                     group, last = Fraction(value), ("tens" if word in lex.tens else "unit")
                 elif last == "hundred" and group is not None:
@@ -767,20 +794,28 @@ class _Reader:
                 if value >= limit:
                     break
                 group = (group or Fraction(0)) + value
-                last = "digits"
+                last, trailing = "digits", None
             else:
                 break
             k += 1
         if group is not None:
             total += group
-        position = first.start
         if self._word(k) in self.scales:
+            position = first.start
             raise _PhraseError(position, f"{self.text[position : tokens[k].end]!r} is not a well-formed number", k + 1)
-        if last == "half":
-            reason = f"{self.text[position : self._end(k)]!r} is one and a half: it needs a scale word after it"
-            raise _PhraseError(position, reason, k)
-        if decimal and not scaled:
-            numeral = self.text[position : self._end(k)]
+        return _Read(total, j, k, last, decimal, scaled, trailing)
+
+    def _whole(self, read: _Read, scale: int = 1) -> int:
+        """The whole count a number stands for, times ``scale``; raises :class:`_PhraseError` if it is none.
+
+        ``scale`` is a scale word said once for two numbers: "3 to 5 thousand".
+        """
+        position, k = self.tokens[read.start].start, read.end
+        numeral = self.text[position : self._end(k)]
+        total = read.value * scale
+        if read.last == "half" and scale == 1:
+            raise _PhraseError(position, f"{numeral!r} is one and a half: it needs a scale word after it", k)
+        if read.decimal and not read.scaled and scale == 1:
             mark = self.conv.decimal_mark
             if re.fullmatch(r"[0-9]{1,3}" + re.escape(mark) + r"[0-9]{3}", numeral):
                 other = "," if mark == "." else "."
@@ -792,10 +827,10 @@ class _Reader:
                 reason = "a count is a whole number; a decimal needs a scale word ('1.5 million')"
             raise _PhraseError(position, reason, k)
         if total.denominator != 1:
-            raise _PhraseError(position, f"{self.text[position : self._end(k)]!r} is not a whole number", k)
+            raise _PhraseError(position, f"{numeral!r} is not a whole number", k)
         if total > MAX_COUNT:
-            raise _PhraseError(position, f"{self.text[position : self._end(k)]!r} is too large to be a count", k)
-        return int(total), k
+            raise _PhraseError(position, f"{numeral!r} is too large to be a count", k)
+        return int(total)
 
     def _end(self, k: int) -> int:
         """Character offset where the token before ``k`` ends."""
@@ -819,12 +854,12 @@ class _Reader:
         if qualifier is None and self._word(i) in lex.openers:
             opener, j = self._word(i), i + 1
         vague = self._match_vague(j)
-        number = None
+        read = None
         if vague is not None and qualifier is not None:
             # "около тысячи" is about a thousand: after a qualifier, a word that is both a number
             # and a vague word ("тысячи": of a thousand, or thousands) is the number.
-            number = self._number(j, qualified=True)
-            if number is None:
+            read = self._read(j, qualified=True)
+            if read is None:
                 raise _PhraseError(tokens[i].start, "a qualifier cannot qualify a vague count", j)
         elif vague is not None:
             if opener is not None:
@@ -840,37 +875,44 @@ class _Reader:
             return _Phrase(figure, i, k, self._context(i, k, None))
         else:
             in_between = opener is not None and lex.openers[opener] == lex.number_and
-            number = self._number(j, in_between=in_between, qualified=qualifier is not None)
-        if number is None:
+            read = self._read(j, in_between=in_between, qualified=qualifier is not None)
+        if read is None:
             if qualifier is None and (opener is None or opener in lex.soft_openers):
                 return None
             words = self.text[tokens[i].start : self._end(j)]
             raise _PhraseError(self._position(j), f"{words!r} is not followed by a number", j)
-        low, k = number
+        k = read.end
         second = None
         if opener is not None:
             link = lex.openers[opener]
             if self._word(k) != link and not (k < len(tokens) and tokens[k].low in _DASHES):
                 if opener in lex.soft_openers:
                     return None
+                self._whole(read)  # a first number that is no count is the first problem
                 raise _PhraseError(self._position(k), f"{opener!r} needs two numbers joined by {link!r}", k)
-            second = self._number(k + 1)
+            second = self._read(k + 1)
             if second is None:
+                self._whole(read)
                 raise _PhraseError(self._position(k + 1), f"{opener!r} needs a second number", k + 1)
         elif k < len(tokens) and (tokens[k].low in _DASHES or (lex.range_word and self._word(k) == lex.range_word)):
-            second = self._number(k + 1)
-            if second is not None and qualifier is not None:
-                raise _PhraseError(tokens[i].start, "a qualifier cannot qualify a range", second[1])
-        if second is not None:
-            high, k = second
-            if high < low:
-                raise _PhraseError(tokens[j].start, f"the range {low:,} to {high:,} is reversed", k)
-            figure = Figure.between(low, high)
-        else:
+            second = self._read(k + 1)
+        if second is None:
+            low = self._whole(read)
             try:
                 figure = self.conv.figure(qualifier or Qualifier.EXACT, low)
             except (InvalidArgumentError, ValidationError) as error:
                 raise _PhraseError(tokens[i].start, str(error), k) from None
+        else:
+            # "3 to 5 thousand", "от 3 до 5 тысяч": a scale said once, after the second number, is both numbers'
+            scale = second.trailing or 1
+            if read.trailing is not None or not read.value < scale or read.value * scale > second.value:
+                scale = 1
+            low, high, k = self._whole(read, scale), self._whole(second), second.end
+            if qualifier is not None:
+                raise _PhraseError(tokens[i].start, "a qualifier cannot qualify a range", k)
+            if high < low:
+                raise _PhraseError(tokens[j].start, f"the range {low:,} to {high:,} is reversed", k)
+            figure = Figure.between(low, high)
         return _Phrase(figure, i, k, self._context(i, k, (j, low), bare=qualifier is None))
 
     # -- changes: "rose by 1 to 158", "rose from 18 to 25", "rose up to 154" ---------
@@ -1202,6 +1244,9 @@ def parse_figure(text: str, conventions: Conventions | None = None, *, language:
     words ("twenty-six", "a dozen") or both ("2 thousand 30", "1.5 million").
     A vague word followed by a scale word multiplies: "several hundred" is
     :math:`[300, 900]`, and "several hundred thousand" :math:`[300000, 900000]`.
+    A range shares a scale word said once after its second number, unless
+    the first number would then exceed the second: "3 to 5 thousand" is
+    :math:`[3000, 5000]`, "500 to 2 thousand" :math:`[500, 2000]`.
     The Russian words and their readings are tabled in ``docs/conventions.md``.
     The cost is :math:`O(n)` in the length of ``text``.
 
@@ -1316,7 +1361,7 @@ def extract_figures(text: str, conventions: Conventions | None = None, *, langua
     >>> [m.text for m in extract_figures("The toll rose by one to 158 on Mar. 23.")]
     ['158']
     >>> [m.text for m in extract_figures("7 января задержаны более 3 тыс. человек, погибли трое.", language="ru")]
-    ['более 3 тыс', 'трое']
+    ['более 3 тыс.', 'трое']
     """
     if not isinstance(text, str):
         raise FigureParseError(repr(text), 0, f"expected text, got {type(text).__name__}")

@@ -165,6 +165,26 @@ def test_a_count_beside_an_age_is_kept() -> None:
     assert found("12 people in their 20s") == [("12", 12, 12, "exact")]
 
 
+# --- a scale word said once for both ends of a range -------------------------------------
+
+SHARED_SCALES = [
+    ("between 3 and 5 thousand", (3000, 5000)),
+    ("3 to 5 thousand", (3000, 5000)),
+    ("from 150 to 200 thousand", (150_000, 200_000)),
+    ("between two and three hundred", (200, 300)),
+    ("between 1 and 1.5 million", (1_000_000, 1_500_000)),
+    ("from 500 to 2 thousand", (500, 2000)),  # 500 thousand would exceed 2 thousand: 500 stays
+    ("between 1,000 and 2 thousand", (1000, 2000)),
+    ("between 1 thousand and 2 thousand", (1000, 2000)),
+]
+
+
+@pytest.mark.parametrize(("text", "bounds"), SHARED_SCALES)
+def test_a_range_shares_the_scale_word_said_after_it(text: str, bounds: tuple[int, int]) -> None:
+    f = parse_figure(text)
+    assert (f.low, f.high, f.qualifier.value) == (*bounds, "range")
+
+
 # --- vague words with two scales -------------------------------------------------------
 
 

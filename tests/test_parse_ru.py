@@ -119,6 +119,7 @@ def test_collectives_count_people() -> None:
 
 def test_the_phrase_keeps_its_words_as_written() -> None:
     assert parse_figure("Более 3 тысяч человек задержаны", language="ru").text == "Более 3 тысяч"
+    assert parse_figure("более 3 тыс", language="ru").text == "более 3 тыс"
 
 
 # --- qualifiers -------------------------------------------------------------------------
@@ -221,6 +222,26 @@ def test_russian_defaults_to_the_decimal_comma() -> None:
         parse_figure("6,044", language="ru")  # 6.044 is not whole
     # passed conventions are used as they are
     assert ru("7,939", Conventions()) == (7939, 7939, 7939, "exact")
+
+
+SHARED_SCALES = [
+    ("от 3 до 5 тысяч", (3000, 5000)),  # the scale after the second number is the first's too
+    ("3-5 тыс.", (3000, 5000)),
+    ("от 1,5 до 2 тыс.", (1500, 2000)),  # 1,5 is whole once scaled
+    ("от двух до трёх тысяч", (2000, 3000)),
+    ("от 500 до 2 тысяч", (500, 2000)),  # 500 thousand would exceed 2 thousand: 500 stays
+    ("от 1 тысячи до 2 тысяч", (1000, 2000)),
+]
+
+
+@pytest.mark.parametrize(("text", "bounds"), SHARED_SCALES)
+def test_a_range_shares_the_scale_word_said_after_it(text: str, bounds: tuple[int, int]) -> None:
+    assert ru(text) == (*bounds, None, "range")
+
+
+def test_the_full_stop_of_an_abbreviated_scale_is_part_of_the_phrase() -> None:
+    assert parse_figure("более 3 тыс. человек", language="ru").text == "более 3 тыс."
+    assert found("Задержаны 5 тыс. Человек") == [("5 тыс.", 5000, 5000)]
 
 
 def test_one_and_a_half_needs_a_scale() -> None:
