@@ -130,6 +130,8 @@ class _Lexicon:
     of_word: str
     #: Words of change after which "by N", "from N", "up to N" speak of a change: "rose", "выросло".
     change_words: frozenset[str]
+    #: Words of change that are particles, not verbs: "down by 5" is a change only if "to M" follows.
+    change_particles: frozenset[str]
     #: Adverbs that may stand between a word of change and what follows ("rose sharply by 5").
     change_adverbs: frozenset[str]
     adverb_suffix: str | None
@@ -247,6 +249,7 @@ _ENGLISH = _Lexicon(
         "raised fell fallen falls falling dropped drops dropping decreased decreases declined declines "
         "up down"
     ),
+    change_particles=frozenset({"up", "down"}),
     change_adverbs=frozenset({"further", "again", "now", "since"}),
     adverb_suffix="ly",
     toll_words=_words("toll tally total"),
@@ -451,6 +454,7 @@ _RUSSIAN = _Lexicon(
         "возрастает снизился снизилась снизилось снизились сократился сократилась сократилось "
         "сократились уменьшился уменьшилась уменьшилось уменьшились"
     ),
+    change_particles=frozenset(),
     change_adverbs=_words("ещё еще уже вновь снова"),
     adverb_suffix=None,
     toll_words=frozenset(),
@@ -493,6 +497,19 @@ class _Read(NamedTuple):
     decimal: bool  # whether its digits have a decimal part
     scaled: bool  # whether a scale word multiplies it
     trailing: int | None  # the scale word it ends with ("5 thousand": 1000), if any
+
+
+def _shared_scale(first: _Read, second: _Read) -> int:
+    """The scale ``first`` takes from ``second``: "3 to 5 thousand" is 3,000 to 5,000.
+
+    A scale word said once, after the second number, is the first's too when
+    the first has none of its own and stays at or below the second with it
+    ("500 to 2 thousand" keeps 500); otherwise 1.
+    """
+    scale = second.trailing
+    if scale is None or first.trailing is not None or first.value >= scale or first.value * scale > second.value:
+        return 1
+    return scale
 
 
 class _Phrase(NamedTuple):
@@ -903,11 +920,7 @@ class _Reader:
             except (InvalidArgumentError, ValidationError) as error:
                 raise _PhraseError(tokens[i].start, str(error), k) from None
         else:
-            # "3 to 5 thousand", "от 3 до 5 тысяч": a scale said once, after the second number, is both numbers'
-            scale = second.trailing or 1
-            if read.trailing is not None or not read.value < scale or read.value * scale > second.value:
-                scale = 1
-            low, high, k = self._whole(read, scale), self._whole(second), second.end
+            low, high, k = self._whole(read, _shared_scale(read, second)), self._whole(second), second.end
             if qualifier is not None:
                 raise _PhraseError(tokens[i].start, "a qualifier cannot qualify a range", k)
             if high < low:
@@ -952,22 +965,27 @@ class _Reader:
             return None
         if word not in (lex.change_by, lex.change_from) or not self._after_change(i):
             return None
-        number = self._number(i + 1)
-        if number is None:
+        read = self._read(i + 1)
+        if read is None:
             return None
-        value, k = number
+        k = read.end
         to = (
             k + 1
             if self._word(k) != lex.change_to and self._word(k) is not None and self._word(k + 1) == lex.change_to
             else k
         )
-        total = self._number(to + 1) if self._word(to) == lex.change_to else None
+        after = self._read(to + 1) if self._word(to) == lex.change_to else None
         if word == lex.change_from:
-            if total is not None and to == k:
+            scale = 1
+            if after is not None and to == k:
                 self.totals.add(to)
+                scale = _shared_scale(read, after)  # "rose from 3 to 5 thousand"
+            value = self._whole(read, scale)
             return _Phrase(self.conv.figure(Qualifier.EXACT, value), i + 1, k, self._context(i + 1, k, (i + 1, value)))
+        value = self._whole(read)
+        total = None if after is None else (self._whole(after), after.end)
         if total is None:
-            if self._word(i - 1) in ("up", "down"):
+            if self._word(i - 1) in lex.change_particles:
                 return None  # "gunned down by 5 men": no change of a figure
             return _Phrase(self.conv.figure(Qualifier.EXACT, value), i + 1, k, "a change of a figure, not a figure")
         value, end = total

@@ -116,6 +116,8 @@ CHANGES = [
     ("the toll rose by 4", []),  # a change alone states no figure
     # "from N to M": two figures, the previous N and the new total M
     ("The toll rose from 18 to 25.", [("18", 18, 18, "exact"), ("25", 25, 25, "exact")]),
+    ("deaths rose from 3 to 5 thousand", [("3", 3000, 3000, "exact"), ("5 thousand", 5000, 5000, "exact")]),
+    ("the toll went down by 3 to 150", [("150", 150, 150, "exact")]),
     (
         "arrests jumped from 3,000 to about 8,000",
         [("3,000", 3000, 3000, "exact"), ("about 8,000", 7200, 8800, "about")],
