@@ -88,8 +88,8 @@ class _Lexicon:
     tens: dict[str, int]
     #: Words that are whole hundreds ("двести"); English says "two hundred" instead.
     hundreds: dict[str, int]
-    #: Words worth one and a half that need a scale word after them ("полторы тысячи").
-    halves: frozenset[str]
+    #: Parts of a number that need a scale word after them: "полторы тысячи" (3/2), "half a million" (1/2).
+    halves: dict[str, Fraction]
     #: Scale words that close a group of three digits: thousand, million, billion.
     big_scales: dict[str, int]
     #: Scale words that multiply a small number: word -> (value, whether tens and units may follow).
@@ -178,7 +178,7 @@ _ENGLISH = _Lexicon(
     ),
     tens={"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90},
     hundreds={},
-    halves=frozenset(),
+    halves={"half": Fraction(1, 2)},
     big_scales={"thousand": 1000, "million": 10**6, "billion": 10**9},
     small_scales={"hundred": (100, True), "dozen": (12, False)},
     scale_abbreviations=frozenset(),
@@ -349,7 +349,7 @@ _RUSSIAN = _Lexicon(
         }
     ),
     hundreds=_hundreds_ru(),
-    halves=_words("полтора полторы полутора"),
+    halves=dict.fromkeys(_words("полтора полторы полутора"), Fraction(3, 2)),
     big_scales=_each(
         {
             "тысяча тысячи тысяч тысячу тысяче тысячей тысячею тысячью тысячам тысячами тысячах тыс": 1000,
@@ -752,7 +752,9 @@ class _Reader:
         elif word in lex.hundreds:
             group, last, k = Fraction(lex.hundreds[word]), "hundred", j + 1
         elif word in lex.halves:
-            group, last, k = Fraction(3, 2), "half", j + 1
+            group, last, k = lex.halves[word], "half", j + 1
+            if self._word(k) in lex.indefinite and self._word(k + 1) in self.scales:
+                k += 1  # "half a million"
         elif word in lex.indefinite and self._word(j + 1) in self.scales:
             group, last, k = Fraction(1), "unit", j + 1
         elif word in lex.bare_scales or (qualified and word in lex.qualified_scales):
@@ -831,7 +833,7 @@ class _Reader:
         numeral = self.text[position : self._end(k)]
         total = read.value * scale
         if read.last == "half" and scale == 1:
-            raise _PhraseError(position, f"{numeral!r} is one and a half: it needs a scale word after it", k)
+            raise _PhraseError(position, f"{numeral!r} is a part of a number: it needs a scale word after it", k)
         if read.decimal and not read.scaled and scale == 1:
             mark = self.conv.decimal_mark
             if re.fullmatch(r"[0-9]{1,3}" + re.escape(mark) + r"[0-9]{3}", numeral):
@@ -1047,6 +1049,9 @@ class _Reader:
         if number is None:
             return None
         j, value = number
+        of_a_fraction = i > 1 and self._word(i - 1) == lex.of_word and self._word(i - 2) in lex.fraction_words
+        if of_a_fraction and self._word(j) in lex.indefinite:
+            return "a fraction"  # "a quarter of a million"
         if bare:
             if value == 1 and tokens[j].kind == "word" and k == j + 1 and after_word == lex.of_word:
                 return "'one of'"

@@ -94,6 +94,14 @@ def test_fractions_are_not_counts(text: str) -> None:
     assert found(text) == []
 
 
+def test_half_a_scale_is_half_of_it() -> None:
+    # "half a million" was read as "a million"
+    assert found("half a million people fled") == [("half a million", 500_000, 500_000, "exact")]
+    assert found("a half million fled") == [("half million", 500_000, 500_000, "exact")]
+    assert found("half a dozen died") == [("half a dozen", 6, 6, "exact")]
+    assert found("a quarter of a million fled") == []  # a fraction of a scale: no count, and not a million
+
+
 def test_a_fraction_of_a_count_keeps_the_count() -> None:
     assert found("two-thirds of the 90 detainees") == [("90", 90, 90, "exact")]
 
