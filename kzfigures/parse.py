@@ -63,6 +63,7 @@ _FUSED = ("alnum", "suffix")
 _KEEP_FORMS = ("<super>", "<sub>", "<fraction>", "<circle>")
 _SIGNS_BEFORE = frozenset("$€£¥₸#№/:")
 _SIGNS_AFTER = frozenset("%°/:")
+_QUOTES = frozenset("«»\u201c\u201d\u201e\"'")
 
 
 def _words(text: str) -> frozenset[str]:
@@ -904,7 +905,7 @@ class _Reader:
         second = None
         if opener is not None:
             link = lex.openers[opener]
-            if self._word(k) != link and not (k < len(tokens) and tokens[k].low in _DASHES):
+            if self._word(k) != link and not self._range_dash(k):
                 if opener in lex.soft_openers:
                     return None
                 self._whole(read)  # a first number that is no count is the first problem
@@ -913,7 +914,7 @@ class _Reader:
             if second is None:
                 self._whole(read)
                 raise _PhraseError(self._position(k + 1), f"{opener!r} needs a second number", k + 1)
-        elif k < len(tokens) and (tokens[k].low in _DASHES or (lex.range_word and self._word(k) == lex.range_word)):
+        elif k < len(tokens) and (self._range_dash(k) or (lex.range_word and self._word(k) == lex.range_word)):
             second = self._read(k + 1)
         if second is None:
             low = self._whole(read)
@@ -929,6 +930,16 @@ class _Reader:
                 raise _PhraseError(tokens[j].start, f"the range {low:,} to {high:,} is reversed", k)
             figure = Figure.between(low, high)
         return _Phrase(figure, i, k, self._context(i, k, (j, low), bare=qualifier is None))
+
+    def _range_dash(self, k: int) -> bool:
+        """Whether token ``k`` is a dash that joins the two numbers of a range.
+
+        An em dash with a space beside it is punctuation, not a range: "school
+        No. 88 — 15 people" (the Russian tire) names 15 apart from 88.
+        """
+        if k >= len(self.tokens) or self.tokens[k].low not in _DASHES:
+            return False
+        return self.tokens[k].low != "\u2014" or (self._adjacent(k) and self._adjacent(k + 1))
 
     # -- changes: "rose by 1 to 158", "rose from 18 to 25", "rose up to 154" ---------
 
@@ -971,11 +982,9 @@ class _Reader:
         if read is None:
             return None
         k = read.end
-        to = (
-            k + 1
-            if self._word(k) != lex.change_to and self._word(k) is not None and self._word(k + 1) == lex.change_to
-            else k
-        )
+        # one word or dash may stand between: "rose by 5 people to 40", "выросло на два — до 139"
+        between = k < len(self.tokens) and (self._word(k) is not None or self.tokens[k].low in _DASHES | {","})
+        to = k + 1 if self._word(k) != lex.change_to and between and self._word(k + 1) == lex.change_to else k
         after = self._read(to + 1) if self._word(to) == lex.change_to else None
         if word == lex.change_from:
             scale = 1
@@ -1099,7 +1108,10 @@ class _Reader:
         word = self._word(j)
         if word is None or word in lex.months or word in lex.weekdays or not self.text[self.tokens[j].start].isupper():
             return False
-        return self.tokens[j - 1].kind == "word" and self.tokens[j - 1].low not in lex.prepositions
+        before = self.tokens[j - 1]
+        if before.low in _QUOTES and j + 2 < len(self.tokens) and self.tokens[j + 2].low in _QUOTES:
+            return True  # a quoted name that ends with the number: «Хабар 24», "Khabar 24"
+        return before.kind == "word" and before.low not in lex.prepositions
 
     def _month(self, j: int) -> bool:
         word = self._word(j)

@@ -69,6 +69,17 @@ def test_a_qualified_number_after_a_naming_noun_is_a_count() -> None:
     assert found("channel more than 3,000") == [("more than 3,000", 3001, None, "more_than")]
 
 
+def test_a_quoted_name_that_ends_with_its_number_is_a_name() -> None:
+    assert found('the broadcaster "Khabar 24" said 5 died') == [("5", 5, 5, "exact")]
+    assert found('Police said "40 were killed"') == [("40", 40, 40, "exact")]
+
+
+def test_a_spaced_em_dash_is_punctuation_and_an_unspaced_one_a_range() -> None:
+    assert found("150\u2014200 died") == [("150\u2014200", 150, 200, "range")]
+    assert found("at school 88 \u2014 15 died") == [("88", 88, 88, "exact"), ("15", 15, 15, "exact")]
+    assert found("150 - 200 died") == [("150 - 200", 150, 200, "range")]  # a spaced hyphen still joins
+
+
 def test_a_capitalised_place_after_a_preposition_is_no_name() -> None:
     # "Khabar 24" is a name; "In Almaty 40" is a place and a count
     assert found("In Almaty 40 people died") == [("40", 40, 40, "exact")]
@@ -121,6 +132,7 @@ CHANGES = [
     ("the count fell by 3 to 150", [("150", 150, 150, "exact")]),
     ("it rose sharply by 10 to 1,200", [("1,200", 1200, 1200, "exact")]),
     ("deaths were up by 4 to 30", [("30", 30, 30, "exact")]),
+    ("the toll rose by 5 people to 40", [("40", 40, 40, "exact")]),  # one word may stand between
     ("the toll rose by 4", []),  # a change alone states no figure
     # "from N to M": two figures, the previous N and the new total M
     ("The toll rose from 18 to 25.", [("18", 18, 18, "exact"), ("25", 25, 25, "exact")]),

@@ -317,6 +317,23 @@ def test_russian_extraction_leaves_out_what_is_not_a_count(text: str) -> None:
     assert found(text) == []
 
 
+# Found wrong on the labelled Russian corpus (tests/data/extraction/ru.jsonl), in our own words here.
+CORPUS_CASES = [
+    # a quoted name that ends with its number: «Хабар 24» is a broadcaster
+    ("по данным телеканала «Хабар 24». Больше всего жертв, 103, в Алматы", [("103", 103, 103)]),
+    ("«Сегодня 40 человек погибли»", [("40", 40, 40)]),  # a quote that goes on is no name
+    # a dash between the change and its total: 139 is the new toll, 2 the change
+    ("Число жертв выросло на два — до 139 человек", [("139", 139, 139)]),
+    # a spaced em dash is punctuation (the tire), not a range: 88 is a school's number, 15 the dead
+    ("в школе № 88 — 15 человек: 11 детей и четверо взрослых", [("15", 15, 15), ("11", 11, 11), ("четверо", 4, 4)]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CORPUS_CASES)
+def test_cases_the_corpus_found(text: str, expected: list[tuple[str, int, int | None]]) -> None:
+    assert found(text) == expected
+
+
 def test_a_preposition_that_looks_like_an_opener_leaves_the_count() -> None:
     # "с" opens "с 18 до 25" but is a mere "with" in "с 5 детьми"
     assert found("вместе с 5 детьми") == [("5", 5, 5)]
