@@ -53,6 +53,7 @@ Everything is bounded work per figure, so time is linear in the text.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import hashlib
@@ -307,6 +308,7 @@ class _Lexicon:
     anaphor: re.Pattern[str]  # a name that points back to the previous speaker ("ведомства")
     said_cue: re.Pattern[str]  # a word every attribution needs: sentences without one are skipped
     time_cue: re.Pattern[str]  # a word every stated time needs
+    time_word: re.Pattern[str]  # the words a day is named by: weekdays, months, "yesterday" (lower case)
 
 
 _ATTRIBUTION_VERBS_EN = (
@@ -461,6 +463,11 @@ _EN = _Lexicon(
         r"day\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|yesterday|\d[:.]\d\d|[ap]\.?m\b",
         re.IGNORECASE,
     ),
+    time_word=re.compile(
+        r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|"
+        r"july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|"
+        r"yesterday)(?:['’]s)?\b"
+    ),
     anaphor=re.compile(
         r"(?:(?:rights|monitoring|advocacy|aid|human rights) )?(?:group|watchdog|monitor|organi[sz]ation)|"
         r"(?:the )?(?:ministry|committee|commission|institute|agency|department)",
@@ -590,6 +597,11 @@ _RU = _Lexicon(
         r"июл|август|сентябр|октябр|ноябр|декабр|вчера|накануне|\d[:.]\d\d|час",
         re.IGNORECASE,
     ),
+    time_word=re.compile(
+        r"\b(?:понедельник\w*|вторник\w*|сред[аеуы]|средой|четверг\w*|пятниц\w*|суббот\w*|воскресень\w*|"
+        r"январ\w*|феврал\w*|март\w*|апрел\w*|ма[яйе]|июн\w*|июл\w*|август\w*|сентябр\w*|октябр\w*|"
+        r"ноябр\w*|декабр\w*|вчера|накануне)\b"
+    ),
     anaphor=re.compile(r"(?:ведомств|министерств|пресс-служб|служб)\w*", re.IGNORECASE),
     trim=re.compile(
         r"^(?i:и|а|также|позднее|ранее|об этом|в|во)\s+|^(?:понедельник|вторник|среду|четверг|пятницу|субботу|"
@@ -624,7 +636,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences of ``text``."""
     spans, start = [], 0
     for m in _SENTENCE_END.finditer(text):
-        head = text[start : m.start() + 1].rstrip("\"”»'")
+        head = text[max(start, m.start() - 12) : m.start() + 1].rstrip("\"”»'")
         if _ABBREVIATION.search(head):
             continue
         spans.append((start, m.end()))
@@ -930,6 +942,11 @@ _SAID_NEAR = re.compile(
 )
 
 
+_POSSESSIVE = re.compile(r"(?:\s+(?:night|morning|evening|afternoon))?['’]s\b")
+_DAY_BEFORE = re.compile(r"(\d{1,2})\s*(?:-?го\s+)?$")
+_DAY_AFTER = re.compile(r"\.?\s*(\d{1,2})(?!\d|:)")
+
+
 def _rank(low: str, start: int) -> int | None:
     """How much a time at ``start`` says when a count was taken: 0 best; None: it dates the event instead."""
     before = low[max(0, start - 40) : start]
@@ -953,10 +970,10 @@ def _time_in(sentence: str, lexicon: _Lexicon, published: dt.date | None) -> _Wh
         return None
     low = sentence.lower()
     days: list[tuple[int, int, int, dt.date]] = []  # (rank, start, end, day)
-    for m in _WORD.finditer(low):
+    for m in lexicon.time_word.finditer(low):
         w = m.group()
         rest = low[m.end() : m.end() + 20]
-        if w.endswith(("'s", "’s")) or re.match(r"(?:\s+(?:night|morning|evening|afternoon))?['’]s\b", rest):
+        if w.endswith(("'s", "’s")) or _POSSESSIVE.match(rest):
             continue  # "Friday's attack", "Friday night's quake" date the event, not the count
         day: dt.date | None = None
         end = m.end()
@@ -978,8 +995,9 @@ def _time_in(sentence: str, lexicon: _Lexicon, published: dt.date | None) -> _Wh
                     )
                 )
                 if month is not None:
-                    before = re.search(r"(\d{1,2})\s*(?:-?го\s+)?$", low[: m.start()])
-                    after = re.match(r"\.?\s*(\d{1,2})(?!\d|:)", low[m.end() :])
+                    window = max(0, m.start() - 12)
+                    before = _DAY_BEFORE.search(low, window, m.start())
+                    after = _DAY_AFTER.match(low, m.end())
                     number = after.group(1) if after else (before.group(1) if before else None)
                     if number is not None and 1 <= int(number) <= 31:
                         try:
@@ -988,7 +1006,7 @@ def _time_in(sentence: str, lexicon: _Lexicon, published: dt.date | None) -> _Wh
                             day = None
                         if day is not None and day > published + dt.timedelta(days=1):
                             day = day.replace(year=published.year - 1)
-                        end = m.end() + (after.end() if after else 0)
+                        end = after.end() if after else m.end()
                         start = before.start(1) if before and not after else m.start()
                         if day is not None:
                             rank = _rank(low, start)
@@ -1298,21 +1316,24 @@ def extract_observations(
     lexicon = _LEXICONS[language]
     metrics = {k: tuple(v) for k, v in (metric_words or METRIC_WORDS[language]).items()}
     groups = GROUP_WORDS[language]
-    options: dict[str, Any] = {} if language == "en" else {"language": language}
-    found = extract_figures(text, conventions, **options)
+    found = extract_figures(text, conventions, language=language)
     digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
 
     records: list[dict[str, Any]] = []
     speaker: tuple[str | None, str | None] = (None, None)
     last_when: _When | None = None
-    at = 0
-    for a, b in _sentences(text):
+    times: dict[_When | None, tuple[pd.Timestamp | None, str | None]] = {}  # one Timestamp per distinct time
+    published_precision = _precision_of(pub)
+    spans = _sentences(text)
+    in_sentence: list[list[FigureMatch]] = [[] for _ in spans]
+    starts = [a for a, _ in spans]
+    for m in found:
+        in_sentence[bisect.bisect_right(starts, m.start) - 1].append(m)
+    for n, (a, b) in enumerate(spans):
+        figures = in_sentence[n]
+        if not figures and (n + 1 == len(spans) or not in_sentence[n + 1]):
+            continue  # who spoke and when matter only to a sentence with figures and to the one after it
         sentence = text[a:b]
-        figures = []
-        while at < len(found) and found[at].start < b:
-            if found[at].start >= a:
-                figures.append(found[at])
-            at += 1
         said = [
             _Said(f.start, f.end, speaker[0], speaker[1])
             if speaker[0] is not None and _points_back(f.authority, speaker[0], lexicon)
@@ -1380,7 +1401,9 @@ def extract_observations(
             n = len(records)
             index[id(c)] = f"{digest}-{n:02d}"  # type: ignore[assignment]
             parent_id = index.get(id(candidates[c.parent])) if c.parent is not None else None
-            as_of, precision = _as_of(when, pub, pub_day, zone)
+            if when not in times:
+                times[when] = _as_of(when, pub, pub_day, zone)
+            as_of, precision = times[when]
             figure: Figure = c.match.figure
             source = _nearest(said, c.match.start - a, c.match.end - a)
             auth, via = (source.authority, source.via) if source is not None else (None, None)
@@ -1399,7 +1422,7 @@ def extract_observations(
                     "as_of": as_of,
                     "as_of_precision": precision,
                     "published": pub,
-                    "published_precision": _precision_of(pub),
+                    "published_precision": published_precision,
                     "outlet": outlet,
                     "outlet_kind": "other",
                     "authority": auth,

@@ -539,16 +539,24 @@ def _normalize(text: str) -> tuple[str, list[int] | None]:
     """
     if text.isascii():
         return text, None
-    # Each distinct character is looked up once: most texts have none to change.
+    # Each distinct character is looked up once: most texts have none or few to change, so
+    # the unchanged runs between them are copied whole.
     normal = {char: _normal(char) for char in set(text)}
-    if all(normal[char] == char for char in normal):
+    changed = sorted(char for char, becomes in normal.items() if becomes != char)
+    if not changed:
         return text, None
     parts: list[str] = []
     origin: list[int] = []
-    for position, char in enumerate(text):
-        becomes = normal[char]
-        parts.append(becomes)
-        origin.extend([position] * len(becomes))
+    last = 0
+    for m in re.finditer("[" + "".join(re.escape(char) for char in changed) + "]", text):
+        position = m.start()
+        becomes = normal[text[position]]
+        parts += (text[last:position], becomes)
+        origin += range(last, position)
+        origin += [position] * len(becomes)
+        last = position + 1
+    parts.append(text[last:])
+    origin += range(last, len(text))
     origin.append(len(text))
     return "".join(parts), origin
 
@@ -630,6 +638,27 @@ class _Reader:
         self.vague = vague
         # Tokens where "to"/"до" introduces the new total of a change ("rose from 18 to 25"): see :meth:`_change`.
         self.totals: set[int] = set()
+        # The words a phrase can start with; :meth:`scan` reads no phrase at any other word.
+        self.starters = frozenset(
+            {
+                *lexicon.units,
+                *lexicon.tens,
+                *lexicon.hundreds,
+                *lexicon.halves,
+                *lexicon.big_scales,
+                *lexicon.small_scales,
+                *lexicon.bare_scales,
+                *lexicon.qualified_scales,
+                *lexicon.indefinite,
+                *(key[0] for key in lexicon.qualifiers),
+                *lexicon.openers,
+                *vague,
+                lexicon.change_by,
+                lexicon.change_from,
+                lexicon.change_to,
+                *lexicon.change_up_to[:1],
+            }
+        )
 
     # -- small helpers ---------------------------------------------------------
 
@@ -1134,9 +1163,10 @@ class _Reader:
     def scan(self, i: int) -> list[_Phrase]:
         """Every counted figure phrase from token ``i`` on."""
         found: list[_Phrase] = []
-        tokens = self.tokens
+        tokens, starters = self.tokens, self.starters
         while i < len(tokens):
-            if tokens[i].kind not in ("num", "word"):
+            token = tokens[i]
+            if token.kind != "num" and (token.kind != "word" or token.low not in starters):
                 i += 1
                 continue
             try:
