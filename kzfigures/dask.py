@@ -55,7 +55,6 @@ import attrs
 import dask.dataframe as dd
 import numpy as np
 import pandas as pd
-from dask.delayed import delayed
 
 import kzfigures
 from kzfigures.analysis.index import DEFAULT_BY, check_by
@@ -328,7 +327,7 @@ def _validated(frame: dd.DataFrame, options: dict[str, Any], *, sources: Sequenc
     # Count the rows of one column: Dask reads only it from a file (the frame is read again, whole,
     # partition by partition, to validate it, rather than held in memory until every count is known).
     sizes = _per_partition(frame[[frame.columns[0]]], len, meta=(None, "int64"))
-    starts = delayed(_starts)(sizes)
+    starts = _gathered(sizes, _same, _starts)
     return _per_partition(frame, _canonical_partition, starts, options, meta, sources, meta=meta)
 
 
@@ -339,10 +338,14 @@ def _canonical_meta(raw: pd.DataFrame, options: dict[str, Any]) -> pd.DataFrame:
     return empty.astype({"as_of": zone, "published": zone})
 
 
-def _starts(sizes: Any) -> Any:
-    """Each partition's first global position, from the partitions' row counts."""
+def _starts(sizes: pd.Series) -> tuple[int, ...]:
+    """Each partition's first global position, from the partitions' row counts (in partition order)."""
     counts = np.asarray(sizes, dtype=np.int64)
-    return np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    return tuple(np.concatenate([[0], np.cumsum(counts)[:-1]]).tolist())
+
+
+def _same(part: Any) -> Any:
+    return part
 
 
 def _canonical_partition(
@@ -583,7 +586,7 @@ def replay(
         raise InvalidArgumentError(f"replay on Dask needs a text column in by (got {columns})")
     options: dict[str, Any] = {"freq": freq, "method": method, "on_conflict": on_conflict, "weights": weights}
     empty = kzfigures.replay(frame._meta, by=columns, validate=False, **options)
-    bounds = delayed(_grid_bounds)(_per_partition(frame, _grid_candidates, meta=frame._meta))
+    bounds = _gathered(frame, _grid_candidates, _grid_bounds)
     args = (columns, label_column, options, bounds)
     series = _per_partition(frame, _replay_partition, *args, "series", meta=empty.series)
     aside = _per_partition(frame, _replay_partition, *args, "set_aside", meta=empty.set_aside)
@@ -650,8 +653,16 @@ def _keyed(
     if key is not None:
         frame = frame[_key_mask(frame, key)]
     if not known:
-        frame = frame.shuffle(on=columns)
+        shuffled = frame.shuffle(on=columns)
+        # Older Dask shuffles through Arrow and can return a fixed-offset zone's times as objects.
+        frame = _per_partition(shuffled, _with_dtypes, frame._meta.dtypes.to_dict(), meta=frame._meta)
     return frame, columns
+
+
+def _with_dtypes(part: pd.DataFrame, dtypes: dict[str, Any]) -> pd.DataFrame:
+    """``part`` with the declared dtypes (a copy only where one differs)."""
+    changed = {name: dtype for name, dtype in dtypes.items() if part[name].dtype != dtype}
+    return part.astype(changed) if changed else part
 
 
 def _known_partitioned(frame: dd.DataFrame, by: str | Sequence[str]) -> bool:
@@ -682,3 +693,13 @@ def _per_partition(frame: dd.DataFrame, func: Callable[..., Any], *args: Any, me
     """``func`` on each partition, its result of the declared ``meta`` (trusted, not checked per partition)."""
     result: dd.DataFrame = frame.map_partitions(func, *args, meta=meta, enforce_metadata=False)  # type: ignore[no-untyped-call]
     return result
+
+
+def _gathered(frame: dd.DataFrame | dd.Series, each: Callable[[Any], Any], whole: Callable[[Any], Any]) -> Any:
+    """A lazy value that every partition's task can take: ``whole`` of the ``each`` of every partition.
+
+    The pieces are concatenated in partition order, all at once (they are small). A Dask
+    ``Scalar``, which ``map_partitions`` hands to every partition (a ``Delayed`` it does not
+    resolve before dask 2025.2).
+    """
+    return frame.reduction(chunk=each, combine=_same, aggregate=whole, split_every=False, meta=object)  # type: ignore[no-untyped-call]
