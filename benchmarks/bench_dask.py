@@ -88,7 +88,7 @@ def run_dask(folder: Path, workers: int) -> dict[str, Any]:
     import kzfigures.dask as kzd
 
     with (
-        LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
         Client(cluster) as client,
     ):
         pids = list(client.run(lambda: __import__("os").getpid()).values())

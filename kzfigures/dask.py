@@ -24,22 +24,23 @@ The steps of every analysis, and what each costs:
 1. **Validate** (unless ``validate=False``): :func:`~kzfigures.from_frame` on each
    partition, after one pass that counts each partition's rows, so that an
    error names the rows by their *global position* (0-based, in partition
-   order: the row of the frame that :meth:`~dask.dataframe.DataFrame.compute`
-   would return) and a row without an id gets the id ``row-<global position>``,
-   as pandas gives it in the whole frame. The count reads one column (Dask
-   pushes the projection into ``read_csv`` and ``read_parquet``).
+   order: the row of the frame that ``compute()`` would return) and a row
+   without an id gets the id ``row-<global position>``, as pandas gives it in
+   the whole frame. The count reads one column (Dask pushes the projection
+   into ``read_csv`` and ``read_parquet``).
 2. **Select** the rows of ``key`` (exact values: no case folding, and a key
    that matches nothing gives an empty result rather than an error).
-3. **Shuffle** on the series key (:meth:`~dask.dataframe.DataFrame.shuffle`),
-   unless the frame is partitioned by it already: Dask knows it when the
-   frame was shuffled on the key (or on some of its columns) before, and the
-   caller says so with ``partitioned=True``.
+3. **Shuffle** on the series key (``frame.shuffle(on=by)``), unless the frame
+   is partitioned by it already: Dask knows so when the frame was shuffled on
+   the key (or on some of its columns) before; for a frame partitioned by key
+   some other way (one file per series), say so with ``partitioned=True``.
 4. **Analyse** each partition with the pandas function.
 
 The results' rows come partition by partition: sort them (by key, and time)
-for the pandas order. Two frames of one result (``series`` and
-``set_aside``) run the analysis once each; compute them together
-(``dask.compute(a, b)``) so that the shuffle is shared.
+for the pandas order. Frames computed together (``dask.compute(a, b)``)
+share the validation and the shuffle, and the two frames of one result
+(``series`` and ``set_aside``) share the analysis: it runs once per
+partition for both.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ import datetime as dt
 import glob
 import os
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import dask.dataframe as dd
@@ -63,6 +64,10 @@ from kzfigures.analysis.weights import Weights
 from kzfigures.conventions import Conventions
 from kzfigures.errors import FrameValidationError, InputFormatError, InvalidArgumentError
 from kzfigures.frame import as_frame, from_frame
+
+if TYPE_CHECKING:  # pragma: no cover
+    # Dask's frames by these names in annotations only: the documentation shows them as written.
+    from dask.dataframe import DataFrame, Series
 
 __all__ = [
     "EstimateFrames",
@@ -98,9 +103,9 @@ class ViolationFrames:
         :attr:`ViolationReport.offenders <kzfigures.ViolationReport.offenders>`.
     """
 
-    frame: dd.DataFrame
-    disagreements: dd.DataFrame
-    offenders: dd.DataFrame
+    frame: DataFrame
+    disagreements: DataFrame
+    offenders: DataFrame
 
 
 @attrs.frozen(eq=False)
@@ -115,8 +120,8 @@ class EstimateFrames:
         The columns of :attr:`Estimate.set_aside <kzfigures.Estimate.set_aside>`.
     """
 
-    series: dd.DataFrame
-    set_aside: dd.DataFrame
+    series: DataFrame
+    set_aside: DataFrame
 
 
 @attrs.frozen(eq=False)
@@ -131,8 +136,8 @@ class ReplayFrames:
         The columns of :attr:`Replay.set_aside <kzfigures.Replay.set_aside>`.
     """
 
-    series: dd.DataFrame
-    set_aside: dd.DataFrame
+    series: DataFrame
+    set_aside: DataFrame
 
 
 # --- reading and validating ---------------------------------------------------------
@@ -146,7 +151,7 @@ def read_csv(
     extra_columns: Iterable[str] | None = None,
     dayfirst: bool | None = None,
     date_format: str | None = None,
-) -> dd.DataFrame:
+) -> DataFrame:
     """Read many CSV files (a glob) into one lazy, validated Dask frame of the canonical schema.
 
     Each file is one partition, read as :func:`kzfigures.read_csv` reads a file (every cell as
@@ -244,14 +249,14 @@ def _read_cells(path: str, header: list[str]) -> pd.DataFrame:
 
 
 def from_dask(
-    frame: dd.DataFrame,
+    frame: DataFrame,
     *,
     tz: str | dt.tzinfo = "UTC",
     conventions: Conventions | None = None,
     extra_columns: Iterable[str] | None = None,
     dayfirst: bool | None = None,
     date_format: str | None = None,
-) -> dd.DataFrame:
+) -> DataFrame:
     """Validate a Dask frame of observations lazily and return it in the canonical schema.
 
     :func:`kzfigures.from_frame` runs on each partition. Rows are named by their global
@@ -320,7 +325,7 @@ def _options(
     }
 
 
-def _validated(frame: dd.DataFrame, options: dict[str, Any], *, sources: Sequence[str] | None) -> dd.DataFrame:
+def _validated(frame: DataFrame, options: dict[str, Any], *, sources: Sequence[str] | None) -> DataFrame:
     if not isinstance(frame, dd.DataFrame):
         raise InvalidArgumentError(f"expected a dask.dataframe.DataFrame (got {type(frame).__name__})")
     meta = _canonical_meta(frame._meta, options)
@@ -386,14 +391,14 @@ def _canonical_partition(
 
 
 def ranges(
-    observations: dd.DataFrame,
+    observations: DataFrame,
     by: str | Sequence[str] = DEFAULT_BY,
     at: dt.datetime | str | None = None,
     *,
     key: Mapping[str, Any] | None = None,
     validate: bool = True,
     partitioned: bool | None = None,
-) -> dd.DataFrame:
+) -> DataFrame:
     """:func:`kzfigures.ranges` of a Dask frame: one lazy row per key (per key and slot).
 
     Parameters
@@ -438,7 +443,7 @@ def _ranges_partition(part: pd.DataFrame, columns: list[str], at: Any) -> pd.Dat
 
 
 def violations(
-    observations: dd.DataFrame,
+    observations: DataFrame,
     by: str | Sequence[str] = DEFAULT_BY,
     *,
     key: Mapping[str, Any] | None = None,
@@ -488,7 +493,7 @@ def _offenders_partition(part: pd.DataFrame, columns: list[str]) -> pd.DataFrame
 
 
 def best_estimate(
-    observations: dd.DataFrame,
+    observations: DataFrame,
     by: str | Sequence[str] = DEFAULT_BY,
     method: str = "isotonic",
     freq: str | pd.DateOffset | None = None,
@@ -529,18 +534,19 @@ def best_estimate(
     frame, columns = _keyed(observations, by, key=None, validate=validate, partitioned=partitioned)
     options: dict[str, Any] = {"method": method, "freq": freq, "weights": weights, "on_conflict": on_conflict}
     empty = kzfigures.best_estimate(frame._meta, columns, validate=False, **options)
-    series = _per_partition(frame, _estimate_partition, columns, options, "series", meta=empty.series)
-    aside = _per_partition(frame, _estimate_partition, columns, options, "set_aside", meta=empty.set_aside)
+    held = _per_partition(frame, _estimate_partition, columns, options, meta=_HELD)
+    series = _per_partition(held, _held_table, "series", meta=empty.series)
+    aside = _per_partition(held, _held_table, "set_aside", meta=empty.set_aside)
     return EstimateFrames(series=series, set_aside=aside)
 
 
-def _estimate_partition(part: pd.DataFrame, columns: list[str], options: dict[str, Any], table: str) -> pd.DataFrame:
+def _estimate_partition(part: pd.DataFrame, columns: list[str], options: dict[str, Any]) -> pd.DataFrame:
     estimate = kzfigures.best_estimate(part, columns, validate=False, **options)
-    return estimate.series if table == "series" else estimate.set_aside
+    return _holding({"series": estimate.series, "set_aside": estimate.set_aside})
 
 
 def replay(
-    observations: dd.DataFrame,
+    observations: DataFrame,
     *,
     freq: str | pd.DateOffset = "D",
     by: str | Sequence[str] = DEFAULT_BY,
@@ -588,8 +594,9 @@ def replay(
     empty = kzfigures.replay(frame._meta, by=columns, validate=False, **options)
     bounds = _gathered(frame, _grid_candidates, _grid_bounds)
     args = (columns, label_column, options, bounds)
-    series = _per_partition(frame, _replay_partition, *args, "series", meta=empty.series)
-    aside = _per_partition(frame, _replay_partition, *args, "set_aside", meta=empty.set_aside)
+    held = _per_partition(frame, _replay_partition, *args, meta=_HELD)
+    series = _per_partition(held, _held_table, "series", meta=empty.series)
+    aside = _per_partition(held, _held_table, "set_aside", meta=empty.set_aside)
     return ReplayFrames(series=series, set_aside=aside)
 
 
@@ -614,28 +621,48 @@ def _replay_partition(
     label_column: str,
     options: dict[str, Any],
     bounds: pd.DataFrame,
-    table: str,
 ) -> pd.DataFrame:
     grid = bounds.copy()
     grid[label_column] = _GRID_SERIES
     grid["id"] = [f"{_GRID_SERIES}-{i}" for i in range(len(grid))]
     rows = pd.concat([part, grid.astype(part.dtypes.to_dict())], ignore_index=True)
     result = kzfigures.replay(rows, by=columns, validate=False, **options)
-    chosen = result.series if table == "series" else result.set_aside
-    return chosen[chosen[label_column] != _GRID_SERIES].reset_index(drop=True)
+    return _holding(
+        {
+            name: table[table[label_column] != _GRID_SERIES].reset_index(drop=True)
+            for name, table in (("series", result.series), ("set_aside", result.set_aside))
+        }
+    )
+
+
+# Two tables of one analysis from one run per partition: the run's task holds both, in a frame of one
+# object cell, and each table is taken from it (a task that Dask runs once for both when they are
+# computed together).
+_HELD = pd.DataFrame({"tables": pd.Series([], dtype=object)})
+
+
+def _holding(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    held = pd.Series([None], dtype=object)
+    held.iloc[0] = tables
+    return pd.DataFrame({"tables": held})
+
+
+def _held_table(held: pd.DataFrame, name: str) -> pd.DataFrame:
+    table: pd.DataFrame = held["tables"].iloc[0][name]
+    return table
 
 
 # --- the key: select, shuffle -------------------------------------------------------
 
 
 def _keyed(
-    observations: dd.DataFrame,
+    observations: DataFrame,
     by: str | Sequence[str],
     *,
     key: Mapping[str, Any] | None,
     validate: bool,
     partitioned: bool | None,
-) -> tuple[dd.DataFrame, list[str]]:
+) -> tuple[DataFrame, list[str]]:
     """The canonical rows of ``key``, each series in one partition, and the checked key columns."""
     if not isinstance(observations, dd.DataFrame):
         raise InvalidArgumentError(
@@ -665,14 +692,14 @@ def _with_dtypes(part: pd.DataFrame, dtypes: dict[str, Any]) -> pd.DataFrame:
     return part.astype(changed) if changed else part
 
 
-def _known_partitioned(frame: dd.DataFrame, by: str | Sequence[str]) -> bool:
+def _known_partitioned(frame: DataFrame, by: str | Sequence[str]) -> bool:
     """Whether Dask knows that ``frame``'s partitions hold whole series of ``by``."""
     columns = {by} if isinstance(by, str) else set(by)
     known: set[tuple[Hashable, ...]] = getattr(frame.expr, "unique_partition_mapping_columns_from_shuffle", set())
     return any(set(shuffled) <= columns for shuffled in known)
 
 
-def _key_mask(frame: dd.DataFrame, key: Mapping[str, Any]) -> Any:
+def _key_mask(frame: DataFrame, key: Mapping[str, Any]) -> Any:
     """Rows whose columns equal ``key``'s values exactly (``None`` matches a missing cell)."""
     if not isinstance(key, Mapping) or not key:
         raise InvalidArgumentError(
@@ -689,13 +716,13 @@ def _key_mask(frame: dd.DataFrame, key: Mapping[str, Any]) -> Any:
     return mask
 
 
-def _per_partition(frame: dd.DataFrame, func: Callable[..., Any], *args: Any, meta: Any) -> dd.DataFrame:
+def _per_partition(frame: DataFrame, func: Callable[..., Any], *args: Any, meta: Any) -> DataFrame:
     """``func`` on each partition, its result of the declared ``meta`` (trusted, not checked per partition)."""
-    result: dd.DataFrame = frame.map_partitions(func, *args, meta=meta, enforce_metadata=False)  # type: ignore[no-untyped-call]
+    result: DataFrame = frame.map_partitions(func, *args, meta=meta, enforce_metadata=False)  # type: ignore[no-untyped-call]
     return result
 
 
-def _gathered(frame: dd.DataFrame | dd.Series, each: Callable[[Any], Any], whole: Callable[[Any], Any]) -> Any:
+def _gathered(frame: DataFrame | Series, each: Callable[[Any], Any], whole: Callable[[Any], Any]) -> Any:
     """A lazy value that every partition's task can take: ``whole`` of the ``each`` of every partition.
 
     The pieces are concatenated in partition order, all at once (they are small). A Dask

@@ -43,7 +43,7 @@ ARCHIVES = {
 def cluster_client() -> Iterator[Client]:
     # Threads in one process: a real scheduler and two workers, started in a fraction of a second.
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster,
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster,
         Client(cluster) as client,
     ):
         yield client
