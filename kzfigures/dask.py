@@ -204,7 +204,7 @@ def read_csv(
             raise InputFormatError(
                 f"the CSV files must share one header: {files[0]!r} has {header}, {path!r} has {other}"
             )
-    meta = pd.DataFrame({name: pd.Series([], dtype=object) for name in header})
+    meta = pd.DataFrame([], columns=pd.Index(header, dtype=object), dtype=object)  # a repeated name is refused now
     cells = dd.from_map(_read_cells, files, header=header, meta=meta, enforce_metadata=False)  # type: ignore[no-untyped-call]
     options = _options(tz, conventions, extra_columns, dayfirst, date_format)
     return _validated(cells, options, sources=files)

@@ -172,6 +172,9 @@ def test_read_csv_refuses_files_of_different_headers_and_a_pattern_without_files
         kzd.read_csv(str(tmp_path / "*.csv"))
     with pytest.raises(FileNotFoundError):
         kzd.read_csv(str(tmp_path / "*.json"))
+    (tmp_path / "c.csv").write_text("metric,as_of,stated,stated\nkilled,2022-01-08,164,165\n")
+    with pytest.raises(kz.FrameValidationError, match="stated"):
+        kzd.read_csv(tmp_path / "c.csv")
 
 
 def shuffles(lazy: dd.DataFrame) -> int:
