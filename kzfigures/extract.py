@@ -223,6 +223,14 @@ GROUP_WORDS: Mapping[str, Mapping[str, str]] = {
         "workers": "workers",
         "miners": "workers",
         "employees": "workers",
+        "guards": "workers",
+        "teachers": "workers",
+        "teacher": "workers",
+        "staff": "workers",
+        "agents": "law_enforcement",
+        "agent": "law_enforcement",
+        "hostage-takers": "armed_assailants",
+        "citizens": "all",
         "residents": "residents",
         "villagers": "residents",
         "students": "students",
@@ -274,6 +282,10 @@ GROUP_WORDS: Mapping[str, Mapping[str, str]] = {
         "заключенн": "prisoners",
         "заключённ": "prisoners",
         "рабоч": "workers",
+        "учител": "workers",
+        "педагог": "workers",
+        "бойц": "security_forces",
+        "спецназ": "security_forces",
         "горняк": "workers",
         "шахтер": "workers",
         "шахтёр": "workers",
@@ -306,6 +318,7 @@ class _Lexicon:
     yesterday: re.Pattern[str]
     trim: re.Pattern[str]  # words to strip from the ends of a speaker's name
     anaphor: re.Pattern[str]  # a name that points back to the previous speaker ("ведомства")
+    in_hospital: re.Pattern[str]  # words that make a count of injured a count in hospital
     said_cue: re.Pattern[str]  # a word every attribution needs: sentences without one are skipped
     time_cue: re.Pattern[str]  # a word every stated time needs
     time_word: re.Pattern[str]  # the words a day is named by: weekdays, months, "yesterday" (lower case)
@@ -350,7 +363,8 @@ _EN = _Lexicon(
         r"marched|rallied|searching|combing|need|needs|needed|require|required|affected|rescued|saved|survived|"
         r"freed|released|escaped|accounted for|found alive|found safe|returned home|sentenced|charged|convicted|"
         r"indicted|acquitted)\b|"
-        r"\s*(?:[\w-]+\s+){0,6}?since\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|(?:19|20)\d\d)\w*)",
+        r"\s*(?:[\w-]+\s+){0,6}?since\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|(?:19|20)\d\d)\w*|"
+        r"\s+of the (?:wounded|injured)\s+(?:\w+\s+)?(?:died|succumbed))",
         re.IGNORECASE,
     ),
     not_before=re.compile(
@@ -454,6 +468,11 @@ _EN = _Lexicon(
         "december": 12,
     },
     yesterday=re.compile(r"\byesterday\b", re.IGNORECASE),
+    in_hospital=re.compile(
+        r"\b(?:admitted to|taken to|still in|remain(?:ed|s)? in|receiving treatment|being treated|treated (?:at|in))"
+        r"\s+(?:\w+\s+)?hospitals?\b|\bin (?:intensive care|hospital)\b",
+        re.IGNORECASE,
+    ),
     said_cue=re.compile(
         r"\b(?:said|says|say|told|confirm|report|announc|stated|added|adds|wrote|posted|tweeted|informed|gave|"
         r"cited|citing|quot|according|put)",
@@ -587,6 +606,7 @@ _RU = _Lexicon(
         "декабр": 12,
     },
     yesterday=re.compile(r"\b(?:вчера|накануне)\b", re.IGNORECASE),
+    in_hospital=re.compile(r"стационар|реанимац|в больниц|госпитализ", re.IGNORECASE),
     said_cue=re.compile(
         r"сообщ|заяв|уточн|подтверд|переда|информир|написа|рассказа|отмети|добави|доложи|насчита|назыв|привод|"
         r"объяви|уведоми|по (?:\w+ )?данным|по словам|по информации|со ссылкой|пресс-служб|в эфире",
@@ -1104,11 +1124,15 @@ _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _PREVIOUS = re.compile(r"\b(?:last year|previous|earlier this year|в прошлом году|ранее в)\b", re.IGNORECASE)
 
 
+_OF_THE_WERE = re.compile(
+    r"\s+of (?:the|those|its|their|them)\b[^,;.]{0,40}?\s(?:were|was|are|being)\s+(?:among the \w+|([\w-]+))",
+    re.IGNORECASE,
+)
 _OF_THEM = re.compile(r"^\s*(?:of (?:them|whom|those)|из (?:них|которых))\b", re.IGNORECASE)
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ians|ans|ese|is|ons|ards|ish)$")
 _NOT_DEMONYMS = frozenset({"Christians", "Muslims", "Sunnis", "Shiites", "Shias", "Civilians", "Veterans", "Guardians"})
 _NUMBER_OF = re.compile(r"(?:number of|числ[оа])\s+(?:[\w-]+\s+){0,2}?([\w-]+)", re.IGNORECASE)
-_AND_BETWEEN = re.compile(r"[^\d;.]{0,60}\s(?:and|и)\s*")
+_AND_BETWEEN = re.compile(r"[^\d;!?]{0,60}\s(?:and|и)\s*")
 _COORDINATED = re.compile(r"\s*[^\d;.]{0,40}?(?:\s(?:and|or|и|или)|,)\s*")
 # "около тысячи — в Минске, более двух тысяч — в регионах"; "80 in Moscow, 77 in St Petersburg"
 _LISTED = re.compile(r"[^\d.;!?]{0,30}?(?:,|—|–|:|\band\b|\bи\b|\bещё\b|\bеще\b)[^\d.;!?]{0,12}")
@@ -1386,8 +1410,17 @@ def extract_observations(
                 metric = before[0] if before[1] <= after[1] else after[0]
             elif after is not None:
                 metric = after[0]
+            if metric == "injured" and (
+                lexicon.in_hospital.search(after_text) or lexicon.in_hospital.search(before_text)
+            ):
+                metric = "hospitalized"  # "485 injured people had been admitted to hospitals"
             group = _group_of(after_text, groups)
-            if group == "all" and not _has_group(after_text, groups):
+            were = _OF_THE_WERE.match(after_text)
+            if were is not None:  # "33 of those who died were children", "136 of its citizens were among the dead"
+                named = were.group(1) or ""
+                demonym = _DEMONYM.match(named) is not None and named not in _NOT_DEMONYMS
+                group = "foreigners" if demonym or " its " in were.group(0) else _group_of(named, groups)
+            elif group == "all" and not _has_group(after_text, groups):
                 group = _group_elsewhere(text, m, after_text, before_text, groups, candidates, c_start)
             sub_of_previous = bool(_OF_THEM.match(after_text)) and bool(candidates)
             candidates.append(_Candidate(m, metric, immediate, group, (c_start, c_end)))
