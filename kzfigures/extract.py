@@ -15,14 +15,14 @@ How a figure becomes a row, sentence by sentence:
 1. **Metric.** A figure is a toll only if a metric word is bound to it:
    after it in its clause ("40 people were killed", "748 wounded"), or
    before it with no other figure between ("killing at least 40", "the
-   death toll rose to 158"). The words are in :data:`METRIC_WORDS`; a
+   death toll rose to 158"). The words are in :data:`~kzfigures.extract.METRIC_WORDS`; a
    figure with none (a crowd, deployed troops, a date) gives no row.
 2. **Not a toll after all.** A figure about another year's event (a year
    other than the publication year in its sentence, "since", "previous"),
    or a count that mixes metrics ("145 casualties", "including dead and
    injured") gives no row.
 3. **Group.** The noun after the figure ("18 police officers", "three
-   children") read through :data:`GROUP_WORDS`. A count with no noun that
+   children") read through :data:`~kzfigures.extract.GROUP_WORDS`. A count with no noun that
    follows another with "and" ("18 officers killed and 748 injured") counts
    the same people; otherwise ``all``.
 4. **Subgroup.** A figure introduced by "including", "among them", "of
@@ -303,7 +303,7 @@ class _Cued(NamedTuple):
 
 @attrs.frozen
 class _Lexicon:
-    """The words one language needs beyond :data:`METRIC_WORDS` and :data:`GROUP_WORDS`."""
+    """The words one language needs beyond :data:`METRIC_WORDS` and :data:`GROUP_WORDS` (private: no links)."""
 
     subgroup: re.Pattern[str]  # between a total and its subgroup
     mixed: re.Pattern[str]  # a count of several metrics at once
@@ -1148,7 +1148,7 @@ def _group_elsewhere(
     candidates: Sequence[_Candidate],
     clause_start: int,
 ) -> str:
-    """The group of a figure with no noun of :data:`GROUP_WORDS` after it.
+    """The group of a figure with no noun of :data:`~kzfigures.extract.GROUP_WORDS` after it.
 
     A nationality after it ("11 Indians") is ``foreigners``; "the number of
     foreigners killed had risen to 40" names it before; "18 officers killed and
@@ -1293,14 +1293,14 @@ def extract_observations(
         Zone of ``published`` when it has no offset (default UTC); the times
         of the rows are in it.
     metric_words : mapping, optional
-        Metric -> word stems, replacing :data:`METRIC_WORDS` for ``language``;
+        Metric -> word stems, replacing :data:`~kzfigures.extract.METRIC_WORDS` for ``language``;
         to add a metric, pass ``{**METRIC_WORDS["en"], "abducted": ("abducted",)}``.
 
     Returns
     -------
     DataFrame
         The columns of :data:`~kzfigures.frame.COLUMNS` with their dtypes, then
-        :data:`EXTRA_COLUMNS`: ``start``/``end`` (offsets of the figure phrase in
+        :data:`~kzfigures.extract.EXTRA_COLUMNS`: ``start``/``end`` (offsets of the figure phrase in
         ``text``), ``parent`` (the ``id`` of the total a subgroup belongs to,
         else ``<NA>``) and ``confidence`` (in [0, 1]: 1 when the metric word
         follows the figure and a source is named; lower when the metric came
