@@ -303,7 +303,7 @@ class _Cued(NamedTuple):
 
 @attrs.frozen
 class _Lexicon:
-    """The words one language needs beyond :data:`METRIC_WORDS` and :data:`GROUP_WORDS` (private: no links)."""
+    """The words one language needs beyond ``METRIC_WORDS`` and ``GROUP_WORDS``."""
 
     subgroup: re.Pattern[str]  # between a total and its subgroup
     mixed: re.Pattern[str]  # a count of several metrics at once
