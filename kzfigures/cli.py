@@ -16,6 +16,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import sys
 import textwrap
@@ -90,16 +91,18 @@ formats: text (default), markdown, csv (the series table), json (both tables).
 """
 
 _EXTRACT_DESCRIPTION = """\
-Find the tolls in article text: each figure bound to a metric word (killed,
-injured, detained, hospitalized, missing, displaced, evacuated), with who was
-counted, who said it, through whom, and the day it describes. Writes CSV in
-the kzfigures schema plus start, end (where the figure is in the text),
-parent (the id of the total a subgroup belongs to) and confidence (0-1), one
-row per candidate, for a person to review before 'kzfigures report' reads it.
+Find the tolls in article text and write them to standard output as CSV, one
+candidate row per toll for a person to review before 'kzfigures report' reads
+them: each figure bound to a metric word (killed, injured, detained,
+hospitalized, missing, displaced, evacuated), with who was counted, who said
+it, through whom, and the day it describes. The columns are the kzfigures
+schema, then start and end (where the figure is in the text), parent (the id
+of the total a subgroup belongs to) and confidence (0-1).
 
-Ids are the article's content hash and a number, so they are stable. The
-measured precision and recall are in the documentation's page "From article
-text to observations".
+Russian text needs --language ru. With several articles, the note column
+names each row's file. Ids are the article's content hash and a number, so
+they are stable. The measured precision and recall are in the
+documentation's page "From article text to observations".
 
 examples:
   kzfigures extract article.txt --published 2022-01-10 --outlet Reuters > rows.csv
@@ -699,7 +702,7 @@ def _revisions(args: argparse.Namespace) -> Iterator[str]:
 
 
 def _extract(args: argparse.Namespace) -> Iterator[str]:
-    """Candidate rows of every article, as one CSV text."""
+    """Candidate rows of every article, as one CSV text; with several articles, ``note`` names each row's file."""
     frames = []
     for path in args.articles:
         name = str(path)
@@ -709,23 +712,26 @@ def _extract(args: argparse.Namespace) -> Iterator[str]:
             reason = getattr(error, "strerror", None) or str(error)
             raise _BadInputError([f"kzfigures: cannot read {name}: {reason}"]) from None
         try:
-            frames.append(
-                extract_observations(
-                    text,
-                    published=args.published,
-                    outlet=args.outlet,
-                    url=args.url,
-                    language=args.language,
-                    tz=args.tz,
-                )
+            rows = extract_observations(
+                text, published=args.published, outlet=args.outlet, url=args.url, language=args.language, tz=args.tz
             )
         except KzFiguresError as error:
             message = str(error).replace("'published'", "--published").replace("'tz'", "--tz")
             raise _BadInputError([f"kzfigures: {message}"]) from None
-    rows = pd.concat(frames, ignore_index=True)
-    text = to_csv(rows)
+        if len(args.articles) > 1:
+            rows["note"] = pd.array([f"from {name}"] * len(rows), dtype="string")
+        if rows.empty:
+            hint = ""
+            if args.language == "en" and len(_CYRILLIC.findall(text)) > len(text) / 4:
+                hint = "; the text is in Cyrillic: for Russian, add --language ru"
+            print(f"kzfigures: no tolls found in {name}{hint}", file=sys.stderr)
+        frames.append(rows)
+    text = to_csv(pd.concat(frames, ignore_index=True))
     assert text is not None
     yield text.rstrip("\n")
+
+
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
 def _iso_times(table: pd.DataFrame) -> pd.DataFrame:

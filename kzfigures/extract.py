@@ -134,7 +134,7 @@ METRIC_WORDS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
             "jailed",
             "apprehended",
         ),
-        "hospitalized": ("hospitalized", "hospitalised", "hospital", "hospitals", "treated"),
+        "hospitalized": ("hospitalized", "hospitalised", "hospital", "hospitals"),
         "missing": ("missing", "unaccounted"),
         "displaced": ("displaced", "homeless", "fled"),
         "evacuated": ("evacuated", "evacuation", "evacuating"),
@@ -319,6 +319,7 @@ class _Lexicon:
     trim: re.Pattern[str]  # words to strip from the ends of a speaker's name
     anaphor: re.Pattern[str]  # a name that points back to the previous speaker ("ведомства")
     in_hospital: re.Pattern[str]  # words that make a count of injured a count in hospital
+    opens_subgroup: re.Pattern[str]  # a sentence that opens with these goes on from the last total
     said_cue: re.Pattern[str]  # a word every attribution needs: sentences without one are skipped
     time_cue: re.Pattern[str]  # a word every stated time needs
     time_word: re.Pattern[str]  # the words a day is named by: weekdays, months, "yesterday" (lower case)
@@ -396,6 +397,7 @@ _EN = _Lexicon(
             re.compile(
                 r"\b(?:according to|citing|cited by|quoting)\s+"
                 + _NAME_EN
+                + r"(?:,\s*(?:cited|quoted|reported) by\s+(?P<via>[^,;:()]{2,60}?))?"
                 + r"(?=[,;:.()]|\s+(?:as|who|which|that|on|in|late|early)\b|$)",
                 re.IGNORECASE,
             ),
@@ -471,6 +473,11 @@ _EN = _Lexicon(
     in_hospital=re.compile(
         r"\b(?:admitted to|taken to|still in|remain(?:ed|s)? in|receiving treatment|being treated|treated (?:at|in))"
         r"\s+(?:\w+\s+)?hospitals?\b|\bin (?:intensive care|hospital)\b",
+        re.IGNORECASE,
+    ),
+    opens_subgroup=re.compile(
+        r"\W*(?:including|among (?:them|those|the (?:dead|victims|injured|wounded|detained|killed))|"
+        r"of (?:them|those))\b",
         re.IGNORECASE,
     ),
     said_cue=re.compile(
@@ -607,6 +614,10 @@ _RU = _Lexicon(
     },
     yesterday=re.compile(r"\b(?:вчера|накануне)\b", re.IGNORECASE),
     in_hospital=re.compile(r"стационар|реанимац|в больниц|госпитализ", re.IGNORECASE),
+    opens_subgroup=re.compile(
+        r"\W*(?:в том числе|из (?:них|которых)|среди (?:них|погибших|пострадавших|раненых|задержанных))\b",
+        re.IGNORECASE,
+    ),
     said_cue=re.compile(
         r"сообщ|заяв|уточн|подтверд|переда|информир|написа|рассказа|отмети|добави|доложи|насчита|назыв|привод|"
         r"объяви|уведоми|по (?:\w+ )?данным|по словам|по информации|со ссылкой|пресс-служб|в эфире",
@@ -641,7 +652,7 @@ _ABBREVIATION = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_BREAK = re.compile(
-    r"[;:]|,\s+(?:and|but|while|whereas|which|who|after|as|when|а|но|и)\b|"
+    r";|:(?=\s)|,\s+(?:and|but|while|whereas|which|who|after|as|when|а|но|и)\b|"
     r"\s(?:when|after|because|although|though|until|когда|после того как)\s"
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -700,13 +711,18 @@ def _metric_of(words: Sequence[str], table: Mapping[str, tuple[str, ...]], *, la
     return metrics[m.lastindex - 1 if m.lastindex else 0], distance
 
 
+# The words right after a figure that can name who was counted: up to a comma or other stop
+# ("128, government officials said" names no group).
+_NOUN_PHRASE = re.compile(r"(?:[^,;:.()]|\.(?=\S))*")
+
+
 def _group_of(after: str, table: Mapping[str, str]) -> str:
     """The group named by the first words after a figure ("18 police officers").
 
     Police and soldiers counted together ("748 police and National Guard
     troops") are ``security_forces``.
     """
-    words = _words(after)[:6]
+    words = _words(_NOUN_PHRASE.match(after).group())[:6]  # type: ignore[union-attr]
     for i, w in enumerate(words[:3]):
         group = _group_word(w, table)
         if group is None:
@@ -757,7 +773,7 @@ def _is_name(text: str, sentence_start: int, m: FigureMatch) -> bool:
 
 def _has_group(after: str, table: Mapping[str, str]) -> bool:
     """Whether a noun of ``table`` directly follows a figure."""
-    words = _words(after)[:1]
+    words = _words(_NOUN_PHRASE.match(after).group())[:1]  # type: ignore[union-attr]
     return bool(words) and _group_word(words[0], table) is not None
 
 
@@ -873,7 +889,10 @@ def _clean_name(name: str, lexicon: _Lexicon) -> str | None:
     if not words or len(words) > 10:
         return None
     folded = [w.lower() for w in words]
-    if folded[0] in _NOT_NAME_START or folded[0][0].isdigit() or any(w in _NOT_NAME_WORDS for w in folded):
+    acronym = len(words[0]) > 1 and words[0].isupper()  # "WHO", not "who"
+    if (folded[0] in _NOT_NAME_START and not acronym) or folded[0][0].isdigit():
+        return None
+    if any(w in _NOT_NAME_WORDS for w in folded):
         return None
     if all(w in _GENERIC_SOURCES for w in folded) or all(w in _TIME_WORDS for w in folded):
         return None
@@ -1136,6 +1155,7 @@ _AND_BETWEEN = re.compile(r"[^\d;!?]{0,60}\s(?:and|и)\s*")
 _COORDINATED = re.compile(r"\s*[^\d;.]{0,40}?(?:\s(?:and|or|и|или)|,)\s*")
 # "около тысячи — в Минске, более двух тысяч — в регионах"; "80 in Moscow, 77 in St Petersburg"
 _LISTED = re.compile(r"[^\d.;!?]{0,30}?(?:,|—|–|:|\band\b|\bи\b|\bещё\b|\bеще\b)[^\d.;!?]{0,12}")
+_TO_BETWEEN = re.compile(r"\s*(?:to|до|—|–)\s*(?:до\s*)?")
 _FROM_BETWEEN = re.compile(r"[^\d;.]{0,30}\b(?:from|с|против)\b[^\d;.]{0,30}")
 
 
@@ -1204,6 +1224,10 @@ def _link(candidates: list[_Candidate], text: str, lexicon: _Lexicon) -> None:
             p.metric, p.lent = c.metric, True
         elif c.metric is None and p.metric is not None and _LISTED.fullmatch(between):
             c.metric, c.lent = p.metric, True
+        elif _TO_BETWEEN.fullmatch(between) and (c.metric is None) != (p.metric is None):
+            # "rose from 31 to 54": the earlier and the new figure count the same thing
+            source, target = (p, c) if c.metric is None else (c, p)
+            target.metric, target.group, target.lent = source.metric, source.group, True
 
 
 @attrs.define
@@ -1246,17 +1270,25 @@ def _after_words(after: str, metrics: Mapping[str, tuple[str, ...]]) -> tuple[li
 
 
 def _published(published: Any, tz: str | dt.tzinfo) -> pd.Timestamp | None:
+    """``published`` as a time in its zone; a text must be ISO 8601, never a guess at "04/11/2023"."""
     if published is None:
         return None
+    example = "such as '2022-01-10' or '2022-01-10T14:00+06:00'"
     try:
-        stamp = pd.Timestamp(published)
+        value = dt.datetime.fromisoformat(published) if isinstance(published, str) else published
+        stamp = pd.Timestamp(value)
     except (TypeError, ValueError) as exc:
         raise InvalidArgumentError(
-            f"'published' must be a date or time such as '2022-01-10' or '2022-01-10T14:00+06:00' (got {published!r})"
+            f"'published' must be an ISO 8601 date or time {example} (got {published!r})"
         ) from exc
     if pd.isna(stamp):
-        raise InvalidArgumentError(f"'published' must be a date or time (got {published!r})")
-    return stamp.tz_localize(tz) if stamp.tzinfo is None else stamp
+        raise InvalidArgumentError(f"'published' must be an ISO 8601 date or time {example} (got {published!r})")
+    if stamp.tzinfo is not None:
+        return stamp
+    try:
+        return stamp.tz_localize(tz)
+    except Exception as exc:  # zoneinfo, pytz and dateutil each raise their own error for an unknown zone
+        raise InvalidArgumentError(f"'tz' names no time zone pandas knows, e.g. 'Asia/Almaty' (got {tz!r})") from exc
 
 
 def extract_observations(
@@ -1346,6 +1378,7 @@ def extract_observations(
     records: list[dict[str, Any]] = []
     speaker: tuple[str | None, str | None] = (None, None)
     last_when: _When | None = None
+    total: tuple[str, str] | None = None  # the id and metric of the last toll that is no subgroup
     times: dict[_When | None, tuple[pd.Timestamp | None, str | None]] = {}  # one Timestamp per distinct time
     published_precision = _precision_of(pub)
     spans = _sentences(text)
@@ -1427,13 +1460,25 @@ def extract_observations(
             if sub_of_previous:
                 candidates[-1].parent = len(candidates) - 2
         _link(candidates, text, lexicon)
-        index = {id(c): None for c in candidates}
+        # "Among them were 25 students." / "В том числе 101 человек утонул": a sentence that opens
+        # with a subgroup's words goes on from the last toll of the sentence before.
+        outside = None
+        if candidates and total is not None and lexicon.opens_subgroup.match(sentence):
+            first = candidates[0]
+            if first.parent is None:
+                outside = id(first)
+                if first.metric is None:
+                    first.metric, first.lent = total[1], True
+        index: dict[int, str] = {}
         for c in candidates:
             if c.metric is None:
                 continue
             n = len(records)
-            index[id(c)] = f"{digest}-{n:02d}"  # type: ignore[assignment]
-            parent_id = index.get(id(candidates[c.parent])) if c.parent is not None else None
+            index[id(c)] = f"{digest}-{n:02d}"
+            if c.parent is not None:
+                parent_id = index.get(id(candidates[c.parent]))
+            else:
+                parent_id = total[0] if outside == id(c) and total is not None else None
             if when not in times:
                 times[when] = _as_of(when, pub, pub_day, zone)
             as_of, precision = times[when]
@@ -1441,6 +1486,8 @@ def extract_observations(
             source = _nearest(said, c.match.start - a, c.match.end - a)
             auth, via = (source.authority, source.via) if source is not None else (None, None)
             confidence = 1.0 * (1.0 if c.immediate else 0.8) * (1.0 if auth else 0.85) * (0.8 if c.lent else 1.0)
+            if c.parent is None and outside != id(c):
+                total = (index[id(c)], c.metric)
             records.append(
                 {
                     "id": index[id(c)],
@@ -1491,6 +1538,8 @@ def _as_of(
     if clock is None:
         return pd.Timestamp(day).tz_localize(zone), Precision.DAY.value
     stamp = pd.Timestamp(dt.datetime(day.year, day.month, day.day, *clock)).tz_localize(zone)
+    if pub is not None and stamp > pub and pub != pub.normalize():
+        return pd.Timestamp(day).tz_localize(zone), Precision.DAY.value  # a count is not of a time after it appeared
     return stamp, (Precision.HOUR if clock[1] == 0 else Precision.MINUTE).value
 
 

@@ -181,7 +181,9 @@ def test_metric_words_can_add_a_metric() -> None:
     ("options", "message"),
     [
         ({"language": "fr"}, "'language' must be one of en, ru"),
-        ({"published": "not a date"}, "'published' must be a date or time"),
+        ({"published": "not a date"}, "'published' must be an ISO 8601 date or time"),
+        ({"published": "04/11/2023"}, "'published' must be an ISO 8601 date or time"),
+        ({"published": "2023-11-04", "tz": "Mars/Base"}, "'tz' names no time zone"),
     ],
 )
 def test_bad_arguments_are_refused(options: dict[str, object], message: str) -> None:
@@ -259,4 +261,58 @@ def test_cli_extract_errors(tmp_path, capsys) -> None:  # type: ignore[no-untype
     article = tmp_path / "a.txt"
     article.write_text("40 died.", encoding="utf-8")
     assert main(["extract", str(article), "--published", "someday"]) == 2
-    assert "--published must be a date or time" in capsys.readouterr().err
+    assert "--published must be an ISO 8601 date or time" in capsys.readouterr().err
+    assert main(["extract", str(article), "--published", "2022-01-09", "--tz", "Mars/Base"]) == 2
+    assert "--tz names no time zone" in capsys.readouterr().err
+
+
+# Cases a new user's review found (issue 23): each expected row read off the sentence by hand.
+def test_the_speaker_after_a_comma_is_not_the_group() -> None:
+    assert rows("The death toll has climbed to 128, government officials said.") == [("128", "killed", "all")]
+    assert rows("Eight died and 23 were injured, police said.") == [
+        ("Eight", "killed", "all"),
+        ("23", "injured", "all"),
+    ]
+
+
+def test_a_change_from_one_figure_to_another_keeps_both() -> None:
+    assert rows("The toll rose from 31 to 54, the ministry said.") == [("31", "killed", "all"), ("54", "killed", "all")]
+
+
+def test_a_sentence_opening_with_among_them_goes_on_from_the_last_total() -> None:
+    frame = extract_observations(
+        "Officials said 128 people were killed. Among them were 25 students.", published="2022-11-02"
+    )
+    assert frame[["figure", "metric", "group"]].values.tolist() == [
+        ["128", "killed", "all"],
+        ["25", "killed", "students"],
+    ]
+    assert frame.loc[1, "parent"] == frame.loc[0, "id"]
+
+
+def test_acronyms_and_chains_of_attribution() -> None:
+    frame = extract_observations(
+        "The WHO said 12 people died. According to the governor, cited by Interfax, 7 were injured.",
+        published="2022-11-02",
+    )
+    assert frame[["authority", "via"]].fillna("").values.tolist() == [["WHO", ""], ["governor", "Interfax"]]
+
+
+def test_a_count_is_never_of_a_time_after_it_was_published() -> None:
+    frame = extract_observations(
+        "The quake struck at 11:47 p.m. on Friday and killed 140 people, police said.",
+        published="2024-05-10T18:00",
+        tz="Asia/Kathmandu",
+    )
+    assert frame.loc[0, "as_of"] <= frame.loc[0, "published"]
+
+
+def test_cli_names_each_rows_file_and_hints_at_russian(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    english, russian = tmp_path / "en.txt", tmp_path / "ru.txt"
+    english.write_text("Police said 40 people were killed.", encoding="utf-8")
+    russian.write_text("По данным МВД, погибли 40 человек.", encoding="utf-8")
+    assert main(["extract", str(english), str(russian), "--published", "2022-01-10"]) == 0
+    captured = capsys.readouterr()
+    frame = kzfigures.read_csv(io.StringIO(captured.out))
+    assert frame["note"].tolist() == [f"from {english}"]
+    assert f"no tolls found in {russian}; the text is in Cyrillic: for Russian, add --language ru" in captured.err
