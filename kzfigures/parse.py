@@ -44,12 +44,13 @@ __all__ = ["FigureMatch", "extract_figures", "parse_figure"]
 #: Numbers above this are not counts of people; reading stops with an error.
 MAX_COUNT = 10**15
 
+# One match per token, its leading white space included: white space is never a token, and
+# matching it apart would double the matches.
 _TOKEN = re.compile(
-    r"(?P<url>(?:https?://|www\.)\S+)"
+    r"\s*(?:(?P<url>(?:https?://|www\.)\S+)"
     r"|(?P<num>[0-9]+(?:[.,'\u2009\u202f\u00a0][0-9]+)*)(?P<suffix>[^\W\d_]+)?"
     r"|(?P<word>[^\W\d_]+)"
-    r"|(?P<ws>\s+)"
-    r"|(?P<other>.)",
+    r"|(?P<other>.))",
     re.DOTALL,
 )
 
@@ -572,15 +573,13 @@ def _normal(char: str) -> str:
 
 def _tokenize(text: str) -> list[_Token]:
     tokens: list[_Token] = []
-    for m in _TOKEN.finditer(text):
+    # Trailing white space is cut first: the pattern would try it again at each of its characters.
+    for m in _TOKEN.finditer(text.rstrip()):
         kind = m.lastgroup
-        if kind == "ws":
-            continue
-        if kind == "num" and m.group("suffix"):
-            kind = "alnum"
-        elif kind is None:  # pragma: no cover - every alternative is named
+        if kind is None:  # pragma: no cover - every alternative is named
             kind = "other"
-        tokens.append(_Token(kind, m.group().lower(), m.start(), m.end()))
+        start = m.start("num") if kind == "suffix" else m.start(kind)
+        tokens.append(_Token(kind, text[start : m.end()].lower(), start, m.end()))
     return tokens
 
 

@@ -9,6 +9,8 @@ random soups of the lexicons' own words, both find the same phrases.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -62,3 +64,28 @@ def test_random_soups_give_the_same_figures(data: st.DataObject) -> None:
     language = data.draw(st.sampled_from(["en", "ru"]))
     text = data.draw(_soup(language))
     assert _starters(text, language) == _every_word(text, language)
+
+
+# The tokenizer before white space was folded into the tokens' matches: the oracle for _tokenize.
+_REFERENCE = re.compile(
+    r"(?P<url>(?:https?://|www\.)\S+)"
+    r"|(?P<num>[0-9]+(?:[.,'\u2009\u202f\u00a0][0-9]+)*)(?P<suffix>[^\W\d_]+)?"
+    r"|(?P<word>[^\W\d_]+)"
+    r"|(?P<ws>\s+)"
+    r"|(?P<other>.)",
+    re.DOTALL,
+)
+
+
+def _reference_tokens(text: str) -> list[tuple[str, str, int, int]]:
+    return [
+        (m.lastgroup or "other", m.group().lower(), m.start(), m.end())
+        for m in _REFERENCE.finditer(text)
+        if m.lastgroup != "ws"
+    ]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab Z1 2,.\u00a0\u2009-—\n\t'’xyzЯд3%$:/w")), max_size=60))
+def test_tokens_are_those_of_the_plain_tokenizer(text: str) -> None:
+    assert [tuple(t) for t in parse._tokenize(text)] == _reference_tokens(text)
