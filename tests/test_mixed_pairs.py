@@ -1,5 +1,8 @@
 """The sweep over the mixed components of ``violations`` gives what checking every pair gave.
 
+The library checks the pairs of components of at most ``_PAIRS_UP_TO`` rows and sweeps the
+others; each test runs the sweep alone (``_PAIRS_UP_TO = 0``) as well as the split.
+
 ``pairs_in_mixed`` is ``violations._pairs_in_mixed`` as it was before issue 22's sweep (commit
 0d23aa2), verbatim but for its name: every ordered pair of each mixed component, ``O(sum k^2)``.
 ``brute_force`` is the definition, one pair at a time in Python. The library's
@@ -111,11 +114,14 @@ def brute_force(parts: _Components, start: Any, end: Any, speaker: Any, low: Any
 
 
 def swept(parts: _Components, start: Any, end: Any, speaker: Any, low: Any, high: Any, enc_low: Any,
-          enc_point: Any) -> MixedPairs:  # fmt: skip
-    """The library's sweep, every count asked."""
+          enc_point: Any, pairs_up_to: int = 0) -> MixedPairs:  # fmt: skip
+    """The library's code, every count asked: the sweep alone, or pairs in components up to ``pairs_up_to`` rows."""
     everyone = np.ones(len(low), dtype=bool)
-    earlier_low, earlier_point, overlapping = _mixed_best(parts, start, end, speaker, enc_low, enc_point)
-    earlier_above, overlapping_above = _mixed_above(parts, start, end, speaker, low, high, everyone, everyone)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sys.modules[module.__name__], "_PAIRS_UP_TO", pairs_up_to)
+        patch.setattr(sys.modules[module.__name__], "_PAIR_BATCH", 7)  # many batches
+        earlier_low, earlier_point, overlapping = _mixed_best(parts, start, end, speaker, enc_low, enc_point)
+        earlier_above, overlapping_above = _mixed_above(parts, start, end, speaker, low, high, everyone, everyone)
     return MixedPairs(earlier_low, earlier_point, earlier_above, overlapping, overlapping_above)
 
 
@@ -152,14 +158,18 @@ def components(draw: st.DrawFn, *, max_rows: int = 30) -> tuple[Any, ...]:
 @settings(deadline=None, max_examples=300)
 @given(components(max_rows=12))
 def test_the_sweep_equals_the_definition_on_small_inputs(arrays: tuple[Any, ...]) -> None:
-    assert_same(swept(*arrays), brute_force(*arrays))
-    assert_same(pairs_in_mixed(*arrays), brute_force(*arrays))
+    expected = brute_force(*arrays)
+    assert_same(pairs_in_mixed(*arrays), expected)
+    assert_same(swept(*arrays), expected)
+    assert_same(swept(*arrays, pairs_up_to=5), expected)  # small components by pairs, the others by the sweep
 
 
 @settings(deadline=None, max_examples=300)
 @given(components(max_rows=60))
 def test_the_sweep_equals_every_pair(arrays: tuple[Any, ...]) -> None:
-    assert_same(swept(*arrays), pairs_in_mixed(*arrays))
+    expected = pairs_in_mixed(*arrays)
+    assert_same(swept(*arrays), expected)
+    assert_same(swept(*arrays, pairs_up_to=module._PAIRS_UP_TO), expected)
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -185,7 +195,9 @@ def test_the_sweep_equals_every_pair_on_large_components(seed: int) -> None:
     enc_point = np.where(rng.random(n) < 0.7, rng.integers(0, 60, n) * n + (n - 1 - rank), -1).astype(np.int64)
     parts = _Components.of(component // 3, component, start, end)
     arrays = (parts, start, end, speaker, low, high, enc_low, enc_point)
-    assert_same(swept(*arrays), pairs_in_mixed(*arrays, batch=997))
+    expected = pairs_in_mixed(*arrays, batch=997)
+    assert_same(swept(*arrays), expected)
+    assert_same(swept(*arrays, pairs_up_to=module._PAIRS_UP_TO), expected)
 
 
 def test_only_the_asked_rows_are_counted() -> None:
@@ -199,9 +211,14 @@ def test_only_the_asked_rows_are_counted() -> None:
     parts = _Components.of(component, component, start, end)
     asked_earlier, asked_over = rng.random(n) < 0.1, rng.random(n) < 0.1
     expected = pairs_in_mixed(parts, start, end, speaker, low, high, low * n, low * n)
-    earlier_above, overlapping_above = _mixed_above(parts, start, end, speaker, low, high, asked_earlier, asked_over)
-    np.testing.assert_array_equal(earlier_above, np.where(asked_earlier, expected.earlier_above, 0))
-    np.testing.assert_array_equal(overlapping_above, np.where(asked_over, expected.overlapping_above, 0))
+    for pairs_up_to in (0, 60):  # the sweep; the pairs
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(sys.modules[module.__name__], "_PAIRS_UP_TO", pairs_up_to)
+            earlier_above, overlapping_above = _mixed_above(
+                parts, start, end, speaker, low, high, asked_earlier, asked_over
+            )
+        np.testing.assert_array_equal(earlier_above, np.where(asked_earlier, expected.earlier_above, 0))
+        np.testing.assert_array_equal(overlapping_above, np.where(asked_over, expected.overlapping_above, 0))
 
 
 def _old_best(parts: _Components, start: Any, end: Any, speaker: Any, enc_low: Any, enc_point: Any) -> Any:
@@ -256,6 +273,11 @@ def published_frames(draw: st.DrawFn, *, max_size: int = 40) -> pd.DataFrame:
 def test_violations_are_the_same_as_with_every_pair(frame: pd.DataFrame) -> None:
     """Through ``violations``: every column of both tables equal to the pairs' (the code before the sweep)."""
     found = violations(frame)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sys.modules[module.__name__], "_PAIRS_UP_TO", 0)  # the sweep alone
+        swept_alone = violations(frame)
+    pd.testing.assert_frame_equal(found.frame, swept_alone.frame)
+    pd.testing.assert_frame_equal(found.disagreements, swept_alone.disagreements)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(sys.modules[module.__name__], "_mixed_best", _old_best)
         patch.setattr(sys.modules[module.__name__], "_mixed_above", _old_above)

@@ -217,8 +217,9 @@ def violations(
     Running maxima over components give the witnesses, ``O(n)`` after the
     index's sort; a component whose periods all overlap (its latest start is
     before its earliest end) finds its disagreements from its two best
-    speakers, ``O(n)``; a mixed component of :math:`k` rows checks its
-    :math:`k^2` pairs, vectorized. ``n_conflicting_earlier`` is counted for
+    speakers, ``O(n)``; a mixed component sweeps its starts and ends
+    (``O(k log k)`` for :math:`k` rows; a component of at most 16 rows checks
+    its pairs, which costs less). ``n_conflicting_earlier`` is counted for
     the definite rows only, by divide and conquer over components
     (``O(n log n log s)`` for :math:`s` components per series), and for
     the disagreement rows by ``searchsorted``. No per-row Python loop.
@@ -455,7 +456,7 @@ class _Components:
     A component's periods all overlap iff its latest start is before its earliest end
     (intervals that meet pairwise share a point); then "overlapping j" is "in j's component",
     and "strictly before j" is "in an earlier component of j's series". Otherwise (an hour
-    inside a day) the component is *mixed* and its pairs are checked one by one.
+    inside a day) the component is *mixed*: :func:`_mixed_best` looks inside it.
     """
 
     series: npt.NDArray[np.int64]
@@ -479,6 +480,10 @@ class _Components:
         which = np.cumsum(new) - 1
         size = np.diff(np.r_[first, len(component)])
         return cls(series, first, size, which, mixed, mixed[which])
+
+    def small_rows(self) -> npt.NDArray[np.bool_]:
+        """The rows of mixed components of at most :data:`_PAIRS_UP_TO` rows."""
+        return self.mixed_rows & (self.size[self.which] <= _PAIRS_UP_TO)
 
     def before_component(self, codes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """Per row, the largest code in the earlier components of its series (-1 if none; codes >= -1)."""
@@ -542,7 +547,8 @@ def _mixed_best(
     before it) and :math:`O_j = \{i : s_i < e_j,\ s_j < e_i,\ \text{speaker}_i \ne
     \text{speaker}_j\}` (overlapping it, another speaker), :math:`i` in its component: the
     largest ``enc_low`` and ``enc_point`` over :math:`B_j` and the largest ``enc_low`` over
-    :math:`O_j`; -1 if empty and outside the mixed components. Maxima over :math:`B_j` are
+    :math:`O_j`; -1 if empty and outside the mixed components. Components of at most
+    :data:`_PAIRS_UP_TO` rows check their pairs; in the others, maxima over :math:`B_j` are
     running maxima over the ends and starts sorted together, over :math:`O_j` a divide and
     conquer over those events (:func:`_best_overlapping`): ``O(m log m)`` for :math:`m` rows in
     mixed components, where checking every pair cost :math:`\sum k^2` for components of
@@ -550,7 +556,14 @@ def _mixed_best(
     """
     n = len(start)
     earlier_low, earlier_point, overlapping = (np.full(n, -1, dtype=np.int64) for _ in range(3))
-    rows = np.flatnonzero(parts.mixed_rows)  # sorted by component: each component contiguous
+    small = parts.small_rows()
+    for mine, bounds, i, j in _pairs(parts, np.flatnonzero(small)):
+        before = end[i] <= start[j]
+        meet = (start[i] < end[j]) & (start[j] < end[i]) & (speaker[i] != speaker[j])
+        earlier_low[mine] = np.maximum.reduceat(np.where(before, enc_low[i], -1), bounds)
+        earlier_point[mine] = np.maximum.reduceat(np.where(before, enc_point[i], -1), bounds)
+        overlapping[mine] = np.maximum.reduceat(np.where(meet, enc_low[i], -1), bounds)
+    rows = np.flatnonzero(parts.mixed_rows & ~small)  # sorted by component: each component contiguous
     if len(rows) == 0:
         return earlier_low, earlier_point, overlapping
     group = _dense(parts.which[rows])
@@ -582,11 +595,20 @@ def _mixed_above(
     :math:`\#\{s_i < e_j,\ l_i > h_j\} - \#\{e_i \le s_j,\ l_i > h_j\}` (a row before
     :math:`j` starts before :math:`j` ends), over the component less over the component's rows of
     :math:`j`'s speaker, each count by :func:`_count_before`, on the components that hold an
-    asked row only. ``O(m log m)``.
+    asked row only; components of at most :data:`_PAIRS_UP_TO` rows count their pairs. ``O(m log m)``.
     """
     n = len(start)
     earlier_above, overlapping_above = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
     asked_earlier, asked_over = parts.mixed_rows & count_earlier, parts.mixed_rows & count_overlapping
+    small = parts.small_rows()
+    for mine, bounds, i, j in _pairs(parts, np.flatnonzero((asked_earlier | asked_over) & small)):
+        above = low[i] > high[j]
+        above_before = (end[i] <= start[j]) & above
+        above_meeting = (start[i] < end[j]) & (start[j] < end[i]) & (speaker[i] != speaker[j]) & above
+        earlier_above[mine] = np.where(asked_earlier[mine], np.add.reduceat(above_before.astype(np.int64), bounds), 0)
+        overlapping_above[mine] = np.where(asked_over[mine], np.add.reduceat(above_meeting.astype(np.int64), bounds), 0)
+    asked_earlier &= ~small
+    asked_over &= ~small
     asked = asked_earlier | asked_over
     if not asked.any():
         return earlier_above, overlapping_above
@@ -610,6 +632,37 @@ def _mixed_above(
         own_before, own_started = count(own, t_end, t_start, False), count(own, t_start, t_end, True)
         overlapping_above[mine] = np.where(asked_over[mine], (started - before) - (own_started - own_before), 0)
     return earlier_above, overlapping_above
+
+
+#: Mixed components of at most this many rows check their pairs: ``k`` pairs a row cost less than
+#: the sweep's ``log k`` levels (docs/performance.md, second fast paths).
+_PAIRS_UP_TO = 16
+
+#: Pairs examined at once (bounds the memory, not the time).
+_PAIR_BATCH = 1 << 22
+
+
+def _pairs(
+    parts: _Components, rows: npt.NDArray[np.intp]
+) -> Iterator[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp]]]:
+    """Every pair ``(i, j)`` of ``j`` in ``rows`` (sorted) and ``i`` in its component, in batches of about
+    :data:`_PAIR_BATCH` pairs: ``(rows of the batch, where each one's pairs begin, i, j)``.
+
+    The pairs of one ``j`` are contiguous, so each maximum and count over them is a ``reduceat``.
+    """
+    size = parts.size[parts.which[rows]]
+    offset = parts.first[parts.which[rows]]
+    cost = np.cumsum(size)
+    lo = 0
+    while lo < len(rows):
+        taken = int(cost[lo] - size[lo])
+        hi = max(int(np.searchsorted(cost, taken + _PAIR_BATCH, side="right")), lo + 1)
+        sizes = size[lo:hi]
+        j = np.repeat(rows[lo:hi], sizes)
+        bounds = np.r_[0, np.cumsum(sizes)[:-1]]
+        i = np.repeat(offset[lo:hi], sizes) + np.arange(len(j)) - np.repeat(bounds, sizes)
+        yield rows[lo:hi], bounds, i, j
+        lo = hi
 
 
 def _dense(group: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
