@@ -198,6 +198,9 @@ def test_the_sweep_equals_every_pair_on_large_components(seed: int) -> None:
     expected = pairs_in_mixed(*arrays, batch=997)
     assert_same(swept(*arrays), expected)
     assert_same(swept(*arrays, pairs_up_to=module._PAIRS_UP_TO), expected)
+    with pytest.MonkeyPatch.context() as patch:  # nothing packs: every fallback to ranks and lexsort
+        patch.setattr(sys.modules[module.__name__], "PACK_LIMIT", 1000)
+        assert_same(swept(*arrays), expected)
 
 
 def test_only_the_asked_rows_are_counted() -> None:

@@ -766,11 +766,13 @@ def _running_max(group: npt.NDArray[np.int64], values: npt.NDArray[np.int64]) ->
     """
     if len(values) == 0:
         return np.zeros(0, dtype=np.int64)
+    table = None
     width = int(values.max()) + 2
-    if width * (int(group[-1]) + 1) >= PACK_LIMIT:  # too wide to pack with the group: as ranks
-        ranks, present = _ranked(values)
-        return present[_running_max(group, ranks)]
-    return np.asarray(np.maximum.accumulate(group * width + values + 1) - group * width - 1, dtype=np.int64)
+    if width * (int(group[-1]) + 1) >= PACK_LIMIT:  # too wide to pack with the group: as ranks (< n, so they fit)
+        values, table = _ranked(values)
+        width = len(table) + 1
+    best = np.asarray(np.maximum.accumulate(group * width + values + 1) - group * width - 1, dtype=np.int64)
+    return best if table is None else table[best]
 
 
 def _ranked(values: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
