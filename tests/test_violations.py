@@ -314,14 +314,3 @@ def test_no_definite_violation_iff_consistent(frame: pd.DataFrame) -> None:
     """The consistency theorem, against a search over the linear extensions of the order."""
     found = violations(frame).frame
     assert (not (found["kind"] == "definite").any()) == consistent(frame)
-
-
-@settings(deadline=None, max_examples=50)
-@given(frames(max_size=20))
-def test_the_pair_check_gives_the_same_in_small_batches(frame: pd.DataFrame) -> None:
-    """Components of mixed precisions are checked pair by pair in batches: batch size changes nothing."""
-    whole = violations(frame).disagreements
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(sys.modules["kzfigures.analysis.violations"], "_PAIR_BATCH", 1)
-        batched = violations(frame).disagreements
-    pd.testing.assert_frame_equal(batched, whole)

@@ -16,7 +16,7 @@ ViolationReport(0 definite, 0 soft; 1 disagreement; 1 keys checked, 0 skipped, 0
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from kzfigures.analysis._runs import run_starts
 from kzfigures.analysis._sorting import PACK_LIMIT, UNBOUNDED, lexsort_stable, order_codes
 from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, annotate, first_rows, point_values, restrict
 from kzfigures.analysis.inputs import Inputs, Prepared
@@ -216,8 +217,9 @@ def violations(
     Running maxima over components give the witnesses, ``O(n)`` after the
     index's sort; a component whose periods all overlap (its latest start is
     before its earliest end) finds its disagreements from its two best
-    speakers, ``O(n)``; a mixed component of :math:`k` rows checks its
-    :math:`k^2` pairs, vectorized. ``n_conflicting_earlier`` is counted for
+    speakers, ``O(n)``; a mixed component sweeps its starts and ends
+    (``O(k log k)`` for :math:`k` rows; a component of at most 16 rows checks
+    its pairs, which costs less). ``n_conflicting_earlier`` is counted for
     the definite rows only, by divide and conquer over components
     (``O(n log n log s)`` for :math:`s` components per series), and for
     the disagreement rows by ``searchsorted``. No per-row Python loop.
@@ -394,26 +396,29 @@ def _find(rows: pd.DataFrame, index: ClaimIndex) -> tuple[pd.DataFrame, pd.DataF
 
     # Strictly before j: every row of an earlier component of its series (a running maximum up
     # to the component's first row), and, in a component of mixed precisions, the rows of its
-    # own component that end by its start (checked pair by pair).
+    # own component that end by its start (a sweep over its starts and ends).
     earlier_low = parts.before_component(enc_low)
     earlier_point = parts.before_component(enc_point)
     over = parts.overlapping_best(enc_low, speaker)
-    pairs = _pairs_in_mixed(parts, start, end, speaker, low, high, enc_low, enc_point)
-    earlier_low = np.maximum(earlier_low, pairs.earlier_low)
-    earlier_point = np.maximum(earlier_point, pairs.earlier_point)
-    over = np.where(parts.mixed_rows, pairs.overlapping, over)
+    mixed_low, mixed_point, mixed_over = _mixed_best(parts, start, end, speaker, enc_low, enc_point)
+    earlier_low = np.maximum(earlier_low, mixed_low)
+    earlier_point = np.maximum(earlier_point, mixed_point)
+    over = np.where(parts.mixed_rows, mixed_over, over)
     low_witness, point_witness, over_witness = decode(earlier_low), decode(earlier_point), decode(over)
     definite = (earlier_low >= 0) & (low[low_witness] > high)
     soft = stated & ~definite & (earlier_point >= 0) & (point[point_witness] > point)
     disagree = (over >= 0) & (low[over_witness] > high)
 
-    counts = pairs.earlier_above  # definite rows: add the rows above them in earlier components
+    # Rows above them in their own mixed component: definite rows only (a row that is not definite
+    # has none before it), and disagreements only.
+    counts, above = _mixed_above(parts, start, end, speaker, low, high, definite, disagree)
+    # Definite rows: add the rows above them in earlier components.
     if definite.any():
         involved = np.bincount(series[definite], minlength=int(series[-1]) + 1)[series] > 0
         counts[involved] += _count_earlier_above(
             series[involved], index.slot[order][involved], low[involved], high[involved], definite[involved]
         )
-    above = pairs.overlapping_above  # disagreements: the rows above them in their component
+    # Disagreements outside the mixed components: the rows above them in their component.
     flat_hits = disagree & ~parts.mixed_rows
     if flat_hits.any():
         above[flat_hits] = parts.overlapping_above(flat_hits, speaker, low, high)
@@ -451,7 +456,7 @@ class _Components:
     A component's periods all overlap iff its latest start is before its earliest end
     (intervals that meet pairwise share a point); then "overlapping j" is "in j's component",
     and "strictly before j" is "in an earlier component of j's series". Otherwise (an hour
-    inside a day) the component is *mixed* and its pairs are checked one by one.
+    inside a day) the component is *mixed*: :func:`_mixed_best` looks inside it.
     """
 
     series: npt.NDArray[np.int64]
@@ -475,6 +480,10 @@ class _Components:
         which = np.cumsum(new) - 1
         size = np.diff(np.r_[first, len(component)])
         return cls(series, first, size, which, mixed, mixed[which])
+
+    def small_rows(self) -> npt.NDArray[np.bool_]:
+        """The rows of mixed components of at most :data:`_PAIRS_UP_TO` rows."""
+        return self.mixed_rows & (self.size[self.which] <= _PAIRS_UP_TO)
 
     def before_component(self, codes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """Per row, the largest code in the earlier components of its series (-1 if none; codes >= -1)."""
@@ -524,45 +533,123 @@ class _Components:
         return above_in(dense_component) - above_in(group)
 
 
-#: Pairs examined at once in components of mixed precisions (bounds the memory, not the time).
-_PAIR_BATCH = 1 << 22
+def _mixed_best(
+    parts: _Components,
+    start: npt.NDArray[np.int64],
+    end: npt.NDArray[np.int64],
+    speaker: npt.NDArray[np.int64],
+    enc_low: npt.NDArray[np.int64],
+    enc_point: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    r"""Per row, what the rows of its own mixed component say: ``(earlier_low, earlier_point, overlapping)``.
+
+    For row :math:`j` of a mixed component, with :math:`B_j = \{i : e_i \le s_j\}` (the rows
+    before it) and :math:`O_j = \{i : s_i < e_j,\ s_j < e_i,\ \text{speaker}_i \ne
+    \text{speaker}_j\}` (overlapping it, another speaker), :math:`i` in its component: the
+    largest ``enc_low`` and ``enc_point`` over :math:`B_j` and the largest ``enc_low`` over
+    :math:`O_j`; -1 if empty and outside the mixed components. Components of at most
+    :data:`_PAIRS_UP_TO` rows check their pairs; in the others, maxima over :math:`B_j` are
+    running maxima over the ends and starts sorted together, over :math:`O_j` a divide and
+    conquer over those events (:func:`_best_overlapping`): ``O(m log m)`` for :math:`m` rows in
+    mixed components, where checking every pair cost :math:`\sum k^2` for components of
+    :math:`k` rows (``tests/test_mixed_pairs.py`` compares the two).
+    """
+    n = len(start)
+    earlier_low, earlier_point, overlapping = (np.full(n, -1, dtype=np.int64) for _ in range(3))
+    small = parts.small_rows()
+    for mine, bounds, i, j in _pairs(parts, np.flatnonzero(small)):
+        before = end[i] <= start[j]
+        meet = (start[i] < end[j]) & (start[j] < end[i]) & (speaker[i] != speaker[j])
+        earlier_low[mine] = np.maximum.reduceat(np.where(before, enc_low[i], -1), bounds)
+        earlier_point[mine] = np.maximum.reduceat(np.where(before, enc_point[i], -1), bounds)
+        overlapping[mine] = np.maximum.reduceat(np.where(meet, enc_low[i], -1), bounds)
+    rows = np.flatnonzero(parts.mixed_rows & ~small)  # sorted by component: each component contiguous
+    if len(rows) == 0:
+        return earlier_low, earlier_point, overlapping
+    group = _dense(parts.which[rows])
+    t_start, t_end, width = _time_codes(start[rows], end[rows])
+    # Before: a row's end at or before another's start, each row a point at its end and a query at its start.
+    events = _Events.of(group, t_end, t_start, width, strict=False)
+    for codes, target in ((enc_low, earlier_low), (enc_point, earlier_point)):
+        seen = _running_max(events.group, np.where(events.is_point, codes[rows][events.row], -1))
+        target[rows[events.row[~events.is_point]]] = seen[~events.is_point]
+    overlapping[rows] = _best_overlapping(group, t_start, t_end, width, speaker[rows], enc_low[rows])
+    return earlier_low, earlier_point, overlapping
 
 
-@attrs.frozen(eq=False)
-class _MixedPairs:
-    """Per row (-1 or 0 outside the mixed components): what its own component's pairs say."""
-
-    earlier_low: npt.NDArray[np.int64]  # largest low code among rows that end by its start
-    earlier_point: npt.NDArray[np.int64]  # largest stated point code among them
-    earlier_above: npt.NDArray[np.int64]  # how many of them have a low above its high
-    overlapping: npt.NDArray[np.int64]  # largest low code among overlapping rows of other speakers
-    overlapping_above: npt.NDArray[np.int64]  # how many of those have a low above its high
-
-
-def _pairs_in_mixed(
+def _mixed_above(
     parts: _Components,
     start: npt.NDArray[np.int64],
     end: npt.NDArray[np.int64],
     speaker: npt.NDArray[np.int64],
     low: npt.NDArray[np.int64],
     high: npt.NDArray[np.int64],
-    enc_low: npt.NDArray[np.int64],
-    enc_point: npt.NDArray[np.int64],
-) -> _MixedPairs:
-    """Every ordered pair (i, j) of each mixed component, ``O(sum k^2)`` for components of ``k`` rows.
+    count_earlier: npt.NDArray[np.bool_],
+    count_overlapping: npt.NDArray[np.bool_],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    r"""Per row of a mixed component asked, how many rows of :math:`B_j` and of :math:`O_j` are above it.
 
-    Vectorized in batches of about :data:`_PAIR_BATCH` pairs; the pairs of one ``j`` are
-    contiguous, so each maximum and count is a ``reduceat``.
+    ``(earlier_above, overlapping_above)``: :math:`\#\{i \in B_j : l_i > h_j\}` for the rows in
+    ``count_earlier`` and :math:`\#\{i \in O_j : l_i > h_j\}` for those in
+    ``count_overlapping`` (:func:`_mixed_best` defines the sets), 0 elsewhere. The second is
+    :math:`\#\{s_i < e_j,\ l_i > h_j\} - \#\{e_i \le s_j,\ l_i > h_j\}` (a row before
+    :math:`j` starts before :math:`j` ends), over the component less over the component's rows of
+    :math:`j`'s speaker, each count by :func:`_count_before`, on the components that hold an
+    asked row only; components of at most :data:`_PAIRS_UP_TO` rows count their pairs. ``O(m log m)``.
     """
-    n = len(low)
-    result = _MixedPairs(
-        earlier_low=np.full(n, -1, dtype=np.int64),
-        earlier_point=np.full(n, -1, dtype=np.int64),
-        earlier_above=np.zeros(n, dtype=np.int64),
-        overlapping=np.full(n, -1, dtype=np.int64),
-        overlapping_above=np.zeros(n, dtype=np.int64),
-    )
-    rows = np.flatnonzero(parts.mixed_rows)  # sorted by component: each component contiguous
+    n = len(start)
+    earlier_above, overlapping_above = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    asked_earlier, asked_over = parts.mixed_rows & count_earlier, parts.mixed_rows & count_overlapping
+    small = parts.small_rows()
+    for mine, bounds, i, j in _pairs(parts, np.flatnonzero((asked_earlier | asked_over) & small)):
+        above = low[i] > high[j]
+        above_before = (end[i] <= start[j]) & above
+        above_meeting = (start[i] < end[j]) & (start[j] < end[i]) & (speaker[i] != speaker[j]) & above
+        earlier_above[mine] = np.where(asked_earlier[mine], np.add.reduceat(above_before.astype(np.int64), bounds), 0)
+        overlapping_above[mine] = np.where(asked_over[mine], np.add.reduceat(above_meeting.astype(np.int64), bounds), 0)
+    asked_earlier &= ~small
+    asked_over &= ~small
+    asked = asked_earlier | asked_over
+    if not asked.any():
+        return earlier_above, overlapping_above
+    involved = np.bincount(parts.which[asked], minlength=len(parts.first))[parts.which] > 0
+    mine = np.flatnonzero(involved)
+    group = _dense(parts.which[mine])
+    t_start, t_end, width = _time_codes(start[mine], end[mine])
+    bounds, bound_width = order_codes(np.concatenate([low[mine], high[mine]]), PACK_LIMIT // (4 * len(mine) + 2))
+    m_low, m_high = bounds[: len(mine)], bounds[len(mine) :]
+    query = asked[mine]
+
+    def count(groups: npt.NDArray[np.int64], point_at: Any, query_at: Any, strict: bool) -> npt.NDArray[np.int64]:
+        events = _Events.of(groups, point_at, query_at, width, strict=strict)
+        return _count_before(events, m_low, m_high, bound_width, query)
+
+    before = count(group, t_end, t_start, False)
+    earlier_above[mine] = np.where(asked_earlier[mine], before, 0)
+    if asked_over.any():
+        own = np.unique(group * (int(speaker.max()) + 1) + speaker[mine], return_inverse=True)[1].reshape(-1)
+        started = count(group, t_start, t_end, True)
+        own_before, own_started = count(own, t_end, t_start, False), count(own, t_start, t_end, True)
+        overlapping_above[mine] = np.where(asked_over[mine], (started - before) - (own_started - own_before), 0)
+    return earlier_above, overlapping_above
+
+
+#: Mixed components of at most this many rows check their pairs: ``k`` pairs a row cost less than
+#: the sweep's ``log k`` levels (docs/performance.md, second fast paths).
+_PAIRS_UP_TO = 16
+
+#: Pairs examined at once (bounds the memory, not the time).
+_PAIR_BATCH = 1 << 22
+
+
+def _pairs(
+    parts: _Components, rows: npt.NDArray[np.intp]
+) -> Iterator[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp]]]:
+    """Every pair ``(i, j)`` of ``j`` in ``rows`` (sorted) and ``i`` in its component, in batches of about
+    :data:`_PAIR_BATCH` pairs: ``(rows of the batch, where each one's pairs begin, i, j)``.
+
+    The pairs of one ``j`` are contiguous, so each maximum and count over them is a ``reduceat``.
+    """
     size = parts.size[parts.which[rows]]
     offset = parts.first[parts.which[rows]]
     cost = np.cumsum(size)
@@ -574,17 +661,229 @@ def _pairs_in_mixed(
         j = np.repeat(rows[lo:hi], sizes)
         bounds = np.r_[0, np.cumsum(sizes)[:-1]]
         i = np.repeat(offset[lo:hi], sizes) + np.arange(len(j)) - np.repeat(bounds, sizes)
-        before = end[i] <= start[j]
-        meet = (start[i] < end[j]) & (start[j] < end[i]) & (speaker[i] != speaker[j])
-        above = low[i] > high[j]
-        mine = rows[lo:hi]
-        result.earlier_low[mine] = np.maximum.reduceat(np.where(before, enc_low[i], -1), bounds)
-        result.earlier_point[mine] = np.maximum.reduceat(np.where(before, enc_point[i], -1), bounds)
-        result.earlier_above[mine] = np.add.reduceat((before & above).astype(np.int64), bounds)
-        result.overlapping[mine] = np.maximum.reduceat(np.where(meet, enc_low[i], -1), bounds)
-        result.overlapping_above[mine] = np.add.reduceat((meet & above).astype(np.int64), bounds)
+        yield rows[lo:hi], bounds, i, j
         lo = hi
-    return result
+
+
+def _dense(group: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Group numbers ``0, 1, ...`` in order of appearance of a sorted (or grouped) array."""
+    if len(group) == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.cumsum(np.r_[True, group[1:] != group[:-1]]) - 1
+
+
+def _time_codes(
+    start: npt.NDArray[np.int64], end: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], int]:
+    """Starts and ends as codes ``< width`` that order as the times do, ``width`` at most ``4m + 2`` for ``m`` rows."""
+    m = len(start)
+    codes, width = order_codes(np.concatenate([start, end]), 4 * m + 2)
+    return codes[:m], codes[m:], width
+
+
+@attrs.frozen(eq=False)
+class _Events:
+    """Each row as a *point* and a *query*, sorted by (group, time): ``2m`` events.
+
+    ``row`` is each event's row, ``is_point`` whether it is the row's point, ``group`` its group
+    (dense, sorted) and ``position`` its number within its group. A point comes before a query
+    iff its time is below the query's (``strict``) or at most it (otherwise).
+    """
+
+    row: npt.NDArray[np.int64]
+    is_point: npt.NDArray[np.bool_]
+    group: npt.NDArray[np.int64]
+    position: npt.NDArray[np.int64]
+
+    @classmethod
+    def of(
+        cls,
+        group: npt.NDArray[np.int64],
+        point_at: npt.NDArray[np.int64],
+        query_at: npt.NDArray[np.int64],
+        width: int,
+        *,
+        strict: bool,
+    ) -> _Events:
+        """``group`` per row (dense numbers), times as codes ``< width``."""
+        m = len(group)
+        doubled = np.r_[group, group].astype(np.int64)
+        tag = np.r_[np.full(m, 1 if strict else 0), np.full(m, 0 if strict else 1)].astype(np.int64)
+        times = np.r_[point_at, query_at].astype(np.int64)
+        if (int(doubled.max()) + 1) * width * 2 < PACK_LIMIT:
+            # Stable: nearly in order already (rows come sorted by group), which the stable sort exploits.
+            order = np.argsort((doubled * width + times) * 2 + tag, kind="stable")
+        else:
+            order = lexsort_stable((tag, times, doubled))
+        event_group = doubled[order]
+        first = run_starts(event_group)
+        position = np.arange(2 * m, dtype=np.int64) - first[_dense(event_group)]
+        return cls(row=order % m, is_point=order < m, group=event_group, position=position)
+
+    def halves(
+        self, point_key: npt.NDArray[np.int64], query_key: npt.NDArray[np.int64], width: int
+    ) -> Iterator[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]]:
+        """Divide and conquer on the bits of ``position``: per level, ``(left, left_block, right, right_block)``.
+
+        A point and a later query of one group are in one *block* at exactly one level (the highest
+        bit where their positions differ), the point in its left half and the query in its right.
+        ``left`` are the points of left halves sorted by (block, ``point_key``), ``right`` the
+        queries of right halves sorted by (block, ``query_key``), both as event numbers, with
+        their blocks numbered ``0, 1, ...`` in order: so ``block * width + key`` is sorted for
+        both, and ``searchsorted`` runs with sorted needles. Each level's order is the previous
+        level's re-sorted by the stable sort, which merges the two sorted runs of each block in
+        linear time. Keys are ``< width``.
+        """
+        points = np.flatnonzero(self.is_point)  # level 0: every event alone, in position order
+        queries = np.flatnonzero(~self.is_point)
+        p_key, q_key = point_key[self.row[points]], query_key[self.row[queries]]
+        p_group, q_group = self.group[points], self.group[queries]
+        p_position, q_position = self.position[points], self.position[queries]
+        size = np.bincount(self.group)  # events per group
+        top = int(size.max()) - 1 if len(size) else 0
+        for level in range(top.bit_length()):
+            if level:
+                # Number the halves of every group in turn: a group's come after the previous groups'.
+                first = np.r_[0, np.cumsum(((size - 1) >> level) + 1)[:-1]]
+                by_points = np.argsort((first[p_group] + (p_position >> level)) * width + p_key, kind="stable")
+                points, p_key, p_group, p_position = (a[by_points] for a in (points, p_key, p_group, p_position))
+                by_queries = np.argsort((first[q_group] + (q_position >> level)) * width + q_key, kind="stable")
+                queries, q_key, q_group, q_position = (a[by_queries] for a in (queries, q_key, q_group, q_position))
+            first = np.r_[0, np.cumsum(((size - 1) >> (level + 1)) + 1)[:-1]]
+            left = ((p_position >> level) & 1) == 0
+            right = ((q_position >> level) & 1) == 1
+            if left.any() and right.any():
+                left_block = first[p_group[left]] + (p_position[left] >> (level + 1))
+                right_block = first[q_group[right]] + (q_position[right] >> (level + 1))
+                yield points[left], left_block, queries[right], right_block
+
+
+def _running_max(group: npt.NDArray[np.int64], values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The running maximum of ``values`` (``>= -1``) within each run of equal ``group`` (dense numbers, sorted).
+
+    >>> _running_max(np.array([0, 0, 1, 1]), np.array([3, -1, -1, 2])).tolist()
+    [3, 3, -1, 2]
+    """
+    if len(values) == 0:
+        return np.zeros(0, dtype=np.int64)
+    table = None
+    width = int(values.max()) + 2
+    if width * (int(group[-1]) + 1) >= PACK_LIMIT:  # too wide to pack with the group: as ranks (< n, so they fit)
+        values, table = _ranked(values)
+        width = len(table) + 1
+    best = np.asarray(np.maximum.accumulate(group * width + values + 1) - group * width - 1, dtype=np.int64)
+    return best if table is None else table[best]
+
+
+def _ranked(values: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Values ``>= -1`` as dense ranks (-1 stays -1) and the table back: ``table[ranks]`` is ``values``.
+
+    >>> ranks, table = _ranked(np.array([10**15, -1, 7]))
+    >>> ranks.tolist(), table[ranks].tolist()
+    ([1, -1, 0], [1000000000000000, -1, 7])
+    """
+    ranks, present = pd.factorize(values, sort=True)
+    none = int(len(present) > 0 and present[0] == -1)
+    table = np.r_[present[none:], -1].astype(np.int64)  # rank -1 reads the last entry: -1
+    return ranks.astype(np.int64) - none, table
+
+
+def _best_overlapping(
+    group: npt.NDArray[np.int64],
+    start: npt.NDArray[np.int64],
+    end: npt.NDArray[np.int64],
+    width: int,
+    speaker: npt.NDArray[np.int64],
+    codes: npt.NDArray[np.int64],
+) -> npt.NDArray[np.int64]:
+    """Per row :math:`j` (sorted by ``group``), the largest code among the rows :math:`i` of its group with
+    :math:`s_i < e_j`, :math:`s_j < e_i` and another speaker (-1 if none).
+
+    Times are codes ``< width``; codes ``>= -1``, distinct where ``>= 0``. Every row is a point
+    at its start and a query at its end (:class:`_Events`: a point before a query iff
+    :math:`s_i < e_j`), split into halves (:meth:`_Events.halves`): per level, the left points of
+    each block sorted by end give, from each position on, the best code and the best code of
+    another speaker than that one's (:func:`_suffix_top_two`), and a query finds the first point
+    of its block that ends after it starts. ``O(m log m)``: :math:`\\log k` levels for groups of
+    at most :math:`k` rows, each linear but for a ``searchsorted`` of sorted needles.
+
+    >>> _best_overlapping(np.array([0, 0, 0]), np.array([0, 0, 5]), np.array([10, 5, 6]), 11, np.array([0, 1, 1]),
+    ...                   np.array([7, 3, 9])).tolist()
+    [9, 7, 7]
+    """
+    m = len(group)
+    best = np.full(m, -1, dtype=np.int64)
+    if m == 0:
+        return best
+    table = None
+    if (int(codes.max()) + 2) * (2 * m + 1) >= PACK_LIMIT:  # too wide for running maxima to pack
+        codes, table = _ranked(codes)
+    events = _Events.of(group, start, end, width, strict=True)
+    for left, left_block, right, right_block in events.halves(end, start, width):
+        points, queries = events.row[left], events.row[right]
+        keys = left_block * width + end[points]
+        top, top_speaker, second = _suffix_top_two(left_block, codes[points], speaker[points])
+        found = np.searchsorted(keys, right_block * width + start[queries], side="right")
+        inside = found < len(keys)
+        inside[inside] = left_block[found[inside]] == right_block[inside]
+        at, queries = found[inside], queries[inside]
+        value = np.where(top_speaker[at] != speaker[queries], top[at], second[at])
+        best[queries] = np.maximum(best[queries], value)
+    return best if table is None else table[best]
+
+
+def _suffix_top_two(
+    group: npt.NDArray[np.int64], codes: npt.NDArray[np.int64], speaker: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """From each position to the end of its group (sorted): the top code, its speaker, the top code of another speaker.
+
+    Codes are ``>= -1`` and distinct where ``>= 0``; -1 (and speaker -1) where there is none.
+    Scanned from the end: the running top; while its holder's speaker stays the same, the top
+    of another speaker is the larger of the top just before that speaker took the lead (held by
+    another) and the running top of the other speakers' codes since.
+
+    >>> [a.tolist() for a in _suffix_top_two(np.array([0, 0, 0]), np.array([5, 2, 4]), np.array([1, 1, 2]))]
+    [[5, 4, 4], [1, 2, 2], [4, 2, -1]]
+    """
+    g, c, s = _dense(group[::-1]), codes[::-1], speaker[::-1]
+    top = _running_max(g, c)
+    holder = np.maximum.accumulate(np.where((c == top) & (c >= 0), np.arange(len(c)), -1))
+    top_speaker = np.where(top >= 0, s[np.maximum(holder, 0)], -1)
+    new_group = np.r_[True, g[1:] != g[:-1]]
+    new_run = new_group | np.r_[True, top_speaker[1:] != top_speaker[:-1]]
+    run = np.cumsum(new_run) - 1
+    before = np.where(new_group, -1, np.r_[-1, top[:-1]])[new_run][run]  # the top before the run began
+    others = _running_max(run, np.where((s != top_speaker) & (c >= 0), c, -1))
+    second = np.maximum(before, others)
+    return top[::-1], top_speaker[::-1], second[::-1]
+
+
+def _count_before(
+    events: _Events,
+    low: npt.NDArray[np.int64],
+    high: npt.NDArray[np.int64],
+    width: int,
+    asked: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.int64]:
+    r"""Per row :math:`j` ``asked``, how many points of its group come before its query with :math:`l_i > h_j`.
+
+    ``low`` and ``high`` are codes ``< width`` that order as the bounds do. Split into halves
+    (:meth:`_Events.halves`): per level, the left points of each block sorted by low, two
+    ``searchsorted`` of sorted needles per query. ``O(m log m)``; 0 for rows not asked.
+
+    >>> events = _Events.of(np.array([0, 0, 0]), np.array([1, 2, 3]), np.array([2, 2, 9]), 10, strict=False)
+    >>> _count_before(events, np.array([5, 5, 5]), np.array([4, 4, 9]), 10, np.ones(3, dtype=bool)).tolist()
+    [2, 2, 0]
+    """
+    counts = np.zeros(len(low), dtype=np.int64)
+    for left, left_block, right, right_block in events.halves(low, high, width):
+        queries = events.row[right]
+        wanted = asked[queries]
+        keys = left_block * width + low[events.row[left]]
+        base = right_block[wanted] * width
+        above = np.searchsorted(keys, base + width) - np.searchsorted(keys, base + high[queries[wanted]], side="right")
+        counts[queries[wanted]] += above  # a row's query is in one right half a level
+    return counts
 
 
 def _count_earlier_above(
