@@ -307,7 +307,6 @@ class _Lexicon:
 
     subgroup: re.Pattern[str]  # between a total and its subgroup
     mixed: re.Pattern[str]  # a count of several metrics at once
-    other_event: re.Pattern[str]  # a figure about an earlier event
     not_people: re.Pattern[str]  # nouns after a figure that are not people
     not_after: re.Pattern[str]  # words after a figure that make it no toll ("two more", "were deployed")
     not_before: re.Pattern[str]  # words before a figure that make it no toll ("a crowd of", "surpassed the")
@@ -344,7 +343,6 @@ _EN = _Lexicon(
         r"(?:dead|killed)|dead or (?:injured|wounded))\b",
         re.IGNORECASE,
     ),
-    other_event=re.compile(r"\b(?:since|previous|deadliest|worst|last year|compared with|than the)\b", re.IGNORECASE),
     not_people=re.compile(
         r"^\s*(?:(?!(?:in|at|on|of|from|across|to|into|for)\s)[\w.-]+\s+){0,2}?"
         r"(?:years?|months?|weeks?|days?|hours?|minutes?|km|kilometers?|kilometres?|miles?|"
@@ -526,7 +524,6 @@ _RU = _Lexicon(
     mixed=re.compile(
         r"\b(?:погибших и раненых|убитых и раненых|погибшие и раненые|жертв и пострадавших)\b", re.IGNORECASE
     ),
-    other_event=re.compile(r"\b(?:с тех пор|после теракта в|крупнейш|самый|самая|чем в)\b", re.IGNORECASE),
     not_people=re.compile(
         r"^\s*(?:[а-яё-]+\s+){0,1}?(?:лет|год|года|годов|месяц|недел|дн|день|дня|час|минут|км|километр|метр|"
         r"процент|домов|дом|здани|машин|автомобил|рубл|тенге|долл|раз|единиц|тонн|гектар|сел|населенн|город)",
@@ -660,7 +657,6 @@ _CLOCK = re.compile(
     r"\b(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ap>a\.?m\.?|p\.?m\.?|часов|час|ч\.)(?!\w)|\b(?P<h2>\d{1,2}):(?P<m2>\d{2})\b",
     re.IGNORECASE,
 )
-_AS_OF = re.compile(r"\b(?:as of|as at|by|по состоянию на|на)\b", re.IGNORECASE)
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -1140,7 +1136,6 @@ _NOT_NAMES = frozenset(
 )
 _STOP_AFTER = frozenset({"and", "or", "while", "but", "и", "или", "а", "но"})
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-_PREVIOUS = re.compile(r"\b(?:last year|previous|earlier this year|в прошлом году|ранее в)\b", re.IGNORECASE)
 
 
 _OF_THE_WERE = re.compile(
