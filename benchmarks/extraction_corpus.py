@@ -242,7 +242,7 @@ if __name__ == "__main__":
 
 # --- scoring ---------------------------------------------------------------
 
-FIELDS = ("metric", "group", "interval", "authority", "via", "as_of")
+FIELDS = ("metric", "group", "interval", "authority", "via", "as_of", "parent")
 TOTALS = frozenset({"killed", "injured", "detained"})
 
 
@@ -305,6 +305,11 @@ class Scored:
             return same_name(row["via"], label.via)
         if field == "as_of":
             return _when(row["as_of"], row["as_of_precision"]) == label.as_of
+        if field == "parent":  # right when both have none, or the row's parent is the row paired with the label's
+            if label.parent is None or pd.isna(row["parent"]):
+                return label.parent is None and pd.isna(row["parent"])
+            rows = {i: j for i, j in self.pairs}
+            return label.parent in rows and bool(self.predicted.iloc[rows[label.parent]]["id"] == row["parent"])
         raise ValueError(field)
 
 

@@ -1150,6 +1150,8 @@ _AND_BETWEEN = re.compile(r"[^\d;!?]{0,60}\s(?:and|и)\s*")
 _COORDINATED = re.compile(r"\s*[^\d;.]{0,40}?(?:\s(?:and|or|и|или)|,)\s*")
 # "около тысячи — в Минске, более двух тысяч — в регионах"; "80 in Moscow, 77 in St Petersburg"
 _LISTED = re.compile(r"[^\d.;!?]{0,30}?(?:,|—|–|:|\band\b|\bи\b|\bещё\b|\bеще\b)[^\d.;!?]{0,12}")
+_OF_THE_TOTAL = re.compile(r"\b(?:of the|из)\s*$", re.IGNORECASE)
+_AFTER_TOTAL = re.compile(r"\s*(?:[^\W\d]+\s*)?,\s*")
 _TO_BETWEEN = re.compile(r"\s*(?:to|до|—|–)\s*(?:до\s*)?")
 _FROM_BETWEEN = re.compile(r"[^\d;.]{0,30}\b(?:from|с|против)\b[^\d;.]{0,30}")
 
@@ -1199,8 +1201,18 @@ def _link(candidates: list[_Candidate], text: str, lexicon: _Lexicon) -> None:
     for k in [*range(1, len(candidates)), *range(1, len(candidates))]:  # twice: a later link can lend back
         c, p = candidates[k], candidates[k - 1]
         between = text[p.match.end : c.match.start]
-        if c.parent is None and lexicon.subgroup.search(between) and p.parent is None:
-            c.parent = k - 1
+        if (
+            c.parent is None
+            and p.parent is None
+            and (
+                lexicon.subgroup.search(between)
+                or (
+                    _OF_THE_TOTAL.search(text, max(0, p.match.start - 12), p.match.start)
+                    and _AFTER_TOTAL.fullmatch(between)
+                )
+            )
+        ):
+            c.parent = k - 1  # "164 people, including three children"; "Of the 54 dead, 20 were women"
         elif (
             c.parent is None
             and p.parent is not None

@@ -316,3 +316,15 @@ def test_cli_names_each_rows_file_and_hints_at_russian(tmp_path, capsys) -> None
     frame = kzfigures.read_csv(io.StringIO(captured.out))
     assert frame["note"].tolist() == [f"from {english}"]
     assert f"no tolls found in {russian}; the text is in Cyrillic: for Russian, add --language ru" in captured.err
+
+
+def test_of_the_total_then_its_parts() -> None:
+    frame = extract_observations(
+        "Of the 54 dead, 20 were women and 9 were children, officials said.", published="2022-11-02"
+    )
+    assert frame[["figure", "metric", "group"]].values.tolist() == [
+        ["54", "killed", "all"],
+        ["20", "killed", "women"],
+        ["9", "killed", "children"],
+    ]
+    assert frame["parent"].tolist()[1:] == [frame.loc[0, "id"]] * 2
