@@ -728,10 +728,16 @@ def _extract(args: argparse.Namespace) -> Iterator[str]:
         frames.append(rows)
     text = to_csv(pd.concat(frames, ignore_index=True))
     assert text is not None
-    yield text.rstrip("\n")
+    # The same cells, with the columns a reviewer checks first; readers of the schema take any order.
+    cells = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    order = [*REVIEW_COLUMNS, *(c for c in cells.columns if c not in REVIEW_COLUMNS)]
+    yield cells[order].to_csv(index=False, quoting=csv.QUOTE_ALL, lineterminator="\n").rstrip("\n")
 
 
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+#: The columns ``kzfigures extract`` writes first, in the order a desk checks them.
+REVIEW_COLUMNS = ("id", "confidence", "figure", "metric", "group", "authority", "via", "as_of", "quote", "parent")
 
 
 def _iso_times(table: pd.DataFrame) -> pd.DataFrame:
