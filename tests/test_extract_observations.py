@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import kzfigures
 from kzfigures import InvalidArgumentError, extract_observations, from_frame
-from kzfigures.cli import main
+from kzfigures.cli import REVIEW_COLUMNS, main
 from kzfigures.extract import EXTRA_COLUMNS, METRIC_WORDS
 from kzfigures.frame import COLUMNS
 from kzfigures.parse import extract_figures
@@ -244,6 +244,9 @@ def test_cli_extract_writes_rows_that_report_reads(tmp_path, capsys) -> None:  #
         main(["extract", str(article), "--published", "2022-01-09", "--outlet", "Example", "--tz", "Asia/Almaty"]) == 0
     )
     out = capsys.readouterr().out
+    header = out.splitlines()[0].replace('"', "").split(",")
+    assert header[: len(REVIEW_COLUMNS)] == list(REVIEW_COLUMNS)
+    assert sorted(header) == sorted([*COLUMNS, *EXTRA_COLUMNS])
     frame = kzfigures.read_csv(io.StringIO(out))
     assert frame["figure"].tolist() == ["18", "748"]
     assert frame["outlet"].tolist() == ["Example", "Example"]
