@@ -10,32 +10,35 @@ phrase), ``parent`` (the ``id`` of the total a subgroup belongs to) and
 ``confidence``. It is a first draft for a person to review, not a verdict:
 ``docs/extraction.md`` measures how often each field is right.
 
-How a figure becomes a row, sentence by sentence:
+How a figure becomes a row, sentence by sentence (``docs/extraction.md``
+states each rule with its examples):
 
 1. **Metric.** A figure is a toll only if a metric word is bound to it:
    after it in its clause ("40 people were killed", "748 wounded"), or
    before it with no other figure between ("killing at least 40", "the
-   death toll rose to 158"). The words are in :data:`~kzfigures.extract.METRIC_WORDS`; a
-   figure with none (a crowd, deployed troops, a date) gives no row.
-2. **Not a toll after all.** A figure about another year's event (a year
-   other than the publication year in its sentence, "since", "previous"),
-   or a count that mixes metrics ("145 casualties", "including dead and
-   injured") gives no row.
-3. **Group.** The noun after the figure ("18 police officers", "three
-   children") read through :data:`~kzfigures.extract.GROUP_WORDS`. A count with no noun that
-   follows another with "and" ("18 officers killed and 748 injured") counts
-   the same people; otherwise ``all``.
-4. **Subgroup.** A figure introduced by "including", "among them", "of
-   whom" after another toll of the sentence is a subgroup of it: its own
-   row, with ``parent`` set to that toll's ``id``; the two lend each other a
-   metric when only one has one.
-5. **Attribution.** "X said", "said X", "according to X", "citing X",
-   "V cited/quoted X as saying", "X told V": ``authority`` X, ``via`` V
-   (unless V is the ``outlet``). A sentence that opens with "he/she/they
-   said" takes the previous sentence's authority.
-6. **Time.** "as of 11 a.m. Tuesday", "on Saturday", "late Saturday",
-   "January 7", "yesterday", resolved against ``published``: a weekday is
-   the latest such day on or before the publication day. Otherwise the
+   death toll rose to 158"); see :data:`METRIC_WORDS`. A figure with none
+   (a crowd, deployed troops, a date) gives no row.
+2. **Not a toll after all.** Counts of things, increments ("two more
+   bodies"), deployed or gathered people, ages, names, mixed counts ("145
+   casualties") and a figure after another year in its sentence give no row.
+3. **Group.** The noun after the figure, up to a comma, read through
+   :data:`GROUP_WORDS`; a nationality is ``foreigners``; "N of the dead were
+   children" names it after "were"; "18 officers killed and 748 injured"
+   counts the same people twice; otherwise ``all``.
+4. **Subgroups and lists.** A figure after "including", "among them", "of
+   whom", "of them", or opening a sentence with them, is a subgroup of the
+   toll before it (``parent``). Totals, subgroups, coordinated counts, an
+   earlier figure ("up from 1,037", "from 31 to 54") and lists lend each
+   other a metric only one of them states.
+5. **Attribution.** The nearest of "X said", "said X", "according to X(,
+   cited by V)", "citing X", "V cited/quoted X as saying", "X was quoted by V
+   as saying", "X told V": ``authority`` X, ``via`` V (unless V is the
+   ``outlet``). "he said", "the group", "ведомство" point back to the
+   previous speaker.
+6. **Time.** Weekdays, dates and "yesterday", ranked: after "as of" first,
+   next to "said" second, never a time that dates the event ("Friday's
+   attack", "began on Sept. 21"); resolved against ``published`` (a weekday
+   is the latest such day on or before it) and never after it. Otherwise the
    figure is as of the publication day.
 
 Everything is bounded work per figure, so time is linear in the text.
