@@ -333,7 +333,9 @@ _ATTRIBUTION_VERBS_EN = (
     r"put the (?:death |official |overall )?(?:toll|number|figure|casualties|tally|count)"
 )
 # A speaker's name: no clause punctuation, but an acronym in brackets may follow it ("... Rights (KNCHR)").
-_NAME_EN = r"(?P<auth>(?:[^,;:()\"“”—–]|\([A-Z][\w-]{1,12}\)){2,90}?)"
+_NAME_EN = (
+    r"(?P<auth>(?:[^\s,;:()\"“”—–]+|\([A-Z][\w-]{1,12}\))(?:\s+(?:[^\s,;:()\"“”—–]+|\([A-Z][\w-]{1,12}\))){0,9}?)"
+)
 
 _EN = _Lexicon(
     subgroup=re.compile(
@@ -386,7 +388,7 @@ _EN = _Lexicon(
         ),
         # "TASS cited the FSB as saying"; "with the official news agency IRNA quoting the minister as saying"
         _Cued(
-            ("cited", "quoted", "quoting", "citing"),
+            ("as saying", "as telling"),
             re.compile(
                 r"(?P<via>(?:[\w'’.-]+\s+){0,5}?[\w'’.-]+)\s+(?:cited|quoted|quoting|citing)\s+"
                 + _NAME_EN
@@ -405,7 +407,25 @@ _EN = _Lexicon(
         ),
         # "Jafar Miadfar, head of the emergency services, said": the name before the apposition
         _Cued(
-            (),
+            (
+                "said",
+                "says",
+                "say",
+                "told",
+                "confirm",
+                "report",
+                "announc",
+                "stated",
+                "added",
+                "adds",
+                "wrote",
+                "posted",
+                "tweeted",
+                "informed",
+                "gave",
+                "cited",
+                "put the",
+            ),
             re.compile(
                 r"(?:^|[,;:\"“”]\s*)(?P<auth>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}),\s*[^,;:.()\"“”\d]{2,80}?,\s+(?:"
                 + _ATTRIBUTION_VERBS_EN
@@ -414,7 +434,25 @@ _EN = _Lexicon(
         ),
         # "police said"
         _Cued(
-            (),
+            (
+                "said",
+                "says",
+                "say",
+                "told",
+                "confirm",
+                "report",
+                "announc",
+                "stated",
+                "added",
+                "adds",
+                "wrote",
+                "posted",
+                "tweeted",
+                "informed",
+                "gave",
+                "cited",
+                "put the",
+            ),
             re.compile(
                 r"(?:^|[,;:\"“”]\s*|\s[-–—]{1,2}\s+|\b(?:that|as|while|though|although|but|and|after|when)\s+)"
                 + _NAME_EN
@@ -430,7 +468,7 @@ _EN = _Lexicon(
         ),
         # "X was quoted by the Itar-Tass news agency as saying"
         _Cued(
-            ("quoted", "cited"),
+            ("quoted by", "cited by"),
             re.compile(
                 r"(?:^|[,;:]\s*|\s[-–—]{1,2}\s+)"
                 + _NAME_EN
@@ -512,7 +550,7 @@ _EN = _Lexicon(
     ),
 )
 
-_NAME_RU = r"(?P<auth>[^,;:.()\"]{2,90}?)"
+_NAME_RU = r"(?P<auth>[^\s,;:.()\"]+(?:\s+[^\s,;:.()\"]+){0,9}?)"
 _VERBS_RU = (
     r"(?:сообщ|заяв|уточн|подтверд|переда|информир|написа|рассказа|отмети|добави|доложи|насчита|назыв|привод|"
     r"объяви|уведоми)\w*"
