@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["run_cumsum", "run_numbers", "run_starts", "run_tuples"]
+__all__ = ["run_cumsum", "run_numbers", "run_prefix_max", "run_starts", "run_suffix_min", "run_tuples"]
 
 
 def run_starts(values: npt.NDArray[Any]) -> npt.NDArray[np.intp]:
@@ -96,3 +96,38 @@ def run_cumsum(values: npt.NDArray[np.float64], starts: npt.NDArray[np.intp]) ->
         matrix[present] = values[where]
         out[where] = np.cumsum(matrix, axis=1)[present]
     return out
+
+
+def _run_ranked(
+    values: npt.NDArray[np.int64], run: npt.NDArray[np.intp]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], int]:
+    # Each value's dense rank, offset by its run: keys of a later run are above all of an earlier one's.
+    distinct, rank = np.unique(values, return_inverse=True)
+    width = len(distinct)
+    return distinct, np.asarray(run, dtype=np.int64) * width + rank.reshape(-1), width
+
+
+def run_prefix_max(values: npt.NDArray[np.int64], run: npt.NDArray[np.intp]) -> npt.NDArray[np.int64]:
+    """Within each run (``run`` non-decreasing), the running maximum of the integers ``values`` up to each.
+
+    One ``np.maximum.accumulate`` of the values' ranks offset by their run, so every run starts afresh.
+
+    >>> run_prefix_max(np.array([3, 1, 5, 2, 4, 1]), np.array([0, 0, 0, 1, 1, 1])).tolist()
+    [3, 3, 5, 2, 4, 4]
+    """
+    if len(values) == 0:
+        return np.zeros(0, dtype=np.int64)
+    distinct, key, width = _run_ranked(values, run)
+    return distinct[np.maximum.accumulate(key) - np.asarray(run, dtype=np.int64) * width]
+
+
+def run_suffix_min(values: npt.NDArray[np.int64], run: npt.NDArray[np.intp]) -> npt.NDArray[np.int64]:
+    """Within each run (``run`` non-decreasing), the minimum of the integers ``values`` from each to the run's end.
+
+    >>> run_suffix_min(np.array([3, 1, 5, 2, 4, 1]), np.array([0, 0, 0, 1, 1, 1])).tolist()
+    [1, 1, 5, 1, 1, 1]
+    """
+    if len(values) == 0:
+        return np.zeros(0, dtype=np.int64)
+    distinct, key, width = _run_ranked(values, run)
+    return distinct[np.minimum.accumulate(key[::-1])[::-1] - np.asarray(run, dtype=np.int64) * width]

@@ -54,7 +54,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from kzfigures.analysis._runs import run_cumsum, run_numbers, run_starts
+from kzfigures.analysis._runs import run_cumsum, run_numbers, run_prefix_max, run_starts, run_suffix_min
 from kzfigures.analysis._sorting import UNBOUNDED, argsort_stable, lexsort_stable, order_codes
 
 __all__ = [
@@ -62,6 +62,7 @@ __all__ = [
     "Settlement",
     "consistent",
     "settle_drop_minority",
+    "settle_drop_minority_runs",
     "settle_latest",
     "settle_latest_runs",
     "stab_point",
@@ -513,25 +514,79 @@ def settle_drop_minority(
     >>> float(w[s.kept].sum()) == best, s.kept.tolist()
     (True, [True, False, True, True])
     """
+    run = np.zeros(len(slot), dtype=np.int64)
+    return settle_drop_minority_runs(run, slot, lo, hi, weight, np.array([cumulative]))
+
+
+def settle_drop_minority_runs(
+    run: _IntArray,
+    slot: _IntArray,
+    lo: _IntArray,
+    hi: _IntArray,
+    weight: _FloatArray,
+    cumulative: npt.NDArray[np.bool_],
+) -> Settlement:
+    """:func:`settle_drop_minority` of several series at once, each settled on its own.
+
+    ``run[i]`` numbers claim ``i``'s series (``0 .. R-1``) and ``cumulative[r]`` says whether
+    series ``r`` is cumulative; witnesses are positions in these arrays, and never in another
+    series. The components of every series, their stretches, the daily counts' stab points and
+    the witnesses are found once for all the series; only the program
+    (:func:`_heaviest_consistent`) runs per stretch, as it does for one series. Every result is
+    the one :func:`settle_drop_minority` gives each series alone.
+
+    >>> import numpy as np
+    >>> s = settle_drop_minority_runs(np.array([0, 0, 0, 1, 1, 1]), np.array([0, 1, 2, 0, 0, 1]),
+    ...                               np.array([410, 410, 300, 5, 9, 7]), np.array([410, 410, 300, 6, 9, 7]),
+    ...                               np.ones(6), np.array([True, False]))
+    >>> s.kept.tolist(), s.witness.tolist()
+    ([True, True, False, False, True, True], [-1, -1, 1, 4, -1, -1])
+    """
     n = len(slot)
-    _, component = np.unique(slot, return_inverse=True)
-    component = component.astype(np.int64).reshape(-1)
-    n_components = int(component.max()) + 1 if n else 0
-    if cumulative:
-        kept = _heaviest_consistent_in_parts(component, lo, hi, weight, n_components)
-    else:
+    kept = np.ones(n, dtype=bool)
+    if n == 0:
+        return Settlement(kept=kept, reason=np.zeros(0, dtype=np.int64), witness=np.zeros(0, dtype=np.int64))
+    run = np.asarray(run, dtype=np.int64)
+    # Components numbered 0 .. S-1 across the series, in (series, slot) order.
+    order = lexsort_stable((np.asarray(slot, dtype=np.int64), run))
+    s_run, s_slot = run[order], slot[order]
+    new = np.r_[True, (s_run[1:] != s_run[:-1]) | (s_slot[1:] != s_slot[:-1])]
+    component = np.empty(n, dtype=np.int64)
+    component[order] = np.cumsum(new) - 1
+    starts = np.flatnonzero(new)
+    component_run = s_run[starts]
+    is_cumulative = np.asarray(cumulative, dtype=bool)
+    component_cumulative = is_cumulative[component_run]
+    alone = ~is_cumulative[run]
+    if alone.any():
         # Each component alone: the claims containing its stab point, every component at once.
-        point = _stab_points(component, lo, hi, weight, n_components)[component] if n else np.zeros(0, np.int64)
-        kept = (lo <= point) & (point <= hi)
+        rows = np.flatnonzero(alone)
+        point = _stab_points(component[rows], lo[rows], hi[rows], weight[rows], len(starts))[component[rows]]
+        kept[rows] = (lo[rows] <= point) & (point <= hi[rows])
+    if not alone.all():
+        _heaviest_consistent_in_parts(run, component, order, starts, component_run, lo, hi, weight, kept, ~alone)
     reason = np.where(kept, 0, REASONS.index("outvoted")).astype(np.int64)
-    witness = _witness(component, lo, hi, kept, n_components, cumulative=cumulative)
+    witness = _witness(component, lo, hi, kept, component_run, component_cumulative)
     return Settlement(kept=kept, reason=reason, witness=witness)
 
 
 def _heaviest_consistent_in_parts(
-    component: _IntArray, lo: _IntArray, hi: _IntArray, weight: _FloatArray, n_components: int
-) -> npt.NDArray[np.bool_]:
+    run: _IntArray,
+    component: _IntArray,
+    order: npt.NDArray[np.intp],
+    starts: npt.NDArray[np.intp],
+    component_run: _IntArray,
+    lo: _IntArray,
+    hi: _IntArray,
+    weight: _FloatArray,
+    kept: npt.NDArray[np.bool_],
+    running: npt.NDArray[np.bool_],
+) -> None:
     """:func:`_heaviest_consistent`, run only on the stretches of components that hold a contradiction.
+
+    Into ``kept``, for the claims marked ``running`` (of cumulative series); ``component``
+    numbers the components of every series together, ``order`` sorts the claims by component,
+    ``starts`` is where each component begins in that order, ``component_run`` its series.
 
     A *cut* after component ``b`` is a boundary no contradiction crosses: the largest ``lo`` up
     to ``b`` is at most the smallest ``hi`` after it. Cuts split the components into stretches;
@@ -544,30 +599,35 @@ def _heaviest_consistent_in_parts(
     level among them read as :math:`q_c` keeps the same claims as none (every later ``hi`` is
     above it); later stretches add nothing before they are reached and are undone before the
     traceback comes back. An archive whose series dip on a few days settles a few short
-    stretches instead of every claim.
+    stretches instead of every claim. The cuts of every series are found at once; the program
+    runs per stretch, on its claims in their given order.
     """
-    n = len(component)
-    kept = np.ones(n, dtype=bool)
-    if n == 0:
-        return kept
-    tolerance = 1e-12 * float(np.sum(weight))
-    most_lo = np.full(n_components, np.iinfo(np.int64).min, dtype=np.int64)
-    least_hi = np.full(n_components, UNBOUNDED, dtype=np.int64)
-    np.maximum.at(most_lo, component, lo)
-    np.minimum.at(least_hi, component, hi)
-    cut = np.maximum.accumulate(most_lo)[:-1] <= np.minimum.accumulate(least_hi[::-1])[::-1][1:]
-    stretch = np.r_[0, np.cumsum(cut)]  # of each component
+    n_components = len(starts)
+    most_lo = run_prefix_max(np.maximum.reduceat(lo[order], starts), component_run)
+    least_hi = run_suffix_min(np.minimum.reduceat(hi[order], starts), component_run)
+    same_series = component_run[1:] == component_run[:-1]
+    cut = ~same_series | (most_lo[:-1] <= least_hi[1:])
     first = np.flatnonzero(np.r_[True, cut])  # each stretch's first component
     width = np.diff(np.r_[first, n_components])
+    chosen = np.flatnonzero((width > 1) & running[order[starts[first]]])
+    if len(chosen) == 0:
+        return
+    stretch = np.cumsum(np.r_[True, cut]) - 1  # of each component
     by_stretch = argsort_stable(stretch[component])  # stable: claims keep their order within a stretch
     bounds = np.searchsorted(stretch[component][by_stretch], np.arange(len(first) + 1))
-    for s_index in np.flatnonzero(width > 1).tolist():
+    # Each series' tolerance: 1e-12 of its weight, summed as np.sum sums the series alone.
+    by_run = argsort_stable(run)
+    run_bounds = np.searchsorted(run[by_run], np.arange(int(run.max()) + 2))
+    tolerance: dict[int, float] = {}
+    for s_index in chosen.tolist():
         begin, components = int(first[s_index]), int(width[s_index])
+        series = int(component_run[begin])
+        if series not in tolerance:
+            tolerance[series] = 1e-12 * float(np.sum(weight[by_run[run_bounds[series] : run_bounds[series + 1]]]))
         members = by_stretch[bounds[s_index] : bounds[s_index + 1]]
         kept[members] = _heaviest_consistent(
-            component[members] - begin, lo[members], hi[members], weight[members], components, tolerance
+            component[members] - begin, lo[members], hi[members], weight[members], components, tolerance[series]
         )
-    return kept
 
 
 def _heaviest_consistent(
@@ -690,54 +750,60 @@ def _heaviest_consistent(
 
 
 def _witness(
-    slot_index: _IntArray,
+    component: _IntArray,
     lo: _IntArray,
     hi: _IntArray,
     kept: npt.NDArray[np.bool_],
-    n_slots: int,
-    *,
-    cumulative: bool,
+    component_run: _IntArray,
+    component_cumulative: npt.NDArray[np.bool_],
 ) -> _IntArray:
     """A kept claim contradicting each set-aside claim (``-1`` for kept ones).
 
-    First the kept claim with the smallest ``hi`` at a later slot (the
-    nearest on a tie), if that ``hi`` is below the claim's ``lo``; else the
-    kept claim with the largest ``lo`` at an earlier slot (the nearest on a
-    tie). Slots are components, whose claims never contradict each other.
-    Non-cumulative series look at the claim's own slot.
+    First the kept claim with the smallest ``hi`` at a later component of its series (the
+    nearest on a tie), if that ``hi`` is below the claim's ``lo``; else the kept claim with the
+    largest ``lo`` at an earlier component of its series (the nearest on a tie). Components,
+    numbered across the series with ``component_run`` the series of each, are slots whose
+    claims never contradict each other. Components of non-cumulative series look at their own.
     """
+    n_components = len(component_run)
     witness = np.full(len(lo), -1, dtype=np.int64)
     kept_idx = np.flatnonzero(kept)
     if len(kept_idx) == 0:
         return witness
-    # Per slot: the kept claim with the smallest hi and the one with the largest lo.
-    by_hi = kept_idx[np.lexsort((hi[kept_idx], slot_index[kept_idx]))]
-    first = np.r_[True, np.diff(slot_index[by_hi]) != 0]
-    slot_min_claim = np.full(n_slots, -1, dtype=np.int64)
-    slot_min_claim[slot_index[by_hi[first]]] = by_hi[first]
-    by_lo = kept_idx[np.lexsort((-lo[kept_idx], slot_index[kept_idx]))]
-    first = np.r_[True, np.diff(slot_index[by_lo]) != 0]
-    slot_max_claim = np.full(n_slots, -1, dtype=np.int64)
-    slot_max_claim[slot_index[by_lo[first]]] = by_lo[first]
+    # Per component: the kept claim with the smallest hi and the one with the largest lo.
+    by_hi = kept_idx[np.lexsort((hi[kept_idx], component[kept_idx]))]
+    first = np.r_[True, np.diff(component[by_hi]) != 0]
+    slot_min_claim = np.full(n_components, -1, dtype=np.int64)
+    slot_min_claim[component[by_hi[first]]] = by_hi[first]
+    by_lo = kept_idx[np.lexsort((-lo[kept_idx], component[kept_idx]))]
+    first = np.r_[True, np.diff(component[by_lo]) != 0]
+    slot_max_claim = np.full(n_components, -1, dtype=np.int64)
+    slot_max_claim[component[by_lo[first]]] = by_lo[first]
     min_hi = np.where(slot_min_claim >= 0, hi[slot_min_claim], UNBOUNDED)
     max_lo = np.where(slot_max_claim >= 0, lo[slot_max_claim], -1)
-    if cumulative:
-        positions = np.arange(n_slots)
-        suffix_min = np.minimum.accumulate(min_hi[::-1])[::-1]
-        # The nearest slot at or after s that attains the suffix minimum.
-        attains = np.where((min_hi == suffix_min) & (slot_min_claim >= 0), positions, n_slots)
-        nearest = np.minimum.accumulate(attains[::-1])[::-1]
-        slot_min_claim = np.where(nearest < n_slots, slot_min_claim[np.minimum(nearest, n_slots - 1)], -1)
-        min_hi = suffix_min
-        prefix_max = np.maximum.accumulate(max_lo)
+    if component_cumulative.any():
+        positions = np.arange(n_components)
+        suffix_min = run_suffix_min(min_hi, component_run)
+        # The nearest component of the series at or after c that attains the suffix minimum.
+        attains = np.where((min_hi == suffix_min) & (slot_min_claim >= 0), positions, n_components)
+        nearest = run_suffix_min(attains, component_run)
+        later_claim = np.where(nearest < n_components, slot_min_claim[np.minimum(nearest, n_components - 1)], -1)
+        prefix_max = run_prefix_max(max_lo, component_run)
         attains = np.where((max_lo == prefix_max) & (slot_max_claim >= 0), positions, -1)
-        nearest = np.maximum.accumulate(attains)
-        slot_max_claim = np.where(nearest >= 0, slot_max_claim[np.maximum(nearest, 0)], -1)
-        max_lo = prefix_max
+        nearest = run_prefix_max(attains, component_run)
+        earlier_claim = np.where(nearest >= 0, slot_max_claim[np.maximum(nearest, 0)], -1)
         # Claims of one component never contradict each other: look strictly later and strictly earlier.
-        min_hi, slot_min_claim = np.r_[min_hi[1:], UNBOUNDED], np.r_[slot_min_claim[1:], -1]
-        max_lo, slot_max_claim = np.r_[-1, max_lo[:-1]], np.r_[-1, slot_max_claim[:-1]]
+        same_series = component_run[1:] == component_run[:-1]
+        next_ok, previous_ok = np.r_[same_series, False], np.r_[False, same_series]
+        later_hi = np.where(next_ok, np.r_[suffix_min[1:], UNBOUNDED], UNBOUNDED)
+        later_claim = np.where(next_ok, np.r_[later_claim[1:], -1], -1)
+        earlier_lo = np.where(previous_ok, np.r_[-1, prefix_max[:-1]], -1)
+        earlier_claim = np.where(previous_ok, np.r_[-1, earlier_claim[:-1]], -1)
+        min_hi = np.where(component_cumulative, later_hi, min_hi)
+        slot_min_claim = np.where(component_cumulative, later_claim, slot_min_claim)
+        max_lo = np.where(component_cumulative, earlier_lo, max_lo)
+        slot_max_claim = np.where(component_cumulative, earlier_claim, slot_max_claim)
     lost = np.flatnonzero(~kept)
-    where = slot_index[lost]
+    where = component[lost]
     witness[lost] = np.where(min_hi[where] < lo[lost], slot_min_claim[where], slot_max_claim[where])
     return witness

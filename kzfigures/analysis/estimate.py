@@ -33,7 +33,7 @@ from scipy.optimize import isotonic_regression
 
 from kzfigures.analysis._runs import run_numbers, run_starts, run_tuples
 from kzfigures.analysis._sorting import UNBOUNDED, argsort_stable, lexsort_stable
-from kzfigures.analysis.conflicts import REASONS, settle_drop_minority, settle_latest_runs, supersede
+from kzfigures.analysis.conflicts import REASONS, settle_drop_minority_runs, settle_latest_runs, supersede
 from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, first_rows, point_values
 from kzfigures.analysis.inputs import Inputs, Prepared
 from kzfigures.analysis.tables import ESTIMATE_COLUMNS, SET_ASIDE_COLUMNS, empty_table
@@ -523,16 +523,18 @@ def _settle(
             reason[part] = decided.reason
             witness[part] = np.where(decided.witness >= 0, part[decided.witness], -1)
         return kept, reason, witness
-    starts = np.searchsorted(series, bad_series, side="left")
-    stops = np.searchsorted(series, bad_series, side="right")
-    for key, first, stop in zip(bad_series, starts, stops, strict=True):
-        piece = slice(first, stop)
-        settled = settle_drop_minority(
-            slot[piece], lo[piece], hi[piece], weight[piece], cumulative=bool(series_cumulative[key])
-        )
-        kept[piece] = settled.kept
-        reason[piece] = settled.reason
-        witness[piece] = np.where(settled.witness >= 0, settled.witness + first, -1)
+    part = np.flatnonzero(np.isin(series, bad_series))
+    settled = settle_drop_minority_runs(
+        np.searchsorted(bad_series, series[part]),
+        slot[part],
+        lo[part],
+        hi[part],
+        weight[part],
+        series_cumulative[bad_series],
+    )
+    kept[part] = settled.kept
+    reason[part] = settled.reason
+    witness[part] = np.where(settled.witness >= 0, part[settled.witness], -1)
     return kept, reason, witness
 
 
