@@ -327,6 +327,26 @@ class _Lexicon:
     time_word: re.Pattern[str]  # the words a day is named by: weekdays, months, "yesterday" (lower case)
 
 
+# Words one of which a sentence holds if a name-then-verb attribution can match in it.
+_SAID_WORDS_EN = (
+    "said",
+    "says",
+    "say",
+    "told",
+    "confirm",
+    "report",
+    "announc",
+    "stated",
+    "added",
+    "adds",
+    "wrote",
+    "posted",
+    "tweeted",
+    "informed",
+    "gave",
+    "cited",
+    "put the",
+)
 _ATTRIBUTION_VERBS_EN = (
     r"said|says|say|told|confirmed|reported|announced|stated|added|wrote|posted|tweeted|"
     r"reports|confirms|announces|adds|informed|gave|cited|"
@@ -407,25 +427,7 @@ _EN = _Lexicon(
         ),
         # "Jafar Miadfar, head of the emergency services, said": the name before the apposition
         _Cued(
-            (
-                "said",
-                "says",
-                "say",
-                "told",
-                "confirm",
-                "report",
-                "announc",
-                "stated",
-                "added",
-                "adds",
-                "wrote",
-                "posted",
-                "tweeted",
-                "informed",
-                "gave",
-                "cited",
-                "put the",
-            ),
+            _SAID_WORDS_EN,
             re.compile(
                 r"(?:^|[,;:\"“”]\s*)(?P<auth>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}),\s*[^,;:.()\"“”\d]{2,80}?,\s+(?:"
                 + _ATTRIBUTION_VERBS_EN
@@ -434,25 +436,7 @@ _EN = _Lexicon(
         ),
         # "police said"
         _Cued(
-            (
-                "said",
-                "says",
-                "say",
-                "told",
-                "confirm",
-                "report",
-                "announc",
-                "stated",
-                "added",
-                "adds",
-                "wrote",
-                "posted",
-                "tweeted",
-                "informed",
-                "gave",
-                "cited",
-                "put the",
-            ),
+            _SAID_WORDS_EN,
             re.compile(
                 r"(?:^|[,;:\"“”]\s*|\s[-–—]{1,2}\s+|\b(?:that|as|while|though|although|but|and|after|when)\s+)"
                 + _NAME_EN
