@@ -532,7 +532,7 @@ def settle_drop_minority_runs(
     series ``r`` is cumulative; witnesses are positions in these arrays, and never in another
     series. The components of every series, their stretches, the daily counts' stab points and
     the witnesses are found once for all the series; only the program
-    (:func:`_heaviest_consistent`) runs per stretch, as it does for one series. Every result is
+    (``_heaviest_consistent``) runs per stretch, as it does for one series. Every result is
     the one :func:`settle_drop_minority` gives each series alone.
 
     >>> import numpy as np
@@ -582,7 +582,7 @@ def _heaviest_consistent_in_parts(
     kept: npt.NDArray[np.bool_],
     running: npt.NDArray[np.bool_],
 ) -> None:
-    """:func:`_heaviest_consistent`, run only on the stretches of components that hold a contradiction.
+    """``_heaviest_consistent``, run only on the stretches of components that hold a contradiction.
 
     Into ``kept``, for the claims marked ``running`` (of cumulative series); ``component``
     numbers the components of every series together, ``order`` sorts the claims by component,
