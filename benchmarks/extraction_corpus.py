@@ -348,21 +348,21 @@ def table(scored: Sequence[Scored], *, totals_only: bool = False) -> pd.DataFram
 
     n_pred = sum(sum(keep_row(r) for _, r in s.predicted.iterrows()) for s in scored)
     n_gold = sum(sum(keep_label(t) for t in s.paragraph.tolls) for s in scored)
+    # Each counted pair's fields are judged once; every line of the table counts from these.
+    judged = [
+        {f: s.field_ok(f, label, row) for f in FIELDS}
+        for s in scored
+        for label, row in ((s.paragraph.tolls[i], s.predicted.iloc[j]) for i, j in s.pairs)
+        if keep_label(label) and keep_row(row)
+    ]
     rows = []
     for field_name in ("found", *FIELDS, "all fields"):
-        right = 0
-        for s in scored:
-            for i, j in s.pairs:
-                label, row = s.paragraph.tolls[i], s.predicted.iloc[j]
-                if not (keep_label(label) and keep_row(row)):
-                    continue
-                if field_name == "found":
-                    ok = True
-                elif field_name == "all fields":
-                    ok = all(s.field_ok(f, label, row) for f in FIELDS)
-                else:
-                    ok = s.field_ok(field_name, label, row)
-                right += ok
+        if field_name == "found":
+            right = len(judged)
+        elif field_name == "all fields":
+            right = sum(all(fields.values()) for fields in judged)
+        else:
+            right = sum(fields[field_name] for fields in judged)
         rows.append(
             {
                 "field": field_name,
