@@ -184,7 +184,9 @@ def test_figures_respect_qualifiers_and_bounds(data: st.DataObject) -> None:
 
 
 def test_default_figures_cover_every_qualifier() -> None:
-    first = settings(phases=[Phase.generate], database=None, max_examples=200)
+    # Derandomized: a random search of a few hundred draws missed a qualifier about once
+    # in 300 runs on Hypothesis 6.100, so the test fixes its draws instead of its luck.
+    first = settings(phases=[Phase.generate], database=None, max_examples=1000, derandomize=True)
     for q in Qualifier:
         find(figures(), lambda f, q=q: f.qualifier is q, settings=first)
 
@@ -336,8 +338,8 @@ def test_timelines_can_echo_mix_precisions_and_qualifiers() -> None:
         frame = t.frame
         return bool(frame.groupby(claim_ids(frame))["outlet"].nunique().max() >= 3)
 
-    # Only that such timelines exist: no shrinking needed.
-    first = settings(phases=[Phase.generate], database=None, max_examples=200)
+    # Only that such timelines exist: no shrinking needed. Derandomized, as above.
+    first = settings(phases=[Phase.generate], database=None, max_examples=200, derandomize=True)
     find(timelines(), echoed, settings=first)
     find(timelines(), lambda t: {"day", "hour"} <= set(t.frame["as_of_precision"]), settings=first)
     find(timelines(), lambda t: t.frame["qualifier"].nunique() >= 3, settings=first)
