@@ -87,11 +87,12 @@ import json
 import os
 import re
 from collections.abc import Iterable, Mapping, Set
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
 
+from kzfigures import _strings
 from kzfigures.errors import (
     FailureReason,
     FigureParseError,
@@ -702,8 +703,7 @@ def from_frame(
             ids = ids.mask(missing_id, pd.Series([f"row-{i}" for i in range(n)], dtype="string"))
     else:
         ids = pd.Series([f"row-{i}" for i in range(n)], dtype="string")
-    cells = ids.to_numpy(dtype=object)
-    if len(set(cells)) < len(cells):  # set() hashes in C; find which ids repeat only when some do
+    if _strings.count_distinct(ids) < n:  # hashed in C; find which ids repeat only when some do
         failures.add(
             ids.duplicated(keep=False).to_numpy(),
             "id",
@@ -877,16 +877,19 @@ def _blank_check(text: pd.Series) -> tuple[bool, set[str] | None]:
     sample tells the two apart. The sample also tells whether cells are missing: hashing
     the missing marker is a Python call per cell (a mostly empty column, such as a quote,
     costs tens of milliseconds at 10^6 rows), so then only the present cells are hashed.
+    Arrow strings are counted, scanned and hashed by Arrow (:mod:`kzfigures._strings`).
     """
-    cells = text.to_numpy(dtype=object)
-    head = set(cells[:_SAMPLE])
-    if len(head) * 2 > min(len(cells), _SAMPLE):
-        present = cells[~text.isna().to_numpy(dtype=bool)]  # all str
-        return bool((present == "").any()) or any(map(str.isspace, present)), None
+    head = _strings.distinct(text.iloc[:_SAMPLE])
+    if len(head) * 2 > min(len(text), _SAMPLE):
+        return _strings.has_blank(text), None
     complete = all(isinstance(v, str) for v in head)
-    distinct = set(cells) if complete else set(cells[~text.isna().to_numpy(dtype=bool)])
-    complete = complete and all(isinstance(v, str) for v in distinct)  # or a cell is missing after the sample
-    return any(not v or v.isspace() for v in distinct if isinstance(v, str)), distinct if complete else None
+    if complete or _strings.arrow(text) is not None:
+        distinct = _strings.distinct(text)  # with the missing marker if a cell is missing
+        complete = all(isinstance(v, str) for v in distinct)  # a cell may be missing after the sample
+    else:
+        distinct = set(text.to_numpy(dtype=object)[~text.isna().to_numpy(dtype=bool)])
+    blank = any(not v or v.isspace() for v in distinct if isinstance(v, str))
+    return blank, cast("set[str]", distinct) if complete else None
 
 
 # Cells sampled to tell a column of few distinct texts from one of mostly distinct texts.
@@ -899,7 +902,7 @@ def _fullmatch_distinct(values: pd.Series, pattern: str, distinct: Set[object] |
     ``distinct``: the column's distinct cells, if known already.
     """
     compiled = re.compile(pattern)
-    cells = set(values.to_numpy(dtype=object)) if distinct is None else distinct
+    cells = _strings.distinct(values) if distinct is None else distinct
     return ~_where_in(values, {v for v in cells if not _text_matches(compiled, v)})
 
 
@@ -912,7 +915,7 @@ def _outside(values: pd.Series, allowed: Iterable[str], distinct: Set[object] | 
 
     ``distinct``: the column's distinct cells, if known already.
     """
-    cells = set(values.to_numpy(dtype=object)) if distinct is None else distinct
+    cells = _strings.distinct(values) if distinct is None else distinct
     return _where_in(values, {v for v in cells if isinstance(v, str)} - set(allowed))
 
 
@@ -971,8 +974,14 @@ def _integers(source: pd.DataFrame, name: str, failures: _Failures, n: int) -> t
             [_MISSING, _NEGATIVE, _TOO_LARGE],
             _WHOLE,
         ).astype(np.int8)
+    elif isinstance(dtype, pd.StringDtype):
+        # Each distinct text is read once (codes: -1 for a missing cell), then spread over the rows.
+        text_codes, texts = _strings.factorize(raw)
+        values, distinct_kinds = _read_counts(texts)
+        numbers = pd.Series(values.take(text_codes, allow_fill=True))
+        kinds = _per_row(text_codes, distinct_kinds, _MISSING)
     else:
-        # Each distinct cell is read once (codes: -1 for a missing cell), then spread over the rows.
+        # As for text; a plain object column may also hold booleans and numbers.
         cells = raw.astype(object)
         if pd.api.types.infer_dtype(cells, skipna=True) not in _NO_BOOLEANS:
             # True == 1 and hashes alike, so factorize would read a True as the count 1: tell them apart first.
@@ -1179,7 +1188,7 @@ def _figure_columns(
         high_below & valid, "high", high, "'high' must be >= 'low' or empty (unbounded)", FailureReason.INVALID_FIGURE
     )
     # The qualifier rules by codes: one hash of each cell instead of a string comparison per rule.
-    kind, kinds = pd.factorize(qualifier.to_numpy(dtype=object))
+    kind, kinds = _strings.factorize(qualifier)
     code_of = {value: code for code, value in enumerate(kinds.tolist())}
     open_ended = np.isin(kind, [code_of.get(Qualifier.RANGE.value, -2), code_of.get(Qualifier.VAGUE.value, -2)])
     stateless = stated.isna().to_numpy() & ~open_ended
@@ -1753,7 +1762,7 @@ def _aligned(wall: pd.Series, precision: pd.Series, distinct: Set[str] | None = 
             first = precision.to_numpy(dtype=object) == values[0]
             unit_nanos = np.where(first, _NANOS_OF.get(values[0], second), unit_nanos)
     else:
-        codes, found = pd.factorize(precision.to_numpy(dtype=object))  # object cells hash faster than a StringArray
+        codes, found = _strings.factorize(precision)
         unit_nanos = np.array([_NANOS_OF.get(p, second) for p in found] + [second], dtype=np.int64)[codes]
     nanos, missing = _wall_nanos(wall)
     return np.asarray((nanos % unit_nanos == 0) | missing, dtype=bool)
@@ -1843,11 +1852,13 @@ def read_csv(
     _declared(extra_columns)
     _date_options(dayfirst, date_format)
     where = _describe(path_or_buffer)
+    cells = _read_with_arrow(path_or_buffer)
     try:
         # header=None: pandas renames a repeated header name ("stated.1"), which would hide it.
-        cells = pd.read_csv(
-            path_or_buffer, dtype=str, keep_default_na=False, na_values=[""], header=None, encoding="utf-8"
-        )
+        if cells is None:
+            cells = pd.read_csv(
+                path_or_buffer, dtype=str, keep_default_na=False, na_values=[""], header=None, encoding="utf-8"
+            )
     except FileNotFoundError:
         raise
     except pd.errors.EmptyDataError as error:
@@ -1864,6 +1875,59 @@ def read_csv(
     return from_frame(
         raw, tz=tz, conventions=conventions, extra_columns=extra_columns, dayfirst=dayfirst, date_format=date_format
     )
+
+
+def _read_with_arrow(path_or_buffer: Any) -> pd.DataFrame | None:
+    """The cells of a CSV file as Arrow strings, header row first, read by pyarrow; None to leave it to pandas.
+
+    pandas' own parser builds a Python string per cell and pandas 3 then copies
+    them into Arrow strings; pyarrow's reader writes the cells into Arrow buffers
+    at once, a fifth of the CPU at 10^6 rows (``docs/performance.md``). It reads
+    only what it reads exactly as pandas does: an uncompressed file of UTF-8
+    text, every row as long as the header, every quote closed (an odd number of
+    quote characters could be one left open, which pyarrow would close at the
+    end of the file), no carriage return but in CRLF line ends. The header is read as the first row, so every column is
+    text (pyarrow infers a column's type from its cells). Anything else -- a buffer, a compressed file, pyarrow not
+    installed, any error -- goes to pandas, whose reader and error messages are
+    the reference (``tests/test_strings.py`` compares the two on drawn CSV).
+    """
+    if not isinstance(path_or_buffer, str | os.PathLike) or str(path_or_buffer).lower().endswith(_COMPRESSED):
+        return None
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pa_csv
+    except ImportError:
+        return None
+    try:
+        with open(path_or_buffer, "rb") as file:
+            data = file.read()
+    except OSError:
+        return None  # pandas raises what it would
+    if data.count(b'"') % 2 or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):
+        return None  # a quote left open; a lone carriage return, which the two readers split differently
+    try:
+        table = pa_csv.read_csv(
+            pa.py_buffer(data),
+            read_options=pa_csv.ReadOptions(autogenerate_column_names=True),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+            convert_options=pa_csv.ConvertOptions(
+                strings_can_be_null=True, quoted_strings_can_be_null=True, null_values=[""]
+            ),
+        )
+    except (pa.ArrowException, ValueError):
+        return None
+    if table.num_columns < 2 or any(column.type != pa.string() for column in table.columns):
+        # One column: pandas skips a line of spaces as blank, pyarrow reads it as a cell (with two
+        # or more, such a line is too short for pyarrow, which then declines). A type other than
+        # string: numbers under an empty header cell, inferred rather than read as text.
+        return None
+    text = pd.StringDtype("pyarrow")
+    cells: pd.DataFrame = table.to_pandas(types_mapper=lambda _: text)
+    return cells
+
+
+# The suffixes pandas reads as compressed (compression="infer"); pyarrow would not read all of them.
+_COMPRESSED = (".gz", ".bz2", ".zip", ".xz", ".zst", ".tar", ".tar.gz", ".tar.xz", ".tar.bz2")
 
 
 def _describe(path_or_buffer: Any) -> str:

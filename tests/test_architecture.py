@@ -16,7 +16,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "kzfigures"
 
 #: The data floor: what a figure and an observation are.
-DATA = {"errors", "model", "conventions", "parse", "frame", "extract", "_version"}
+DATA = {"errors", "model", "conventions", "parse", "frame", "extract", "_strings", "_version"}
 
 
 def _module_name(path: Path) -> str:

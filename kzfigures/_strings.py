@@ -1,0 +1,93 @@
+"""Whole-column operations on pandas text columns, for either storage of their strings.
+
+A pandas ``string`` column holds Python strings (storage ``"python"``) or an Arrow
+array (``"pyarrow"``: pandas 3's default text when pyarrow is installed, which the
+``dask`` extra installs). The validation in :mod:`kzfigures.frame` asks the same
+few questions of every text column: its distinct values, whether a cell is blank,
+its codes. For Python strings, hashing the cells in C (``set()``, ``factorize`` of
+an object array) answers them. For Arrow strings that would first build a Python
+string per cell, most of the cost of validating an Arrow-backed frame
+(``docs/performance.md``), so they are asked of Arrow's compute functions instead,
+which run on the buffers. The answers are the same for both storages
+(``tests/test_strings.py`` compares them).
+
+>>> import pandas as pd
+>>> column = pd.Series(["killed", "detained", None, "killed"], dtype="string")
+>>> sorted(v for v in distinct(column) if isinstance(v, str))
+['detained', 'killed']
+>>> codes, uniques = factorize(column)
+>>> codes.tolist(), uniques.tolist()
+([0, 1, -1, 0], ['killed', 'detained'])
+>>> has_blank(pd.Series(["a", " \\u3000"], dtype="string"))
+True
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+# Every character str.isspace() accepts (Python 3.11's Unicode tables); the blank check
+# of Arrow strings trims these and no others, so that it agrees with str.isspace().
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def arrow(values: pd.Series) -> Any | None:
+    """The Arrow (chunked) array behind a ``string`` column, or None if its strings are Python objects.
+
+    ``"pyarrow_numpy"`` is pandas 2's name for the storage pandas 3 calls ``"pyarrow"``.
+    """
+    dtype = values.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage in ("pyarrow", "pyarrow_numpy"):
+        return values.array.__arrow_array__()
+    return None
+
+
+def distinct(values: pd.Series) -> set[object]:
+    """The distinct cells of a ``string`` column, with one missing marker if a cell is missing.
+
+    The marker is ``None`` for Arrow strings and ``pd.NA`` otherwise: callers test
+    ``isinstance(v, str)``, never the marker itself.
+    """
+    chunks = arrow(values)
+    if chunks is None:
+        return set(values.to_numpy(dtype=object))
+    import pyarrow.compute as pc
+
+    return set(pc.unique(chunks).to_pylist())
+
+
+def count_distinct(values: pd.Series) -> int:
+    """How many distinct cells a ``string`` column has (missing counts as one)."""
+    chunks = arrow(values)
+    if chunks is None:
+        return len(set(values.to_numpy(dtype=object)))
+    import pyarrow.compute as pc
+
+    return int(pc.count_distinct(chunks, mode="all").as_py())
+
+
+def factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``pandas.factorize`` of a text column: codes (-1 where missing) and the distinct texts as objects.
+
+    Python strings are factorized as an object array, which hashes faster than
+    pandas' ``StringArray``; Arrow strings by Arrow's dictionary encoding.
+    """
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object) if arrow(values) is None else values)
+    return np.asarray(codes), np.asarray(uniques, dtype=object)
+
+
+def has_blank(values: pd.Series) -> bool:
+    """Whether a present cell of a ``string`` column is empty or all whitespace (``str.isspace``)."""
+    chunks = arrow(values)
+    if chunks is None:
+        present = values.dropna().to_numpy(dtype=object)
+        return bool((present == "").any()) or any(map(str.isspace, present))
+    import pyarrow.compute as pc
+
+    return bool(pc.any(pc.equal(pc.utf8_trim(chunks, WHITESPACE), "")).as_py())

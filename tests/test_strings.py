@@ -1,0 +1,152 @@
+"""kzfigures._strings: the same answers for Python and Arrow strings, and from_frame alike for both.
+
+The oracle is plain Python over the cells: ``set``, first-seen codes and
+``str.isspace``. Arrow's answers come from its compute functions, so each is
+compared with the oracle on drawn columns that hold empty, whitespace-only
+(every character ``str.isspace`` accepts), missing and repeated cells.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+import tempfile
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+import kzfigures
+from kzfigures import _strings, errors
+from kzfigures import frame as frame_module
+from kzfigures.datasets import kazakhstan_2022
+
+pytest.importorskip("pyarrow")
+
+SPACES = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+CELLS = st.one_of(
+    st.none(),
+    st.sampled_from(["", "killed", "Killed", "x y", "\u200b", "\u00a0killed"]),
+    st.text(alphabet=st.sampled_from([*SPACES, "a", "\u200b"]), max_size=3),
+    st.text(max_size=4),
+)
+STORAGES: list[Literal["python", "pyarrow"]] = ["python", "pyarrow"]
+
+
+def _column(cells: list[str | None], storage: Literal["python", "pyarrow"]) -> pd.Series:
+    return pd.Series(cells, dtype=pd.StringDtype(storage))
+
+
+def _marked(values: set[object]) -> set[object]:
+    return {v if isinstance(v, str) else None for v in values}
+
+
+def test_whitespace_is_what_str_isspace_accepts() -> None:
+    assert "".join(SPACES) == _strings.WHITESPACE
+
+
+@pytest.mark.parametrize("storage", STORAGES)
+@given(st.lists(CELLS, max_size=30))
+def test_answers_match_plain_python(storage: Literal["python", "pyarrow"], cells: list[str | None]) -> None:
+    column = _column(cells, storage)
+    assert (_strings.arrow(column) is not None) == (storage == "pyarrow")
+    assert _marked(_strings.distinct(column)) == set(cells)
+    assert _strings.count_distinct(column) == len(set(cells))
+    assert _strings.has_blank(column) == any(c is not None and (c == "" or c.isspace()) for c in cells)
+    codes, uniques = _strings.factorize(column)
+    first_seen = list(dict.fromkeys(c for c in cells if c is not None))
+    assert uniques.tolist() == first_seen
+    assert codes.tolist() == [-1 if c is None else first_seen.index(c) for c in cells]
+
+
+@example(labels=[None, None], quotes=[None, None])  # a key column with no text at all is refused for both
+@given(st.lists(CELLS, min_size=1, max_size=20), st.lists(CELLS, min_size=1, max_size=20))
+def test_from_frame_reads_arrow_and_python_text_alike(labels: list[str | None], quotes: list[str | None]) -> None:
+    n = min(len(labels), len(quotes))
+    plain = pd.DataFrame(
+        {
+            "metric": labels[:n],
+            "group": labels[::-1][:n],
+            "as_of": ["2022-01-07"] * n,
+            "stated": [str(i) for i in range(n)],
+            "outlet": quotes[:n],
+            "quote": quotes[::-1][:n],
+        }
+    ).astype(object)
+    results = []
+    for storage in STORAGES:
+        frame = plain.astype(pd.StringDtype(storage))
+        try:
+            results.append(kzfigures.from_frame(frame))
+        except errors.FrameValidationError as error:
+            results.append(error.failure_cases.astype({"value": object}))
+    assert type(results[0]) is type(results[1])
+    pd.testing.assert_frame_equal(results[0], results[1])
+
+
+def test_a_csv_read_as_arrow_or_python_text_validates_to_the_dataset() -> None:
+    dataset = kazakhstan_2022()
+    buffer = io.StringIO()
+    kzfigures.to_csv(dataset, buffer)
+    for storage in STORAGES:
+        buffer.seek(0)
+        text = pd.read_csv(buffer, dtype=pd.StringDtype(storage), keep_default_na=False, na_values=[""])
+        assert _strings.arrow(text["id"]) is not None or storage == "python"
+        pd.testing.assert_frame_equal(kzfigures.from_frame(text, tz=str(dataset["as_of"].dt.tz)), dataset)
+
+
+# --- reading a CSV file with pyarrow -------------------------------------------------------
+
+CSV_CELLS = st.one_of(
+    st.sampled_from(["", "killed", "2022-01-07", "7,939", "more than 3,000", " x ", "a\nb", 'say "no"', '""']),
+    st.just("\u0418"),
+    st.text(alphabet=st.sampled_from([",", '"', "\n", "\r", " ", "a", "1", "\u00e9", "\t"]), max_size=4),
+)
+
+
+def _csv_text(rows: list[list[str]], quoting: Literal[0, 1, 2, 3]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, quoting=quoting, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def _pandas_cells(text: str) -> list[list[object]]:
+    cells = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""], header=None)
+    return cells.astype(object).where(cells.notna(), None).to_numpy().tolist()
+
+
+@given(
+    st.integers(1, 4).flatmap(lambda width: st.lists(st.lists(CSV_CELLS, min_size=width, max_size=width), min_size=1)),
+    st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]),
+    st.sampled_from(["", "\n", "\r\n", '"', "x\n", ",\n"]),
+)
+def test_pyarrow_reads_a_file_as_pandas_does_or_declines(
+    rows: list[list[str]], quoting: Literal[0, 1, 2, 3], tail: str
+) -> None:
+    text = _csv_text(rows, quoting) + tail
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "figures.csv"
+        path.write_bytes(text.encode("utf-8"))
+        cells = frame_module._read_with_arrow(path)
+    try:
+        expected = _pandas_cells(text)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError):
+        assert cells is None  # pandas refuses it; pyarrow must leave it to pandas to say so
+        return
+    if cells is not None:
+        assert cells.astype(object).where(cells.notna(), None).to_numpy().tolist() == expected
+
+
+def test_pyarrow_reads_a_plain_file(tmp_path: Path) -> None:
+    # The path the benchmarks time is taken for an ordinary file, with quoted commas and newlines.
+    path = tmp_path / "figures.csv"
+    path.write_text(_csv_text([["metric", "as_of", "figure"], ["detained", "2022-01-10", "7,939\nnew"]], 0))
+    cells = frame_module._read_with_arrow(path)
+    assert cells is not None
+    assert cells.to_numpy(dtype=object).tolist() == _pandas_cells(path.read_text())
+    assert frame_module._read_with_arrow(tmp_path / "figures.csv.gz") is None
+    assert kzfigures.read_csv(path)["figure"].tolist() == ["7,939\nnew"]
