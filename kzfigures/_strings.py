@@ -27,6 +27,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 # Every character str.isspace() accepts (Python 3.11's Unicode tables); the blank check
@@ -72,14 +73,14 @@ def count_distinct(values: pd.Series) -> int:
     return int(pc.count_distinct(chunks, mode="all").as_py())
 
 
-def factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def factorize(values: pd.Series) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
     """``pandas.factorize`` of a text column: codes (-1 where missing) and the distinct texts as objects.
 
     Python strings are factorized as an object array, which hashes faster than
     pandas' ``StringArray``; Arrow strings by Arrow's dictionary encoding.
     """
     codes, uniques = pd.factorize(values.to_numpy(dtype=object) if arrow(values) is None else values)
-    return np.asarray(codes), np.asarray(uniques, dtype=object)
+    return np.asarray(codes, dtype=np.intp), np.asarray(uniques, dtype=object)
 
 
 def has_blank(values: pd.Series) -> bool:
@@ -91,3 +92,18 @@ def has_blank(values: pd.Series) -> bool:
     import pyarrow.compute as pc
 
     return bool(pc.any(pc.equal(pc.utf8_trim(chunks, WHITESPACE), "")).as_py())
+
+
+def sorted_order(values: pd.Series) -> npt.NDArray[np.intp] | None:
+    """The stable order of an Arrow ``string`` column without missing cells; None if its strings are Python objects.
+
+    Arrow compares strings by their UTF-8 bytes, which order as the code points
+    do, so this is ``sorted(range(n), key=cells.__getitem__)``, in C (Python
+    strings take :func:`kzfigures.analysis._sorting.text_order`).
+    """
+    chunks = arrow(values)
+    if chunks is None:
+        return None
+    import pyarrow.compute as pc
+
+    return np.asarray(pc.sort_indices(chunks).to_numpy(), dtype=np.intp)

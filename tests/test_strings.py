@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import example, given
@@ -23,6 +24,7 @@ from hypothesis import strategies as st
 import kzfigures
 from kzfigures import _strings, errors
 from kzfigures import frame as frame_module
+from kzfigures.analysis._sorting import text_order
 from kzfigures.datasets import kazakhstan_2022
 
 pytest.importorskip("pyarrow")
@@ -61,6 +63,15 @@ def test_answers_match_plain_python(storage: Literal["python", "pyarrow"], cells
     first_seen = list(dict.fromkeys(c for c in cells if c is not None))
     assert uniques.tolist() == first_seen
     assert codes.tolist() == [-1 if c is None else first_seen.index(c) for c in cells]
+
+
+@given(st.lists(st.text(max_size=4), max_size=30))
+def test_arrow_order_is_python_order(cells: list[str]) -> None:
+    # UTF-8 bytes order as code points do; the sort is stable, as text_order's is.
+    python_order = sorted(range(len(cells)), key=cells.__getitem__)
+    assert _strings.sorted_order(_column(cells, "python")) is None
+    assert list(_strings.sorted_order(_column(cells, "pyarrow"))) == python_order  # type: ignore[arg-type]
+    assert text_order(np.array(cells, dtype=object)).tolist() == python_order
 
 
 @example(labels=[None, None], quotes=[None, None])  # a key column with no text at all is refused for both

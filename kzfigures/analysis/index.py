@@ -55,6 +55,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from kzfigures import _strings
 from kzfigures.analysis._sorting import UNBOUNDED, argsort_stable, lexsort_stable, text_order
 from kzfigures.analysis.tables import RESULT_COLUMNS
 from kzfigures.errors import InvalidArgumentError, UnknownColumnError
@@ -182,7 +183,7 @@ def _utc_ns(times: pd.Series) -> npt.NDArray[np.int64]:
 
 def _lengths(precision: pd.Series) -> npt.NDArray[np.int64]:
     """Each precision's length in nanoseconds, looked up once per distinct precision."""
-    codes, distinct = pd.factorize(precision.to_numpy(dtype=object))  # object: hashed faster
+    codes, distinct = _strings.factorize(precision)
     if (codes < 0).any():
         raise ValueError(f"{precision.name} is missing; pass a frame from kzfigures.frame.from_frame")
     return np.array([Precision(p).length.value for p in distinct], dtype=np.int64)[codes]
@@ -293,17 +294,17 @@ def _speaker_codes(frame: pd.DataFrame) -> tuple[npt.NDArray[np.int64], npt.NDAr
     >>> codes.tolist(), names.tolist()
     ([0, 2, 0, 1], ['Police', 'observation: d', 'outlet: CNN'])
     """
-    codes, distinct = pd.factorize(frame["authority"].to_numpy(dtype=object))
+    codes, distinct = _strings.factorize(frame["authority"])
     codes = codes.astype(np.int64)
     names = [str(name) for name in distinct]
     missing = np.flatnonzero(codes < 0)
     if len(missing):  # speak for the outlet, else for the observation itself
-        outlet_codes, outlets = pd.factorize(frame["outlet"].to_numpy(dtype=object)[missing])
+        outlet_codes, outlets = _strings.factorize(frame["outlet"].iloc[missing])
         codes[missing] = np.where(outlet_codes >= 0, outlet_codes + len(names), -1)
         names += [f"outlet: {outlet}" for outlet in outlets]
         neither = missing[outlet_codes < 0]
         codes[neither] = len(names) + np.arange(len(neither))  # ids are unique: one speaker each
-        names += [f"observation: {i}" for i in frame["id"].to_numpy(dtype=object)[neither]]
+        names += [f"observation: {i}" for i in frame["id"].iloc[neither].to_numpy(dtype=object)]
     # An authority may read like a fallback text ("outlet: CNN"): one sorted list, duplicates merged.
     texts, position = np.unique(np.array(names, dtype=object), return_inverse=True)
     return np.asarray(position, dtype=np.int64).reshape(-1)[codes], texts
@@ -420,7 +421,9 @@ def annotate(frame: pd.DataFrame, by: str | Sequence[str] = DEFAULT_BY) -> Claim
     claim = np.empty(n, dtype=np.int64)
     claim[by_claim] = np.cumsum(new_claim) - 1
     order = argsort_stable(times.series_slot)
-    by_id = text_order(frame["id"].to_numpy(dtype=object))
+    by_id = _strings.sorted_order(frame["id"])
+    if by_id is None:  # Python strings
+        by_id = text_order(frame["id"].to_numpy(dtype=object))
     id_rank = np.empty(n, dtype=np.int64)
     id_rank[by_id] = np.arange(n)
     return ClaimIndex(

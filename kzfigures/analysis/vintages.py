@@ -46,6 +46,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from kzfigures import _strings
 from kzfigures.analysis._sorting import argsort_stable, lexsort_stable
 from kzfigures.analysis.estimate import MAX_GRID_POINTS, METHODS, ON_CONFLICT, best_estimate
 from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, first_rows
@@ -110,7 +111,7 @@ def _utc_ns(times: pd.Series) -> _IntArray:
 
 def _lengths(precision: pd.Series) -> _IntArray:
     """Each precision's length in nanoseconds, looked up once per distinct precision."""
-    codes, distinct = pd.factorize(precision.to_numpy(dtype=object))
+    codes, distinct = _strings.factorize(precision)
     return np.array([Precision(p).length.value for p in distinct], dtype=np.int64)[codes]
 
 

@@ -52,6 +52,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from kzfigures import _strings
 from kzfigures.errors import InvalidArgumentError
 from kzfigures.model import OutletKind, Qualifier
 
@@ -154,6 +155,6 @@ def _source_factor(frame: pd.DataFrame, mapping: dict[str, float]) -> npt.NDArra
 
 def _precision_factor(frame: pd.DataFrame) -> npt.NDArray[np.float64]:
     # Each distinct qualifier looked up once, not a Python call per row.
-    codes, distinct = pd.factorize(frame["qualifier"].to_numpy(dtype=object))
+    codes, distinct = _strings.factorize(frame["qualifier"])
     factors = np.array([PRECISION_WEIGHTS.get(str(q), 1.0) for q in distinct] + [1.0], dtype=np.float64)
     return np.asarray(factors[codes], dtype=np.float64)  # code -1 (missing) takes the last, 1
