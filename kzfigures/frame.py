@@ -703,7 +703,9 @@ def from_frame(
             ids = ids.mask(missing_id, pd.Series([f"row-{i}" for i in range(n)], dtype="string"))
     else:
         ids = pd.Series([f"row-{i}" for i in range(n)], dtype="string")
-    if _strings.count_distinct(ids) < n:  # hashed in C; find which ids repeat only when some do
+    # Ids all made here ("row-<i>") are unique; given ones are hashed in C, and the rows that
+    # repeat one are found only when some do.
+    if "id" in source.columns and _strings.count_distinct(ids) < n:
         failures.add(
             ids.duplicated(keep=False).to_numpy(),
             "id",
