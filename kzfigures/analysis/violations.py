@@ -17,6 +17,7 @@ ViolationReport(0 definite, 0 soft; 1 disagreement; 1 keys checked, 0 skipped, 0
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import compress
 from typing import Any
 
 import attrs
@@ -333,9 +334,21 @@ def _whole_series(index: ClaimIndex, keep: npt.NDArray[np.bool_]) -> bool:
 
 
 def _as_key(values: Sequence[Any]) -> tuple[Any, ...]:
-    return tuple(
-        None if v is pd.NA or v is None or v != v else (bool(v) if isinstance(v, np.bool_) else v) for v in values
-    )
+    return tuple(_as_cell(v) for v in values)
+
+
+def _as_cell(v: Any) -> Any:
+    """A key cell as the key lists show it: None for any missing marker, a Python bool for numpy's."""
+    return None if v is pd.NA or v is None or v != v else (bool(v) if isinstance(v, np.bool_) else v)
+
+
+def _key_cells(values: pd.Series) -> list[Any]:
+    """:func:`_as_cell` of each cell; text, the usual key, converted in one step (a series per row is 10^6 keys)."""
+    if isinstance(values.dtype, pd.StringDtype):
+        cells = values.to_numpy(dtype=object)
+        cells[values.isna().to_numpy(dtype=bool)] = None
+        return list(cells.tolist())
+    return [_as_cell(v) for v in values.to_numpy(dtype=object).tolist()]
 
 
 def _key_lists(
@@ -355,11 +368,10 @@ def _key_lists(
         n_cumulative = np.bincount(index.series, weights=cumulative, minlength=len(rows))
         has_any, has_all = n_cumulative > 0, n_cumulative == rows
         first = first_rows(index.series)  # the cells groupby would show: each key's first row
-        cells = zip(*(frame[column].to_numpy(dtype=object)[first].tolist() for column in columns), strict=True)
-        keys = [_as_key(k) for k in cells]
-    checked = [k for k, a in zip(keys, has_any, strict=True) if a]
-    skipped = [k for k, a in zip(keys, has_any, strict=True) if not a]
-    mixed = [k for k, a, b in zip(keys, has_any, has_all, strict=True) if a and not b]
+        keys = list(zip(*(_key_cells(frame[column].iloc[first]) for column in columns), strict=True))
+    checked = list(compress(keys, has_any.tolist()))
+    skipped = list(compress(keys, (~has_any).tolist()))
+    mixed = list(compress(keys, (has_any & ~has_all).tolist()))
     return checked, skipped, mixed
 
 
