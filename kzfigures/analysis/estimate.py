@@ -345,7 +345,7 @@ def best_estimate(
     fitted = _fit(claims, kept, witness, slots, envelope, method)
     per_slot = _provenance(frame, index, slots, envelope, fitted, obs_kept, method)
     rows = per_slot if offset is None else _on_grid(per_slot, offset, tz)
-    key_rows = frame.iloc[first_rows(index.series)][columns].reset_index(drop=True)  # each key's first row
+    key_rows = frame[columns].iloc[first_rows(index.series)].reset_index(drop=True)  # each key's first row
     # The set-aside rows by key, as_of, id, from integers: series numbers follow the keys' order
     # (missing last, as sort_values puts them), start is as_of's instant, id_rank the ids' order.
     aside = np.flatnonzero(~obs_kept)

@@ -363,7 +363,7 @@ def _key_mask(
         and len(index.series) == len(frame)
         and set(columns) <= set(index.by) & set(COLUMNS)
     ):
-        return _matches(frame.iloc[first_rows(index.series)], columns, key)[index.series]
+        return _matches(frame[columns].iloc[first_rows(index.series)], columns, key)[index.series]
     return _matches(frame, columns, key)
 
 

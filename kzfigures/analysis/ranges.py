@@ -300,7 +300,7 @@ def _statistics(rows: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
     out["consensus_high_ids"] = ids_where(~unbounded & (high == consensus_high[position]))
     out = out.astype(dict(RANGE_COLUMNS))
     # Every row of a group has the same key values, so the first row's are the group's (NA included).
-    keys = rows.iloc[first_rows(group_value)[out.index]][groups]
+    keys = rows[groups].iloc[first_rows(group_value)[out.index]]
     keys.index = out.index
     return pd.concat([keys, out], axis=1).reset_index(drop=True)
 
