@@ -1886,20 +1886,40 @@ def read_csv(
 
 
 def _read_with_arrow(path_or_buffer: Any) -> pd.DataFrame | None:
-    """The cells of a CSV file as Arrow strings, header row first, read by pyarrow; None to leave it to pandas.
+    """A CSV file's cells as pandas' ``str`` (Arrow-backed), header row first, read by pyarrow; None: pandas reads it.
 
     pandas' own parser builds a Python string per cell and pandas 3 then copies
     them into Arrow strings; pyarrow's reader writes the cells into Arrow buffers
     at once, a fifth of the CPU at 10^6 rows (``docs/performance.md``). It reads
-    only what it reads exactly as pandas does: an uncompressed file of UTF-8
-    text, every row as long as the header, every quote closed (an odd number of
-    quote characters could be one left open, which pyarrow would close at the
-    end of the file), no carriage return but in CRLF line ends. The header is read as the first row, so every column is
-    text (pyarrow infers a column's type from its cells). Anything else -- a buffer, a compressed file, pyarrow not
-    installed, any error -- goes to pandas, whose reader and error messages are
-    the reference (``tests/test_strings.py`` compares the two on drawn CSV).
+    only what it reads exactly as pandas does, which is tested, not assumed
+    (``tests/test_strings.py`` compares the two on drawn CSV text and on the
+    cases a review found):
+
+    - a regular file (not a pipe, which cannot be read twice), uncompressed,
+      where pandas' ``dtype=str`` is Arrow-backed (pandas 3 with pyarrow);
+    - no quote left open at the end of the file: pyarrow would close it there,
+      pandas refuses the file. An odd number of quote characters could be one;
+      so could an even number when a quote inside an unquoted cell is one of
+      them, which shows as a last cell that runs from a quote to the end of
+      the file;
+    - no carriage return but in CRLF line ends (the readers split a lone one
+      differently); at least two columns (pandas skips a line of spaces as
+      blank, pyarrow reads a one-column one as a cell; with two or more it is
+      too short for pyarrow, which then declines); every column read as text
+      (the header is the first row, so only numbers under an empty header
+      cell are inferred otherwise);
+    - no error from pyarrow, which covers rows of other widths, invalid UTF-8
+      and empty files.
+
+    Anything else goes to pandas, whose reader and error messages are the
+    reference.
     """
-    if not isinstance(path_or_buffer, str | os.PathLike) or str(path_or_buffer).lower().endswith(_COMPRESSED):
+    if not isinstance(path_or_buffer, str | os.PathLike):
+        return None
+    path = os.path.expanduser(os.fspath(path_or_buffer))  # as pandas expands it
+    text = pd.Series([""], dtype=str).dtype  # what pandas.read_csv(dtype=str) gives
+    arrow_text = isinstance(text, pd.StringDtype) and text.storage in ("pyarrow", "pyarrow_numpy")
+    if not arrow_text or path.lower().endswith(_COMPRESSED) or not os.path.isfile(path):
         return None
     try:
         import pyarrow as pa
@@ -1907,12 +1927,12 @@ def _read_with_arrow(path_or_buffer: Any) -> pd.DataFrame | None:
     except ImportError:
         return None
     try:
-        with open(path_or_buffer, "rb") as file:
+        with open(path, "rb") as file:
             data = file.read()
     except OSError:
         return None  # pandas raises what it would
     if data.count(b'"') % 2 or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):
-        return None  # a quote left open; a lone carriage return, which the two readers split differently
+        return None
     try:
         table = pa_csv.read_csv(
             pa.py_buffer(data),
@@ -1925,11 +1945,10 @@ def _read_with_arrow(path_or_buffer: Any) -> pd.DataFrame | None:
     except (pa.ArrowException, ValueError):
         return None
     if table.num_columns < 2 or any(column.type != pa.string() for column in table.columns):
-        # One column: pandas skips a line of spaces as blank, pyarrow reads it as a cell (with two
-        # or more, such a line is too short for pyarrow, which then declines). A type other than
-        # string: numbers under an empty header cell, inferred rather than read as text.
         return None
-    text = pd.StringDtype("pyarrow")
+    last = table.column(table.num_columns - 1)[-1].as_py() if table.num_rows else None
+    if data.endswith(b'"' + (last or "").replace('"', '""').encode("utf-8")):
+        return None  # the last cell may run from a quote left open to the end of the file
     cells: pd.DataFrame = table.to_pandas(types_mapper=lambda _: text)
     return cells
 
