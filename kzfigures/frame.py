@@ -976,22 +976,20 @@ def _integers(source: pd.DataFrame, name: str, failures: _Failures, n: int) -> t
             [_MISSING, _NEGATIVE, _TOO_LARGE],
             _WHOLE,
         ).astype(np.int8)
-    elif isinstance(dtype, pd.StringDtype):
-        # Each distinct text is read once (codes: -1 for a missing cell), then spread over the rows.
-        text_codes, texts = _strings.factorize(raw)
-        values, distinct_kinds = _read_counts(texts)
-        numbers = pd.Series(values.take(text_codes, allow_fill=True))
-        kinds = _per_row(text_codes, distinct_kinds, _MISSING)
     else:
-        # As for text; a plain object column may also hold booleans and numbers.
-        cells = raw.astype(object)
-        if pd.api.types.infer_dtype(cells, skipna=True) not in _NO_BOOLEANS:
-            # True == 1 and hashes alike, so factorize would read a True as the count 1: tell them apart first.
-            flags = np.fromiter((isinstance(v, bool | np.bool_) for v in cells), dtype=bool, count=n)
-            cells = cells.where(~flags, cells.map(lambda v: _BOOLEAN_CELL if isinstance(v, bool | np.bool_) else v))
-        codes, distinct = pd.factorize(cells)
-        values, distinct_kinds = _read_counts(np.asarray(distinct, dtype=object))
-        numbers = pd.Series(values.take(codes, allow_fill=True))  # code -1: missing
+        # Each distinct cell is read once (codes: -1 for a missing cell), then spread over the rows.
+        if isinstance(dtype, pd.StringDtype):
+            codes, distinct = _strings.factorize(raw)  # text: no booleans among the cells
+        else:
+            cells = raw.astype(object)
+            if pd.api.types.infer_dtype(cells, skipna=True) not in _NO_BOOLEANS:
+                # True == 1 and hashes alike, so factorize would read a True as the count 1: tell them apart first.
+                flags = np.fromiter((isinstance(v, bool | np.bool_) for v in cells), dtype=bool, count=n)
+                cells = cells.where(~flags, cells.map(lambda v: _BOOLEAN_CELL if isinstance(v, bool | np.bool_) else v))
+            object_codes, found = pd.factorize(cells)
+            codes, distinct = np.asarray(object_codes, dtype=np.intp), np.asarray(found, dtype=object)
+        values, distinct_kinds = _read_counts(distinct)
+        numbers = pd.Series(values.take(codes, allow_fill=True))
         kinds = _per_row(codes, distinct_kinds, _MISSING)
     too_large = kinds == _TOO_LARGE
     negative = kinds == _NEGATIVE
