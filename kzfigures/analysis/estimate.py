@@ -384,7 +384,10 @@ def _claims(frame: pd.DataFrame, index: ClaimIndex, observation_weight: _FloatAr
     """Step 1: the claims of the index, each with its interval, weight, point value and witness."""
     series, claim = index.series, index.claim
     obs_hi = frame["high"].to_numpy(dtype=np.int64, na_value=UNBOUNDED)
-    cumulative = pd.Series(frame["cumulative"].to_numpy(dtype=bool)).groupby(series).all().to_numpy()
+    # A series is cumulative if all its rows are (series are numbered 0 .. S-1, none missing).
+    not_cumulative = np.zeros(int(series.max()) + 1, dtype=bool)
+    not_cumulative[series[~frame["cumulative"].to_numpy(dtype=bool)]] = True
+    cumulative = ~not_cumulative
     # Claims are numbered 0 .. C-1 with none missing, so per-claim reductions are ufunc.at into
     # arrays of C (no groupby, which sorts the keys first).
     n_claims = int(claim.max()) + 1
@@ -412,6 +415,7 @@ def _claims(frame: pd.DataFrame, index: ClaimIndex, observation_weight: _FloatAr
             "stated": stated,
         },
         index=pd.RangeIndex(n_claims, name="claim"),
+        copy=False,
     )
     # The smallest id per claim, via integer ranks (a groupby min of texts runs in Python per group).
     smallest = np.full(n_claims, len(frame), dtype=np.int64)
@@ -837,7 +841,8 @@ def _provenance(
             "low_ids": low_ids,
             "best_ids": best_ids,
             "high_ids": high_ids,
-        }
+        },
+        copy=False,  # fresh arrays: not copied into blocks, for a frame that is read once
     )
 
 
@@ -914,7 +919,9 @@ def _lookup_ids(
     run_key = sorted_key[starts]
     run = np.minimum(np.searchsorted(run_key, wanted_key), max(len(run_key) - 1, 0))
     hit = (wanted_key >= 0) & (run_key[run] == wanted_key) if len(run_key) else np.zeros(len(wanted_key), bool)
-    needed = np.unique(run[hit])
+    wanted_run = np.zeros(len(run_key), dtype=bool)
+    wanted_run[run[hit]] = True
+    needed = np.flatnonzero(wanted_run)  # sorted and distinct, like np.unique, without its sort
     # Only the ids of the runs some row wants become Python objects.
     first, last = starts[needed], ends[needed]
     lengths = last - first
@@ -1071,7 +1078,8 @@ def _series_frame(rows: pd.DataFrame, key_rows: pd.DataFrame, columns: list[str]
             "low_ids": rows["low_ids"].to_numpy(dtype=object),
             "best_ids": rows["best_ids"].to_numpy(dtype=object),
             "high_ids": rows["high_ids"].to_numpy(dtype=object),
-        }
+        },
+        copy=False,  # arrays made for this frame: not copied again into blocks
     )
     # The rows come in order of series, numbered in key order (missing keys last, as sort_values
     # puts them), then of time: sorted by key and time already, with no sort of the key texts.
