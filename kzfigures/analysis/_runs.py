@@ -37,12 +37,17 @@ def run_numbers(starts: npt.NDArray[np.intp], n: int) -> npt.NDArray[np.intp]:
     return np.repeat(np.arange(len(starts), dtype=np.intp), np.diff(np.r_[starts, n]).astype(np.intp))
 
 
+#: Runs of up to this many items are made by ``zip`` (one pass per length); longer ones by slices.
+ZIPPED_UP_TO = 8
+
+
 def run_tuples(listed: list[Any] | npt.NDArray[np.object_], starts: npt.NDArray[np.intp]) -> npt.NDArray[np.object_]:
     """A tuple per run of ``listed``, run ``k`` from ``starts[k]`` to the next start (the last to the end).
 
     One slice per run, so the cost is one Python step per run rather than per item. Given an
-    object array, the runs of one or two items (an archive with one figure a slot has a million
-    of them) are made by ``zip`` over gathered columns instead, which builds the tuples in C.
+    object array, the runs of up to :data:`ZIPPED_UP_TO` items (an archive with one figure a
+    slot has a million runs of one) are made by ``zip`` over gathered columns instead, one
+    ``zip`` per length, which builds the tuples in C.
 
     >>> run_tuples(["a", "b", "c", "d"], np.array([0, 1, 3])).tolist()
     [('a',), ('b', 'c'), ('d',)]
@@ -54,12 +59,12 @@ def run_tuples(listed: list[Any] | npt.NDArray[np.object_], starts: npt.NDArray[
         return np.fromiter((tuple(listed[a:b]) for a, b in itertools.pairwise(edges)), dtype=object, count=len(starts))
     lengths = np.diff(np.r_[starts, len(listed)]).astype(np.intp)
     out = np.empty(len(starts), dtype=object)
-    for length in (1, 2):
+    zipped = (lengths >= 1) & (lengths <= ZIPPED_UP_TO)
+    for length in np.flatnonzero(np.bincount(lengths[zipped])).tolist():
         chosen = np.flatnonzero(lengths == length)
-        if len(chosen):
-            columns = [listed[starts[chosen] + j] for j in range(length)]
-            out[chosen] = np.fromiter(zip(*columns, strict=True), dtype=object, count=len(chosen))
-    other = np.flatnonzero((lengths < 1) | (lengths > 2))
+        columns = [listed[starts[chosen] + j] for j in range(length)]
+        out[chosen] = np.fromiter(zip(*columns, strict=True), dtype=object, count=len(chosen))
+    other = np.flatnonzero(~zipped)
     if len(other):
         # Their items gathered together, then one list slice per run.
         offsets = np.r_[0, np.cumsum(lengths[other])].astype(np.intp)
