@@ -167,6 +167,7 @@ _TRUE = {"true", "t", "yes", "y", "1"}
 _FALSE = {"false", "f", "no", "n", "0"}
 # A UTC offset only ever follows a time of day: the "-07" of "2022-01-07" is the day, not an offset.
 _OFFSET_PATTERN = r"^(?P<body>\d{4}-\d{2}-\d{2}[T ][0-9:.]+?)\s*(?P<offset>Z|z|[+-]\d{2}(?::?\d{2})?)$"
+_OFFSET_RE = re.compile(_OFFSET_PATTERN)
 _DATE_ONLY_PATTERN = r"\d{4}-\d{2}-\d{2}"
 # A date of day, month and year in numbers, one separator twice (1/22/20, 22.01.2020, 22-01-2020),
 # and what follows it (a time of day, an offset). The year comes last: 2022-01-07 is ISO 8601.
@@ -1534,8 +1535,7 @@ def _times(
             refused = _per_row(codes, refusals == reason, False)
             failures.add(refused, name, raw, reason, FailureReason.UNREADABLE_TIME)
             flagged |= refused
-        split = text.str.extract(_OFFSET_PATTERN, expand=True)
-        offsets = split["offset"].astype("string")
+        split_body, offsets = _split_offset(text)
         has_offset = _per_row(codes, offsets.notna().to_numpy(dtype=bool), False)
         looks_like_time = _per_row(
             codes, text.str.match(r"\d{4}-\d{2}-\d{2}").to_numpy(dtype=bool, na_value=False), False
@@ -1551,7 +1551,7 @@ def _times(
                 FailureReason.MIXED_OFFSETS,
             )
             flagged |= naive
-        body = split["body"].astype("string").fillna(text).str.strip()
+        body = split_body.fillna(text).str.strip()
         date_only = _per_row(codes, body.str.fullmatch(_DATE_ONLY_PATTERN).to_numpy(dtype=bool, na_value=False), False)
         parsed = pd.to_datetime(body, format="ISO8601", errors="coerce")
         # pandas 3 reads any year (in a coarser unit); pandas 2 coerces years it cannot hold in ns to NaT.
@@ -1564,9 +1564,10 @@ def _times(
         outside = _per_row(codes, distinct_outside, False)
         failures.add(outside & ~flagged, name, raw, _OUT_OF_RANGE, FailureReason.TIME_OUT_OF_RANGE)
         flagged |= outside
-        minutes = _per_row(codes, _offset_minutes(offsets), np.nan)
+        distinct_minutes, past_59 = _offset_minutes(offsets)
+        minutes = _per_row(codes, distinct_minutes, np.nan)
         bad_offset = np.abs(minutes) >= 24 * 60  # NaN (no offset) compares False
-        bad_offset |= _per_row(codes, _offset_minutes_past_59(offsets), False)
+        bad_offset |= _per_row(codes, past_59, False)
         failures.add(
             bad_offset & ~flagged,
             name,
@@ -1689,23 +1690,40 @@ def _localize(
     return aware, lost
 
 
-def _offset_minutes_past_59(offsets: pd.Series) -> np.ndarray:
-    """Where an offset's minutes are 60 or more (``+05:75``)."""
-    text = offsets.fillna("").str.replace(":", "", regex=False)
-    mins = pd.to_numeric(text.str.slice(3, 5), errors="coerce").fillna(0).to_numpy(dtype=float)
-    return np.asarray(mins >= 60, dtype=bool)
+def _split_offset(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Each time text's body and UTC offset by :data:`_OFFSET_PATTERN` (both NA where it does not match).
+
+    ``str.extract`` of the same pattern, without its Python call and list per text (a frame of
+    hourly figures over years has hundreds of thousands of distinct times).
+
+    >>> body, offset = _split_offset(pd.Series(["2022-01-07T14:00+06:00", "2022-01-07", pd.NA], dtype="string"))
+    >>> body.tolist(), offset.tolist()
+    (['2022-01-07T14:00', <NA>, <NA>], ['+06:00', <NA>, <NA>])
+    """
+    found = [m.groups() if m else (None, None) for m in map(_OFFSET_RE.search, text.fillna("").tolist())]
+    body, offset = zip(*found, strict=True) if found else ((), ())
+    return pd.Series(body, dtype="string", index=text.index), pd.Series(offset, dtype="string", index=text.index)
 
 
-def _offset_minutes(offsets: pd.Series) -> np.ndarray:
-    text = offsets.fillna("").str.replace(":", "", regex=False)
-    zulu = text.str.upper() == "Z"
-    sign = np.where(text.str.startswith("-"), -1.0, 1.0)
+def _offset_minutes(offsets: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each offset text's minutes east of UTC (NaN where missing) and whether its minutes are 60 or more (``+05:75``).
+
+    Each distinct offset is read once: a frame has a few.
+
+    >>> minutes, past_59 = _offset_minutes(pd.Series(["+06:00", "-0530", "Z", pd.NA, "+05:75"], dtype="string"))
+    >>> minutes.tolist()[:3], past_59.tolist()
+    ([360.0, -330.0, 0.0], [False, False, False, False, True])
+    """
+    codes, distinct = pd.factorize(offsets)
+    text = pd.Series(distinct, dtype="string").str.replace(":", "", regex=False)
+    zulu = (text.str.upper() == "Z").to_numpy(dtype=bool)
+    sign = np.where(text.str.startswith("-").to_numpy(dtype=bool), -1.0, 1.0)
     hours = pd.to_numeric(text.str.slice(1, 3), errors="coerce").fillna(0).to_numpy(dtype=float)
     mins = pd.to_numeric(text.str.slice(3, 5), errors="coerce").fillna(0).to_numpy(dtype=float)
-    minutes = sign * (hours * 60 + mins)
-    minutes[zulu.to_numpy()] = 0.0
-    minutes[offsets.isna().to_numpy()] = np.nan
-    return np.asarray(minutes, dtype=float)
+    # Code -1 (missing) reads the last entry: NaN minutes, not past 59.
+    minutes = np.r_[np.where(zulu, 0.0, sign * (hours * 60 + mins)), np.nan]
+    past_59 = np.r_[~zulu & (mins >= 60), False]
+    return minutes[codes], past_59[codes]
 
 
 def _infer_precisions(wall: pd.Series, date_only: np.ndarray) -> pd.Series:
