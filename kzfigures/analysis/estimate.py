@@ -351,7 +351,7 @@ def best_estimate(
     aside = np.flatnonzero(~obs_kept)
     aside = aside[lexsort_stable((index.id_rank[aside], index.start[aside], index.series[aside]))]
     aside_claim = index.claim[aside]  # only the set-aside rows' witnesses become text
-    witness_ids = frame["id"].to_numpy(dtype=object)[claims.witness_row[witness[aside_claim]]]
+    witness_ids = frame["id"].array.take(claims.witness_row[witness[aside_claim]]).to_numpy(dtype=object)
     return Estimate(
         series=_series_frame(rows, key_rows, columns, tz),
         set_aside=_set_aside_frame(frame, columns, aside, reason[aside_claim], witness_ids),

@@ -41,11 +41,11 @@ KINDS: tuple[str, ...] = ("definite", "soft")
 
 
 def _keys_tuple(value: Any) -> tuple[tuple[Any, ...], ...]:
-    return tuple(tuple(k) for k in value)
+    return tuple(map(tuple, value))  # map: no Python frame per key (a series per row is 10^6 keys)
 
 
 def _strings(value: Any) -> tuple[str, ...]:
-    return tuple(str(v) for v in value)
+    return tuple(map(str, value))
 
 
 @attrs.frozen
@@ -257,7 +257,7 @@ def violations(
     frame, columns, shared = inputs.frame, list(inputs.by), inputs.shared
     cumulative = frame["cumulative"].to_numpy(dtype=bool)
     checked, skipped, mixed = _key_lists(frame, columns, cumulative, shared)
-    skipped_ids = tuple(sorted(frame["id"].to_numpy(dtype=object)[~cumulative].tolist()))
+    skipped_ids = tuple(sorted(frame["id"][~cumulative].to_numpy(dtype=object).tolist()))
     found, split = violation_tables(frame, shared, by=columns)
     return ViolationReport(
         frame=found,
