@@ -585,6 +585,7 @@ def _mixed_best(
     for codes, target in ((enc_low, earlier_low), (enc_point, earlier_point)):
         seen = _running_max(events.group, np.where(events.is_point, codes[rows][events.row], -1))
         target[rows[events.row[~events.is_point]]] = seen[~events.is_point]
+    del events, seen  # 2m events: freed before the overlap sweep builds its own (the peak of one huge series)
     overlapping[rows] = _best_overlapping(group, t_start, t_end, width, speaker[rows], enc_low[rows])
     return earlier_low, earlier_point, overlapping
 
