@@ -71,10 +71,12 @@ __all__ = [
     "first_rows",
     "period_bounds",
     "point_values",
+    "precision_lengths",
     "restrict",
     "series_ids",
     "speakers",
     "time_slots",
+    "utc_nanoseconds",
 ]
 
 #: The default series key.
@@ -167,22 +169,33 @@ def period_bounds(frame: pd.DataFrame) -> tuple[npt.NDArray[np.int64], npt.NDArr
     >>> [(e - s) / 3_600e9 for s, e in zip(start.tolist(), end.tolist())]  # hours: the day; to 16:00
     [24.0, 16.0]
     """
-    start = _utc_ns(frame["as_of"])
-    end = start + _lengths(frame["as_of_precision"])
+    start = utc_nanoseconds(frame["as_of"])
+    end = start + precision_lengths(frame["as_of_precision"])
     published = frame["published"].notna().to_numpy(dtype=bool)
     if published.any():
-        known_by = _utc_ns(frame["published"][published]) + _lengths(frame["published_precision"][published])
+        known_by = utc_nanoseconds(frame["published"][published]) + precision_lengths(
+            frame["published_precision"][published]
+        )
         inside = (known_by > start[published]) & (known_by < end[published])
         end[np.flatnonzero(published)[inside]] = known_by[inside]
     return start, end
 
 
-def _utc_ns(times: pd.Series) -> npt.NDArray[np.int64]:
+def utc_nanoseconds(times: pd.Series) -> npt.NDArray[np.int64]:
+    """Tz-aware times (none missing) as UTC nanoseconds since the epoch.
+
+    >>> utc_nanoseconds(pd.Series(pd.to_datetime(["1970-01-01T06:00+06:00"]))).tolist()
+    [0]
+    """
     return np.asarray(times.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]").view(np.int64))
 
 
-def _lengths(precision: pd.Series) -> npt.NDArray[np.int64]:
-    """Each precision's length in nanoseconds, looked up once per distinct precision."""
+def precision_lengths(precision: pd.Series) -> npt.NDArray[np.int64]:
+    """Each precision's length in nanoseconds, looked up once per distinct precision.
+
+    >>> precision_lengths(pd.Series(["hour", "day", "hour"], name="as_of_precision")).tolist()
+    [3600000000000, 86400000000000, 3600000000000]
+    """
     codes, distinct = _strings.factorize(precision)
     if (codes < 0).any():
         raise ValueError(f"{precision.name} is missing; pass a frame from kzfigures.frame.from_frame")

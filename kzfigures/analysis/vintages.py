@@ -46,10 +46,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from kzfigures import _strings
 from kzfigures.analysis._sorting import argsort_stable, lexsort_stable
 from kzfigures.analysis.estimate import MAX_GRID_POINTS, METHODS, ON_CONFLICT, best_estimate
-from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, first_rows
+from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, first_rows, precision_lengths, utc_nanoseconds
 from kzfigures.analysis.inputs import Inputs, Prepared
 from kzfigures.analysis.tables import ESTIMATE_COLUMNS, REPLAY_COLUMNS, SET_ASIDE_COLUMNS, dtypes, empty_table
 from kzfigures.analysis.weights import Weights, observation_weights
@@ -91,28 +90,17 @@ def known_by(frame: pd.DataFrame) -> _IntArray:
     ['2022-01-08 00:00:00+06:00', '2022-01-09 00:00:00+06:00', '2022-01-08 16:00:00+06:00']
     """
     published = frame["published"].notna().to_numpy(dtype=bool)
-    as_of = _utc_ns(frame["as_of"]) + _lengths(frame["as_of_precision"])
+    as_of = utc_nanoseconds(frame["as_of"]) + precision_lengths(frame["as_of_precision"])
     if not published.any():
         return as_of
     stamp = frame["published"].where(frame["published"].notna(), frame["as_of"])
     precision = frame["published_precision"].where(frame["published"].notna(), frame["as_of_precision"])
-    return _utc_ns(stamp) + _lengths(precision)
+    return utc_nanoseconds(stamp) + precision_lengths(precision)
 
 
 def _publication_starts(frame: pd.DataFrame) -> _IntArray:
     """Each row's publication time as written (``as_of`` where it has none), UTC nanoseconds."""
-    return _utc_ns(frame["published"].where(frame["published"].notna(), frame["as_of"]))
-
-
-def _utc_ns(times: pd.Series) -> _IntArray:
-    utc = times.dt.tz_convert("UTC").dt.tz_localize(None)
-    return np.asarray(utc.to_numpy(dtype="datetime64[ns]").view(np.int64), dtype=np.int64)
-
-
-def _lengths(precision: pd.Series) -> _IntArray:
-    """Each precision's length in nanoseconds, looked up once per distinct precision."""
-    codes, distinct = _strings.factorize(precision)
-    return np.array([Precision(p).length.value for p in distinct], dtype=np.int64)[codes]
+    return utc_nanoseconds(frame["published"].where(frame["published"].notna(), frame["as_of"]))
 
 
 def _when_end(when: Any, precision: Precision | str | None, tz: Any) -> int:
