@@ -1538,7 +1538,7 @@ def _times(
         split_body, offsets = _split_offset(text)
         has_offset = _per_row(codes, offsets.notna().to_numpy(dtype=bool), False)
         looks_like_time = _per_row(
-            codes, text.str.match(r"\d{4}-\d{2}-\d{2}").to_numpy(dtype=bool, na_value=False), False
+            codes, text.str.match(_DATE_ONLY_PATTERN).to_numpy(dtype=bool, na_value=False), False
         )
         naive = ~has_offset & ~missing & looks_like_time
         if (has_offset & ~missing).any() and naive.any():
@@ -1714,7 +1714,7 @@ def _offset_minutes(offsets: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     >>> minutes.tolist()[:3], past_59.tolist()
     ([360.0, -330.0, 0.0], [False, False, False, False, True])
     """
-    codes, distinct = pd.factorize(offsets)
+    codes, distinct = _strings.factorize(offsets)
     text = pd.Series(distinct, dtype="string").str.replace(":", "", regex=False)
     zulu = (text.str.upper() == "Z").to_numpy(dtype=bool)
     sign = np.where(text.str.startswith("-").to_numpy(dtype=bool), -1.0, 1.0)

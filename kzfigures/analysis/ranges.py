@@ -279,7 +279,7 @@ def _statistics(rows: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
         chosen = np.flatnonzero(rows_wanted)
         at = position[chosen]
         runs = run_starts(at)
-        into[at[runs]] = run_tuples(ids[order[chosen]], runs)  # an array: runs of 1-2 ids by zip
+        into[at[runs]] = run_tuples(ids[order[chosen]], runs)  # an array, so short runs are zipped in C
 
     def ids_where(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.object_]:
         taken = np.add.reduceat(mask, starts, dtype=np.int64)
