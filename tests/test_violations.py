@@ -314,3 +314,32 @@ def test_no_definite_violation_iff_consistent(frame: pd.DataFrame) -> None:
     """The consistency theorem, against a search over the linear extensions of the order."""
     found = violations(frame).frame
     assert (not (found["kind"] == "definite").any()) == consistent(frame)
+
+
+def test_key_lists_are_groupbys_keys_with_one_string_per_distinct_text() -> None:
+    """The key lists of a prepared frame are the keys groupby gives (missing as None), and equal
+    texts in them are one Python object (Arrow text would give one per cell: with a series per
+    row, those filled most of violations' memory)."""
+    from kzfigures import prepare
+
+    frame = from_frame(
+        pd.DataFrame(
+            {
+                "metric": ["killed", "killed", "killed", "detained", "detained", "detained", "detained"],
+                "region": ["north", "south", "east", "north", "south", "east", "north"],
+                "stated": [5, 6, 7, 8, 9, 10, 11],
+                "as_of": "2022-01-07",
+                "cumulative": [True, True, True, True, False, True, False],  # skipped and mixed keys
+            }
+        )
+    )
+    frame.loc[frame["region"] == "east", "region"] = None  # missing: only an unvalidated frame has it
+    report = violations(prepare(frame, validate=False))
+    groups = frame.groupby(["metric", "group", "region"], sort=True, dropna=False)["cumulative"]
+    keys = [tuple(None if pd.isna(c) else c for c in key) for key in groups.any().index]
+    some, every = groups.any().tolist(), groups.all().tolist()
+    assert list(report.checked_keys) == [k for k, s in zip(keys, some, strict=True) if s]
+    assert list(report.skipped_keys) == [k for k, s in zip(keys, some, strict=True) if not s] != []
+    assert list(report.mixed_keys) == [k for k, s, e in zip(keys, some, every, strict=True) if s and not e] != []
+    cells = [key[2] for key in report.checked_keys if key[2] is not None]
+    assert len({id(c) for c in cells}) == len(set(cells)) == 2

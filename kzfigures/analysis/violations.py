@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from kzfigures import _strings
 from kzfigures.analysis._runs import run_starts
 from kzfigures.analysis._sorting import PACK_LIMIT, UNBOUNDED, lexsort_stable, order_codes
 from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, annotate, first_rows, point_values, restrict
@@ -44,7 +45,7 @@ def _keys_tuple(value: Any) -> tuple[tuple[Any, ...], ...]:
     return tuple(map(tuple, value))  # map: no Python frame per key (a series per row is 10^6 keys)
 
 
-def _strings(value: Any) -> tuple[str, ...]:
+def _str_tuple(value: Any) -> tuple[str, ...]:
     return tuple(map(str, value))
 
 
@@ -82,11 +83,11 @@ class ViolationReport:
     """
 
     frame: pd.DataFrame = attrs.field(eq=False, repr=False)
-    by: tuple[str, ...] = attrs.field(converter=_strings)
+    by: tuple[str, ...] = attrs.field(converter=_str_tuple)
     checked_keys: tuple[tuple[Any, ...], ...] = attrs.field(converter=_keys_tuple)
     skipped_keys: tuple[tuple[Any, ...], ...] = attrs.field(converter=_keys_tuple)
     mixed_keys: tuple[tuple[Any, ...], ...] = attrs.field(converter=_keys_tuple, default=())
-    skipped_ids: tuple[str, ...] = attrs.field(converter=_strings, default=())
+    skipped_ids: tuple[str, ...] = attrs.field(converter=_str_tuple, default=())
     # Built without one: an empty table of the frame's columns.
     disagreements: pd.DataFrame = attrs.field(
         default=attrs.Factory(lambda self: self.frame.iloc[:0].copy(), takes_self=True), eq=False, repr=False
@@ -344,6 +345,11 @@ def _as_cell(v: Any) -> Any:
 
 def _key_cells(values: pd.Series) -> list[Any]:
     """:func:`_as_cell` of each cell; text, the usual key, converted in one step (a series per row is 10^6 keys)."""
+    if _strings.arrow(values) is not None:
+        # From the distinct texts: equal cells share one Python string (Arrow would build one per
+        # cell), so 10^6 keys hold a string per distinct text, as Python-string columns do.
+        codes, distinct = _strings.factorize(values)
+        return list(np.append(distinct, [None])[codes].tolist())  # code -1, missing, reads the None
     if isinstance(values.dtype, pd.StringDtype):
         cells = values.to_numpy(dtype=object)
         cells[values.isna().to_numpy(dtype=bool)] = None
@@ -974,12 +980,17 @@ def _assemble(
     names = _string(index.speaker_names)
     # Build every column first and the frame once: inserting columns one by one re-infers each.
     data: dict[str, Any] = {"kind": kind_names.take(kind_rank)}
-    # A string key column holds one value per series: gathered from one row per series, the
-    # result's cells point at a few thousand strings instead of one scattered string per row.
-    one_row = first_rows(series)
+    # A string key column holds one value per series: gathered from one row of each series cited,
+    # the result's cells point at a few thousand strings instead of one scattered string per row.
+    cited = np.zeros(int(series.max(initial=-1)) + 1, dtype=bool)
+    cited[series[who]] = True
+    one_row = first_rows(series)[cited]  # of the series cited only: 10^6 series may cite none
+    local = np.cumsum(cited) - 1  # each cited series' place among them
     data.update(
         {
-            column: take(column, one_row).take(series[who]) if rows[column].dtype == "string" else take(column, who)
+            column: take(column, one_row).take(local[series[who]])
+            if rows[column].dtype == "string"
+            else take(column, who)
             for column in columns
         }
     )
