@@ -8,9 +8,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from kzfigures.analysis import estimate as estimate_module
 from kzfigures.analysis._sorting import UNBOUNDED as HI_INF
 from kzfigures.analysis.estimate import METHODS, _lower_median_by, best_estimate, isotonic_by_series
 from kzfigures.datasets import kazakhstan_2022
@@ -268,6 +269,82 @@ def test_isotonic_best_is_the_weighted_fit_of_the_claims_clipped_into_the_envelo
     assert series["best_ids"].tolist() == [("o0",), ("o1",), ("o3",)]
     assert series["high"].isna().tolist() == [False, True, True]
     assert series["high_ids"].tolist() == [("o1",), (), ()]
+
+
+def test_best_cites_its_own_block_where_an_earlier_observation_sets_the_low():
+    # Day 0: "more than 48", [49, unbounded), point 49. Day 1: about 50, [45, 55], point 50.
+    # Day 1's low, 49, is day 0's (o0); its fit, 50, lies inside [49, 55], so its best cites its
+    # own fit block, o1 alone, not low's o0. Day 0's fit, 49, is its own block and its low: o0.
+    frame = from_frame(
+        pd.DataFrame(
+            {
+                "id": ["o0", "o1"],
+                "metric": "killed",
+                "low": [49, 45],
+                "high": pd.array([None, 55], dtype="Int64"),
+                "stated": [48, 50],
+                "qualifier": ["more_than", "about"],
+                "as_of": ["2022-01-10T00:00+06:00", "2022-01-11T00:00+06:00"],
+                "cumulative": True,
+            }
+        )
+    )
+    series = best_estimate(frame).series
+    assert series["low"].tolist() == [49, 49]
+    assert series["best"].tolist() == [49.0, 50.0]
+    assert series["low_ids"].tolist() == [("o0",), ("o0",)]
+    assert series["best_ids"].tolist() == [("o0",), ("o1",)]
+
+
+Banded = tuple[str, int, int | None, int, str, int, str]  # metric, low, high, stated, qualifier, day, speaker
+
+
+@st.composite
+def banded_rows(draw: Any) -> list[Banded]:
+    """Observations of one or two series whose stated numbers lie anywhere in their bands, so a
+    point can stand above an earlier low that is above its own."""
+    rows = []
+    for _ in range(draw(st.integers(1, 10))):
+        low = draw(st.integers(0, 40))
+        kind = draw(st.sampled_from(["exact", "at_least", "about"]))
+        high = low if kind == "exact" else None if kind == "at_least" else low + draw(st.integers(1, 20))
+        stated = draw(st.integers(low, high)) if high is not None and kind == "about" else low
+        rows.append(
+            (
+                draw(st.sampled_from("kd")),
+                low,
+                high,
+                stated,
+                kind,
+                draw(st.integers(0, 3)),
+                draw(st.sampled_from("ABC")),
+            )
+        )
+    return rows
+
+
+def banded_frame(rows: list[Banded]) -> pd.DataFrame:
+    columns = ["metric", "low", "high", "stated", "qualifier", "day", "authority"]
+    frame = pd.DataFrame(rows, columns=columns).astype({"high": "Int64"})
+    as_of = [f"2022-01-{10 + day}T00:00+06:00" for day in frame.pop("day")]
+    return from_frame(frame.assign(id=[f"o{i}" for i in range(len(rows))], as_of=as_of, cumulative=True))
+
+
+# One slot, one speaker: exact 1 and about 3 in [1, 4] both set the low; the best is the second's alone.
+@example(rows=[("k", 1, 1, 1, "exact", 0, "C"), ("k", 1, 4, 3, "about", 0, "C")], method="isotonic", policy="latest")
+@settings(deadline=None, max_examples=200)
+@given(banded_rows(), st.sampled_from(METHODS), st.sampled_from(["latest", "drop-minority"]))
+def test_a_one_row_block_shares_lows_tuple_only_where_it_cites_the_same(
+    rows: list[Banded], method: str, policy: str
+) -> None:
+    """best_ids takes low's tuple for a fit block of one observation that alone sets its slot's
+    low; with every block's tuple built from the block instead, every id column is the same."""
+    frame = banded_frame(rows)
+    shared = best_estimate(frame, method=method, on_conflict=policy).series
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(estimate_module, "_sole_row", lambda obs_block, wanted, n: np.full(len(wanted), -1))
+        built = best_estimate(frame, method=method, on_conflict=policy).series
+    pd.testing.assert_frame_equal(shared, built)
 
 
 def test_same_day_figures_are_a_rising_count_and_echoes_add_no_weight():

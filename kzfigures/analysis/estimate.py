@@ -795,17 +795,10 @@ def _provenance(
     clipped_high = present & (g > envelope.high.astype(np.float64))
     cites_block = present & ~(clipped_low | clipped_high) & (method != "conservative")
     by_id = _rows_by_id(index)
-    obs_block = fitted.claim_block[index.claim]
-    # Ids are gathered only for the blocks some slot cites (touching a string is a cache miss).
-    wanted = np.where(cites_block, block, -1)
-    cited = np.zeros(max(int(obs_block.max()), int(wanted.max()), 0) + 1, dtype=bool)
-    cited[wanted[wanted >= 0]] = True
-    cited_rows = by_id[(obs_block[by_id] >= 0) & cited[np.maximum(obs_block[by_id], 0)]]
-    block_ids = _lookup_ids((obs_block[cited_rows], wanted), ids, cited_rows)
     # By slot, ids in order within each slot: one stable sort serves both bounds.
     kept_rows = by_id[obs_kept[by_id]]
     kept_rows = kept_rows[argsort_stable(obs_pos[kept_rows])]
-    low_ids, high_ids = _ids_by_slot(
+    (low_ids, low_row), (high_ids, _) = _ids_by_slot(
         obs_pos[kept_rows],
         kept_rows,
         ids,
@@ -815,6 +808,18 @@ def _provenance(
             (obs_hi[kept_rows], envelope.high_pos, envelope.high),
         ],
     )
+    obs_block = fitted.claim_block[index.claim]
+    n_blocks = max(int(obs_block.max()), int(block.max()), 0) + 1
+    # One figure a slot (most slots): its block's tuple is low's, not built again.
+    block_row = _sole_row(obs_block, np.where(cites_block, block, -1), n_blocks)
+    same_as_low = (block_row >= 0) & (block_row == low_row)
+    # Ids are gathered only for the blocks some slot cites (touching a string is a cache miss).
+    wanted = np.where(cites_block & ~same_as_low, block, -1)
+    cited = np.zeros(n_blocks, dtype=bool)
+    cited[wanted[wanted >= 0]] = True
+    cited_rows = by_id[(obs_block[by_id] >= 0) & cited[np.maximum(obs_block[by_id], 0)]]
+    block_ids = _lookup_ids((obs_block[cited_rows], wanted), ids, cited_rows)
+    block_ids[same_as_low] = low_ids[same_as_low]
     none = np.empty(n_slots, dtype=object)
     none.fill(())
     own = np.where(clipped_low, low_ids, np.where(clipped_high, high_ids, np.where(present, block_ids, none)))
@@ -846,14 +851,31 @@ def _provenance(
     )
 
 
+def _sole_row(obs_block: _IntArray, wanted: _IntArray, n_blocks: int) -> _IntArray:
+    """Per wanted block (-1 for none), its row if it has exactly one observation, else -1.
+
+    A slot whose block is one observation that alone sets its low (``_ids_by_slot``'s sole row)
+    cites the same ids for both.
+
+    >>> _sole_row(np.array([0, 1, 1, -1]), np.array([0, 1, -1]), 2).tolist()
+    [0, -1, -1]
+    """
+    in_block = np.flatnonzero(obs_block >= 0)
+    row = np.full(n_blocks + 1, -1, dtype=np.intp)  # the last entry answers -1, no block
+    row[obs_block[in_block]] = in_block
+    row[:-1][np.bincount(obs_block[in_block], minlength=n_blocks) != 1] = -1
+    return row[wanted]
+
+
 def _ids_by_slot(
     pos: _IntArray,
     rows: _IntArray,
     ids: npt.NDArray[np.object_],
     n_slots: int,
     bounds: Sequence[tuple[_IntArray, _FloatArray, _IntArray]],
-) -> list[npt.NDArray[np.object_]]:
-    """Per bound and row, the ids of the kept observations in slot ``wanted_pos`` with ``wanted_value``.
+) -> list[tuple[npt.NDArray[np.object_], _IntArray]]:
+    """Per bound and row, the ids of the kept observations in slot ``wanted_pos`` with ``wanted_value``,
+    and the row of the observation if it is the only one (-1 otherwise).
 
     ``pos`` and ``rows`` are the kept observations' slots and rows, sorted by slot, ids sorted
     within a slot; ``ids`` is every observation's id (only those cited are gathered: touching a
@@ -896,7 +918,12 @@ def _ids_by_slot(
         result = np.empty(len(where), dtype=object)
         result.fill(())  # one shared empty tuple, not a Python call per row
         result[present] = per_slot[at]
-        results.append(result)
+        sole = np.full(n_slots, -1, dtype=np.intp)
+        sole[pos[match]] = rows[match]
+        sole[np.bincount(pos[match], minlength=n_slots) != 1] = -1
+        sole_row = np.full(len(where), -1, dtype=np.intp)
+        sole_row[present] = sole[at]
+        results.append((result, sole_row))
         previous = (match, named, per_slot)
     return results
 
