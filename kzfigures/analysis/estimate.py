@@ -343,18 +343,20 @@ def best_estimate(
     slots = _slots(index, obs_kept, claims.cumulative)
     envelope = _envelope(claims, kept, slots)
     fitted = _fit(claims, kept, witness, slots, envelope, method)
-    per_slot = _provenance(frame, index, slots, envelope, fitted, obs_kept, method)
-    rows = per_slot if offset is None else _on_grid(per_slot, offset, tz)
-    key_rows = frame[columns].iloc[first_rows(index.series)].reset_index(drop=True)  # each key's first row
     # The set-aside rows by key, as_of, id, from integers: series numbers follow the keys' order
     # (missing last, as sort_values puts them), start is as_of's instant, id_rank the ids' order.
     aside = np.flatnonzero(~obs_kept)
     aside = aside[lexsort_stable((index.id_rank[aside], index.start[aside], index.series[aside]))]
     aside_claim = index.claim[aside]  # only the set-aside rows' witnesses become text
+    aside_reason = reason[aside_claim]
     witness_ids = frame["id"].array.take(claims.witness_row[witness[aside_claim]]).to_numpy(dtype=object)
+    del claims, kept, reason, witness  # a row each: freed before the provenance tuples, the peak
+    per_slot = _provenance(frame, index, slots, envelope, fitted, obs_kept, method)
+    rows = per_slot if offset is None else _on_grid(per_slot, offset, tz)
+    key_rows = frame[columns].iloc[first_rows(index.series)].reset_index(drop=True)  # each key's first row
     return Estimate(
         series=_series_frame(rows, key_rows, columns, tz),
-        set_aside=_set_aside_frame(frame, columns, aside, reason[aside_claim], witness_ids),
+        set_aside=_set_aside_frame(frame, columns, aside, aside_reason, witness_ids),
         method=method,
         on_conflict=on_conflict,
         freq=freq_label,
