@@ -493,7 +493,7 @@ def restrict(index: ClaimIndex, keep: npt.NDArray[np.bool_]) -> ClaimIndex:
     kept_per_series = np.bincount(index.series[keep], minlength=n_series)
     if (kept_per_series % np.maximum(np.bincount(index.series, minlength=n_series), 1)).any():
         raise InvalidArgumentError("keep must select whole series: time slots are numbered across a whole series")
-    if not len(index.series):
+    if keep.all():  # every row: the index itself (its arrays are read-only), not a copy
         return index
     n_names = len(index.speaker_names)
     speaker = index.speaker[keep]

@@ -322,7 +322,8 @@ def violation_tables(
     if index is not None and _whole_series(index, cumulative):  # restrict the index: no sort
         # Only the columns the check reads, so that dropping the daily rows copies less.
         read = [*dict.fromkeys([*columns, "id", "low", "high", "stated", "as_of"])]
-        return _find(frame.loc[cumulative, read].reset_index(drop=True), restrict(index, cumulative))
+        rows = frame[read] if cumulative.all() else frame.loc[cumulative, read]  # all: no copy of the rows
+        return _find(rows.reset_index(drop=True), restrict(index, cumulative))
     rows = frame[cumulative].reset_index(drop=True)  # annotate reads the speakers' and times' columns too
     return _find(rows, annotate(rows, columns))
 
@@ -414,14 +415,13 @@ def _find(rows: pd.DataFrame, index: ClaimIndex) -> tuple[pd.DataFrame, pd.DataF
 
     # Strictly before j: every row of an earlier component of its series (a running maximum up
     # to the component's first row), and, in a component of mixed precisions, the rows of its
-    # own component that end by its start (a sweep over its starts and ends).
-    earlier_low = parts.before_component(enc_low)
-    earlier_point = parts.before_component(enc_point)
-    over = parts.overlapping_best(enc_low, speaker)
+    # own component that end by its start (a sweep over its starts and ends). The sweep comes
+    # first: on one huge series it is the peak of memory, so the arrays below do not add to it.
     mixed_low, mixed_point, mixed_over = _mixed_best(parts, start, end, speaker, enc_low, enc_point)
-    earlier_low = np.maximum(earlier_low, mixed_low)
-    earlier_point = np.maximum(earlier_point, mixed_point)
-    over = np.where(parts.mixed_rows, mixed_over, over)
+    earlier_low = np.maximum(parts.before_component(enc_low), mixed_low)
+    earlier_point = np.maximum(parts.before_component(enc_point), mixed_point)
+    over = np.where(parts.mixed_rows, mixed_over, parts.overlapping_best(enc_low, speaker))
+    del mixed_low, mixed_point, mixed_over
     low_witness, point_witness, over_witness = decode(earlier_low), decode(earlier_point), decode(over)
     definite = (earlier_low >= 0) & (low[low_witness] > high)
     soft = stated & ~definite & (earlier_point >= 0) & (point[point_witness] > point)
