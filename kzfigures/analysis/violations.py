@@ -584,15 +584,19 @@ def _mixed_best(
     rows = np.flatnonzero(parts.mixed_rows & ~small)  # sorted by component: each component contiguous
     if len(rows) == 0:
         return earlier_low, earlier_point, overlapping
+
+    def of_rows(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        return values if len(rows) == n else values[rows]  # one huge series: every row, no copy
+
     group = _dense(parts.which[rows])
-    t_start, t_end, width = _time_codes(start[rows], end[rows])
+    t_start, t_end, width = _time_codes(of_rows(start), of_rows(end))
     # Before: a row's end at or before another's start, each row a point at its end and a query at its start.
     events = _Events.of(group, t_end, t_start, width, strict=False)
     for codes, target in ((enc_low, earlier_low), (enc_point, earlier_point)):
-        seen = _running_max(events.group, np.where(events.is_point, codes[rows][events.row], -1))
+        seen = _running_max(events.group, np.where(events.is_point, of_rows(codes)[events.row], -1))
         target[rows[events.row[~events.is_point]]] = seen[~events.is_point]
     del events, seen  # 2m events: freed before the overlap sweep builds its own (the peak of one huge series)
-    overlapping[rows] = _best_overlapping(group, t_start, t_end, width, speaker[rows], enc_low[rows])
+    overlapping[rows] = _best_overlapping(group, t_start, t_end, width, of_rows(speaker), of_rows(enc_low))
     return earlier_low, earlier_point, overlapping
 
 
