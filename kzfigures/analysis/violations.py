@@ -937,8 +937,12 @@ def _count_earlier_above(
         right = ((g >> level) & 1).astype(bool)
         changed = np.r_[True, (block[1:] != block[:-1]) | (series[1:] != series[:-1])]
         block_id = np.cumsum(changed) - 1
-        left_codes = np.sort(block_id[~right] * width + low_rank[~right])
         query = right & asked
+        # Only the left halves of blocks that hold a query count: few, where few rows are asked.
+        active = np.zeros(int(block_id[-1]) + 1, dtype=bool)
+        active[block_id[query]] = True
+        points = ~right & active[block_id]
+        left_codes = np.sort(block_id[points] * width + low_rank[points])
         base = block_id[query] * width
         counts[query] += np.searchsorted(left_codes, base + width, side="left") - np.searchsorted(
             left_codes, base + high_rank[query], side="right"
