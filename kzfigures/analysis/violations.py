@@ -322,7 +322,7 @@ def violation_tables(
     if index is not None and _whole_series(index, cumulative):  # restrict the index: no sort
         # Only the columns the check reads, so that dropping the daily rows copies less.
         read = [*dict.fromkeys([*columns, "id", "low", "high", "stated", "as_of"])]
-        rows = frame[read] if cumulative.all() else frame.loc[cumulative, read]  # all: no copy of the rows
+        rows = frame[read] if cumulative.all() else frame.loc[cumulative, read]  # all: no row mask to apply
         return _find(rows.reset_index(drop=True), restrict(index, cumulative))
     rows = frame[cumulative].reset_index(drop=True)  # annotate reads the speakers' and times' columns too
     return _find(rows, annotate(rows, columns))
@@ -990,13 +990,13 @@ def _assemble(
     data: dict[str, Any] = {"kind": kind_names.take(kind_rank)}
     # A string key column holds one value per series: gathered from one row of each series cited,
     # the result's cells point at a few thousand strings instead of one scattered string per row.
-    cited = np.zeros(int(series.max(initial=-1)) + 1, dtype=bool)
+    cited = np.zeros(int(series.max()) + 1, dtype=bool)
     cited[series[who]] = True
     one_row = first_rows(series)[cited]  # of the series cited only: 10^6 series may cite none
-    local = np.cumsum(cited) - 1  # each cited series' place among them
+    cited_rank = np.cumsum(cited) - 1  # each cited series' place among them
     data.update(
         {
-            column: take(column, one_row).take(local[series[who]])
+            column: take(column, one_row).take(cited_rank[series[who]])
             if rows[column].dtype == "string"
             else take(column, who)
             for column in columns
