@@ -342,7 +342,7 @@ def test_a_one_row_block_shares_lows_tuple_only_where_it_cites_the_same(
     frame = banded_frame(rows)
     shared = best_estimate(frame, method=method, on_conflict=policy).series
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(estimate_module, "_sole_row", lambda obs_block, wanted, n: np.full(len(wanted), -1))
+        patch.setattr(estimate_module, "_sole_row", lambda group, row, n: np.full(n, -1, dtype=np.intp))
         built = best_estimate(frame, method=method, on_conflict=policy).series
     pd.testing.assert_frame_equal(shared, built)
 

@@ -813,8 +813,9 @@ def _provenance(
     obs_block = fitted.claim_block[index.claim]
     n_blocks = max(int(obs_block.max()), int(block.max()), 0) + 1
     # One figure a slot (most slots): its block's tuple is low's, not built again.
-    block_row = _sole_row(obs_block, np.where(cites_block, block, -1), n_blocks)
-    same_as_low = (block_row >= 0) & (block_row == low_row)
+    in_block = np.flatnonzero(obs_block >= 0)
+    block_row = _sole_row(obs_block[in_block], in_block, n_blocks)[np.maximum(block, 0)]
+    same_as_low = cites_block & (block >= 0) & (block_row >= 0) & (block_row == low_row)
     # Ids are gathered only for the blocks some slot cites (touching a string is a cache miss).
     wanted = np.where(cites_block & ~same_as_low, block, -1)
     cited = np.zeros(n_blocks, dtype=bool)
@@ -853,20 +854,18 @@ def _provenance(
     )
 
 
-def _sole_row(obs_block: _IntArray, wanted: _IntArray, n_blocks: int) -> _IntArray:
-    """Per wanted block (-1 for none), its row if it has exactly one observation, else -1.
+def _sole_row(group: _IntArray, row: _IntArray, n_groups: int) -> _IntArray:
+    """Per group number ``0 <= g < n_groups``, its row if exactly one of ``row`` is in it, else -1.
 
-    A slot whose block is one observation that alone sets its low (``_ids_by_slot``'s sole row)
-    cites the same ids for both.
+    A slot whose fit block is one observation that alone sets its low cites the same ids for both.
 
-    >>> _sole_row(np.array([0, 1, 1, -1]), np.array([0, 1, -1]), 2).tolist()
-    [0, -1, -1]
+    >>> _sole_row(np.array([0, 1, 1]), np.array([7, 8, 9]), 3).tolist()
+    [7, -1, -1]
     """
-    in_block = np.flatnonzero(obs_block >= 0)
-    row = np.full(n_blocks + 1, -1, dtype=np.intp)  # the last entry answers -1, no block
-    row[obs_block[in_block]] = in_block
-    row[:-1][np.bincount(obs_block[in_block], minlength=n_blocks) != 1] = -1
-    return row[wanted]
+    sole = np.full(n_groups, -1, dtype=np.intp)
+    sole[group] = row
+    sole[np.bincount(group, minlength=n_groups) != 1] = -1
+    return sole
 
 
 def _ids_by_slot(
@@ -920,11 +919,8 @@ def _ids_by_slot(
         result = np.empty(len(where), dtype=object)
         result.fill(())  # one shared empty tuple, not a Python call per row
         result[present] = per_slot[at]
-        sole = np.full(n_slots, -1, dtype=np.intp)
-        sole[pos[match]] = rows[match]
-        sole[np.bincount(pos[match], minlength=n_slots) != 1] = -1
         sole_row = np.full(len(where), -1, dtype=np.intp)
-        sole_row[present] = sole[at]
+        sole_row[present] = _sole_row(pos[match], rows[match], n_slots)[at]
         results.append((result, sole_row))
         previous = (match, named, per_slot)
     return results
