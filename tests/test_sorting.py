@@ -44,13 +44,27 @@ def test_argsort_stable_is_the_stable_argsort(values: list[int]) -> None:
         assert argsort_stable(array).tolist() == np.argsort(array, kind="stable").tolist()
 
 
-@pytest.mark.parametrize("spread", [3, 10**6, 2**62])
-def test_argsort_stable_packs_large_arrays_exactly(spread: int) -> None:
+# Each spread takes one path: one radix pass of 16 bits, two, codes packed with their row, the
+# stable sort of values too wide to pack; "nearly sorted" has few descents (the stable sort's runs).
+@pytest.mark.parametrize("spread", [3, 10**6, 2**40, 2**62])
+@pytest.mark.parametrize("nearly_sorted", [False, True])
+def test_argsort_stable_sorts_large_arrays_exactly(spread: int, nearly_sorted: bool) -> None:
     rng = np.random.default_rng(spread % 1000)
     array = rng.integers(-spread, spread, size=5000, dtype=np.int64)
     array[::97] = _TOP  # the unbounded high
+    if nearly_sorted:
+        array = np.sort(array)
+        array[::500] = array[::-500].copy()
     order = argsort_stable(array)
     assert order.dtype == np.intp
+    assert order.tolist() == np.argsort(array, kind="stable").tolist()
+
+
+def test_argsort_stable_keeps_ties_in_row_order_in_two_radix_passes() -> None:
+    # Codes wider than one 16-bit digit, with many ties: the second pass must keep the first's order.
+    rng = np.random.default_rng(7)
+    array = rng.integers(0, 3, size=20_000, dtype=np.int64) * 70_000 + rng.integers(0, 2, size=20_000)
+    order = argsort_stable(array)
     assert order.tolist() == np.argsort(array, kind="stable").tolist()
 
 

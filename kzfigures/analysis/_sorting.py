@@ -22,30 +22,56 @@ PACK_LIMIT = 2**62
 #: Below this many values :func:`argsort_stable` just calls the stable sort.
 _PACK_FROM = 1024
 
+#: numpy's stable sort of integers of at most 16 bits is a radix sort: the digit width it serves.
+_DIGIT = 16
+
+#: Fewer than one descent per this many values: the stable sort (timsort) merges runs faster than any other.
+_FEW_DESCENTS = 64
+
 #: The int64 that stands for an unbounded ``high`` in the analyses' arrays: above every count.
 UNBOUNDED = int(np.iinfo(np.int64).max)
 
 
 def argsort_stable(key: npt.ArrayLike) -> npt.NDArray[np.intp]:
-    """``np.argsort(key, kind="stable")`` for integers, by one sort of distinct packed keys.
+    """``np.argsort(key, kind="stable")`` for integers, by radix sorts of small codes.
 
-    Each row's key is packed with its position, ``code * n + row`` (``code``
-    from :func:`order_codes`), so no two are equal and numpy's default sort,
-    which need not be stable, gives the stable order. That sort runs SIMD
-    kernels on int64 where the CPU has them, several times faster than the
-    stable sort (timsort); ``docs/performance.md`` has the figures.
+    Values nearly in order (few descents) take the stable sort itself, which
+    merges their runs. Otherwise each value is shifted to start at 0; codes
+    below ``2**32`` are sorted by numpy's stable sort of 16-bit integers,
+    which is a radix sort: ``O(n)`` per 16-bit digit, least significant digit
+    first, so one or two passes whatever the CPU. Wider codes are packed
+    with their row, ``code * n + row``, so that no two are equal: numpy's
+    default sort of those keys, which need not be stable, orders them as a
+    stable sort would, and each key's remainder by ``n`` is its row. Values
+    too wide even for that take the stable sort. ``docs/performance.md`` has
+    the figures.
 
     >>> argsort_stable(np.array([2, 1, 2, 1, 0])).tolist()
     [4, 1, 3, 0, 2]
     """
     values = np.asarray(key, dtype=np.int64)
     n = len(values)
-    if n < max(_PACK_FROM, 2):  # the packing's fixed cost outweighs the sort's
+    if n < max(_PACK_FROM, 2) or np.count_nonzero(values[1:] < values[:-1]) * _FEW_DESCENTS < n:
         return np.asarray(np.argsort(values, kind="stable"), dtype=np.intp)
-    codes, width = order_codes(values, PACK_LIMIT // n)
-    if width > PACK_LIMIT // n:  # only past 2**31 rows: dense ranks always fit below that
+    shifted = _shifted_codes(values, PACK_LIMIT // n)
+    if shifted is None:  # dense ranks would fit, but finding them costs more than this sort
         return np.asarray(np.argsort(values, kind="stable"), dtype=np.intp)
-    return np.asarray(np.argsort(codes * n + np.arange(n, dtype=np.int64)), dtype=np.intp)
+    codes, width = shifted
+    if width <= 1 << (_DIGIT * 2):
+        return _radix_order(codes, width)
+    packed = codes * n + np.arange(n, dtype=np.int64)
+    packed.sort()
+    return np.asarray(np.remainder(packed, n, out=packed), dtype=np.intp)
+
+
+def _radix_order(codes: npt.NDArray[np.int64], width: int) -> npt.NDArray[np.intp]:
+    """The stable order of codes ``0 <= c < width <= 2**32``: one or two radix passes of 16 bits."""
+    mask = (1 << _DIGIT) - 1
+    if width <= mask + 1:
+        return np.asarray(np.argsort(codes.astype(np.uint16), kind="stable"), dtype=np.intp)
+    order = np.argsort((codes & mask).astype(np.uint16), kind="stable")
+    high = (codes >> _DIGIT).astype(np.uint16)
+    return np.asarray(order[np.argsort(high[order], kind="stable")], dtype=np.intp)
 
 
 def lexsort_stable(keys: tuple[npt.NDArray[np.int64], ...]) -> npt.NDArray[np.intp]:
@@ -98,19 +124,31 @@ def order_codes(values: npt.NDArray[np.int64], limit: int) -> tuple[npt.NDArray[
     >>> order_codes(np.array([0, 10**15]), limit=100)[0].tolist()
     [0, 1]
     """
+    shifted = _shifted_codes(values, limit)
+    if shifted is not None:
+        return shifted
+    # Dense ranks by hashing, sorting only the distinct values: a third of np.unique's time on
+    # 10^6 times of 35k distinct values.
+    ranks, distinct = pd.factorize(values, sort=True)
+    return ranks.astype(np.int64), len(distinct)
+
+
+def _shifted_codes(values: npt.NDArray[np.int64], limit: int) -> tuple[npt.NDArray[np.int64], int] | None:
+    """``values - min`` (an unbounded high one above the largest finite value) if under ``limit``, else None."""
     if len(values) == 0:
         return np.zeros(0, dtype=np.int64), 1
+    top = int(values.max())
+    if top != UNBOUNDED:
+        low = int(values.min())
+        return (values - low, top - low + 1) if top - low + 1 <= limit else None
     unbounded = values == UNBOUNDED
     finite = values[~unbounded]
     low = int(finite.min()) if len(finite) else 0
     top = int(finite.max()) if len(finite) else 0
     width = top - low + 2  # room for the unbounded code, top - low + 1
-    if width <= limit:
-        return np.where(unbounded, top - low + 1, values - low).astype(np.int64), width
-    # Dense ranks by hashing, sorting only the distinct values: a third of np.unique's time on
-    # 10^6 times of 35k distinct values.
-    ranks, distinct = pd.factorize(values, sort=True)
-    return ranks.astype(np.int64), len(distinct)
+    if width > limit:
+        return None
+    return np.where(unbounded, top - low + 1, values - low).astype(np.int64), width
 
 
 def text_order(texts: npt.NDArray[np.object_]) -> npt.NDArray[np.intp]:
