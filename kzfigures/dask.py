@@ -58,6 +58,7 @@ import numpy as np
 import pandas as pd
 
 import kzfigures
+from kzfigures import _strings
 from kzfigures.analysis.index import DEFAULT_BY, check_by
 from kzfigures.analysis.vintages import known_by
 from kzfigures.analysis.weights import Weights
@@ -365,16 +366,16 @@ def _canonical_partition(
     number = 0 if partition_info is None else int(partition_info["number"])
     start = int(starts[number])
     raw = raw.reset_index(drop=True)
-    positions = [f"row-{start + i}" for i in range(len(raw))]
+    positions = _strings.row_ids(len(raw), start)
     if "id" not in raw.columns:
-        raw = raw.assign(id=pd.Series(positions, dtype=object))
+        raw = raw.assign(id=positions)
     else:  # a blank or missing id takes its global position, as from_frame would in the whole frame
         cells = raw["id"].astype(object)
         blank = cells.isna().to_numpy(dtype=bool) | np.array(
             [isinstance(v, str) and (not v or v.isspace()) for v in cells], dtype=bool
         )
         if blank.any():
-            raw = raw.assign(id=cells.where(~blank, pd.Series(positions, dtype=object)))
+            raw = raw.assign(id=cells.where(~blank, positions.astype(object)))
     try:
         canonical = from_frame(raw, **options)
     except FrameValidationError as error:

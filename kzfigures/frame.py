@@ -701,9 +701,9 @@ def from_frame(
         ids = _text(source["id"])
         missing_id = ids.isna()
         if missing_id.any():  # build the default ids only when some are needed
-            ids = ids.mask(missing_id, pd.Series([f"row-{i}" for i in range(n)], dtype="string"))
+            ids = ids.mask(missing_id, _strings.row_ids(n))
     else:
-        ids = pd.Series([f"row-{i}" for i in range(n)], dtype="string")
+        ids = _strings.row_ids(n)
     # Ids all made here ("row-<i>") are unique; given ones are hashed in C, and the rows that
     # repeat one are found only when some do.
     if "id" in source.columns and _strings.count_distinct(ids) < n:
@@ -1029,16 +1029,18 @@ def _read_counts(cells: np.ndarray) -> tuple[pd.api.extensions.ExtensionArray, n
     """:func:`_count` of each cell: the counts (Int64) and what each cell is.
 
     Plain digit strings of up to 18 digits (below ``10**18 < LARGEST_COUNT``, the
-    usual cells of a CSV) are read at once by pandas, exactly, as int64; every
-    other cell by :func:`_count`.
+    usual cells of a CSV), bare or followed by a point and zeros (``"801.0"``, as
+    pandas writes a float column), are read at once by pandas, exactly, as int64;
+    every other cell by :func:`_count`, which reads those alike.
     """
     kinds = np.full(len(cells), _MISSING, dtype=np.int8)
     numbers = np.zeros(len(cells), dtype=np.int64)
     rest = np.ones(len(cells), dtype=bool)
     if len(cells) and pd.api.types.infer_dtype(cells, skipna=False) == "string":
         stripped = pd.Series(cells, dtype=object).str.strip()
-        plain = stripped.str.fullmatch(r"[0-9]{1,18}").to_numpy(dtype=bool)
-        numbers[plain] = pd.to_numeric(stripped[plain]).to_numpy(dtype=np.int64)
+        plain = stripped.str.fullmatch(r"[0-9]{1,18}(?:\.0*)?").to_numpy(dtype=bool)
+        digits = stripped[plain].str.replace(r"\.0*$", "", regex=True)
+        numbers[plain] = pd.to_numeric(digits).to_numpy(dtype=np.int64)
         kinds[plain] = _WHOLE
         rest = ~plain
     for position in np.flatnonzero(rest):

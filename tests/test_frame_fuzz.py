@@ -165,3 +165,21 @@ def test_from_frame_refuses_by_name_or_gives_a_frame_that_holds_up(frame: pd.Dat
 
 def _in_utc(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(as_of=frame["as_of"].dt.tz_convert("UTC"), published=frame["published"].dt.tz_convert("UTC"))
+
+
+# Text cells as a CSV gives them: digits with or without a point, zeros or other digits after
+# it, exponents, signs, spaces, and texts around the 18 digits the fast path reads at once.
+COUNT_TEXTS = st.one_of(
+    st.from_regex(r"\s{0,2}[+-]?[0-9]{0,20}(\.[0-9]{0,3})?([eE][+-]?[0-9])?\s{0,2}", fullmatch=True),
+    st.from_regex(r"[0-9]{17,19}\.0{0,2}", fullmatch=True),
+    st.sampled_from(["7.", ".0", "00.0", "5.00", "\u0667.0", "7.0\n", "1_000"]),
+)
+
+
+@given(st.lists(COUNT_TEXTS, min_size=1, max_size=30, unique=True))
+def test_reading_distinct_count_texts_at_once_is_reading_each(cells: list[str]) -> None:
+    from kzfigures.frame import _count, _read_counts
+
+    values, kinds = _read_counts(np.array(cells, dtype=object))
+    read = [(None if pd.isna(v) else int(v), int(k)) for v, k in zip(values, kinds, strict=True)]
+    assert read == [_count(cell) for cell in cells]

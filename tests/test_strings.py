@@ -227,3 +227,16 @@ def test_pyarrow_leaves_pipes_and_home_paths_as_pandas_reads_them(
     cells = frame_module._read_with_arrow("~/home.csv")
     assert cells is not None
     assert cells.iloc[1].tolist() == ["killed", "2022-01-07", "5"]
+
+
+@pytest.mark.parametrize("storage", STORAGES)
+@pytest.mark.parametrize(("n", "start"), [(0, 0), (1, 0), (12, 7), (1001, 10**12)])
+def test_row_ids_are_the_numbered_texts_in_the_default_storage(
+    storage: Literal["python", "pyarrow"], n: int, start: int
+) -> None:
+    with pd.option_context("mode.string_storage", storage):
+        ids = _strings.row_ids(n, start)
+        assert ids.dtype == pd.StringDtype()
+    assert ids.dtype.storage == storage
+    assert ids.tolist() == [f"row-{i}" for i in range(start, start + n)]
+    assert ids.index.equals(pd.RangeIndex(n))
