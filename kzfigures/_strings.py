@@ -126,3 +126,21 @@ def row_ids(n: int, start: int = 0) -> pd.Series:
         numbers = pa.array(np.arange(start, start + n, dtype=np.int64)).cast(pa.string())
         return pd.Series(pd.array(pc.binary_join_element_wise("row", numbers, "-"), dtype="string"))
     return pd.Series([f"row-{i}" for i in range(start, start + n)], dtype="string")
+
+
+def made_in_order(values: pd.Series, order: npt.NDArray[np.intp]) -> npt.NDArray[np.object_] | None:
+    """The Arrow text cells at the rows ``order`` lists, made into Python strings in that order.
+
+    None if the column's strings are Python objects already (read them by row). Reading
+    strings at random costs a cache miss each: a million one-id tuples built from strings
+    in shuffled order take three times as long as from strings made in the order they are
+    read. Taking the cells first costs Arrow about 50 ms a million, so it pays where the
+    strings are read about once each, one per tuple.
+
+    >>> made_in_order(pd.Series(["b", "a", "c"], dtype="string[pyarrow]"), np.array([1, 0])).tolist()
+    ['a', 'b']
+    """
+    chunks = arrow(values)
+    if chunks is None:
+        return None
+    return np.asarray(chunks.take(order).to_numpy(zero_copy_only=False), dtype=object)

@@ -31,6 +31,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import isotonic_regression
 
+from kzfigures import _strings
 from kzfigures.analysis._runs import run_numbers, run_starts, run_tuples
 from kzfigures.analysis._sorting import UNBOUNDED, argsort_stable, lexsort_stable
 from kzfigures.analysis.conflicts import REASONS, settle_drop_minority_runs, settle_latest_runs, supersede
@@ -788,7 +789,6 @@ def _provenance(
     missing.
     """
     n_slots, obs_pos = slots.n, slots.position
-    ids = frame["id"].to_numpy(dtype=object)
     obs_lo = frame["low"].to_numpy(dtype=np.int64)
     obs_hi = frame["high"].to_numpy(dtype=np.int64, na_value=UNBOUNDED)
     g, best, block = fitted.g, fitted.best, fitted.block
@@ -800,10 +800,22 @@ def _provenance(
     # By slot, ids in order within each slot: one stable sort serves both bounds.
     kept_rows = by_id[obs_kept[by_id]]
     kept_rows = kept_rows[argsort_stable(obs_pos[kept_rows])]
+    # Where a slot holds about one observation, Arrow ids become Python strings in the order the
+    # tuples read them (kept rows by slot, then the others): ids[id_at[row]] is a row's id.
+    # Elsewhere they are made in row order (id_at None): ids[row].
+    id_at: _IntArray | None = None
+    listed = np.r_[kept_rows, np.flatnonzero(~obs_kept)] if 2 * n_slots > len(frame) else None
+    made = _strings.made_in_order(frame["id"], listed) if listed is not None else None
+    if made is not None and listed is not None:
+        ids, id_at = made, np.empty(len(listed), dtype=np.intp)
+        id_at[listed] = np.arange(len(listed))
+    else:
+        ids = frame["id"].to_numpy(dtype=object)
+    kept_at = kept_rows if id_at is None else np.arange(len(kept_rows))
     (low_ids, low_row), (high_ids, _) = _ids_by_slot(
         obs_pos[kept_rows],
         kept_rows,
-        ids,
+        (ids, kept_at),
         n_slots,
         [
             (obs_lo[kept_rows], envelope.low_pos, envelope.low),
@@ -821,7 +833,7 @@ def _provenance(
     cited = np.zeros(n_blocks, dtype=bool)
     cited[wanted[wanted >= 0]] = True
     cited_rows = by_id[(obs_block[by_id] >= 0) & cited[np.maximum(obs_block[by_id], 0)]]
-    block_ids = _lookup_ids((obs_block[cited_rows], wanted), ids, cited_rows)
+    block_ids = _lookup_ids((obs_block[cited_rows], wanted), ids, cited_rows if id_at is None else id_at[cited_rows])
     block_ids[same_as_low] = low_ids[same_as_low]
     none = np.empty(n_slots, dtype=object)
     none.fill(())
@@ -871,7 +883,7 @@ def _sole_row(group: _IntArray, row: _IntArray, n_groups: int) -> _IntArray:
 def _ids_by_slot(
     pos: _IntArray,
     rows: _IntArray,
-    ids: npt.NDArray[np.object_],
+    texts: tuple[npt.NDArray[np.object_], _IntArray],
     n_slots: int,
     bounds: Sequence[tuple[_IntArray, _FloatArray, _IntArray]],
 ) -> list[tuple[npt.NDArray[np.object_], _IntArray]]:
@@ -879,8 +891,8 @@ def _ids_by_slot(
     and the row of the observation if it is the only one (-1 otherwise).
 
     ``pos`` and ``rows`` are the kept observations' slots and rows, sorted by slot, ids sorted
-    within a slot; ``ids`` is every observation's id (only those cited are gathered: touching a
-    string object is a cache miss);
+    within a slot; ``texts`` is (ids, id_at): ``ids[id_at[i]]`` is the id of ``rows[i]`` (only those
+    cited are gathered: touching a string object is a cache miss);
     each bound is (each observation's value, each row's slot or NaN, each row's wanted value),
     and a row with no slot gets ``()``. Every row that names slot ``p`` wants the same value there
     (the slot's own largest ``lo`` or smallest ``hi``), so the observations wanted are a mask, and
@@ -888,6 +900,7 @@ def _ids_by_slot(
     mask equals the previous bound's (an exact figure sets both low and high: 90 % of slots at
     10^6), its tuple is shared rather than built again.
     """
+    ids, id_at = texts
     results = []
     previous: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], npt.NDArray[np.object_]] | None = None
     for value, wanted_pos, wanted_value in bounds:
@@ -915,7 +928,7 @@ def _ids_by_slot(
         build_pos = pos[build]
         if len(build_pos):
             starts = run_starts(build_pos)
-            per_slot[build_pos[starts]] = run_tuples(ids[rows[build]], starts)
+            per_slot[build_pos[starts]] = run_tuples(ids[id_at[build]], starts)
         result = np.empty(len(where), dtype=object)
         result.fill(())  # one shared empty tuple, not a Python call per row
         result[present] = per_slot[at]
@@ -931,8 +944,8 @@ def _lookup_ids(
 ) -> npt.NDArray[np.object_]:
     """Per wanted key, the sorted tuple of the ids of the observations with that key (``()`` if none).
 
-    ``keys`` is (each observation's key, each wanted row's key or -1); the observations are
-    ``ids[rows]``, with ``rows`` in id order, so one stable sort by key keeps them sorted within
+    ``keys`` is (each observation's key, each wanted row's key or -1); the observations' ids are
+    ``ids[rows]``, listed in id order, so one stable sort by key keeps them sorted within
     each key. A tuple is built only for the runs some row wants, and only their ids are gathered
     (touching a string object is a cache miss): no Python call per group through groupby().agg.
     """

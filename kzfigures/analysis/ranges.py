@@ -270,14 +270,11 @@ def _statistics(rows: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
 
     # Each row's group statistic, repeated over its run; a row is cited where it attains it.
     position = run_numbers(starts, len(group))
-    # The ids in the order the tuples read them. Where a run holds about one id (a series a row),
-    # Arrow ids are taken in that order before they become Python strings, so that the tuples
-    # read the strings where they lie in memory, not at random (a cache miss each); elsewhere
-    # Arrow's take costs more than it saves.
-    arrow_ids = _strings.arrow(rows["id"])
-    if arrow_ids is not None and 2 * len(starts) > len(group):
-        ids = np.asarray(arrow_ids.take(order).to_numpy(zero_copy_only=False), dtype=object)
-        id_at = np.arange(len(order))
+    # Where a group holds about one id (a series a row), Arrow ids become Python strings in the
+    # order the tuples read them: ids[id_at[i]] is the id of the i-th sorted row either way.
+    made = _strings.made_in_order(rows["id"], order) if 2 * len(starts) > len(group) else None
+    if made is not None:
+        ids, id_at = made, np.arange(len(order))
     else:
         ids, id_at = rows["id"].to_numpy(dtype=object), order
     # A mask often takes a whole run (every observation of a slot agrees): that tuple is built
