@@ -803,15 +803,16 @@ def _provenance(
     # Where a slot holds about one observation, Arrow ids become Python strings in the order the
     # tuples read them (kept rows by slot, then the others): ids[id_at[row]] is a row's id.
     # Elsewhere they are made in row order (id_at None): ids[row].
-    id_at: _IntArray | None = None
-    listed = np.r_[kept_rows, np.flatnonzero(~obs_kept)] if 2 * n_slots > len(frame) else None
-    made = _strings.made_in_order(frame["id"], listed) if listed is not None else None
-    if made is not None and listed is not None:
-        ids, id_at = made, np.empty(len(listed), dtype=np.intp)
-        id_at[listed] = np.arange(len(listed))
+    made, listed, id_at = None, kept_rows, None
+    if 2 * n_slots > len(frame):
+        listed = np.r_[kept_rows, np.flatnonzero(~obs_kept)]
+        made = _strings.made_in_order(frame["id"], listed)
+    if made is None:
+        ids, kept_at = frame["id"].to_numpy(dtype=object), kept_rows
     else:
-        ids = frame["id"].to_numpy(dtype=object)
-    kept_at = kept_rows if id_at is None else np.arange(len(kept_rows))
+        ids, kept_at = made, np.arange(len(kept_rows))
+        id_at = np.empty(len(listed), dtype=np.intp)
+        id_at[listed] = np.arange(len(listed))
     (low_ids, low_row), (high_ids, _) = _ids_by_slot(
         obs_pos[kept_rows],
         kept_rows,
