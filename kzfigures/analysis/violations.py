@@ -570,7 +570,10 @@ def _mixed_best(
     running maxima over the ends and starts sorted together, over :math:`O_j` a divide and
     conquer over those events (:func:`_best_overlapping`): ``O(m log m)`` for :math:`m` rows in
     mixed components, where checking every pair cost :math:`\sum k^2` for components of
-    :math:`k` rows (``tests/test_mixed_pairs.py`` compares the two).
+    :math:`k` rows (``tests/test_mixed_pairs.py`` compares the two). :math:`B_j` depends on
+    :math:`j` only through its period and :math:`O_j` through its period and speaker, so each
+    sweep runs over those units of a component (:func:`_units`), each unit holding its rows'
+    largest code, and its answer is every one of its rows'.
     """
     n = len(start)
     earlier_low, earlier_point, overlapping = (np.full(n, -1, dtype=np.int64) for _ in range(3))
@@ -590,14 +593,56 @@ def _mixed_best(
 
     group = _dense(parts.which[rows])
     t_start, t_end, width = _time_codes(of_rows(start), of_rows(end))
-    # Before: a row's end at or before another's start, each row a point at its end and a query at its start.
-    events = _Events.of(group, t_end, t_start, width, strict=False)
+    # Rows of one period in one component have the same rows before them, and rows of one period and
+    # speaker the same rows overlapping them: each sweep runs over those units, each holding its rows'
+    # best code, and gives its answer to all of them (an hourly archive repeats its periods often).
+    period, first = _units(_units(group, t_start, width)[0], t_end, width)
+    # Before: a unit's end at or before another's start, each unit a point at its end and a query at its start.
+    events = _Events.of(group[first], t_end[first], t_start[first], width, strict=False)
+    asked = ~events.is_point
     for codes, target in ((enc_low, earlier_low), (enc_point, earlier_point)):
-        seen = _running_max(events.group, np.where(events.is_point, of_rows(codes)[events.row], -1))
-        target[rows[events.row[~events.is_point]]] = seen[~events.is_point]
-    del events, seen  # 2m events: freed before the overlap sweep builds its own (the peak of one huge series)
-    overlapping[rows] = _best_overlapping(group, t_start, t_end, width, of_rows(speaker), of_rows(enc_low))
+        seen = _running_max(events.group, np.where(events.is_point, _unit_max(period, of_rows(codes))[events.row], -1))
+        answer = np.empty(len(first), dtype=np.int64)
+        answer[events.row[asked]] = seen[asked]
+        target[rows] = answer[period]
+    del events, seen, asked  # freed before the overlap sweep builds its own (the peak of one huge series)
+    who = of_rows(speaker)
+    unit, first = _units(period, who, int(who.max()) + 1)
+    best = _best_overlapping(
+        group[first], t_start[first], t_end[first], width, who[first], _unit_max(unit, of_rows(enc_low))
+    )
+    overlapping[rows] = best[unit]
     return earlier_low, earlier_point, overlapping
+
+
+def _units(
+    unit: npt.NDArray[np.int64], codes: npt.NDArray[np.int64], width: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp]]:
+    """The rows' distinct ``(unit, code)`` pairs, numbered in order of first appearance, and each one's first row.
+
+    ``unit`` and ``codes`` are below ``len(unit)`` and ``width``; rows in ``unit`` order number
+    the new units in that order too.
+
+    >>> [a.tolist() for a in _units(np.array([0, 0, 1, 1]), np.array([5, 5, 5, 2]), 6)]
+    [[0, 0, 1, 2], [0, 2, 3]]
+    """
+    pairs = pd.factorize(unit * width + codes)[0].astype(np.int64)
+    if len(pairs) == 0:
+        return pairs, np.zeros(0, dtype=np.intp)
+    # Numbered by first appearance: a pair appears first where its number exceeds every one before.
+    first = np.flatnonzero(np.r_[True, pairs[1:] > np.maximum.accumulate(pairs)[:-1]])
+    return pairs, first
+
+
+def _unit_max(unit: npt.NDArray[np.int64], codes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The largest of ``codes`` (``>= -1``) over each unit's rows.
+
+    >>> _unit_max(np.array([0, 1, 0]), np.array([3, -1, 7])).tolist()
+    [7, -1]
+    """
+    best = np.full(int(unit.max()) + 1 if len(unit) else 0, -1, dtype=np.int64)
+    np.maximum.at(best, unit, codes)
+    return best
 
 
 def _mixed_above(
