@@ -161,6 +161,26 @@ def test_the_estimate_is_sorted_by_key_then_time(frame: pd.DataFrame, by: tuple[
     pd.testing.assert_frame_equal(aside, aside.sort_values([*by, "as_of", "id"]).reset_index(drop=True))
 
 
+@at_most(60)
+@given(
+    TIED_FRAMES | FRAMES,
+    st.sampled_from([DEFAULT_BY, ("metric", "authority"), ("outlet",)]),
+    st.sampled_from(["latest", "drop-minority"]),
+)
+def test_the_set_aside_rows_are_the_frames_own_cells(frame: pd.DataFrame, by: tuple[str, ...], policy: str) -> None:
+    """Each set-aside row shows its observation's id, key, as_of, low and high as the frame holds them.
+
+    Looked up by id in the input (ids are unique), not gathered as the library gathers them: a
+    key cell taken from the wrong series, or a row taken twice, shows here.
+    """
+    aside = best_estimate(frame, by=by, on_conflict=policy).set_aside
+    shown = ["id", *by, "as_of", "low", "high"]
+    canonical = from_frame(frame)
+    expected = canonical.set_index("id", drop=False).loc[aside["id"].tolist(), shown].reset_index(drop=True)
+    pd.testing.assert_frame_equal(aside[shown], expected)
+    assert aside["reason"].isin(["superseded", "outweighed", "outvoted"]).all()
+
+
 def _on_days(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with every as_of moved to its local midnight, at day precision.
 

@@ -35,7 +35,7 @@ from kzfigures import _strings
 from kzfigures.analysis._runs import run_numbers, run_starts, run_tuples
 from kzfigures.analysis._sorting import UNBOUNDED, argsort_stable, lexsort_stable
 from kzfigures.analysis.conflicts import REASONS, settle_drop_minority_runs, settle_latest_runs, supersede
-from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, first_rows, point_values
+from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, first_rows, key_cells, point_values
 from kzfigures.analysis.inputs import Inputs, Prepared
 from kzfigures.analysis.tables import ESTIMATE_COLUMNS, SET_ASIDE_COLUMNS, empty_table
 from kzfigures.analysis.violations import violation_pairs
@@ -330,7 +330,7 @@ def best_estimate(
     if len(frame) == 0:
         return Estimate(
             series=empty_table(frame, columns, ESTIMATE_COLUMNS),
-            set_aside=_set_aside_frame(frame, columns, np.zeros(0, dtype=np.intp), [], []),
+            set_aside=_set_aside_frame(frame, columns, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.intp), [], []),
             method=method,
             on_conflict=on_conflict,
             freq=freq_label,
@@ -350,14 +350,14 @@ def best_estimate(
     aside = aside[lexsort_stable((index.id_rank[aside], index.start[aside], index.series[aside]))]
     aside_claim = index.claim[aside]  # only the set-aside rows' witnesses become text
     aside_reason = reason[aside_claim]
-    witness_ids = frame["id"].array.take(claims.witness_row[witness[aside_claim]]).to_numpy(dtype=object)
+    witness_ids = frame["id"].array.take(claims.witness_row[witness[aside_claim]])
     del claims, kept, reason, witness  # a row each: freed before the provenance tuples, the peak
     per_slot = _provenance(frame, index, slots, envelope, fitted, obs_kept, method)
     rows = per_slot if offset is None else _on_grid(per_slot, offset, tz)
     key_rows = frame[columns].iloc[first_rows(index.series)].reset_index(drop=True)  # each key's first row
     return Estimate(
         series=_series_frame(rows, key_rows, columns, tz),
-        set_aside=_set_aside_frame(frame, columns, aside, aside_reason, witness_ids),
+        set_aside=_set_aside_frame(frame, columns, index.series, aside, aside_reason, witness_ids),
         method=method,
         on_conflict=on_conflict,
         freq=freq_label,
@@ -1126,14 +1126,26 @@ def _series_frame(rows: pd.DataFrame, key_rows: pd.DataFrame, columns: list[str]
 
 
 def _set_aside_frame(
-    frame: pd.DataFrame, columns: list[str], aside: npt.NDArray[np.intp], reason: Any, witness_id: Any
+    frame: pd.DataFrame,
+    columns: list[str],
+    series: _IntArray,
+    aside: npt.NDArray[np.intp],
+    reason: Any,
+    witness_id: Any,
 ) -> pd.DataFrame:
     """The set-aside rows (positions ``aside``, in key, as_of, id order) with their ``reason`` codes and witnesses' ids.
 
-    ``reason`` and ``witness_id`` are given for those rows only, in the same order.
+    ``series`` numbers the frame's rows by key; ``reason`` and ``witness_id`` are given for the
+    set-aside rows only, in the same order.
     """
     observed = [c for c in SET_ASIDE_COLUMNS if c in frame.columns]  # as_of, low, high
-    rows = frame[["id", *columns, *observed]].take(aside).reset_index(drop=True)
-    rows["reason"] = pd.array([REASONS[r] for r in np.asarray(reason, dtype=np.int64)], dtype="string")
-    rows["superseded_by"] = pd.array(np.asarray(witness_id, dtype=object), dtype="string")
+    if len(aside) == 0:
+        rows = frame[["id", *columns, *observed]].iloc[:0].reset_index(drop=True)
+    else:
+        cells = {"id": frame["id"].array.take(aside), **key_cells(frame, columns, series, aside)}
+        cells |= {column: frame[column].array.take(aside) for column in observed}
+        rows = pd.DataFrame(cells, copy=False)
+    # Four reasons: a string array of them, gathered, rather than a string checked per row.
+    rows["reason"] = pd.array(list(REASONS), dtype="string").take(np.asarray(reason, dtype=np.intp))
+    rows["superseded_by"] = pd.array(witness_id, dtype="string")
     return rows

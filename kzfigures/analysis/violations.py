@@ -28,7 +28,7 @@ import pandas as pd
 from kzfigures import _strings
 from kzfigures.analysis._runs import run_starts
 from kzfigures.analysis._sorting import PACK_LIMIT, UNBOUNDED, lexsort_stable, order_codes
-from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, annotate, first_rows, point_values, restrict
+from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, annotate, first_rows, key_cells, point_values, restrict
 from kzfigures.analysis.inputs import Inputs, Prepared
 from kzfigures.analysis.offenders import empty_offenders, offender_table
 from kzfigures.analysis.tables import VIOLATION_COLUMNS, dtypes, empty_table
@@ -1032,21 +1032,7 @@ def _assemble(
     relations = _string(np.array(["disagreement", "revision"], dtype=object))
     names = _string(index.speaker_names)
     # Build every column first and the frame once: inserting columns one by one re-infers each.
-    data: dict[str, Any] = {"kind": kind_names.take(kind_rank)}
-    # A string key column holds one value per series: gathered from one row of each series cited,
-    # the result's cells point at a few thousand strings instead of one scattered string per row.
-    cited = np.zeros(int(series.max()) + 1, dtype=bool)
-    cited[series[who]] = True
-    one_row = first_rows(series)[cited]  # of the series cited only: 10^6 series may cite none
-    cited_rank = np.cumsum(cited) - 1  # each cited series' place among them
-    data.update(
-        {
-            column: take(column, one_row).take(cited_rank[series[who]])
-            if rows[column].dtype == "string"
-            else take(column, who)
-            for column in columns
-        }
-    )
+    data: dict[str, Any] = {"kind": kind_names.take(kind_rank), **key_cells(rows, columns, series, who)}
     data.update(
         {
             "id": take("id", who),
