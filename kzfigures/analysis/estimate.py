@@ -1139,12 +1139,8 @@ def _set_aside_frame(
     set-aside rows only, in the same order.
     """
     observed = [c for c in SET_ASIDE_COLUMNS if c in frame.columns]  # as_of, low, high
-    if len(aside) == 0:
-        rows = frame[["id", *columns, *observed]].iloc[:0].reset_index(drop=True)
-    else:
-        cells = {"id": frame["id"].array.take(aside), **key_cells(frame, columns, series, aside)}
-        cells |= {column: frame[column].array.take(aside) for column in observed}
-        rows = pd.DataFrame(cells, copy=False)
+    cells = {"id": frame["id"].array.take(aside), **key_cells(frame, columns, series, aside)}
+    rows = pd.DataFrame(cells | {column: frame[column].array.take(aside) for column in observed}, copy=False)
     # Four reasons: a string array of them, gathered, rather than a string checked per row.
     rows["reason"] = pd.array(list(REASONS), dtype="string").take(np.asarray(reason, dtype=np.intp))
     rows["superseded_by"] = pd.array(witness_id, dtype="string")

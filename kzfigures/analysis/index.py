@@ -309,11 +309,13 @@ def key_cells(
     >>> frame = pd.DataFrame({"metric": pd.array(["a", "b", "a"], dtype="string")})
     >>> key_cells(frame, ["metric"], np.array([0, 1, 0]), np.array([2, 1]))["metric"].tolist()
     ['a', 'b']
+    >>> len(key_cells(frame.iloc[:0], ["metric"], np.zeros(0, dtype=np.int64), [])["metric"])
+    0
     """
     positions = np.asarray(positions, dtype=np.intp)
     cited = np.zeros(int(series.max()) + 1 if len(series) else 0, dtype=bool)
     cited[series[positions]] = True
-    one_row = first_rows(series)[cited]  # of the series named only: 10^6 series may name few
+    one_row = first_rows(series)[cited] if len(series) else np.zeros(0, dtype=np.intp)  # named only: few of 10^6
     cited_rank = np.cumsum(cited) - 1  # each named series' place among them
     return {
         column: frame[column].array.take(one_row).take(cited_rank[series[positions]])
