@@ -620,8 +620,10 @@ def _units(
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp]]:
     """The rows' distinct ``(unit, code)`` pairs, numbered in order of first appearance, and each one's first row.
 
-    ``unit`` and ``codes`` are below ``len(unit)`` and ``width``; rows in ``unit`` order number
-    the new units in that order too.
+    ``unit`` is below ``len(unit)`` and ``codes`` below ``width`` (times here: at most ``4m + 2``
+    for ``m`` rows), so the packed pairs fit an int64. Numbered by first appearance: where rows
+    come grouped (a component's rows together), a group's pairs are numbered after those of the
+    groups before it, so the new units stay in group order.
 
     >>> [a.tolist() for a in _units(np.array([0, 0, 1, 1]), np.array([5, 5, 5, 2]), 6)]
     [[0, 0, 1, 2], [0, 2, 3]]
