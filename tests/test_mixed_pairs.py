@@ -287,3 +287,21 @@ def test_violations_are_the_same_as_with_every_pair(frame: pd.DataFrame) -> None
         paired = violations(frame)
     pd.testing.assert_frame_equal(found.frame, paired.frame)
     pd.testing.assert_frame_equal(found.disagreements, paired.disagreements)
+
+
+@settings(deadline=None, max_examples=200)
+@given(components(max_rows=40), st.data())
+def test_counts_for_some_rows_equal_the_counts_for_all(arrays: tuple[Any, ...], data: st.DataObject) -> None:
+    """Only the rows asked are queries of the sweep: each asked row's counts are its counts when all
+    are asked, and a row not asked gets 0."""
+    parts, start, end, speaker, low, high, _, _ = arrays
+    n = len(low)
+    earlier = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool)
+    overlapping = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool)
+    everyone = np.ones(n, dtype=bool)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sys.modules[module.__name__], "_PAIRS_UP_TO", 0)  # the sweep alone
+        all_earlier, all_overlapping = _mixed_above(parts, start, end, speaker, low, high, everyone, everyone)
+        some_earlier, some_overlapping = _mixed_above(parts, start, end, speaker, low, high, earlier, overlapping)
+    np.testing.assert_array_equal(some_earlier, np.where(earlier, all_earlier, 0))
+    np.testing.assert_array_equal(some_overlapping, np.where(overlapping, all_overlapping, 0))

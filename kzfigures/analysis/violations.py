@@ -689,9 +689,10 @@ def _mixed_above(
     bounds, bound_width = order_codes(np.concatenate([low[mine], high[mine]]), PACK_LIMIT // (4 * len(mine) + 2))
     m_low, m_high = bounds[: len(mine)], bounds[len(mine) :]
     query = asked[mine]
+    asking = np.flatnonzero(query)  # every row is a point, only these are queries: few, in one huge series
 
     def count(groups: npt.NDArray[np.int64], point_at: Any, query_at: Any, strict: bool) -> npt.NDArray[np.int64]:
-        events = _Events.of(groups, point_at, query_at, width, strict=strict)
+        events = _Events.of(groups, point_at, query_at, width, strict=strict, queries=asking)
         return _count_before(events, m_low, m_high, bound_width, query)
 
     before = count(group, t_end, t_start, False)
@@ -753,7 +754,7 @@ def _time_codes(
 
 @attrs.frozen(eq=False)
 class _Events:
-    """Each row as a *point* and a *query*, sorted by (group, time): ``2m`` events.
+    """Each row as a *point* and each asking row as a *query*, sorted by (group, time): ``2m`` events if all ask.
 
     ``row`` is each event's row, ``is_point`` whether it is the row's point, ``group`` its group
     (dense, sorted) and ``position`` its number within its group. A point comes before a query
@@ -774,12 +775,14 @@ class _Events:
         width: int,
         *,
         strict: bool,
+        queries: npt.NDArray[np.intp] | None = None,
     ) -> _Events:
-        """``group`` per row (dense numbers), times as codes ``< width``."""
+        """``group`` per row (dense numbers), times as codes ``< width``; the rows ``queries`` ask (all if None)."""
         m = len(group)
-        doubled = np.r_[group, group].astype(np.int64)
-        tag = np.r_[np.full(m, 1 if strict else 0), np.full(m, 0 if strict else 1)].astype(np.int64)
-        times = np.r_[point_at, query_at].astype(np.int64)
+        asking = np.arange(m, dtype=np.intp) if queries is None else queries
+        doubled = np.r_[group, group[asking]].astype(np.int64)
+        tag = np.r_[np.full(m, 1 if strict else 0), np.full(len(asking), 0 if strict else 1)].astype(np.int64)
+        times = np.r_[point_at, query_at[asking]].astype(np.int64)
         if (int(doubled.max()) + 1) * width * 2 < PACK_LIMIT:
             # Stable: nearly in order already (rows come sorted by group), which the stable sort exploits.
             order = np.argsort((doubled * width + times) * 2 + tag, kind="stable")
@@ -787,8 +790,9 @@ class _Events:
             order = lexsort_stable((tag, times, doubled))
         event_group = doubled[order]
         first = run_starts(event_group)
-        position = np.arange(2 * m, dtype=np.int64) - first[_dense(event_group)]
-        return cls(row=order % m, is_point=order < m, group=event_group, position=position)
+        position = np.arange(len(order), dtype=np.int64) - first[_dense(event_group)]
+        row = order % m if queries is None else np.r_[np.arange(m, dtype=np.intp), asking][order]
+        return cls(row=row, is_point=order < m, group=event_group, position=position)
 
     def halves(
         self, point_key: npt.NDArray[np.int64], query_key: npt.NDArray[np.int64], width: int
