@@ -669,6 +669,21 @@ def from_frame(
     kzfigures.errors.FrameValidationError: 1 problem in the observation frame:
       row 0, column 'as_of': is not an ISO 8601 date ..., and kzfigures does not guess ...
     """
+    return _validated(frame, tz, conventions, extra_columns, dayfirst, date_format, copy=True)
+
+
+def _validated(
+    frame: pd.DataFrame,
+    tz: str | dt.tzinfo,
+    conventions: Conventions | None,
+    extra_columns: Iterable[str] | None,
+    dayfirst: bool | None,
+    date_format: str | None,
+    *,
+    copy: bool,
+) -> pd.DataFrame:
+    """:func:`from_frame`. ``copy=False`` for a frame that no caller holds, the cells :func:`read_csv`
+    and :func:`read_json` read: its columns need no copy to keep the result apart from it."""
     if not isinstance(frame, pd.DataFrame):
         raise ObservationTypeError(f"expected a pandas DataFrame, got {type(frame).__name__}")
     tz = _zone(tz)
@@ -780,10 +795,11 @@ def from_frame(
     failures.raise_if_any()
     _check_one_zone(as_of, as_of_precision, "as_of", out["id"])
     _check_one_zone(published, published_precision, "published", out["id"])
-    # Copied, although copying the text columns touches every string (docs/performance.md):
-    # copy-on-write does not cover writes into a column's ``.array``, which would otherwise reach
-    # the result from the caller's frame and the caller's frame from the result.
-    canonical = pd.DataFrame({name: _in_dtype(out[name], name) for name in COLUMNS})
+    # Copied where the caller holds the frame, although copying the text columns touches every
+    # string (docs/performance.md): copy-on-write does not cover writes into a column's ``.array``,
+    # which would otherwise reach the result from the caller's frame and the caller's frame from
+    # the result. Cells read from a file are held by no one else.
+    canonical = pd.DataFrame({name: _in_dtype(out[name], name) for name in COLUMNS}, copy=copy)
     extras = [c for c in source.columns if c not in _SCHEMA]
     if extras:
         canonical = pd.concat([canonical, source[extras]], axis=1)
@@ -1898,9 +1914,7 @@ def read_csv(
     header = [f"Unnamed: {i}" if pd.isna(name) else str(name) for i, name in enumerate(cells.iloc[0])]
     raw = cells.iloc[1:].reset_index(drop=True)
     raw.columns = pd.Index(header, dtype=object)
-    return from_frame(
-        raw, tz=tz, conventions=conventions, extra_columns=extra_columns, dayfirst=dayfirst, date_format=date_format
-    )
+    return _validated(raw, tz, conventions, extra_columns, dayfirst, date_format, copy=False)  # cells of our own
 
 
 def _read_with_arrow(path_or_buffer: Any) -> pd.DataFrame | None:
@@ -2122,9 +2136,7 @@ def read_json(
     # Convert cells before pandas sees them: a null in a text column would otherwise become NaN, read as "nan".
     cells = [{key: _json_cell(value) for key, value in record.items()} for record in records]
     raw = pd.DataFrame.from_records(cells, columns=None if cells else list(COLUMNS)).astype(object)
-    return from_frame(
-        raw, tz=tz, conventions=conventions, extra_columns=extra_columns, dayfirst=dayfirst, date_format=date_format
-    )
+    return _validated(raw, tz, conventions, extra_columns, dayfirst, date_format, copy=False)  # cells of our own
 
 
 class _Record(dict[str, Any]):

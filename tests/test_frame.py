@@ -165,6 +165,38 @@ def test_writes_into_column_arrays_do_not_cross_between_the_callers_frame_and_th
     assert source.loc[0, "metric"] == "killed"
 
 
+@pytest.mark.parametrize("reader", ["csv", "json"])
+def test_a_frame_read_from_a_file_holds_each_column_once(reader: str) -> None:
+    """read_csv and read_json validate cells no caller holds, without from_frame's protecting copy.
+
+    Their result must still be a frame of its own: a write into one column's ``.array`` (which
+    copy-on-write does not cover) changes that column only. Columns filled with defaults (no id,
+    no speaker, no texts) are the ones that could have been built once and used twice.
+    """
+    if reader == "csv":
+        result = read_csv(io.StringIO("metric,stated,as_of\nkilled,18,2022-01-07\ndetained,3000,2022-01-08\n"))
+    else:
+        result = read_json(io.StringIO('[{"metric": "killed", "stated": 18, "as_of": "2022-01-07"},'
+                                       ' {"metric": "detained", "stated": 3000, "as_of": "2022-01-08"}]'))  # fmt: skip
+    expected = result.copy(deep=True)
+    for column in result.columns:
+        array = result[column].array
+        dtype = result[column].dtype
+        if isinstance(dtype, pd.StringDtype):
+            written: object = "written"
+        elif isinstance(dtype, pd.DatetimeTZDtype):
+            written = pd.Timestamp("2001-02-03", tz=dtype.tz)
+        elif pd.api.types.is_bool_dtype(dtype):
+            written = not array[0]
+        else:
+            written = 987_654
+        array[0] = written
+        assert result.loc[0, column] == written, column
+        others = [c for c in result.columns if c != column]
+        pd.testing.assert_frame_equal(result[others], expected[others], obj=f"the columns besides {column!r}")
+        array[0] = expected[column].array[0]
+
+
 # --- files ------------------------------------------------------------------------
 
 
