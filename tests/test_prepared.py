@@ -233,3 +233,38 @@ def test_unused_categories_of_a_key_column_are_no_keys() -> None:
     plain, prepared = violations(frame, by=by), violations(prepare(frame, by=by), by=by)
     assert plain.checked_keys == prepared.checked_keys == (("killed", "x"),)
     assert plain.skipped_keys == prepared.skipped_keys == ()
+
+
+@settings(deadline=None, max_examples=40)
+@given(frames(), st.sampled_from([("metric", "group", "region"), ("metric", "authority")]))
+def test_the_analyses_leave_a_prepared_frame_as_it_was(frame: pd.DataFrame, by: tuple[str, ...]) -> None:
+    """No analysis writes into the frame it is given.
+
+    Without pyarrow, ``to_numpy`` of a text column may hand out the column's own array of
+    Python strings; a key list once wrote ``None`` into it (a series of one row), which broke
+    the next analysis of the same prepared frame.
+    """
+    prepared = prepare(frame, by=by)
+    before = prepared.frame.copy(deep=True)
+    _results(prepared, by, None)
+    _results(prepared, by, {"metric": str(frame["metric"].iloc[0])})
+    pd.testing.assert_frame_equal(prepared.frame, before, check_exact=True)
+
+
+def test_a_key_cell_missing_in_a_series_of_one_row_stays_missing() -> None:
+    """The case that broke without pyarrow: one row, a key column (authority) missing."""
+    by = ("metric", "authority")
+    frame = kzfigures.from_frame(pd.DataFrame({"metric": ["detained"], "low": [0], "as_of": ["2022-01-07"]}))
+    prepared = prepare(frame, by=by)
+    report = violations(prepared, by=by)
+    assert prepared.frame["authority"].isna().tolist() == [True]
+    assert report.checked_keys == (("detained", None),)
+    assert best_estimate(prepared, by=by).series["authority"].isna().tolist() == [True]
+
+
+def test_key_cells_of_python_strings_leave_the_column_as_it_was() -> None:
+    """The key lists' cells of a column of Python strings (the text of pandas without pyarrow)."""
+    column = pd.Series(pd.array(["a", None, "b"], dtype=pd.StringDtype("python")))
+    before = column.copy(deep=True)
+    assert kzfigures.analysis.violations._key_cells(column) == ["a", None, "b"]
+    pd.testing.assert_series_equal(column, before)
