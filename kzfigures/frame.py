@@ -448,9 +448,13 @@ def _trusted(frame: pd.DataFrame) -> pd.DataFrame:
             else dtype == pd.api.types.pandas_dtype(kind)
         )
         if not ok:
-            failures.add_frame_level(
-                name, str(dtype), f"{_TRUSTED}; expected dtype {expected}", FailureReason.WRONG_DTYPE
-            )
+            shown = str(dtype)
+            wanted = pd.api.types.pandas_dtype(kind) if kind != "datetime" else None
+            if isinstance(dtype, pd.StringDtype) and isinstance(wanted, pd.StringDtype):
+                # Both print as "string": say which strings each holds (pyarrow's or Python's).
+                shown = f"{dtype} ({dtype.storage} storage)"
+                expected = f"{kind} ({wanted.storage} storage, as from_frame makes it here)"
+            failures.add_frame_level(name, shown, f"{_TRUSTED}; expected dtype {expected}", FailureReason.WRONG_DTYPE)
         elif position >= len(leading) or leading[position] != name:
             failures.add_frame_level(
                 name, "<out of order>", f"{_TRUSTED}; expected the order of COLUMNS", FailureReason.WRONG_DTYPE

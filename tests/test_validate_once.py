@@ -91,3 +91,19 @@ def test_validate_false_rejects_a_frame_that_is_not_canonical(
 def test_validate_must_be_a_bool(value: object, analysis: Callable[..., Any]):
     with pytest.raises(InvalidArgumentError, match="validate must be True or False"):
         analysis(kazakhstan_2022(), validate=value)
+
+
+def test_validate_false_says_which_strings_a_text_column_holds():
+    """A column of the other storage of text prints as "string" too: the error names both storages."""
+    canonical = kazakhstan_2022()
+    wanted = canonical["metric"].dtype.storage
+    other = "python" if wanted == "pyarrow" else "pyarrow"
+    if other == "pyarrow":
+        pytest.importorskip("pyarrow")
+    bad = canonical.astype({"metric": pd.StringDtype(other)})
+    with pytest.raises(FrameValidationError) as caught:
+        violations(bad, validate=False)
+    cases = caught.value.failure_cases
+    [row] = cases[cases["column"] == "metric"].itertuples()
+    assert row.value == f"string ({other} storage)"
+    assert f"expected dtype string ({wanted} storage" in row.reason

@@ -352,8 +352,10 @@ def _key_cells(values: pd.Series) -> list[Any]:
         codes, distinct = _strings.factorize(values)
         return list(np.append(distinct, [None])[codes].tolist())  # code -1, missing, reads the None
     if isinstance(values.dtype, pd.StringDtype):
-        # A new array: to_numpy of Python strings may hand out the frame's own, which must not be written.
-        return list(values.to_numpy(dtype=object, na_value=None).tolist())
+        # A copy: to_numpy of Python strings may hand out the frame's own array, which must not be written.
+        cells = values.to_numpy(dtype=object, copy=True)
+        cells[values.isna().to_numpy(dtype=bool)] = None
+        return list(cells.tolist())
     return [_as_cell(v) for v in values.to_numpy(dtype=object).tolist()]
 
 
