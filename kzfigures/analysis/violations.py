@@ -780,10 +780,11 @@ class _Events:
     ) -> _Events:
         """``group`` per row (dense numbers), times as codes ``< width``; the rows ``queries`` ask (all if None)."""
         m = len(group)
-        asking = np.arange(m, dtype=np.intp) if queries is None else queries
-        doubled = np.r_[group, group[asking]].astype(np.int64)
-        tag = np.r_[np.full(m, 1 if strict else 0), np.full(len(asking), 0 if strict else 1)].astype(np.int64)
-        times = np.r_[point_at, query_at[asking]].astype(np.int64)
+        # Every row asks unless told otherwise: then no gather of the query side at all.
+        q_group, q_at = (group, query_at) if queries is None else (group[queries], query_at[queries])
+        doubled = np.r_[group, q_group].astype(np.int64)
+        tag = np.r_[np.full(m, 1 if strict else 0), np.full(len(q_group), 0 if strict else 1)].astype(np.int64)
+        times = np.r_[point_at, q_at].astype(np.int64)
         if (int(doubled.max()) + 1) * width * 2 < PACK_LIMIT:
             # Stable: nearly in order already (rows come sorted by group), which the stable sort exploits.
             order = np.argsort((doubled * width + times) * 2 + tag, kind="stable")
@@ -792,7 +793,7 @@ class _Events:
         event_group = doubled[order]
         first = run_starts(event_group)
         position = np.arange(len(order), dtype=np.int64) - first[_dense(event_group)]
-        row = order % m if queries is None else np.r_[np.arange(m, dtype=np.intp), asking][order]
+        row = order % m if queries is None else np.r_[np.arange(m, dtype=np.intp), queries][order]
         return cls(row=row, is_point=order < m, group=event_group, position=position)
 
     def halves(
