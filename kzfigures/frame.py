@@ -442,14 +442,10 @@ def _trusted(frame: pd.DataFrame) -> pd.DataFrame:
             )
             continue
         dtype = frame[name].dtype
-        ok = (
-            isinstance(dtype, pd.DatetimeTZDtype) and dtype.unit == "ns"
-            if kind == "datetime"
-            else dtype == pd.api.types.pandas_dtype(kind)
-        )
+        wanted = None if kind == "datetime" else pd.api.types.pandas_dtype(kind)
+        ok = isinstance(dtype, pd.DatetimeTZDtype) and dtype.unit == "ns" if wanted is None else dtype == wanted
         if not ok:
             shown = str(dtype)
-            wanted = pd.api.types.pandas_dtype(kind) if kind != "datetime" else None
             if isinstance(dtype, pd.StringDtype) and isinstance(wanted, pd.StringDtype):
                 # Both print as "string": say which strings each holds (pyarrow's or Python's).
                 shown = f"{dtype} ({dtype.storage} storage)"
