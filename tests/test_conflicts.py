@@ -18,6 +18,7 @@ from kzfigures.analysis.conflicts import (
     settle_latest_runs,
     stab_point,
 )
+from tests._profiles import examples
 
 from .brute_force import settle_latest_walk
 
@@ -156,7 +157,7 @@ small_claims = st.lists(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(small_claims)
 def test_drop_minority_is_the_brute_force_choice(rows: list[tuple[int, int, int | None, float]]) -> None:
     """Against every subset: the kept set is consistent, of the greatest weight, and the tie-break's
@@ -191,7 +192,7 @@ def _staircase_weight(slot: Any, lo: Any, hi: Any, weight: Any) -> float:
     return max(best.values())
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(
     st.lists(
         st.tuples(st.integers(0, 8), st.integers(0, 40), st.one_of(st.integers(0, 15), st.none()), st.integers(1, 4)),

@@ -23,6 +23,7 @@ from kzfigures.errors import (
     UnknownKeyError,
 )
 from kzfigures.frame import from_frame
+from tests._profiles import examples
 
 # --- building frames ------------------------------------------------------------
 
@@ -332,7 +333,7 @@ def banded_frame(rows: list[Banded]) -> pd.DataFrame:
 
 # One slot, one speaker: exact 1 and about 3 in [1, 4] both set the low; the best is the second's alone.
 @example(rows=[("k", 1, 1, 1, "exact", 0, "C"), ("k", 1, 4, 3, "about", 0, "C")], method="isotonic", policy="latest")
-@settings(deadline=None, max_examples=200)
+@settings(deadline=None, max_examples=examples(200))
 @given(banded_rows(), st.sampled_from(METHODS), st.sampled_from(["latest", "drop-minority"]))
 def test_a_one_row_block_shares_lows_tuple_only_where_it_cites_the_same(
     rows: list[Banded], method: str, policy: str

@@ -15,6 +15,7 @@ from kzfigures.conventions import Conventions
 from kzfigures.errors import FigureParseError
 from kzfigures.model import Figure
 from kzfigures.parse import FigureMatch, extract_figures, parse_figure
+from tests._profiles import examples
 
 
 def found(text: str, conventions: Conventions | None = None) -> list[tuple[str, int, int | None]]:
@@ -201,7 +202,7 @@ def _check_matches(text: str, matches: list[FigureMatch]) -> None:
         end = m.end
 
 
-@settings(max_examples=100)
+@settings(max_examples=examples(100))
 @given(st.text())
 def test_arbitrary_text_gives_ordered_disjoint_matches(text: str) -> None:
     _check_matches(text, extract_figures(text))
@@ -213,7 +214,7 @@ WORDS = st.sampled_from(
 )  # fmt: skip
 
 
-@settings(max_examples=100)
+@settings(max_examples=examples(100))
 @given(st.lists(WORDS, max_size=20))
 def test_each_match_parses_alone_to_the_same_figure(words: list[str]) -> None:
     text = " ".join(words)
@@ -240,7 +241,7 @@ def test_very_long_text_finishes(text: str) -> None:
     _check_matches(text, extract_figures(text))
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=examples(20), deadline=None)
 @given(st.text(min_size=1, max_size=50))
 def test_long_arbitrary_text_finishes(seed: str) -> None:
     text = (seed * (200_000 // len(seed) + 1))[:200_000]

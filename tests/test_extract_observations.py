@@ -19,6 +19,7 @@ from kzfigures.cli import REVIEW_COLUMNS, main
 from kzfigures.extract import EXTRA_COLUMNS, METRIC_WORDS
 from kzfigures.frame import COLUMNS
 from kzfigures.parse import extract_figures
+from tests._profiles import examples
 
 
 def rows(text: str, **options: object) -> list[tuple[str, str, str]]:
@@ -225,7 +226,7 @@ _PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(_PIECES, max_size=30).map(" ".join))
 def test_every_row_is_a_figure_phrase_of_the_text_and_valid(text: str) -> None:
     frame = extract_observations(text, published="2022-01-10")

@@ -54,6 +54,7 @@ from hypothesis import strategies as st
 
 import kzfigures
 from kzfigures.frame import from_frame
+from tests._profiles import examples
 from tests.brute_force_fit import MAX_BRUTE, Figure, reference, reference_of, violation_rows
 
 HOUR = 3_600 * 10**9
@@ -143,7 +144,7 @@ def same(a: float, b: float) -> bool:
 
 
 @given(st.data())
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 def test_sorting_an_antichain_component_is_optimal(data: Any) -> None:
     """Components whose figures all overlap: the sorted-PAVA fit equals the best over all linear extensions.
 
@@ -159,7 +160,7 @@ def test_sorting_an_antichain_component_is_optimal(data: Any) -> None:
 
 
 @given(st.data())
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 def test_superseded_set_is_the_same_counting_only_kept_figures(data: Any) -> None:
     """The spec's claims about ``latest``: the set is a fixed point, and every witness is kept.
 
@@ -178,7 +179,7 @@ def test_superseded_set_is_the_same_counting_only_kept_figures(data: Any) -> Non
 
 
 @given(st.data())
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 def test_best_is_monotone_and_inside_the_envelope(data: Any) -> None:
     """Reference sanity: ``L_k <= U_k``; ``best_k`` non-decreasing and in ``[L_k, U_k]``; NaN only before a number."""
     ref = reference_of(mixed_figures(drawing(data)), brute=False)
@@ -198,7 +199,7 @@ def test_best_is_monotone_and_inside_the_envelope(data: Any) -> None:
 
 
 @given(st.data())
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 def test_mixed_precision_sorting_is_a_relaxation(data: Any) -> None:
     """With mixed precisions the sorted fit's error never exceeds the optimum's, and it is exact when
     its sequence is a linear extension.
@@ -305,7 +306,7 @@ def drawing_from(draw: Any) -> Integers:
 
 
 @given(series_frames())
-@settings(max_examples=100)
+@settings(max_examples=examples(100))
 def test_best_estimate_matches_the_reference(case: tuple[pd.DataFrame, dict[str, float]]) -> None:
     """``best_estimate(frame).series``: one row per component, at its start, with the reference's
     ``low``, ``best`` (NaN where no number informs it) and ``high`` (``<NA>`` = unbounded), and
@@ -334,7 +335,7 @@ def test_best_estimate_matches_the_reference(case: tuple[pd.DataFrame, dict[str,
 
 
 @given(series_frames(speakers=True))
-@settings(max_examples=100)
+@settings(max_examples=examples(100))
 def test_violations_match_the_reference(case: tuple[pd.DataFrame, dict[str, float]]) -> None:
     """``kzfigures.violations``: the spec's definite and soft rows (with witness, drop and, for
     definite rows, the number of earlier figures above) in ``.frame``, and its disagreements

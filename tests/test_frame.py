@@ -25,6 +25,7 @@ from kzfigures.frame import (
     to_observations,
 )
 from kzfigures.model import Figure, Observation
+from tests._profiles import examples
 
 ALMATY = dt.timezone(dt.timedelta(hours=6))
 
@@ -596,7 +597,7 @@ def test_a_blank_cell_is_missing_wherever_it_is(distinct: bool, where: int, dtyp
     assert outlet.iloc[where + 1 if where < n - 1 else 0] == outlets[where + 1 if where < n - 1 else 0]
 
 
-@settings(max_examples=50)
+@settings(max_examples=examples(50))
 @given(
     st.lists(st.one_of(st.none(), st.sampled_from(_BLANKS), st.sampled_from(["a", " a ", "b"]), st.text()), min_size=1)
 )
@@ -646,7 +647,7 @@ def test_a_bad_value_among_many_repeated_good_ones_is_named(
 _UNIT_SECONDS = {"day": 86_400, "hour": 3_600, "minute": 60, "second": 1}
 
 
-@settings(max_examples=100)
+@settings(max_examples=examples(100))
 @given(
     st.lists(
         st.tuples(

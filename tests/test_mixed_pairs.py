@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from kzfigures.analysis import violations as module
 from kzfigures.analysis.violations import _Components, _mixed_above, _mixed_best, violations
 from kzfigures.frame import from_frame
+from tests._profiles import examples
 
 _PAIR_BATCH = 1 << 22
 
@@ -155,7 +156,7 @@ def components(draw: st.DrawFn, *, max_rows: int = 30) -> tuple[Any, ...]:
     return parts, start, end, speaker, low, high, enc_low, enc_point
 
 
-@settings(deadline=None, max_examples=300)
+@settings(deadline=None, max_examples=examples(300))
 @given(components(max_rows=12))
 def test_the_sweep_equals_the_definition_on_small_inputs(arrays: tuple[Any, ...]) -> None:
     expected = brute_force(*arrays)
@@ -164,7 +165,7 @@ def test_the_sweep_equals_the_definition_on_small_inputs(arrays: tuple[Any, ...]
     assert_same(swept(*arrays, pairs_up_to=5), expected)  # small components by pairs, the others by the sweep
 
 
-@settings(deadline=None, max_examples=300)
+@settings(deadline=None, max_examples=examples(300))
 @given(components(max_rows=60))
 def test_the_sweep_equals_every_pair(arrays: tuple[Any, ...]) -> None:
     expected = pairs_in_mixed(*arrays)
@@ -271,7 +272,7 @@ def published_frames(draw: st.DrawFn, *, max_size: int = 40) -> pd.DataFrame:
     return from_frame(raw)
 
 
-@settings(deadline=None, max_examples=200)
+@settings(deadline=None, max_examples=examples(200))
 @given(published_frames())
 def test_violations_are_the_same_as_with_every_pair(frame: pd.DataFrame) -> None:
     """Through ``violations``: every column of both tables equal to the pairs' (the code before the sweep)."""
@@ -289,7 +290,7 @@ def test_violations_are_the_same_as_with_every_pair(frame: pd.DataFrame) -> None
     pd.testing.assert_frame_equal(found.disagreements, paired.disagreements)
 
 
-@settings(deadline=None, max_examples=200)
+@settings(deadline=None, max_examples=examples(200))
 @given(components(max_rows=40), st.data())
 def test_counts_for_some_rows_equal_the_counts_for_all(arrays: tuple[Any, ...], data: st.DataObject) -> None:
     """Only the rows asked are queries of the sweep: each asked row's counts are its counts when all

@@ -18,6 +18,7 @@ from kzfigures.conventions import DEFAULT_CONVENTIONS, Conventions
 from kzfigures.errors import FigureParseError, InvalidArgumentError, ValidationError
 from kzfigures.model import Figure, Qualifier
 from kzfigures.parse import parse_figure
+from tests._profiles import examples
 
 INF = None  # readability: an unbounded high
 
@@ -454,7 +455,7 @@ def conventions_and_figures(draw: st.DrawFn) -> tuple[Conventions, Figure]:
     return conventions, draw(figures(conventions))
 
 
-@settings(max_examples=100)
+@settings(max_examples=examples(100))
 @given(conventions_and_figures())
 def test_round_trip_through_words(pair: tuple[Conventions, Figure]) -> None:
     conventions, figure = pair
@@ -476,7 +477,7 @@ def _respace_and_recase(text: str, data: st.DataObject) -> str:
     return "".join(out)
 
 
-@settings(max_examples=100)
+@settings(max_examples=examples(100))
 @given(conventions_and_figures(), st.data())
 def test_case_and_whitespace_do_not_matter(pair: tuple[Conventions, Figure], data: st.DataObject) -> None:
     conventions, figure = pair
@@ -485,7 +486,7 @@ def test_case_and_whitespace_do_not_matter(pair: tuple[Conventions, Figure], dat
     assert attrs.evolve(parse_figure(variant, conventions), text=None) == figure
 
 
-@settings(max_examples=100)
+@settings(max_examples=examples(100))
 @given(COUNTS, st.sampled_from([Qualifier.EXACT, Qualifier.AT_LEAST, Qualifier.AT_MOST, Qualifier.ABOUT]))
 def test_stated_lies_in_the_interval_when_the_words_cover_it(n: int, qualifier: Qualifier) -> None:
     f = parse_figure(DEFAULT_CONVENTIONS.figure(qualifier, n).to_text())
@@ -494,7 +495,7 @@ def test_stated_lies_in_the_interval_when_the_words_cover_it(n: int, qualifier: 
     assert f.high is None or f.stated <= f.high
 
 
-@settings(max_examples=100)
+@settings(max_examples=examples(100))
 @given(COUNTS)
 def test_about_band_follows_the_formula(n: int) -> None:
     f = parse_figure(f"about {n:,}")
@@ -514,7 +515,7 @@ def _outcome(text: str) -> Figure | FigureParseError:
         return error
 
 
-@settings(max_examples=100)
+@settings(max_examples=examples(100))
 @given(st.text())
 def test_arbitrary_text_gives_a_figure_or_a_parse_error(text: str) -> None:
     outcome = _outcome(text)
@@ -531,7 +532,7 @@ FIGURE_ALPHABET = string.digits + ",. -–%:" + "\u2009\u202f\u00a0"
 FIGURE_WORDS = ["more", "than", "about", "almost", "between", "and", "to", "a", "dozen", "dozens", "thousand"]
 
 
-@settings(max_examples=100)
+@settings(max_examples=examples(100))
 @given(st.lists(st.one_of(st.text(FIGURE_ALPHABET, max_size=6), st.sampled_from(FIGURE_WORDS)), max_size=12))
 def test_figure_like_text_gives_a_figure_or_a_parse_error(parts: list[str]) -> None:
     text = " ".join(parts)
@@ -564,7 +565,7 @@ def test_very_long_input_finishes_with_a_figure_or_a_parse_error(text: str) -> N
         assert 0 <= outcome.position <= len(text)
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=examples(20), deadline=None)
 @given(st.text(min_size=1, max_size=50))
 def test_long_arbitrary_text_finishes(seed: str) -> None:
     text = (seed * (200_000 // len(seed) + 1))[:200_000]

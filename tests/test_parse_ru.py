@@ -16,6 +16,7 @@ from kzfigures.conventions import Conventions
 from kzfigures.errors import FigureParseError, InvalidArgumentError
 from kzfigures.model import Figure, Qualifier
 from kzfigures.parse import FigureMatch, extract_figures, parse_figure
+from tests._profiles import examples
 
 INF = None
 
@@ -390,7 +391,7 @@ def _grouped(n: int, separator: str) -> str:
     return f"{n:,}".replace(",", separator)
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 @given(
     st.integers(min_value=1, max_value=10**12),
     st.sampled_from(RUSSIAN_QUALIFIERS),
@@ -429,7 +430,7 @@ def _check_matches(text: str, matches: list[FigureMatch]) -> None:
         end = m.end
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 @given(st.lists(RU_WORDS, max_size=20))
 def test_russian_word_soup_gives_a_figure_or_a_parse_error(words: list[str]) -> None:
     text = " ".join(words)
@@ -439,7 +440,7 @@ def test_russian_word_soup_gives_a_figure_or_a_parse_error(words: list[str]) -> 
     _check_matches(text, extract_figures(text, language="ru"))
 
 
-@settings(max_examples=100)
+@settings(max_examples=examples(100))
 @given(st.text(alphabet=st.characters(codec="utf-8", categories=["L", "N", "P", "Z", "S"])))
 def test_arbitrary_text_in_russian_raises_only_figure_parse_error(text: str) -> None:
     assert isinstance(_outcome(text), Figure | FigureParseError)

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from benchmarks.extraction_corpus import load
 from kzfigures import parse
 from kzfigures.parse import extract_figures
+from tests._profiles import examples
 
 
 class _Everything:
@@ -58,7 +59,7 @@ def _soup(language: str) -> st.SearchStrategy[str]:
     return st.lists(st.sampled_from(words), max_size=25).map(" ".join)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.data())
 def test_random_soups_give_the_same_figures(data: st.DataObject) -> None:
     language = data.draw(st.sampled_from(["en", "ru"]))
@@ -85,7 +86,7 @@ def _reference_tokens(text: str) -> list[tuple[str, str, int, int]]:
     ]
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("ab Z1 2,.\u00a0\u2009-—\n\t'’xyzЯд3%$:/w")), max_size=60))
 def test_tokens_are_those_of_the_plain_tokenizer(text: str) -> None:
     assert [tuple(t) for t in parse._tokenize(text)] == _reference_tokens(text)

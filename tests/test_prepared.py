@@ -18,6 +18,7 @@ from kzfigures.analysis.index import ClaimIndex, annotate, restrict
 from kzfigures.analysis.inputs import key_rows
 from kzfigures.datasets import kazakhstan_2022
 from kzfigures.errors import FrameValidationError, InvalidArgumentError, UnknownKeyError
+from tests._profiles import examples
 
 from ._generated import frames
 
@@ -57,7 +58,7 @@ def test_the_dataset_prepared_gives_the_results_of_the_frame(by: tuple[str, ...]
     _assert_same(_results(prepare(frame, by=by), by, None), _results(frame, by, None))
 
 
-@settings(deadline=None, max_examples=40)
+@settings(deadline=None, max_examples=examples(40))
 @given(frames(), st.sampled_from([("metric", "group", "region"), ("metric", "authority")]), st.booleans())
 def test_generated_frames_prepared_give_the_results_of_the_frame(
     frame: pd.DataFrame, by: tuple[str, ...], with_key: bool
@@ -101,7 +102,7 @@ def test_a_key_on_the_prepared_series_columns_restricts_the_index(monkeypatch: p
     pd.testing.assert_frame_equal(violations(prepared, key=key).frame, expected_report.frame)
 
 
-@settings(deadline=None, max_examples=60)
+@settings(deadline=None, max_examples=examples(60))
 @given(frames(), st.sampled_from([("metric", "group", "region"), ("metric", "authority")]), st.data())
 def test_key_rows_by_series_are_key_rows_by_row(frame: pd.DataFrame, by: tuple[str, ...], data: st.DataObject) -> None:
     """A key matched once per series (with the index) keeps the rows a match per row keeps."""
@@ -173,7 +174,7 @@ def _assert_index_equal(left: ClaimIndex, right: ClaimIndex) -> None:
         np.testing.assert_array_equal(getattr(left, name), getattr(right, name), err_msg=name)
 
 
-@settings(deadline=None, max_examples=60)
+@settings(deadline=None, max_examples=examples(60))
 @given(frames(max_size=20), st.sampled_from([("metric",), ("metric", "authority"), ("authority", "outlet")]), st.data())
 def test_restrict_equals_annotating_the_kept_series(frame: pd.DataFrame, by: tuple[str, ...], data: st.DataObject):
     index = annotate(frame, by)
@@ -197,7 +198,7 @@ def test_restrict_needs_one_bool_per_row(keep: np.ndarray) -> None:
         restrict(annotate(kazakhstan_2022()), keep)
 
 
-@settings(deadline=None, max_examples=30)
+@settings(deadline=None, max_examples=examples(30))
 @given(frames(max_size=20))
 def test_id_rank_is_each_rows_place_in_id_order(frame: pd.DataFrame) -> None:
     ids = frame["id"].tolist()
@@ -235,7 +236,7 @@ def test_unused_categories_of_a_key_column_are_no_keys() -> None:
     assert plain.skipped_keys == prepared.skipped_keys == ()
 
 
-@settings(deadline=None, max_examples=40)
+@settings(deadline=None, max_examples=examples(40))
 @given(frames(), st.sampled_from([("metric", "group", "region"), ("metric", "authority")]))
 def test_the_analyses_leave_a_prepared_frame_as_it_was(frame: pd.DataFrame, by: tuple[str, ...]) -> None:
     """No analysis writes into the frame it is given.

@@ -26,6 +26,7 @@ from kzfigures.datasets import kazakhstan_2022
 from kzfigures.errors import InvalidArgumentError, TimezoneError, UnknownColumnError, UnknownKeyError
 from kzfigures.model import Figure
 from tests._generated import echo, frames
+from tests._profiles import examples
 
 DETAINED = {"metric": "detained", "group": "all"}
 KEY = ["metric", "group", "region"]
@@ -212,20 +213,20 @@ def as_dicts(table: pd.DataFrame) -> dict[tuple[Any, ...], dict[str, Any]]:
     }
 
 
-@settings(deadline=None, max_examples=30)
+@settings(deadline=None, max_examples=examples(30))
 @given(frames(), st.sampled_from([None, "2022-01-08T00:00+06:00", "2022-01-09T13:00+06:00"]))
 def test_agrees_with_the_brute_force_reference(frame: pd.DataFrame, at: str | None) -> None:
     moment = None if at is None else pd.Timestamp(at)
     assert as_dicts(ranges(frame, at=at)) == reference(frame, moment)
 
 
-@settings(deadline=None, max_examples=30)
+@settings(deadline=None, max_examples=examples(30))
 @given(frames())
 def test_each_slot_agrees_with_the_brute_force_reference(frame: pd.DataFrame) -> None:
     assert as_dicts(ranges(frame, at="each")) == reference(frame, each=True)
 
 
-@settings(deadline=None, max_examples=30)
+@settings(deadline=None, max_examples=examples(30))
 @given(frames(), st.randoms(use_true_random=False))
 def test_row_order_does_not_matter(frame: pd.DataFrame, random: Any) -> None:
     shuffled = frame.sample(frac=1, random_state=random.randint(0, 2**31)).reset_index(drop=True)
@@ -233,7 +234,7 @@ def test_row_order_does_not_matter(frame: pd.DataFrame, random: Any) -> None:
         pd.testing.assert_frame_equal(ranges(shuffled, at=at), ranges(frame, at=at))
 
 
-@settings(deadline=None, max_examples=30)
+@settings(deadline=None, max_examples=examples(30))
 @given(frames(), st.data())
 def test_echoing_a_claim_changes_only_the_observation_count(frame: pd.DataFrame, data: st.DataObject) -> None:
     attributed = np.flatnonzero(frame["authority"].notna().to_numpy())

@@ -30,6 +30,7 @@ from kzfigures.analysis.conflicts import (
     settle_drop_minority,
     settle_drop_minority_runs,
 )
+from tests._profiles import examples
 
 _IntArray = npt.NDArray[np.int64]
 _FloatArray = npt.NDArray[np.float64]
@@ -203,7 +204,7 @@ def _runs(draw: st.DrawFn) -> tuple[_IntArray, _IntArray, _IntArray, _IntArray, 
     return run, slot, lo, hi.astype(np.int64), weight, cumulative
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(_runs())
 def test_runs_equal_the_per_series_code(case: tuple[_IntArray, ...]) -> None:
     run, slot, lo, hi, weight, cumulative = case
@@ -213,7 +214,7 @@ def test_runs_equal_the_per_series_code(case: tuple[_IntArray, ...]) -> None:
     )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(_runs())
 def test_one_series_equals_the_old_function(case: tuple[_IntArray, ...]) -> None:
     run, slot, lo, hi, weight, _ = case

@@ -13,6 +13,7 @@ from kzfigures import best_estimate, ranges, violations
 from kzfigures.datasets import kazakhstan_2022
 from kzfigures.errors import FrameValidationError, InvalidArgumentError
 from kzfigures.frame import as_frame, from_frame, to_observations
+from tests._profiles import examples
 
 from ._generated import frames
 
@@ -50,7 +51,7 @@ def test_observations_are_converted_whatever_validate_says():
     pd.testing.assert_frame_equal(as_frame(observations, validate=False), as_frame(observations))
 
 
-@settings(deadline=None, max_examples=30)
+@settings(deadline=None, max_examples=examples(30))
 @given(frames())
 def test_generated_frames_validated_once(frame: pd.DataFrame):
     _assert_same(frame, from_frame(frame))

@@ -24,6 +24,7 @@ from kzfigures.datasets import kazakhstan_2022
 from kzfigures.errors import InvalidArgumentError, TimezoneError, UnknownColumnError, UnknownKeyError
 from kzfigures.frame import from_frame
 from tests._generated import echo, frames
+from tests._profiles import examples
 from tests.brute_force import consistent, violation_rows
 
 KEY = ["metric", "group", "region"]
@@ -248,7 +249,7 @@ def test_agrees_with_the_reference_on_longer_series(frame: pd.DataFrame) -> None
     assert as_set(violations(frame)) == reference(frame)
 
 
-@settings(deadline=None, max_examples=30)
+@settings(deadline=None, max_examples=examples(30))
 @given(frames(), st.randoms(use_true_random=False))
 def test_row_order_does_not_matter(frame: pd.DataFrame, random: Any) -> None:
     shuffled = frame.sample(frac=1, random_state=random.randint(0, 2**31)).reset_index(drop=True)
@@ -257,7 +258,7 @@ def test_row_order_does_not_matter(frame: pd.DataFrame, random: Any) -> None:
     pd.testing.assert_frame_equal(after.disagreements, before.disagreements)
 
 
-@settings(deadline=None, max_examples=30)
+@settings(deadline=None, max_examples=examples(30))
 @given(frames(), st.data())
 def test_echoing_a_claim_does_not_change_the_kinds(frame: pd.DataFrame, data: st.DataObject) -> None:
     attributed = np.flatnonzero(frame["authority"].notna().to_numpy())
@@ -270,7 +271,7 @@ def test_echoing_a_claim_does_not_change_the_kinds(frame: pd.DataFrame, data: st
     assert set(before["id"]) <= set(after["id"])
 
 
-@settings(deadline=None, max_examples=30)
+@settings(deadline=None, max_examples=examples(30))
 @given(frames())
 def test_the_order_is_the_same_where_sort_keys_cannot_be_packed(frame: pd.DataFrame) -> None:
     """Past ``3 n^2`` rows the result is ordered by a chain of sorts, not one packed key: the same order."""
@@ -308,7 +309,7 @@ def one_series(draw: st.DrawFn, *, max_size: int = 6) -> pd.DataFrame:
     return from_frame(raw)
 
 
-@settings(deadline=None, max_examples=300)
+@settings(deadline=None, max_examples=examples(300))
 @given(st.one_of(frames(max_size=6), one_series()))
 def test_no_definite_violation_iff_consistent(frame: pd.DataFrame) -> None:
     """The consistency theorem, against a search over the linear extensions of the order."""
