@@ -962,6 +962,11 @@ def _count_before(
     return counts
 
 
+#: The table of :func:`_count_earlier_above_by_table` may have up to this many cells per row counted
+#: (int32 cells: eight a row weigh two int64 arrays of the rows).
+TABLE_CELLS_PER_ROW = 8
+
+
 def _count_earlier_above(
     series: npt.NDArray[np.int64],
     g: npt.NDArray[np.int64],
@@ -971,8 +976,78 @@ def _count_earlier_above(
 ) -> npt.NDArray[np.int64]:
     r"""For each row ``asked``, :math:`\#\{j : \text{same series},\ g_j < g_i,\ l_j > h_i\}`; 0 elsewhere.
 
-    Rows sorted by series, g. Divide and conquer on the bits of ``g``: a
-    pair with :math:`g_j < g_i` is counted once, at the highest bit where
+    Rows sorted by series, g. With few rows asked (:math:`q` of them, with :math:`t` distinct
+    highs, and :math:`q(t + 1)` at most :data:`TABLE_CELLS_PER_ROW` cells a row), by a table of
+    counts (:func:`_count_earlier_above_by_table`, ``O(n log q + q t)``); otherwise by halves
+    (:func:`_count_earlier_above_by_halves`, ``O(n log^2 n)``). Both count the same pairs.
+
+    >>> series, g = np.zeros(4, dtype=np.int64), np.array([0, 1, 1, 2])
+    >>> low, high, asked = np.array([9, 5, 7, 1]), np.array([9, 5, 7, 4]), np.array([False, True, False, True])
+    >>> _count_earlier_above(series, g, low, high, asked).tolist()
+    [0, 1, 0, 3]
+    """
+    n_asked = int(np.count_nonzero(asked))
+    if n_asked == 0:
+        return np.zeros(len(g), dtype=np.int64)
+    n_highs = len(pd.unique(high[asked]))  # hashed: many rows asked go by halves, and need no sort here
+    if n_asked * (n_highs + 1) <= TABLE_CELLS_PER_ROW * len(g) and len(g) < 2**31:
+        return _count_earlier_above_by_table(series, g, low, high, asked)
+    return _count_earlier_above_by_halves(series, g, low, high, asked)
+
+
+def _count_earlier_above_by_table(
+    series: npt.NDArray[np.int64],
+    g: npt.NDArray[np.int64],
+    low: npt.NDArray[np.int64],
+    high: npt.NDArray[np.int64],
+    asked: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.int64]:
+    r""":func:`_count_earlier_above` by a table of counts: rows by the next asked row, by rank of low among the highs.
+
+    Number the asked rows :math:`0 .. q-1` in row order and their distinct highs
+    :math:`T_0 < \dots < T_{t-1}`. Row :math:`j` counts for asked row :math:`i` iff it comes
+    before :math:`i`'s run of equal (series, g) in its series and :math:`l_j > h_i`. Put row
+    :math:`j` in *block* :math:`b_j`, the first asked row after its own run of (series, g) (rows
+    with none in their series count for no one), and in column :math:`k_j = \#\{T < l_j\}`, so
+    that :math:`l_j > T_m \iff k_j > m`. Then asked row :math:`p`, of high :math:`T_m`, counts
+    the rows of blocks :math:`f .. p` (:math:`f` its series' first asked row) in columns above
+    :math:`m`: with the table :math:`H[b, k]` of rows summed over blocks (down) and over columns
+    (from the right), a difference of two cells. ``O(n log q + q t)`` time, ``q (t + 1)`` cells.
+    """
+    n = len(g)
+    counts = np.zeros(n, dtype=np.int64)
+    chosen = np.flatnonzero(asked)
+    thresholds = np.unique(high[chosen])
+    width = len(thresholds) + 1
+    # Each row's run of equal (series, g) ends at run_end: the asked rows after it are later in g.
+    new_run = np.r_[(series[1:] != series[:-1]) | (g[1:] != g[:-1]), True]
+    run_end = np.flatnonzero(new_run)[np.cumsum(np.r_[True, new_run[:-1]]) - 1]
+    block = np.searchsorted(chosen, run_end, side="right")
+    counted = block < len(chosen)
+    counted[counted] = series[chosen[block[counted]]] == series[counted]
+    column = np.searchsorted(thresholds, low[counted], side="left")
+    table = np.bincount(block[counted] * width + column, minlength=len(chosen) * width).astype(np.int32)
+    table = table.reshape(len(chosen), width)
+    np.cumsum(table, axis=0, out=table)
+    table = np.cumsum(table[:, ::-1], axis=1, dtype=np.int32)[:, ::-1]  # table[p, k]: blocks <= p, columns >= k
+    first = np.r_[True, series[chosen][1:] != series[chosen][:-1]]
+    first_block = np.maximum.accumulate(np.where(first, np.arange(len(chosen)), 0))
+    above = np.searchsorted(thresholds, high[chosen]) + 1
+    before = np.where(first_block > 0, table[np.maximum(first_block - 1, 0), above], 0)
+    counts[chosen] = table[np.arange(len(chosen)), above] - before
+    return counts
+
+
+def _count_earlier_above_by_halves(
+    series: npt.NDArray[np.int64],
+    g: npt.NDArray[np.int64],
+    low: npt.NDArray[np.int64],
+    high: npt.NDArray[np.int64],
+    asked: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.int64]:
+    r""":func:`_count_earlier_above` by divide and conquer on the bits of ``g``.
+
+    A pair with :math:`g_j < g_i` is counted once, at the highest bit where
     they differ, with ``j`` in the left half and ``i`` in the right half of a
     block. Each level sorts the left halves by (block, low) and counts with
     two ``searchsorted`` for the asked rows of the right halves.
