@@ -962,9 +962,9 @@ def _count_before(
     return counts
 
 
-#: The table of :func:`_count_earlier_above_by_table` may have up to this many cells per row counted
-#: (int32 cells: eight a row weigh two int64 arrays of the rows).
-TABLE_CELLS_PER_ROW = 8
+#: The table of :func:`_count_earlier_above_by_table` may have up to this many cells per row counted:
+#: with the one temporary its sums need, as much memory as 8 int64 arrays of the rows, briefly.
+TABLE_CELLS_PER_ROW = 4
 
 
 def _count_earlier_above(
@@ -990,7 +990,7 @@ def _count_earlier_above(
     if n_asked == 0:
         return np.zeros(len(g), dtype=np.int64)
     n_highs = len(pd.unique(high[asked]))  # hashed: many rows asked go by halves, and need no sort here
-    if n_asked * (n_highs + 1) <= TABLE_CELLS_PER_ROW * len(g) and len(g) < 2**31:
+    if n_asked * (n_highs + 1) <= TABLE_CELLS_PER_ROW * len(g):
         return _count_earlier_above_by_table(series, g, low, high, asked)
     return _count_earlier_above_by_halves(series, g, low, high, asked)
 
@@ -1026,10 +1026,9 @@ def _count_earlier_above_by_table(
     counted = block < len(chosen)
     counted[counted] = series[chosen[block[counted]]] == series[counted]
     column = np.searchsorted(thresholds, low[counted], side="left")
-    table = np.bincount(block[counted] * width + column, minlength=len(chosen) * width).astype(np.int32)
-    table = table.reshape(len(chosen), width)
+    table = np.bincount(block[counted] * width + column, minlength=len(chosen) * width).reshape(len(chosen), width)
     np.cumsum(table, axis=0, out=table)
-    table = np.cumsum(table[:, ::-1], axis=1, dtype=np.int32)[:, ::-1]  # table[p, k]: blocks <= p, columns >= k
+    table = np.cumsum(table[:, ::-1], axis=1)[:, ::-1]  # table[p, k]: rows of blocks <= p in columns >= k
     first = np.r_[True, series[chosen][1:] != series[chosen][:-1]]
     first_block = np.maximum.accumulate(np.where(first, np.arange(len(chosen)), 0))
     above = np.searchsorted(thresholds, high[chosen]) + 1
