@@ -181,6 +181,9 @@ _NANOS_OF = {p.value: p.length.value for p in Precision}
 _NAT_NANOS = np.iinfo(np.int64).min  # how numpy stores NaT
 # The dtype of every column but the times (whose zone depends on the frame).
 _CANONICAL_DTYPES = {name: pd.api.types.pandas_dtype(kind) for name, kind in COLUMNS.items() if kind != "datetime"}
+#: The dtype of every cell :func:`read_csv` reads: the canonical text dtype, so that its text columns
+#: need no conversion (read as pandas' ``str``, with NaN for missing, each took one).
+_READ_TEXT = pd.StringDtype()
 
 
 class _Failures:
@@ -1899,7 +1902,7 @@ def read_csv(
         # header=None: pandas renames a repeated header name ("stated.1"), which would hide it.
         if cells is None:
             cells = pd.read_csv(
-                path_or_buffer, dtype=str, keep_default_na=False, na_values=[""], header=None, encoding="utf-8"
+                path_or_buffer, dtype=_READ_TEXT, keep_default_na=False, na_values=[""], header=None, encoding="utf-8"
             )
     except FileNotFoundError:
         raise
@@ -1918,7 +1921,7 @@ def read_csv(
 
 
 def _read_with_arrow(path_or_buffer: Any) -> pd.DataFrame | None:
-    """A CSV file's cells as pandas' ``str`` (Arrow-backed), header row first, read by pyarrow; None: pandas reads it.
+    """A CSV file's cells as Arrow-backed ``string``, header row first, read by pyarrow; None: pandas reads it.
 
     pandas' own parser builds a Python string per cell and pandas 3 then copies
     them into Arrow strings; pyarrow's reader writes the cells into Arrow buffers
@@ -1928,7 +1931,7 @@ def _read_with_arrow(path_or_buffer: Any) -> pd.DataFrame | None:
     cases a review found):
 
     - a regular file (not a pipe, which cannot be read twice), uncompressed,
-      where pandas' ``dtype=str`` is Arrow-backed (pandas 3 with pyarrow);
+      where the ``string`` dtype is Arrow-backed (pandas 3 with pyarrow);
     - no quote left open at the end of the file: pyarrow would close it there,
       pandas refuses the file. An odd number of quote characters could be one;
       so could an even number when a quote inside an unquoted cell is one of
@@ -1949,8 +1952,7 @@ def _read_with_arrow(path_or_buffer: Any) -> pd.DataFrame | None:
     if not isinstance(path_or_buffer, str | os.PathLike):
         return None
     path = os.path.expanduser(os.fspath(path_or_buffer))  # as pandas expands it
-    text = pd.Series([""], dtype=str).dtype  # what pandas.read_csv(dtype=str) gives
-    arrow_text = isinstance(text, pd.StringDtype) and text.storage in ("pyarrow", "pyarrow_numpy")
+    arrow_text = _READ_TEXT.storage in ("pyarrow", "pyarrow_numpy")
     if not arrow_text or path.lower().endswith(_COMPRESSED) or not os.path.isfile(path):
         return None
     try:
@@ -1981,7 +1983,7 @@ def _read_with_arrow(path_or_buffer: Any) -> pd.DataFrame | None:
     last = table.column(table.num_columns - 1)[-1].as_py() if table.num_rows else None
     if data.endswith(b'"' + (last or "").replace('"', '""').encode("utf-8")):
         return None  # the last cell may run from a quote left open to the end of the file
-    cells: pd.DataFrame = table.to_pandas(types_mapper=lambda _: text)
+    cells: pd.DataFrame = table.to_pandas(types_mapper=lambda _: _READ_TEXT)
     return cells
 
 
