@@ -22,10 +22,13 @@ the three under 3x the input frame (:class:`ShapeRun` says what each column runs
 Time is the best of ``--repeat`` runs, garbage collected before each (a run
 over 5 s is not repeated), measured two ways: **CPU** seconds of this process
 (``time.process_time``, user + system) and **wall** seconds
-(``time.perf_counter``). The measured code is single-threaded, so on an idle
-machine the two agree; on a shared machine wall time also counts the waits
-for a core, so the tables and the verdicts use CPU time, and the wall-clock
-table and the load average are printed beside them. Peak memory is
+(``time.perf_counter``). The measured code is single-threaded but for the
+CSV readers: pyarrow's, and pandas 3.1's, read on both cores, so their CPU
+seconds, summed over the threads, exceed their wall seconds (``csv`` and
+``pandas_csv`` alike). Elsewhere the two agree on an idle machine; on a shared
+machine wall time also counts the waits for a core, so the tables and the
+verdicts use CPU time, and the wall-clock table and the load average are
+printed beside them. Peak memory is
 measured in a fresh subprocess per (column, size), two ways:
 
 - **traced**: the ``tracemalloc`` peak of the call, i.e. the most bytes the
