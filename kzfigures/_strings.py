@@ -83,6 +83,29 @@ def factorize(values: pd.Series) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.o
     return np.asarray(codes, dtype=np.intp), np.asarray(uniques, dtype=object)
 
 
+def extract_ascii(values: pd.Series, pattern: str) -> pd.DataFrame | None:
+    """Each cell's named groups of RE2 ``pattern`` by Arrow's kernel; None unless all cells are ASCII Arrow text.
+
+    The groups are ``string`` columns on the index of ``values``, missing where the pattern does
+    not match or the cell is missing. RE2 and Python's ``re`` differ in what a digit, white space
+    and the end of the text are, most of all beyond ASCII: a caller writes a pattern that
+    matches in RE2 what its Python pattern matches in ASCII text, and keeps the Python one for
+    the rest.
+    """
+    chunks = arrow(values)
+    if chunks is None or len(chunks) == 0:
+        return None
+    import pyarrow.compute as pc
+
+    if pc.any(pc.invert(pc.string_is_ascii(chunks))).as_py():
+        return None
+    found = pc.extract_regex(chunks, pattern)
+    names = [found.type.field(i).name for i in range(found.type.num_fields)]
+    return pd.DataFrame(
+        {name: pd.arrays.ArrowStringArray(pc.struct_field(found, name)) for name in names}, index=values.index
+    )
+
+
 def has_blank(values: pd.Series) -> bool:
     """Whether a present cell of a ``string`` column is empty or all whitespace (``str.isspace``)."""
     chunks = arrow(values)

@@ -7,13 +7,16 @@ plain reading of the offset's sign, hours and minutes.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from kzfigures import _strings
 from kzfigures import frame as frame_module
 
 # Texts near the pattern: dates, times, offsets, the separators and white space around them
@@ -37,6 +40,9 @@ _PIECES = st.sampled_from(
         "\u00a0",
         "\t",
         "\u0663",
+        "\n",
+        "\x0b",
+        "\x1c",
         "7",
         "x",
         "-",
@@ -54,6 +60,35 @@ def test_split_offset_equals_str_extract(cells: list[str | None]) -> None:
     expected = text.str.extract(frame_module._OFFSET_PATTERN, expand=True)
     pd.testing.assert_series_equal(body, expected["body"].astype("string"), check_names=False)
     pd.testing.assert_series_equal(offset, expected["offset"].astype("string"), check_names=False)
+
+
+_ASCII_TEXTS = st.lists(
+    st.lists(_PIECES.filter(str.isascii), max_size=6).map("".join) | st.none(), min_size=1, max_size=30
+)
+
+
+needs_pyarrow = pytest.mark.skipif(importlib.util.find_spec("pyarrow") is None, reason="Arrow's kernel needs pyarrow")
+
+
+@needs_pyarrow
+@given(_ASCII_TEXTS)
+@example(["2022-01-07T14:00+06:00\n", "2022-01-07T14:00\x1c+06", "2022-01-07 14:00\x0bZ", "", None])
+def test_arrow_splits_ascii_text_as_python_does(cells: list[str | None]) -> None:
+    arrow_text = pd.Series(cells, dtype="string[pyarrow]")
+    groups = _strings.extract_ascii(arrow_text, frame_module._OFFSET_PATTERN_ASCII)
+    assert groups is not None  # all ASCII: Arrow's kernel reads it
+    expected = pd.Series(cells, dtype="string[python]").str.extract(frame_module._OFFSET_PATTERN, expand=True)
+    for name in ("body", "offset"):
+        assert groups[name].tolist() == expected[name].tolist()
+
+
+@needs_pyarrow
+def test_text_beyond_ascii_is_left_to_python() -> None:
+    text = pd.Series(["2022-01-07T14:00\u00a0+06:00", "2022-01-07T14:00+06:00"], dtype="string[pyarrow]")
+    assert _strings.extract_ascii(text, frame_module._OFFSET_PATTERN_ASCII) is None
+    body, offset = frame_module._split_offset(text)
+    assert body.tolist() == ["2022-01-07T14:00", "2022-01-07T14:00"]
+    assert offset.tolist() == ["+06:00", "+06:00"]
 
 
 def _plain_minutes(offset: str | None) -> tuple[float, bool]:
