@@ -452,7 +452,7 @@ def _trusted(frame: pd.DataFrame) -> pd.DataFrame:
             )
             continue
         dtype = frame[name].dtype
-        wanted = None if kind == "datetime" else pd.api.types.pandas_dtype(kind)
+        wanted = _CANONICAL_DTYPES.get(name)  # None for the times, whose zone is the frame's
         ok = isinstance(dtype, pd.DatetimeTZDtype) and dtype.unit == "ns" if wanted is None else dtype == wanted
         if not ok:
             shown = str(dtype)
