@@ -91,6 +91,13 @@ def extract_ascii(values: pd.Series, pattern: str) -> pd.DataFrame | None:
     and the end of the text are, most of all beyond ASCII: a caller writes a pattern that
     matches in RE2 what its Python pattern matches in ASCII text, and keeps the Python one for
     the rest.
+
+    >>> text = pd.Series(["07+06", "x", None], dtype="string")
+    >>> groups = extract_ascii(text, r"^(?P<day>[0-9]+)[+](?P<hours>[0-9]+)$")
+    >>> groups is None if arrow(text) is None else groups["hours"].fillna("-").tolist() == ["06", "-", "-"]
+    True
+    >>> extract_ascii(pd.Series(["07\u00a0+06"], dtype="string"), r"^(?P<day>[0-9]+)") is None  # not ASCII
+    True
     """
     chunks = arrow(values)
     if chunks is None or len(chunks) == 0:
