@@ -836,10 +836,14 @@ def _provenance(
     cited_rows = by_id[(obs_block[by_id] >= 0) & cited[np.maximum(obs_block[by_id], 0)]]
     block_ids = _lookup_ids((obs_block[cited_rows], wanted), ids, cited_rows if id_at is None else id_at[cited_rows])
     block_ids[same_as_low] = low_ids[same_as_low]
-    none = np.empty(n_slots, dtype=object)
-    none.fill(())
-    own = np.where(clipped_low, low_ids, np.where(clipped_high, high_ids, np.where(present, block_ids, none)))
+    # block_ids is () where no block is cited, the fit missing included; the clipped slots (few)
+    # are overwritten in place rather than the whole column built again by np.where.
+    own = block_ids
+    own[clipped_high] = high_ids[clipped_high]
+    own[clipped_low] = low_ids[clipped_low]  # both clipped (an empty envelope): low's, as before
     if method == "conservative":
+        none = np.empty(n_slots, dtype=object)
+        none.fill(())
         best_ids = np.where(present, low_ids, none)
     elif method == "latest":
         best_ids = own[fitted.best_pos]
