@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 import numpy as np
 import pandas as pd
 import pytest
@@ -66,6 +67,42 @@ def test_generated_frames_prepared_give_the_results_of_the_frame(
     # The generated series often mix cumulative and daily rows: violations() falls back to annotate.
     key = {"metric": str(frame["metric"].iloc[0])} if with_key else None
     _assert_same(_results(prepare(frame, by=by), by, key), _results(frame, by, key))
+
+
+@settings(deadline=None, max_examples=examples(40))
+@given(frames(max_size=20), st.sampled_from([("metric",), ("metric", "authority"), ("authority", "outlet")]))
+def test_series_keys_are_each_series_first_row(frame: pd.DataFrame, by: tuple[str, ...]) -> None:
+    index = annotate(frame, by)
+    first: dict[int, int] = {}
+    for row, series in enumerate(index.series.tolist()):
+        first.setdefault(series, row)
+    expected = frame[list(by)].iloc[[first[s] for s in range(len(first))]].reset_index(drop=True)
+    assert index.series_keys is not None
+    pd.testing.assert_frame_equal(index.series_keys, expected, check_exact=True)
+
+
+@settings(deadline=None, max_examples=examples(30))
+@given(frames(), st.sampled_from([("metric", "group", "region"), ("metric", "authority")]), st.booleans())
+def test_an_index_without_series_keys_gives_the_same_results(
+    frame: pd.DataFrame, by: tuple[str, ...], with_key: bool
+) -> None:
+    # An index built by hand may lack series_keys: the analyses then read the keys from the frame.
+    prepared = prepare(frame, by=by)
+    by_hand = Prepared(prepared.frame, attrs.evolve(prepared.index, series_keys=None))
+    key = {"metric": str(frame["metric"].iloc[0])} if with_key else None
+    _assert_same(_results(by_hand, by, key), _results(prepared, by, key))
+
+
+def test_writing_to_a_result_leaves_the_series_keys_alone() -> None:
+    prepared = prepare(kazakhstan_2022())
+    assert prepared.index.series_keys is not None
+    before = prepared.index.series_keys.copy()
+    table = ranges(prepared)
+    table.loc[0, "metric"] = "changed"
+    series = best_estimate(prepared).series
+    series.loc[0, "region"] = "changed"
+    pd.testing.assert_frame_equal(prepared.index.series_keys, before)
+    pd.testing.assert_frame_equal(ranges(prepared), ranges(kazakhstan_2022()))
 
 
 def test_a_prepared_index_for_another_by_is_not_used() -> None:
@@ -171,7 +208,10 @@ def test_validate_must_be_a_bool_for_a_prepared_too(value: object, analysis: Cal
 def _assert_index_equal(left: ClaimIndex, right: ClaimIndex) -> None:
     assert left.by == right.by
     for name in _FIELDS:
-        np.testing.assert_array_equal(getattr(left, name), getattr(right, name), err_msg=name)
+        if name == "series_keys":  # a frame, with missing cells
+            pd.testing.assert_frame_equal(left.series_keys, right.series_keys)
+        else:
+            np.testing.assert_array_equal(getattr(left, name), getattr(right, name), err_msg=name)
 
 
 @settings(deadline=None, max_examples=examples(60))

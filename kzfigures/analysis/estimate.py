@@ -35,7 +35,7 @@ from kzfigures import _strings
 from kzfigures.analysis._runs import run_numbers, run_starts, run_tuples
 from kzfigures.analysis._sorting import UNBOUNDED, argsort_stable, lexsort_stable
 from kzfigures.analysis.conflicts import REASONS, settle_drop_minority_runs, settle_latest_runs, supersede
-from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, first_rows, key_cells, point_values
+from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, key_cells, point_values
 from kzfigures.analysis.inputs import Inputs, Prepared
 from kzfigures.analysis.tables import ESTIMATE_COLUMNS, SET_ASIDE_COLUMNS, empty_table
 from kzfigures.analysis.violations import violation_pairs
@@ -354,9 +354,8 @@ def best_estimate(
     del claims, kept, reason, witness  # a row each: freed before the provenance tuples, the peak
     per_slot = _provenance(frame, index, slots, envelope, fitted, obs_kept, method)
     rows = per_slot if offset is None else _on_grid(per_slot, offset, tz)
-    key_rows = frame[columns].iloc[first_rows(index.series)].reset_index(drop=True)  # each key's first row
     return Estimate(
-        series=_series_frame(rows, key_rows, columns, tz),
+        series=_series_frame(rows, index.key_rows_of(frame, rows["series"].to_numpy()), columns, tz),
         set_aside=_set_aside_frame(frame, columns, index.series, aside, aside_reason, witness_ids),
         method=method,
         on_conflict=on_conflict,
@@ -1098,8 +1097,7 @@ def _times(ns: Any, tz: Any) -> pd.Series:
     return pd.Series(pd.to_datetime(np.asarray(ns, dtype=np.int64), unit="ns", utc=True)).dt.tz_convert(tz)
 
 
-def _series_frame(rows: pd.DataFrame, key_rows: pd.DataFrame, columns: list[str], tz: Any) -> pd.DataFrame:
-    keys = key_rows.iloc[rows["series"].to_numpy()].reset_index(drop=True)
+def _series_frame(rows: pd.DataFrame, keys: pd.DataFrame, columns: list[str], tz: Any) -> pd.DataFrame:
     time = rows["time"] if "time" in rows else rows["start"]
     high = pd.array(rows["high"].to_numpy(dtype=np.int64), dtype="Int64")
     high[rows["high"].to_numpy() == UNBOUNDED] = pd.NA

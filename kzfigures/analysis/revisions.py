@@ -65,7 +65,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from kzfigures.analysis._sorting import UNBOUNDED, lexsort_stable
-from kzfigures.analysis.index import DEFAULT_BY, first_rows, point_values
+from kzfigures.analysis.index import DEFAULT_BY, first_rows, point_values, take_rows
 from kzfigures.analysis.inputs import Inputs, Prepared
 from kzfigures.analysis.tables import REVISION_COLUMNS, SPEAKER_REVISION_COLUMNS, dtypes, empty_table
 from kzfigures.analysis.vintages import known_by
@@ -274,7 +274,7 @@ def _series_table(
     ids = frame["id"].to_numpy(dtype=object)
     first_fig, latest_fig = s_head[first], s_head[last]
     out_series = s_series[first]
-    keys = frame[columns].take(first_rows(all_series)[out_series]).reset_index(drop=True)
+    keys = take_rows(frame[columns], first_rows(all_series)[out_series])
     first_value = value[first]
     drop = np.where(has_drop, -change[drop_at], 0)
     table = pd.DataFrame(

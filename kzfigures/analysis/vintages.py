@@ -48,7 +48,7 @@ import pandas as pd
 
 from kzfigures.analysis._sorting import argsort_stable, lexsort_stable
 from kzfigures.analysis.estimate import MAX_GRID_POINTS, METHODS, ON_CONFLICT, best_estimate
-from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, first_rows, precision_lengths, utc_nanoseconds
+from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, precision_lengths, take_rows, utc_nanoseconds
 from kzfigures.analysis.inputs import Inputs, Prepared
 from kzfigures.analysis.tables import ESTIMATE_COLUMNS, REPLAY_COLUMNS, SET_ASIDE_COLUMNS, dtypes, empty_table
 from kzfigures.analysis.weights import Weights, observation_weights
@@ -433,9 +433,9 @@ def replay(
         on_conflict=on_conflict,
         weights=lambda _: stacked_weight,
     )
-    key_rows = frame[columns].take(first_rows(index.series)).reset_index(drop=True)
-    series = _spread(estimate.series, changes, labels, key_rows, columns, ESTIMATE_COLUMNS, tz, leading=[])
-    aside = _spread(estimate.set_aside, changes, labels, key_rows, columns, SET_ASIDE_COLUMNS, tz, leading=["id"])
+    series_keys = index.key_rows_of(frame, np.arange(int(index.series.max()) + 1))
+    series = _spread(estimate.series, changes, labels, series_keys, columns, ESTIMATE_COLUMNS, tz, leading=[])
+    aside = _spread(estimate.set_aside, changes, labels, series_keys, columns, SET_ASIDE_COLUMNS, tz, leading=["id"])
     return Replay(
         series=series,
         set_aside=aside,
@@ -542,7 +542,7 @@ def _spread(
     order = lexsort_stable((source, row_series[source], at))
     source, at = source[order], at[order]
     body = table.drop(columns=[_VINTAGE, _SERIES]).take(source).reset_index(drop=True)
-    keys = key_rows.take(row_series[source]).reset_index(drop=True)
+    keys = take_rows(key_rows, row_series[source])
     known_at = pd.Series(pd.to_datetime(labels[at], unit="ns", utc=True)).dt.tz_convert(tz)
     parts = {"known_at": known_at, **{c: body[c] for c in leading}, **{c: keys[c] for c in columns}}
     parts.update({c: body[c] for c in result_columns if c in body})

@@ -28,7 +28,14 @@ import pandas as pd
 from kzfigures import _strings
 from kzfigures.analysis._runs import run_starts
 from kzfigures.analysis._sorting import PACK_LIMIT, UNBOUNDED, lexsort_stable, order_codes
-from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, annotate, first_rows, key_cells, point_values, restrict
+from kzfigures.analysis.index import (
+    DEFAULT_BY,
+    ClaimIndex,
+    annotate,
+    key_cells,
+    point_values,
+    restrict,
+)
 from kzfigures.analysis.inputs import Inputs, Prepared
 from kzfigures.analysis.offenders import empty_offenders, offender_table
 from kzfigures.analysis.tables import VIOLATION_COLUMNS, dtypes, empty_table
@@ -375,8 +382,8 @@ def _key_lists(
         rows = np.bincount(index.series)
         n_cumulative = np.bincount(index.series, weights=cumulative, minlength=len(rows))
         has_any, has_all = n_cumulative > 0, n_cumulative == rows
-        first = first_rows(index.series)  # the cells groupby would show: each key's first row
-        keys = list(zip(*(_key_cells(frame[column].iloc[first]) for column in columns), strict=True))
+        cells = index.key_rows_of(frame, np.arange(len(rows)))  # groupby's cells: each key's first row
+        keys = list(zip(*(_key_cells(cells[column]) for column in columns), strict=True))
     checked = list(compress(keys, has_any.tolist()))
     skipped = list(compress(keys, (~has_any).tolist()))
     mixed = list(compress(keys, (has_any & ~has_all).tolist()))
