@@ -135,7 +135,7 @@ class Options:
         self.call = measured.OPTIONS[option]
 
     def time_option(self, n: int, option: str) -> None:
-        self.call(self.prepared, self.frame)
+        self.call(measured.first_use(self.prepared), self.frame)
 
 
 class CommandLineReport(_Column):
