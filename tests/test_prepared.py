@@ -6,7 +6,6 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-import attrs
 import numpy as np
 import pandas as pd
 import pytest
@@ -23,7 +22,7 @@ from tests._profiles import examples
 
 from ._generated import frames
 
-_FIELDS = [f.name for f in ClaimIndex.__attrs_attrs__ if f.name != "by"]
+_FIELDS = [f.name for f in ClaimIndex.__attrs_attrs__ if f.name != "by" and f.init]
 
 
 def _results(observations: Any, by: tuple[str, ...], key: dict[str, str] | None) -> list[Any]:
@@ -70,39 +69,30 @@ def test_generated_frames_prepared_give_the_results_of_the_frame(
 
 
 @settings(deadline=None, max_examples=examples(40))
-@given(frames(max_size=20), st.sampled_from([("metric",), ("metric", "authority"), ("authority", "outlet")]))
-def test_series_keys_are_each_series_first_row(frame: pd.DataFrame, by: tuple[str, ...]) -> None:
+@given(frames(max_size=20), st.sampled_from([("metric",), ("metric", "authority"), ("authority", "outlet")]), st.data())
+def test_series_keys_are_each_series_first_row(frame: pd.DataFrame, by: tuple[str, ...], data: st.DataObject) -> None:
     index = annotate(frame, by)
     first: dict[int, int] = {}
     for row, series in enumerate(index.series.tolist()):
         first.setdefault(series, row)
-    expected = frame[list(by)].iloc[[first[s] for s in range(len(first))]].reset_index(drop=True)
-    assert index.series_keys is not None
-    pd.testing.assert_frame_equal(index.series_keys, expected, check_exact=True)
+    asked = np.array(data.draw(st.lists(st.sampled_from(sorted(first)), max_size=8)), dtype=np.int64)
+    expected = frame[list(by)].iloc[[first[s] for s in asked.tolist()]].reset_index(drop=True)
+    for _ in range(2):  # gathered, then kept: the same both times
+        pd.testing.assert_frame_equal(index.series_keys(frame, asked), expected, check_exact=True)
 
 
-@settings(deadline=None, max_examples=examples(30))
-@given(frames(), st.sampled_from([("metric", "group", "region"), ("metric", "authority")]), st.booleans())
-def test_an_index_without_series_keys_gives_the_same_results(
-    frame: pd.DataFrame, by: tuple[str, ...], with_key: bool
-) -> None:
-    # An index built by hand may lack series_keys: the analyses then read the keys from the frame.
-    prepared = prepare(frame, by=by)
-    by_hand = Prepared(prepared.frame, attrs.evolve(prepared.index, series_keys=None))
-    key = {"metric": str(frame["metric"].iloc[0])} if with_key else None
-    _assert_same(_results(by_hand, by, key), _results(prepared, by, key))
-
-
-def test_writing_to_a_result_leaves_the_series_keys_alone() -> None:
-    prepared = prepare(kazakhstan_2022())
-    assert prepared.index.series_keys is not None
-    before = prepared.index.series_keys.copy()
+def test_writing_to_results_changes_no_later_result() -> None:
+    frame = kazakhstan_2022()
+    prepared = prepare(frame)
+    keys = prepared.index.series_keys(prepared.frame, np.array([0, 1]))
+    keys.loc[0, "metric"] = "changed"
     table = ranges(prepared)
     table.loc[0, "metric"] = "changed"
     series = best_estimate(prepared).series
     series.loc[0, "region"] = "changed"
-    pd.testing.assert_frame_equal(prepared.index.series_keys, before)
-    pd.testing.assert_frame_equal(ranges(prepared), ranges(kazakhstan_2022()))
+    pd.testing.assert_frame_equal(ranges(prepared), ranges(frame))
+    pd.testing.assert_frame_equal(best_estimate(prepared).series, best_estimate(frame).series)
+    assert prepared.index.series_keys(prepared.frame, np.array([0]))["metric"].tolist() == [frame["metric"].min()]
 
 
 def test_a_prepared_index_for_another_by_is_not_used() -> None:
@@ -208,10 +198,7 @@ def test_validate_must_be_a_bool_for_a_prepared_too(value: object, analysis: Cal
 def _assert_index_equal(left: ClaimIndex, right: ClaimIndex) -> None:
     assert left.by == right.by
     for name in _FIELDS:
-        if name == "series_keys":  # a frame, with missing cells
-            pd.testing.assert_frame_equal(left.series_keys, right.series_keys)
-        else:
-            np.testing.assert_array_equal(getattr(left, name), getattr(right, name), err_msg=name)
+        np.testing.assert_array_equal(getattr(left, name), getattr(right, name), err_msg=name)
 
 
 @settings(deadline=None, max_examples=examples(60))
@@ -259,6 +246,9 @@ def test_a_key_shows_its_first_rows_cell_whichever_path(cells: list[Any]) -> Non
         report = violations(observations, by=by)
         assert repr(report.checked_keys) == repr(violations(frame, by=by).checked_keys)
         assert repr(ranges(observations, by=by)["src"].tolist()) == repr([cells[0]])
+        # Per slot, and at a time, a group's first row among the rows that count: each its own.
+        assert repr(ranges(observations, by=by, at="each")["src"].tolist()) == repr([cells[1], cells[0]])
+        assert repr(ranges(observations, by=by, at="2022-01-07T12:00+06:00")["src"].tolist()) == repr([cells[1]])
 
 
 def test_unused_categories_of_a_key_column_are_no_keys() -> None:

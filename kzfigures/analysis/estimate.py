@@ -355,7 +355,7 @@ def best_estimate(
     per_slot = _provenance(frame, index, slots, envelope, fitted, obs_kept, method)
     rows = per_slot if offset is None else _on_grid(per_slot, offset, tz)
     return Estimate(
-        series=_series_frame(rows, index.key_rows_of(frame, rows["series"].to_numpy()), columns, tz),
+        series=_series_frame(rows, index.series_keys(frame, rows["series"].to_numpy()), columns, tz),
         set_aside=_set_aside_frame(frame, columns, index.series, aside, aside_reason, witness_ids),
         method=method,
         on_conflict=on_conflict,

@@ -298,23 +298,19 @@ def first_rows(group: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
 
 
 def take_rows(frame: pd.DataFrame, positions: npt.NDArray[np.integer[Any]]) -> pd.DataFrame:
-    """``frame.iloc[positions]`` with a fresh ``RangeIndex``: the rows that stand for each result row's key.
+    """``frame.iloc[positions]`` with a fresh ``RangeIndex``, a frame of its own to write to.
 
-    Where ``positions`` lists every row in order (a frame of one row a key, or a slot a key),
-    the frame is copied rather than gathered: the same cells, without a take per text column.
-    The copy is a copy, so writing to the result never writes to ``frame``.
+    By ``take`` rather than ``iloc``, which pandas 2 marks as a slice of ``frame`` (and warns
+    when it is written to), and without ``reset_index``, which would copy it again there.
 
-    >>> frame = pd.DataFrame({"metric": ["killed", "detained"]})
-    >>> take_rows(frame, np.array([1, 1]))["metric"].tolist()
-    ['detained', 'detained']
-    >>> take_rows(frame, np.array([0, 1])).equals(frame)
-    True
+    >>> frame = pd.DataFrame({"metric": ["killed", "detained"]}, index=[5, 7])
+    >>> take_rows(frame, np.array([1, 1]))
+         metric
+    0  detained
+    1  detained
     """
-    if len(positions) == len(frame) and bool((positions == np.arange(len(frame))).all()):
-        rows = frame.copy()
-    else:
-        rows = frame.take(positions)  # not iloc: pandas 2 marks that a slice, and warns on writes
-    rows.index = pd.RangeIndex(len(rows))  # in place: reset_index would copy again under pandas 2
+    rows = frame.take(positions)
+    rows.index = pd.RangeIndex(len(rows))
     return rows
 
 
@@ -422,11 +418,6 @@ class ClaimIndex:
     id_rank : ndarray of int64
         Each row's position when the rows are sorted by ``id`` (a permutation of ``0..n-1``):
         results list ids in this order, and integers sort faster than texts.
-    series_keys : DataFrame or None, keyword-only
-        The ``by`` cells of each series, one row per series in series order (each series'
-        first row's, as ``groupby`` shows them), gathered once for every analysis of the frame;
-        ``None`` (the default, for an index built by hand) gathers them from the frame when
-        asked (:meth:`key_rows_of`).
     """
 
     by: tuple[str, ...]
@@ -440,31 +431,33 @@ class ClaimIndex:
     claim: npt.NDArray[np.int64]
     order: npt.NDArray[np.intp]
     id_rank: npt.NDArray[np.int64]
-    series_keys: pd.DataFrame | None = attrs.field(default=None, kw_only=True)
+    # What series_keys gathered, kept for the next analysis of the same frame.
+    _cache: dict[str, pd.DataFrame] = attrs.field(factory=dict, init=False, repr=False)
 
     def speaker_texts(self) -> npt.NDArray[np.object_]:
         """The speaker of each row as text (the values of :func:`speakers`)."""
         return np.asarray(self.speaker_names[self.speaker], dtype=object)
 
-    def key_rows_of(self, frame: pd.DataFrame, series: npt.NDArray[np.integer[Any]]) -> pd.DataFrame:
-        """The ``by`` cells of each of ``series`` (series numbers), one row each, from ``frame``'s index.
+    def series_keys(self, frame: pd.DataFrame, series: npt.NDArray[np.integer[Any]]) -> pd.DataFrame:
+        """The ``by`` cells of each of ``series`` (series numbers), a row each, as ``groupby`` shows them.
 
-        ``frame`` is the frame this index describes. The cells are :attr:`series_keys`' where
-        the index has them, else those of each series' first row of ``frame``; either way a
-        fresh frame (:func:`take_rows`), so writing to it never writes to the index.
+        ``frame`` is the frame this index describes. Each series shows the cells of its first
+        row. They are gathered from ``frame`` on the first call and kept with the index, so
+        the analyses of one :class:`~kzfigures.Prepared` gather them once: where series are
+        many and the rows are not in key order, that gather reads text at random rows. The
+        result is a fresh frame (:func:`take_rows`): writing to it changes nothing kept.
 
         >>> from kzfigures.datasets import kazakhstan_2022
         >>> frame = kazakhstan_2022()
         >>> index = annotate(frame, "metric")
-        >>> index.key_rows_of(frame, np.array([1, 0]))["metric"].tolist()
+        >>> index.series_keys(frame, np.array([1, 0]))["metric"].tolist()
         ['injured', 'detained']
-        >>> by_hand = attrs.evolve(index, series_keys=None)
-        >>> by_hand.key_rows_of(frame, np.array([1, 0])).equals(index.key_rows_of(frame, np.array([1, 0])))
-        True
         """
-        if self.series_keys is not None:
-            return take_rows(self.series_keys, series)
-        return take_rows(frame[list(self.by)], first_rows(self.series)[series])
+        keys = self._cache.get("series_keys")
+        if keys is None:
+            keys = take_rows(frame[list(self.by)], first_rows(self.series) if len(self.series) else self.series)
+            self._cache["series_keys"] = keys
+        return take_rows(keys, series)
 
 
 def annotate(frame: pd.DataFrame, by: str | Sequence[str] = DEFAULT_BY) -> ClaimIndex:
@@ -497,9 +490,7 @@ def annotate(frame: pd.DataFrame, by: str | Sequence[str] = DEFAULT_BY) -> Claim
         empty = np.zeros(0, dtype=np.int64)
         names = np.zeros(0, dtype=object)
         return ClaimIndex(
-            tuple(columns),
-            *(empty, empty, empty, empty, empty, empty, names, empty, empty.astype(np.intp), empty),
-            series_keys=take_rows(frame[columns], np.zeros(0, dtype=np.intp)),
+            tuple(columns), empty, empty, empty, empty, empty, empty, names, empty, empty.astype(np.intp), empty
         )
     # Sorted codes compare as the speaker texts do, so the claim numbering is that of the texts.
     speaker, names = _speaker_codes(frame)
@@ -531,9 +522,6 @@ def annotate(frame: pd.DataFrame, by: str | Sequence[str] = DEFAULT_BY) -> Claim
         claim=_readonly(claim),
         order=_readonly(np.asarray(order, dtype=np.intp)),
         id_rank=_readonly(id_rank),
-        # Gathered once here, not by each analysis: where series are many and rows unsorted,
-        # gathering text cells at random rows is a cache miss a cell.
-        series_keys=take_rows(frame[columns], first_rows(times.series)),
     )
 
 
@@ -596,7 +584,4 @@ def restrict(index: ClaimIndex, keep: npt.NDArray[np.bool_]) -> ClaimIndex:
         claim=_readonly(_renumbered(index.claim[keep], int(index.claim.max()) + 1)),
         order=_readonly(np.asarray(row[by_slot], dtype=np.intp)),
         id_rank=_readonly(_renumbered(index.id_rank[keep], len(keep))),
-        series_keys=None
-        if index.series_keys is None
-        else take_rows(index.series_keys, np.flatnonzero(kept_per_series)),
     )

@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, annotate, check_by, first_rows, restrict
+from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, annotate, check_by, restrict
 from kzfigures.errors import InvalidArgumentError, UnknownKeyError
 from kzfigures.frame import COLUMNS, as_frame
 from kzfigures.model import Observation
@@ -363,7 +363,7 @@ def _key_mask(
         and len(index.series) == len(frame)
         and set(columns) <= set(index.by) & set(COLUMNS)
     ):
-        return _matches(frame[columns].iloc[first_rows(index.series)], columns, key)[index.series]
+        return _matches(index.series_keys(frame, np.arange(int(index.series.max()) + 1)), columns, key)[index.series]
     return _matches(frame, columns, key)
 
 

@@ -21,7 +21,7 @@ import pandas as pd
 from kzfigures import _strings
 from kzfigures.analysis._runs import run_numbers, run_starts, run_tuples
 from kzfigures.analysis._sorting import UNBOUNDED, lexsort_stable
-from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex
+from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, first_rows, take_rows
 from kzfigures.analysis.inputs import Inputs, Prepared
 from kzfigures.analysis.tables import RANGE_COLUMNS, RANGE_EACH_COLUMNS, empty_table
 from kzfigures.errors import InvalidArgumentError, TimezoneError
@@ -181,7 +181,10 @@ def ranges(
         rows = known[known["slot"] == latest]
         if len(rows) == 0:
             return _empty(frame, columns, each)
-    result = _statistics(rows, group_columns, lambda series: index.key_rows_of(frame, series))
+    if each or at_ns is not None:  # a group's first row among the rows kept shows its key, as in groupby
+        result = _statistics(rows, lambda first: take_rows(rows[group_columns], first))
+    else:  # every row kept, a group a series: its first row is the series' first, which the index keeps
+        result = _statistics(rows, lambda first: index.series_keys(frame, index.series[first]))
     if each:
         starts = rows.groupby(level=0, sort=True)["as_of"].min()
         result.insert(len(columns) + 1, "slot_start", starts.array)  # positional, tz kept
@@ -219,19 +222,16 @@ def _annotate(frame: pd.DataFrame, index: ClaimIndex, each: bool) -> pd.DataFram
     rows["claim"] = index.claim
     rows["id_rank"] = index.id_rank
     rows["start"] = index.start
-    rows["series"] = index.series
     # The index numbers the result rows (series, or (series, slot) for "each"), in key order.
     rows.index = pd.Index(index.series_slot if each else index.series, name=None)
     return rows
 
 
-def _statistics(
-    rows: pd.DataFrame, groups: list[str], key_rows_of: Callable[[npt.NDArray[np.int64]], pd.DataFrame]
-) -> pd.DataFrame:
+def _statistics(rows: pd.DataFrame, keys_at: Callable[[npt.NDArray[np.intp]], pd.DataFrame]) -> pd.DataFrame:
     """The statistics of each result row (the integer index of ``rows``), in index order.
 
-    ``groups`` are the key columns of a result row; ``key_rows_of`` gives the series key cells of
-    given series numbers (:meth:`~kzfigures.analysis.index.ClaimIndex.key_rows_of`).
+    ``keys_at(first)`` gives the key cells of the result rows whose first rows (in row order)
+    are at positions ``first`` of ``rows``.
 
     The rows are sorted once by (result row, id): every result row's observations are then one
     run, its statistics one ``reduceat`` each, and the ids of any subset of a run come out in id
@@ -313,11 +313,7 @@ def _statistics(
     out["consensus_low_ids"] = ids_where(low == consensus_low[position])
     out["consensus_high_ids"] = ids_where(~unbounded & (high == consensus_high[position]))
     out = out.astype(dict(RANGE_COLUMNS))
-    # Every row of a group has the same series (and slot): its first row's are the group's.
-    first = order[starts]
-    keys = key_rows_of(rows["series"].to_numpy(dtype=np.int64)[first])
-    for column in groups[len(keys.columns) :]:  # "slot", for one row a slot
-        keys[column] = rows[column].to_numpy()[first]
+    keys = keys_at(first_rows(group_value)[out.index])
     keys.index = out.index
     return pd.concat([keys, out], axis=1).reset_index(drop=True)
 

@@ -28,14 +28,7 @@ import pandas as pd
 from kzfigures import _strings
 from kzfigures.analysis._runs import run_starts
 from kzfigures.analysis._sorting import PACK_LIMIT, UNBOUNDED, lexsort_stable, order_codes
-from kzfigures.analysis.index import (
-    DEFAULT_BY,
-    ClaimIndex,
-    annotate,
-    key_cells,
-    point_values,
-    restrict,
-)
+from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, annotate, key_cells, point_values, restrict
 from kzfigures.analysis.inputs import Inputs, Prepared
 from kzfigures.analysis.offenders import empty_offenders, offender_table
 from kzfigures.analysis.tables import VIOLATION_COLUMNS, dtypes, empty_table
@@ -382,7 +375,7 @@ def _key_lists(
         rows = np.bincount(index.series)
         n_cumulative = np.bincount(index.series, weights=cumulative, minlength=len(rows))
         has_any, has_all = n_cumulative > 0, n_cumulative == rows
-        cells = index.key_rows_of(frame, np.arange(len(rows)))  # groupby's cells: each key's first row
+        cells = index.series_keys(frame, np.arange(len(rows)))  # groupby's cells: each key's first row
         keys = list(zip(*(_key_cells(cells[column]) for column in columns), strict=True))
     checked = list(compress(keys, has_any.tolist()))
     skipped = list(compress(keys, (~has_any).tolist()))
