@@ -269,7 +269,8 @@ class ShapeRun:
     - ``csv``: ``kzfigures.read_csv`` (which validates), ``prepare(validate=False)``, the three;
     - ``pandas_csv``: ``pandas.read_csv`` (``as_of`` parsed as dates) and the floor;
     - ``from_frame``: validating ``source`` (information);
-    - ``prepared``: the three of a ``Prepared`` of ``source`` made before the clock starts;
+    - ``prepared``: the three of a ``Prepared`` of ``source`` made before the clock starts, as it
+      was before any analysis in every repeat (:func:`~benchmarks.measured.first_use`);
     - ``floor``: :func:`benchmarks.baselines.floor` of the canonical frame;
     - ``drop_minority``: ``best_estimate(on_conflict="drop-minority")`` of that ``Prepared``.
     """
