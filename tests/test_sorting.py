@@ -26,6 +26,19 @@ def test_lexsort_stable_is_lexsort(rows: list[tuple[int, ...]], pack_from: int) 
         assert lexsort_stable(keys).tolist() == np.lexsort(keys).tolist()
 
 
+@given(
+    st.lists(st.integers(-(2**63), 2**63 - 1), unique=True, min_size=1, max_size=40).map(sorted),
+    st.lists(st.integers(-3, 3), min_size=41, max_size=41),
+    st.booleans(),
+)
+def test_lexsort_stable_of_a_primary_key_in_order(primary: list[int], other: list[int], tie: bool) -> None:
+    # Strictly increasing: the order itself; one tie (a value repeated next to itself): sorted by the other key.
+    if tie:
+        primary.insert(len(primary) // 2, primary[len(primary) // 2])
+    keys = (np.array(other[: len(primary)], dtype=np.int64), np.array(primary, dtype=np.int64))
+    assert lexsort_stable(keys).tolist() == np.lexsort(keys).tolist()
+
+
 @pytest.mark.parametrize("spreads", [(3, 10**4), (10**6, 10**6, 10**6), (2**62, 5)])
 def test_lexsort_stable_packs_large_arrays_exactly(spreads: tuple[int, ...]) -> None:
     rng = np.random.default_rng(len(spreads))

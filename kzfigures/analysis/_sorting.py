@@ -80,13 +80,18 @@ def lexsort_stable(keys: tuple[npt.NDArray[np.int64], ...]) -> npt.NDArray[np.in
     Keys are packed together, from the primary one down, while their codes
     (:func:`order_codes`) fit one int64 beside the row number; each packed
     group is one :func:`argsort_stable`, least significant group first.
-    Two keys of a few thousand values each sort as one.
+    Two keys of a few thousand values each sort as one. A primary key that
+    strictly increases is the order itself (a claim a slot, a row a series):
+    nothing is sorted.
 
     >>> keys = (np.array([3, 1, 2, 1]), np.array([1, 0, 1, 0]))
     >>> lexsort_stable(keys).tolist() == np.lexsort(keys).tolist()
     True
     """
     n = len(keys[0])
+    primary = np.asarray(keys[-1])
+    if bool((primary[1:] > primary[:-1]).all()):  # in order and no ties for the other keys to break
+        return np.arange(n, dtype=np.intp)
     if n < max(_PACK_FROM, 2):
         order = np.argsort(keys[0], kind="stable")
         for key in keys[1:]:
