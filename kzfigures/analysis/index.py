@@ -438,26 +438,29 @@ class ClaimIndex:
         """The speaker of each row as text (the values of :func:`speakers`)."""
         return np.asarray(self.speaker_names[self.speaker], dtype=object)
 
-    def series_keys(self, frame: pd.DataFrame, series: npt.NDArray[np.integer[Any]]) -> pd.DataFrame:
+    def series_keys(self, frame: pd.DataFrame, series: npt.NDArray[np.integer[Any]] | None = None) -> pd.DataFrame:
         """The ``by`` cells of each of ``series`` (series numbers), a row each, as ``groupby`` shows them.
 
-        ``frame`` is the frame this index describes. Each series shows the cells of its first
-        row. They are gathered from ``frame`` on the first call and kept with the index, so
-        the analyses of one :class:`~kzfigures.Prepared` gather them once: where series are
-        many and the rows are not in key order, that gather reads text at random rows. The
-        result is a fresh frame (:func:`take_rows`): writing to it changes nothing kept.
+        ``series`` defaults to every series, in order. ``frame`` is the frame this index
+        describes. Each series shows the cells of its first row. They are gathered from
+        ``frame`` on the first call and kept with the index, so the analyses of one
+        :class:`~kzfigures.Prepared` gather them once: where series are many and the rows are
+        not in key order, that gather reads text at random rows. The result is a fresh frame
+        (:func:`take_rows`): writing to it changes nothing kept.
 
         >>> from kzfigures.datasets import kazakhstan_2022
         >>> frame = kazakhstan_2022()
         >>> index = annotate(frame, "metric")
         >>> index.series_keys(frame, np.array([1, 0]))["metric"].tolist()
         ['injured', 'detained']
+        >>> len(index.series_keys(frame)) == int(index.series.max()) + 1
+        True
         """
         keys = self._cache.get("series_keys")
         if keys is None:
             keys = take_rows(frame[list(self.by)], first_rows(self.series) if len(self.series) else self.series)
             self._cache["series_keys"] = keys
-        return take_rows(keys, series)
+        return take_rows(keys, np.arange(len(keys)) if series is None else series)
 
 
 def annotate(frame: pd.DataFrame, by: str | Sequence[str] = DEFAULT_BY) -> ClaimIndex:

@@ -363,7 +363,7 @@ def _key_mask(
         and len(index.series) == len(frame)
         and set(columns) <= set(index.by) & set(COLUMNS)
     ):
-        return _matches(index.series_keys(frame, np.arange(int(index.series.max()) + 1)), columns, key)[index.series]
+        return _matches(index.series_keys(frame), columns, key)[index.series]
     return _matches(frame, columns, key)
 
 

@@ -433,7 +433,7 @@ def replay(
         on_conflict=on_conflict,
         weights=lambda _: stacked_weight,
     )
-    series_keys = index.series_keys(frame, np.arange(int(index.series.max()) + 1))
+    series_keys = index.series_keys(frame)
     series = _spread(estimate.series, changes, labels, series_keys, columns, ESTIMATE_COLUMNS, tz, leading=[])
     aside = _spread(estimate.set_aside, changes, labels, series_keys, columns, SET_ASIDE_COLUMNS, tz, leading=["id"])
     return Replay(

@@ -375,7 +375,7 @@ def _key_lists(
         rows = np.bincount(index.series)
         n_cumulative = np.bincount(index.series, weights=cumulative, minlength=len(rows))
         has_any, has_all = n_cumulative > 0, n_cumulative == rows
-        cells = index.series_keys(frame, np.arange(len(rows)))  # groupby's cells: each key's first row
+        cells = index.series_keys(frame)  # groupby's cells: each key's first row
         keys = list(zip(*(_key_cells(cells[column]) for column in columns), strict=True))
     checked = list(compress(keys, has_any.tolist()))
     skipped = list(compress(keys, (~has_any).tolist()))
