@@ -277,11 +277,21 @@ def _statistics(rows: pd.DataFrame, keys_at: Callable[[npt.NDArray[np.intp]], pd
 
     # Each row's group statistic, repeated over its run; a row is cited where it attains it.
     position = run_numbers(starts, len(group))
-    # Where a group holds about one id (a series a row), Arrow ids become Python strings in the
-    # order the tuples read them: ids[id_at[i]] is the id of the i-th sorted row either way.
-    made = _strings.made_in_order(rows["id"], order) if 2 * len(starts) > len(group) else None
+    cites = {
+        "hull_low_ids": low == hull_low[position],
+        # With an unbounded high in the group, the hull's high is unbounded and cites those rows.
+        "hull_high_ids": np.where(any_unbounded[position], unbounded, high == hull_high[position]),
+        "consensus_low_ids": low == consensus_low[position],
+        "consensus_high_ids": ~unbounded & (high == consensus_high[position]),
+    }
+    # Only the ids some column cites become Python strings, and Arrow ids are made in the order
+    # the tuples read them (a cache miss per string read out of order): ids[id_at[i]] is the id
+    # of the i-th sorted row wherever it is cited.
+    cited = np.flatnonzero(np.logical_or.reduce(list(cites.values())))
+    made = _strings.made_in_order(rows["id"], order[cited])
     if made is not None:
-        ids, id_at = made, np.arange(len(order))
+        ids, id_at = made, np.zeros(len(order), dtype=np.intp)
+        id_at[cited] = np.arange(len(cited))
     else:
         ids, id_at = rows["id"].to_numpy(dtype=object), order
     # A mask often takes a whole run (every observation of a slot agrees): that tuple is built
@@ -307,11 +317,8 @@ def _statistics(rows: pd.DataFrame, keys_at: Callable[[npt.NDArray[np.intp]], pd
         tuples(mask & ~whole[position], values)
         return values
 
-    out["hull_low_ids"] = ids_where(low == hull_low[position])
-    # With an unbounded high in the group, the hull's high is unbounded and cites those rows.
-    out["hull_high_ids"] = ids_where(np.where(any_unbounded[position], unbounded, high == hull_high[position]))
-    out["consensus_low_ids"] = ids_where(low == consensus_low[position])
-    out["consensus_high_ids"] = ids_where(~unbounded & (high == consensus_high[position]))
+    for column, mask in cites.items():
+        out[column] = ids_where(mask)
     out = out.astype(dict(RANGE_COLUMNS))
     keys = keys_at(first_rows(group_value)[out.index])
     keys.index = out.index
