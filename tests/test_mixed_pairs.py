@@ -1,7 +1,8 @@
 """The sweep over the mixed components of ``violations`` gives what checking every pair gave.
 
-The library checks the pairs of components of at most ``_PAIRS_UP_TO`` rows and sweeps the
-others; each test runs the sweep alone (``_PAIRS_UP_TO = 0``) as well as the split.
+The library checks the pairs of rows of components of at most ``_PAIRS_UP_TO`` rows, the pairs
+of periods of larger components of at most ``_PERIOD_PAIRS_UP_TO`` distinct periods, and sweeps
+the others; each test runs the sweep alone (both set to 0) as well as the splits.
 
 ``pairs_in_mixed`` is ``violations._pairs_in_mixed`` as it was before issue 22's sweep (commit
 0d23aa2), verbatim but for its name: every ordered pair of each mixed component, ``O(sum k^2)``.
@@ -115,11 +116,13 @@ def brute_force(parts: _Components, start: Any, end: Any, speaker: Any, low: Any
 
 
 def swept(parts: _Components, start: Any, end: Any, speaker: Any, low: Any, high: Any, enc_low: Any,
-          enc_point: Any, pairs_up_to: int = 0) -> MixedPairs:  # fmt: skip
-    """The library's code, every count asked: the sweep alone, or pairs in components up to ``pairs_up_to`` rows."""
+          enc_point: Any, pairs_up_to: int = 0, period_pairs_up_to: int = 0) -> MixedPairs:  # fmt: skip
+    """The library's code, every count asked: the sweep alone, or pairs of rows in components up to
+    ``pairs_up_to`` rows and pairs of periods in the other components up to ``period_pairs_up_to`` periods."""
     everyone = np.ones(len(low), dtype=bool)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(sys.modules[module.__name__], "_PAIRS_UP_TO", pairs_up_to)
+        patch.setattr(sys.modules[module.__name__], "_PERIOD_PAIRS_UP_TO", period_pairs_up_to)
         patch.setattr(sys.modules[module.__name__], "_PAIR_BATCH", 7)  # many batches
         earlier_low, earlier_point, overlapping = _mixed_best(parts, start, end, speaker, enc_low, enc_point)
         earlier_above, overlapping_above = _mixed_above(parts, start, end, speaker, low, high, everyone, everyone)
@@ -163,6 +166,8 @@ def test_the_sweep_equals_the_definition_on_small_inputs(arrays: tuple[Any, ...]
     assert_same(pairs_in_mixed(*arrays), expected)
     assert_same(swept(*arrays), expected)
     assert_same(swept(*arrays, pairs_up_to=5), expected)  # small components by pairs, the others by the sweep
+    assert_same(swept(*arrays, period_pairs_up_to=64), expected)  # every component by pairs of periods
+    assert_same(swept(*arrays, pairs_up_to=3, period_pairs_up_to=4), expected)  # all three ways at once
 
 
 @settings(deadline=None, max_examples=examples(300))
@@ -171,6 +176,8 @@ def test_the_sweep_equals_every_pair(arrays: tuple[Any, ...]) -> None:
     expected = pairs_in_mixed(*arrays)
     assert_same(swept(*arrays), expected)
     assert_same(swept(*arrays, pairs_up_to=module._PAIRS_UP_TO), expected)
+    assert_same(swept(*arrays, period_pairs_up_to=module._PERIOD_PAIRS_UP_TO), expected)
+    assert_same(swept(*arrays, pairs_up_to=module._PAIRS_UP_TO, period_pairs_up_to=6), expected)
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -199,6 +206,10 @@ def test_the_sweep_equals_every_pair_on_large_components(seed: int) -> None:
     expected = pairs_in_mixed(*arrays, batch=997)
     assert_same(swept(*arrays), expected)
     assert_same(swept(*arrays, pairs_up_to=module._PAIRS_UP_TO), expected)
+    assert_same(
+        swept(*arrays, pairs_up_to=module._PAIRS_UP_TO, period_pairs_up_to=module._PERIOD_PAIRS_UP_TO), expected
+    )
+    assert_same(swept(*arrays, period_pairs_up_to=30), expected)  # some components each way
     with pytest.MonkeyPatch.context() as patch:  # nothing packs: every fallback to ranks and lexsort
         patch.setattr(sys.modules[module.__name__], "PACK_LIMIT", 1000)
         assert_same(swept(*arrays), expected)
@@ -279,6 +290,7 @@ def test_violations_are_the_same_as_with_every_pair(frame: pd.DataFrame) -> None
     found = violations(frame)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(sys.modules[module.__name__], "_PAIRS_UP_TO", 0)  # the sweep alone
+        patch.setattr(sys.modules[module.__name__], "_PERIOD_PAIRS_UP_TO", 0)
         swept_alone = violations(frame)
     pd.testing.assert_frame_equal(found.frame, swept_alone.frame)
     pd.testing.assert_frame_equal(found.disagreements, swept_alone.disagreements)

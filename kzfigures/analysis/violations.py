@@ -598,6 +598,17 @@ def _mixed_best(
     # speaker the same rows overlapping them: each sweep runs over those units, each holding its rows'
     # best code, and gives its answer to all of them (an hourly archive repeats its periods often).
     period, first = _units(_units(group, t_start, width)[0], t_end, width)
+    few = np.bincount(group[first])[group] <= _PERIOD_PAIRS_UP_TO  # per row: its component has few periods
+    if few.any():
+        answers = _by_period_pairs(
+            group, t_start, t_end, period, first, of_rows(speaker), of_rows(enc_low), of_rows(enc_point), few
+        )
+        for target, answer in zip((earlier_low, earlier_point, overlapping), answers, strict=True):
+            target[rows[few]] = answer
+        if few.all():
+            return earlier_low, earlier_point, overlapping
+        rows, group, t_start, t_end = rows[~few], _dense(group[~few]), t_start[~few], t_end[~few]
+        period, first = _units(_units(group, t_start, width)[0], t_end, width)
     # Before: a unit's end at or before another's start, each unit a point at its end and a query at its start.
     events = _Events.of(group[first], t_end[first], t_start[first], width, strict=False)
     asked = ~events.is_point
@@ -646,6 +657,88 @@ def _unit_max(unit: npt.NDArray[np.int64], codes: npt.NDArray[np.int64]) -> npt.
     best = np.full(int(unit.max()) + 1 if len(unit) else 0, -1, dtype=np.int64)
     np.maximum.at(best, unit, codes)
     return best
+
+
+def _by_period_pairs(
+    group: npt.NDArray[np.int64],
+    t_start: npt.NDArray[np.int64],
+    t_end: npt.NDArray[np.int64],
+    period: npt.NDArray[np.int64],
+    first: npt.NDArray[np.intp],
+    speaker: npt.NDArray[np.int64],
+    enc_low: npt.NDArray[np.int64],
+    enc_point: npt.NDArray[np.int64],
+    wanted: npt.NDArray[np.bool_],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    r""":func:`_mixed_best`'s three maxima for the ``wanted`` rows, by comparing their components' periods in pairs.
+
+    Rows are those of large mixed components, sorted by ``group`` (their component); ``period``
+    numbers each row's distinct (component, start, end), the periods of a component consecutive,
+    and ``first`` is each period's first row; ``wanted`` takes whole components. A component of
+    :math:`d` distinct periods has :math:`d^2` pairs of periods, against :math:`k^2` pairs of rows
+    for :math:`k` rows (an hourly archive: 33 periods for 137 rows a day). :math:`B_j` and
+    :math:`O_j` depend on :math:`j`'s period, and :math:`O_j` on its speaker too: each period
+    :math:`q` keeps its largest ``enc_low`` and ``enc_point`` and its top two ``enc_low`` of
+    different speakers (codes are distinct where :math:`\ge 0`, so the top names one speaker). Per
+    period :math:`p`, ``best`` is the largest top over the periods overlapping it and ``other`` the
+    largest over them of a different speaker than ``best``'s; a row of :math:`p` takes ``best``
+    unless it is its own speaker's, then ``other``.
+    """
+    n_periods = len(first)
+    p_start, p_end, p_group = t_start[first], t_end[first], group[first]
+    low_top, point_top = _unit_max(period, enc_low), _unit_max(period, enc_point)
+    unit, unit_first = _units(period, speaker, int(speaker.max()) + 1)
+    unit_code, unit_period, unit_speaker = _unit_max(unit, enc_low), period[unit_first], speaker[unit_first]
+    top = np.full(n_periods, -1, dtype=np.int64)
+    np.maximum.at(top, unit_period, unit_code)
+    top_speaker = np.full(n_periods, -1, dtype=np.int64)
+    holds = (unit_code == top[unit_period]) & (unit_code >= 0)
+    top_speaker[unit_period[holds]] = unit_speaker[holds]
+    second = np.full(n_periods, -1, dtype=np.int64)
+    np.maximum.at(second, unit_period, np.where(unit_speaker != top_speaker[unit_period], unit_code, -1))
+
+    count = np.bincount(p_group)  # periods per component, numbered in component order
+    asking = np.flatnonzero(wanted[first])
+    size, offset = count[p_group[asking]], (np.cumsum(count) - count)[p_group[asking]]
+    earlier_low, earlier_point, best, best_speaker, other = (np.full(n_periods, -1, dtype=np.int64) for _ in range(5))
+    # The periods of components of d periods each, as a matrix of d columns (every period q of p's
+    # component): no padding, no repeat, each maximum along a row.
+    for d in np.unique(size).tolist():
+        chosen = size == d
+        for mine, q in _period_matrices(asking[chosen], offset[chosen], d):
+            p_starts, p_ends = p_start[mine][:, None], p_end[mine][:, None]
+            q_start, q_end = p_start[q], p_end[q]
+            before = q_end <= p_starts
+            meet = (q_start < p_ends) & (p_starts < q_end)
+            earlier_low[mine] = np.where(before, low_top[q], -1).max(axis=1)
+            earlier_point[mine] = np.where(before, point_top[q], -1).max(axis=1)
+            top_q = np.where(meet, top[q], -1)
+            best[mine] = top_q.max(axis=1)
+            q_speaker = top_speaker[q]
+            holder = (top_q == best[mine][:, None]) & (top_q >= 0)
+            best_speaker[mine] = np.where(holder, q_speaker, -1).max(axis=1)
+            same = q_speaker == best_speaker[mine][:, None]
+            other[mine] = np.where(same, np.where(meet, second[q], -1), top_q).max(axis=1)
+    rows = np.flatnonzero(wanted)
+    at = period[rows]
+    overlapping = np.where(speaker[rows] != best_speaker[at], best[at], other[at])
+    return earlier_low[at], earlier_point[at], overlapping
+
+
+def _period_matrices(
+    periods: npt.NDArray[np.intp], offset: npt.NDArray[np.intp], d: int
+) -> Iterator[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]]:
+    """Per batch of ``periods`` (of components of ``d`` periods each, ``offset`` the first of each one's
+    component): ``(the batch, its matrix of d columns: the periods of each one's component)``.
+
+    About :data:`_PAIR_BATCH` / 4 cells a batch (bounds the memory, not the time).
+
+    >>> [q.tolist() for _, q in _period_matrices(np.array([4, 5]), np.array([4, 4]), 2)]
+    [[[4, 5], [4, 5]]]
+    """
+    step = max(1, (_PAIR_BATCH // 4) // max(d, 1))
+    for lo in range(0, len(periods), step):
+        yield periods[lo : lo + step], offset[lo : lo + step, None] + np.arange(d)
 
 
 def _mixed_above(
@@ -709,6 +802,10 @@ def _mixed_above(
 #: Mixed components of at most this many rows check their pairs: ``k`` pairs a row cost less than
 #: the sweep's ``log k`` levels (docs/performance.md, second fast paths).
 _PAIRS_UP_TO = 16
+
+#: Larger mixed components of at most this many distinct periods compare their periods in pairs
+#: rather than sweep: ``d`` periods cost ``d**2`` pairs (docs/performance.md, second fast paths).
+_PERIOD_PAIRS_UP_TO = 64
 
 #: Pairs examined at once (bounds the memory, not the time).
 _PAIR_BATCH = 1 << 22
