@@ -116,14 +116,15 @@ def brute_force(parts: _Components, start: Any, end: Any, speaker: Any, low: Any
 
 
 def swept(parts: _Components, start: Any, end: Any, speaker: Any, low: Any, high: Any, enc_low: Any,
-          enc_point: Any, pairs_up_to: int = 0, period_pairs_up_to: int = 0) -> MixedPairs:  # fmt: skip
+          enc_point: Any, pairs_up_to: int = 0, period_pairs_up_to: int = 0, batch: int = 7) -> MixedPairs:  # fmt: skip
     """The library's code, every count asked: the sweep alone, or pairs of rows in components up to
-    ``pairs_up_to`` rows and pairs of periods in the other components up to ``period_pairs_up_to`` periods."""
+    ``pairs_up_to`` rows and pairs of periods in the other components up to ``period_pairs_up_to`` periods,
+    in batches of about ``batch`` pairs (7: many batches)."""
     everyone = np.ones(len(low), dtype=bool)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(sys.modules[module.__name__], "_PAIRS_UP_TO", pairs_up_to)
         patch.setattr(sys.modules[module.__name__], "_PERIOD_PAIRS_UP_TO", period_pairs_up_to)
-        patch.setattr(sys.modules[module.__name__], "_PAIR_BATCH", 7)  # many batches
+        patch.setattr(sys.modules[module.__name__], "_PAIR_BATCH", batch)
         earlier_low, earlier_point, overlapping = _mixed_best(parts, start, end, speaker, enc_low, enc_point)
         earlier_above, overlapping_above = _mixed_above(parts, start, end, speaker, low, high, everyone, everyone)
     return MixedPairs(earlier_low, earlier_point, earlier_above, overlapping, overlapping_above)
@@ -210,6 +211,7 @@ def test_the_sweep_equals_every_pair_on_large_components(seed: int) -> None:
         swept(*arrays, pairs_up_to=module._PAIRS_UP_TO, period_pairs_up_to=module._PERIOD_PAIRS_UP_TO), expected
     )
     assert_same(swept(*arrays, period_pairs_up_to=30), expected)  # some components each way
+    assert_same(swept(*arrays, period_pairs_up_to=30, batch=256), expected)  # batches of a few periods each
     with pytest.MonkeyPatch.context() as patch:  # nothing packs: every fallback to ranks and lexsort
         patch.setattr(sys.modules[module.__name__], "PACK_LIMIT", 1000)
         assert_same(swept(*arrays), expected)

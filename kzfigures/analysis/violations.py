@@ -574,7 +574,10 @@ def _mixed_best(
     :math:`k` rows (``tests/test_mixed_pairs.py`` compares the two). :math:`B_j` depends on
     :math:`j` only through its period and :math:`O_j` through its period and speaker, so each
     sweep runs over those units of a component (:func:`_units`), each unit holding its rows'
-    largest code, and its answer is every one of its rows'.
+    largest code, and its answer is every one of its rows'. A larger component of at most
+    :data:`_PERIOD_PAIRS_UP_TO` distinct periods checks its pairs of periods instead
+    (:func:`_by_period_pairs`): :math:`d^2` pairs for :math:`d` periods, cheaper than the sweep
+    where an hourly archive repeats a few dozen periods a day.
     """
     n = len(start)
     earlier_low, earlier_point, overlapping = (np.full(n, -1, dtype=np.int64) for _ in range(3))
