@@ -702,46 +702,34 @@ def _by_period_pairs(
 
     count = np.bincount(p_group)  # periods per component, numbered in component order
     asking = np.flatnonzero(wanted[first])
-    size, offset = count[p_group[asking]], (np.cumsum(count) - count)[p_group[asking]]
+    size = count[p_group[asking]]
     earlier_low, earlier_point, best, best_speaker, other = (np.full(n_periods, -1, dtype=np.int64) for _ in range(5))
-    # The periods of components of d periods each, as a matrix of d columns (every period q of p's
-    # component): no padding, no repeat, each maximum along a row.
+    # The components of d periods each, as a (component, p, q) cube: both sides are the
+    # component's own periods, so every array is a broadcast of a (component, period) matrix
+    # and nothing is gathered per pair.
     for d in np.unique(size).tolist():
-        chosen = size == d
-        for mine, q in _period_matrices(asking[chosen], offset[chosen], d):
-            p_starts, p_ends = p_start[mine][:, None], p_end[mine][:, None]
-            q_start, q_end = p_start[q], p_end[q]
-            before = q_end <= p_starts
-            meet = (q_start < p_ends) & (p_starts < q_end)
-            earlier_low[mine] = np.where(before, low_top[q], -1).max(axis=1)
-            earlier_point[mine] = np.where(before, point_top[q], -1).max(axis=1)
-            top_q = np.where(meet, top[q], -1)
-            best[mine] = top_q.max(axis=1)
-            q_speaker = top_speaker[q]
-            holder = (top_q == best[mine][:, None]) & (top_q >= 0)
-            best_speaker[mine] = np.where(holder, q_speaker, -1).max(axis=1)
-            same = q_speaker == best_speaker[mine][:, None]
-            other[mine] = np.where(same, np.where(meet, second[q], -1), top_q).max(axis=1)
+        components = asking[size == d].reshape(-1, d)  # whole components, their periods in order
+        step = max(1, (_PAIR_BATCH // 4) // (d * d))  # bounds the memory, not the time
+        for lo in range(0, len(components), step):
+            mine = components[lo : lo + step]
+            starts, ends = p_start[mine], p_end[mine]
+            before = ends[:, None, :] <= starts[:, :, None]  # [c, p, q]: q ends by the time p starts
+            meet = (starts[:, None, :] < ends[:, :, None]) & (starts[:, :, None] < ends[:, None, :])
+            earlier_low[mine] = np.where(before, low_top[mine][:, None, :], -1).max(axis=2)
+            earlier_point[mine] = np.where(before, point_top[mine][:, None, :], -1).max(axis=2)
+            top_q = np.where(meet, top[mine][:, None, :], -1)
+            best_p = top_q.max(axis=2)
+            q_speaker = top_speaker[mine][:, None, :]
+            holder = (top_q == best_p[:, :, None]) & (top_q >= 0)
+            speaker_p = np.where(holder, q_speaker, -1).max(axis=2)
+            # Where q's top is p's best speaker's, its second; elsewhere its top (-1 where q does not meet p).
+            same = meet & (q_speaker == speaker_p[:, :, None])
+            other[mine] = np.where(same, second[mine][:, None, :], top_q).max(axis=2)
+            best[mine], best_speaker[mine] = best_p, speaker_p
     rows = np.flatnonzero(wanted)
     at = period[rows]
     overlapping = np.where(speaker[rows] != best_speaker[at], best[at], other[at])
     return earlier_low[at], earlier_point[at], overlapping
-
-
-def _period_matrices(
-    periods: npt.NDArray[np.intp], offset: npt.NDArray[np.intp], d: int
-) -> Iterator[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]]:
-    """Per batch of ``periods`` (of components of ``d`` periods each, ``offset`` the first of each one's
-    component): ``(the batch, its matrix of d columns: the periods of each one's component)``.
-
-    About :data:`_PAIR_BATCH` / 4 cells a batch (bounds the memory, not the time).
-
-    >>> [q.tolist() for _, q in _period_matrices(np.array([4, 5]), np.array([4, 4]), 2)]
-    [[[4, 5], [4, 5]]]
-    """
-    step = max(1, (_PAIR_BATCH // 4) // max(d, 1))
-    for lo in range(0, len(periods), step):
-        yield periods[lo : lo + step], offset[lo : lo + step, None] + np.arange(d)
 
 
 def _mixed_above(
