@@ -692,8 +692,7 @@ def _by_period_pairs(
     low_top, point_top = _unit_max(period, enc_low), _unit_max(period, enc_point)
     unit, unit_first = _units(period, speaker, int(speaker.max()) + 1)
     unit_code, unit_period, unit_speaker = _unit_max(unit, enc_low), period[unit_first], speaker[unit_first]
-    top = np.full(n_periods, -1, dtype=np.int64)
-    np.maximum.at(top, unit_period, unit_code)
+    top = low_top  # a period's top unit holds its top row
     top_speaker = np.full(n_periods, -1, dtype=np.int64)
     holds = (unit_code == top[unit_period]) & (unit_code >= 0)
     top_speaker[unit_period[holds]] = unit_speaker[holds]
