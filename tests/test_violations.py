@@ -344,3 +344,27 @@ def test_key_lists_are_groupbys_keys_with_one_string_per_distinct_text() -> None
     assert list(report.mixed_keys) == [k for k, s, e in zip(keys, some, every, strict=True) if s and not e] != []
     cells = [key[2] for key in report.checked_keys if key[2] is not None]
     assert len({id(c) for c in cells}) == len(set(cells)) == 2
+
+
+def test_key_tuples_are_built_on_first_use_and_compare_as_given_ones() -> None:
+    """``violations`` leaves the key tuples to first use; a report built with the same keys given
+    (as the constructor always allowed) is equal to it, hashes alike, and keys given win."""
+    frame = kazakhstan_2022()
+    report = violations(frame)
+    assert "keys" not in report._computed  # nothing built yet
+    groups = frame.groupby(["metric", "group", "region"], sort=True)["cumulative"]
+    some, every = groups.any(), groups.all()
+    keys = list(some.index)
+    checked = tuple(k for k, s in zip(keys, some, strict=True) if s)
+    skipped = tuple(k for k, s in zip(keys, some, strict=True) if not s)
+    mixed = tuple(k for k, s, e in zip(keys, some, every, strict=True) if s and not e)
+    given = ViolationReport(report.frame, report.by, checked, skipped, mixed, report.skipped_ids)
+    assert report == given
+    assert hash(report) == hash(given)
+    assert (report.checked_keys, report.skipped_keys, report.mixed_keys) == (checked, skipped, mixed)
+    assert report.checked_keys is report.checked_keys  # built once, then kept
+    assert report != ViolationReport(report.frame, report.by, checked[1:], skipped, mixed, report.skipped_ids)
+    assert ViolationReport(report.frame, report.by, [("x",)], [], key_inputs=report._key_inputs).checked_keys == (
+        ("x",),
+    )
+    assert ViolationReport(report.frame, report.by).checked_keys == ()

@@ -49,7 +49,11 @@ def _str_tuple(value: Any) -> tuple[str, ...]:
     return tuple(map(str, value))
 
 
-@attrs.frozen
+def _optional_keys_tuple(value: Any) -> tuple[tuple[Any, ...], ...] | None:
+    return None if value is None else _keys_tuple(value)
+
+
+@attrs.frozen(eq=False)
 class ViolationReport:
     """What :func:`violations` found and which keys it looked at.
 
@@ -80,13 +84,28 @@ class ViolationReport:
     skipped_ids : tuple of str
         Ids of every non-cumulative observation, sorted: nothing is dropped
         silently.
+
+    Notes
+    -----
+    :func:`violations` leaves ``offenders`` and the three key tuples to be built on first
+    use, then keeps them: a frame of a series per row has a million keys, a Python tuple
+    each, which a caller reading only ``frame`` should not pay for. They are built from the
+    frame analysed, which is the caller's own with ``validate=False``: change it only after
+    reading them. Two reports are equal when their ``by``, key tuples and ``skipped_ids`` are.
     """
 
     frame: pd.DataFrame = attrs.field(eq=False, repr=False)
     by: tuple[str, ...] = attrs.field(converter=_str_tuple)
-    checked_keys: tuple[tuple[Any, ...], ...] = attrs.field(converter=_keys_tuple)
-    skipped_keys: tuple[tuple[Any, ...], ...] = attrs.field(converter=_keys_tuple)
-    mixed_keys: tuple[tuple[Any, ...], ...] = attrs.field(converter=_keys_tuple, default=())
+    # Given (as to any constructor) or built on first use from key_inputs.
+    _checked_keys: tuple[tuple[Any, ...], ...] | None = attrs.field(
+        default=None, converter=_optional_keys_tuple, alias="checked_keys"
+    )
+    _skipped_keys: tuple[tuple[Any, ...], ...] | None = attrs.field(
+        default=None, converter=_optional_keys_tuple, alias="skipped_keys"
+    )
+    _mixed_keys: tuple[tuple[Any, ...], ...] | None = attrs.field(
+        default=None, converter=_optional_keys_tuple, alias="mixed_keys"
+    )
     skipped_ids: tuple[str, ...] = attrs.field(converter=_str_tuple, default=())
     # Built without one: an empty table of the frame's columns.
     disagreements: pd.DataFrame = attrs.field(
@@ -94,7 +113,9 @@ class ViolationReport:
     )
     # What offenders are computed from, on first use: (frame, its violations, key columns, index).
     _offender_inputs: tuple[Any, ...] | None = attrs.field(default=None, eq=False, repr=False, alias="offender_inputs")
-    _computed: dict[str, pd.DataFrame] = attrs.field(factory=dict, init=False, eq=False, repr=False)
+    # What the key tuples not given are computed from, on first use: the arguments of _key_lists.
+    _key_inputs: tuple[Any, ...] | None = attrs.field(default=None, eq=False, repr=False, alias="key_inputs")
+    _computed: dict[str, Any] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     @property
     def offenders(self) -> pd.DataFrame:
@@ -104,7 +125,45 @@ class ViolationReport:
                 self._computed["offenders"] = pd.DataFrame()
             else:
                 self._computed["offenders"] = _offenders(*self._offender_inputs)
-        return self._computed["offenders"]
+        frame: pd.DataFrame = self._computed["offenders"]
+        return frame
+
+    @property
+    def checked_keys(self) -> tuple[tuple[Any, ...], ...]:
+        """Keys with at least one cumulative observation, in key order (built on first use)."""
+        return self._keys()[0]
+
+    @property
+    def skipped_keys(self) -> tuple[tuple[Any, ...], ...]:
+        """Keys with no cumulative observation: not checked (built on first use)."""
+        return self._keys()[1]
+
+    @property
+    def mixed_keys(self) -> tuple[tuple[Any, ...], ...]:
+        """Checked keys that also hold non-cumulative observations (built on first use)."""
+        return self._keys()[2]
+
+    def _keys(self) -> tuple[tuple[tuple[Any, ...], ...], ...]:
+        if "keys" not in self._computed:
+            built = _key_lists(*self._key_inputs) if self._key_inputs is not None else ((), (), ())
+            given = (self._checked_keys, self._skipped_keys, self._mixed_keys)
+            self._computed["keys"] = tuple(
+                _keys_tuple(b) if g is None else g for g, b in zip(given, built, strict=True)
+            )
+        keys: tuple[tuple[tuple[Any, ...], ...], ...] = self._computed["keys"]
+        return keys
+
+    def _compared(self) -> tuple[Any, ...]:
+        return (self.by, *self._keys(), self.skipped_ids)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, ViolationReport)
+        return self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
 
     def __repr__(self) -> str:
         counts = self.frame["kind"].value_counts()
@@ -257,7 +316,6 @@ def violations(
     inputs = Inputs.of(observations, by, key=key, validate=validate)
     frame, columns, shared = inputs.frame, list(inputs.by), inputs.shared
     cumulative = frame["cumulative"].to_numpy(dtype=bool)
-    checked, skipped, mixed = _key_lists(frame, columns, cumulative, shared)
     skipped_ids = tuple(sorted(frame["id"][~cumulative].to_numpy(dtype=object).tolist()))
     found, split = violation_tables(frame, shared, by=columns)
     return ViolationReport(
@@ -265,9 +323,7 @@ def violations(
         disagreements=split,
         offender_inputs=(frame, found, columns, shared),
         by=tuple(columns),
-        checked_keys=checked,
-        skipped_keys=skipped,
-        mixed_keys=mixed,
+        key_inputs=(frame, columns, cumulative, shared),
         skipped_ids=skipped_ids,
     )
 
