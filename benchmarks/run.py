@@ -40,6 +40,12 @@ measured in a fresh subprocess per (column, size), two ways:
   (``VmHWM``, reset through ``/proc/self/clear_refs`` just before the call),
   the operating system's view, allocator slack included.
 
+For issue 22's shapes the figure is the peak of ``prepare`` and the three
+analyses, their results kept: per step, ``tracemalloc``'s peak plus the Arrow
+bytes held when the step starts plus the peak of a fresh Arrow pool for the
+step (``tracemalloc`` does not see Arrow's buffers); the largest step's sum
+bounds the peak of the two together from above.
+
 ``tracemalloc`` slows Python-level allocation, so it never runs in a timed
 process. The input frame's size is ``DataFrame.memory_usage(deep=True)``.
 
@@ -53,6 +59,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import gc
 import itertools
 import json
@@ -254,8 +261,11 @@ def _prepare(source: pd.DataFrame, options: dict[str, Any]) -> kzfigures.Prepare
     return kzfigures.prepare(source)
 
 
+_ANALYSES = (kzfigures.ranges, kzfigures.violations, kzfigures.best_estimate)
+
+
 def _three(prepared: kzfigures.Prepared) -> list[Any]:
-    return [kzfigures.ranges(prepared), kzfigures.violations(prepared), kzfigures.best_estimate(prepared)]
+    return [analysis(prepared) for analysis in _ANALYSES]
 
 
 class ShapeRun:
@@ -304,15 +314,36 @@ def _shape_memory_child(name: str, n: int, seed: int) -> dict[str, Any]:
     work = shape(name, n, seed=seed)
     source = users_frame(work.frame) if name == "users-csv" else work.frame
     options: dict[str, Any] = {"tz": TZ} if name == "users-csv" else {}
-    arrow = _fresh_arrow_pool()
+    # tracemalloc does not see Arrow's buffers (Arrow strings). Each step (prepare, then each
+    # analysis, its result kept as _three keeps it) gets a fresh Arrow pool, and its bound is
+    # its tracemalloc peak plus the Arrow bytes held when it starts plus its own pool's peak:
+    # the most the two together can have held during it. The largest bound is the figure.
+    bounds: list[int] = []
     gc.collect()
     tracemalloc.start()
-    _three(_prepare(source, options))
-    _, peak = tracemalloc.get_traced_memory()
+    prepared = _bounded_step(functools.partial(_prepare, source, options), _POOLS, bounds)
+    _KEPT.extend(_bounded_step(functools.partial(analysis, prepared), _POOLS, bounds) for analysis in _ANALYSES)
     tracemalloc.stop()
-    # tracemalloc does not see Arrow's buffers (Arrow strings): their peak is added, which
-    # bounds the peak of the two together from above.
-    return {"bytes": peak + (0 if arrow is None else int(arrow.max_memory()))}
+    return {"bytes": max(bounds)}
+
+
+# A buffer must not outlive the pool it came from: the child keeps both until it leaves.
+_POOLS: list[Any] = []
+_KEPT: list[Any] = []
+_ARROW_BASE: list[Any] = []
+
+
+def _bounded_step(step: Callable[[], Any], pools: list[Any], bounds: list[int]) -> Any:
+    """``step()``, appending to ``bounds`` the most traced and Arrow bytes held at once during it."""
+    held = sum(int(pool.bytes_allocated()) for pool in pools)
+    pool = _fresh_arrow_pool()
+    tracemalloc.reset_peak()
+    result = step()
+    _, peak = tracemalloc.get_traced_memory()
+    if pool is not None:
+        pools.append(pool)
+    bounds.append(peak + held + (0 if pool is None else int(pool.max_memory())))
+    return result
 
 
 def _fresh_arrow_pool() -> Any:
@@ -321,7 +352,11 @@ def _fresh_arrow_pool() -> Any:
         import pyarrow as pa
     except ImportError:
         return None
-    pool = pa.proxy_memory_pool(pa.default_memory_pool())
+    # Each proxies the pool Arrow started with, not the previous proxy, whose statistics
+    # would then count the new pool's bytes too.
+    if not _ARROW_BASE:
+        _ARROW_BASE.append(pa.default_memory_pool())
+    pool = pa.proxy_memory_pool(_ARROW_BASE[0])
     pa.set_memory_pool(pool)
     return pool
 
