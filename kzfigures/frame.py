@@ -1959,12 +1959,12 @@ def _read_with_arrow(path_or_buffer: Any) -> pd.DataFrame | None:
     - no error from pyarrow, which covers rows of other widths, invalid UTF-8
       and empty files.
 
-    pyarrow first reads without ``newlines_in_values``, cutting the file into
-    blocks at any line end (the faster reader). That is exact when every line
-    end ends a row, which holds when it gives a row per line; if not (a cell
-    across lines, a blank line) or if it fails, the file is read again with
-    ``newlines_in_values``, cut by rows. ``tests/test_strings.py`` places cells
-    across lines at its cuts.
+    A file without a quote character cannot hold a cell across lines: pyarrow
+    reads it without ``newlines_in_values``, cutting it into blocks at any line
+    end (its faster reader). A file with quotes is cut by rows
+    (``newlines_in_values``): cut at a line end inside a quoted cell, pyarrow
+    can drop the row or split the cell without an error.
+    ``tests/test_strings.py`` places cells across lines at and around its cuts.
 
     Anything else goes to pandas, whose reader and error messages are the
     reference.
@@ -1985,32 +1985,25 @@ def _read_with_arrow(path_or_buffer: Any) -> pd.DataFrame | None:
             data = file.read()
     except OSError:
         return None  # pandas raises what it would
-    if _count_byte(data, b'"') % 2 or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):
+    quotes = _count_byte(data, b'"')
+    if quotes % 2 or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):
         return None
 
-    def read(newlines_in_values: bool) -> Any:
-        return pa_csv.read_csv(
+    # Only a quoted cell can hold a line end. Without quotes every line end ends a row, so
+    # pyarrow may cut the file into blocks at any of them (without newlines_in_values, its
+    # faster reader). With quotes it must cut by rows: cut inside a quoted cell, it has been
+    # seen to drop the row or split the cell without an error.
+    try:
+        table = pa_csv.read_csv(
             pa.py_buffer(data),
             read_options=pa_csv.ReadOptions(autogenerate_column_names=True),
-            parse_options=pa_csv.ParseOptions(newlines_in_values=newlines_in_values),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=quotes > 0),
             convert_options=pa_csv.ConvertOptions(
                 strings_can_be_null=True, quoted_strings_can_be_null=True, null_values=[""]
             ),
         )
-
-    # Without newlines_in_values pyarrow cuts the file into blocks at any line end, which is
-    # exact when every line end ends a row: then there is a row per line. Otherwise (a cell
-    # across lines, a blank line, or an error at a cut) the file is read again, cut by rows.
-    lines = data.count(b"\n") + (not data.endswith(b"\n"))
-    try:
-        table = read(newlines_in_values=False)
     except (pa.ArrowException, ValueError):
-        table = None
-    if table is None or table.num_rows != lines:
-        try:
-            table = read(newlines_in_values=True)
-        except (pa.ArrowException, ValueError):
-            return None
+        return None
     if table.num_columns < 2 or any(column.type != pa.string() for column in table.columns):
         return None
     last = table.column(table.num_columns - 1)[-1].as_py() if table.num_rows else None
