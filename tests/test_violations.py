@@ -10,6 +10,7 @@ drop 6044 - 5999 = 45; on Jan 10, 7,939 lies inside [7200, 8800]: nothing.
 
 from __future__ import annotations
 
+import pickle
 import sys
 from typing import Any
 
@@ -368,3 +369,10 @@ def test_key_tuples_are_built_on_first_use_and_compare_as_given_ones() -> None:
         ("x",),
     )
     assert ViolationReport(report.frame, report.by).checked_keys == ()
+    # by and skipped_ids count too; a pickled report reads the same keys, built or not.
+    assert report != ViolationReport(report.frame, report.by, checked, skipped, mixed, report.skipped_ids[1:])
+    assert report != ViolationReport(report.frame, report.by[:2], checked, skipped, mixed, report.skipped_ids)
+    fresh = violations(frame)
+    for copy in (pickle.loads(pickle.dumps(fresh)), pickle.loads(pickle.dumps(report))):
+        assert copy == given
+        assert copy.checked_keys == checked

@@ -90,8 +90,9 @@ class ViolationReport:
     :func:`violations` leaves ``offenders`` and the three key tuples to be built on first
     use, then keeps them: a frame of a series per row has a million keys, a Python tuple
     each, which a caller reading only ``frame`` should not pay for. They are built from the
-    frame analysed, which is the caller's own with ``validate=False``: change it only after
-    reading them. Two reports are equal when their ``by``, key tuples and ``skipped_ids`` are.
+    frame analysed, which for a :class:`~kzfigures.Prepared` is its ``frame``: change that in
+    place only after reading them. Two reports are equal when their ``by``, key tuples and
+    ``skipped_ids`` are.
     """
 
     frame: pd.DataFrame = attrs.field(eq=False, repr=False)
