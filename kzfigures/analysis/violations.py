@@ -749,9 +749,8 @@ def _by_period_pairs(
     low_top, point_top = _unit_max(period, enc_low), _unit_max(period, enc_point)
     unit, unit_first = _units(period, speaker, int(speaker.max()) + 1)
     unit_code, unit_period, unit_speaker = _unit_max(unit, enc_low), period[unit_first], speaker[unit_first]
-    top = low_top  # a period's top unit holds its top row
     top_speaker = np.full(n_periods, -1, dtype=np.int64)
-    holds = (unit_code == top[unit_period]) & (unit_code >= 0)
+    holds = (unit_code == low_top[unit_period]) & (unit_code >= 0)  # a period's top unit holds its top row
     top_speaker[unit_period[holds]] = unit_speaker[holds]
     second = np.full(n_periods, -1, dtype=np.int64)
     np.maximum.at(second, unit_period, np.where(unit_speaker != top_speaker[unit_period], unit_code, -1))
@@ -773,7 +772,7 @@ def _by_period_pairs(
             meet = (starts[:, None, :] < ends[:, :, None]) & (starts[:, :, None] < ends[:, None, :])
             earlier_low[mine] = np.where(before, low_top[mine][:, None, :], -1).max(axis=2)
             earlier_point[mine] = np.where(before, point_top[mine][:, None, :], -1).max(axis=2)
-            top_q = np.where(meet, top[mine][:, None, :], -1)
+            top_q = np.where(meet, low_top[mine][:, None, :], -1)
             best_p = top_q.max(axis=2)
             q_speaker = top_speaker[mine][:, None, :]
             holder = (top_q == best_p[:, :, None]) & (top_q >= 0)
