@@ -113,6 +113,27 @@ def extract_ascii(values: pd.Series, pattern: str) -> pd.DataFrame | None:
     )
 
 
+def equal_to(values: pd.Series, text: str) -> npt.NDArray[np.bool_]:
+    """Where a ``string`` column's cell is ``text`` (False where missing).
+
+    Arrow compares its buffers (a tenth of the time of making a million Python
+    strings to compare); Python strings are compared as an object array, which
+    is faster for them than pandas' ``StringArray`` comparison.
+
+    >>> equal_to(pd.Series(["day", "hour", None], dtype="string"), "day").tolist()
+    [True, False, False]
+    """
+    chunks = arrow(values)
+    if chunks is None:
+        present = values.notna().to_numpy(dtype=bool)
+        found = np.zeros(len(values), dtype=bool)
+        found[present] = values.to_numpy(dtype=object)[present] == text
+        return found
+    import pyarrow.compute as pc
+
+    return np.asarray(pc.fill_null(pc.equal(chunks, text), False).to_numpy(), dtype=bool)
+
+
 def has_blank(values: pd.Series) -> bool:
     """Whether a present cell of a ``string`` column is empty or all whitespace (``str.isspace``)."""
     chunks = arrow(values)

@@ -1811,7 +1811,7 @@ def _aligned(wall: pd.Series, precision: pd.Series, distinct: Set[str] | None = 
         values = sorted(distinct)
         unit_nanos = _NANOS_OF.get(values[-1], second) if values else second
         if len(values) == 2:
-            first = precision.to_numpy(dtype=object) == values[0]
+            first = _strings.equal_to(precision, values[0])
             unit_nanos = np.where(first, _NANOS_OF.get(values[0], second), unit_nanos)
     else:
         codes, found = _strings.factorize(precision)

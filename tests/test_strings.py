@@ -64,6 +64,8 @@ def test_answers_match_plain_python(storage: Literal["python", "pyarrow"], cells
     first_seen = list(dict.fromkeys(c for c in cells if c is not None))
     assert uniques.tolist() == first_seen
     assert codes.tolist() == [-1 if c is None else first_seen.index(c) for c in cells]
+    for text in {*first_seen, "killed", ""}:
+        assert _strings.equal_to(column, text).tolist() == [c == text for c in cells]
 
 
 @given(st.lists(st.text(max_size=4), max_size=30))
