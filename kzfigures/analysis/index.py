@@ -146,11 +146,40 @@ def series_ids(frame: pd.DataFrame, by: str | Sequence[str] = DEFAULT_BY) -> npt
     [1, 0, 1]
     """
     columns = check_by(by, frame)
-    if len(frame) == 0:
+    n = len(frame)
+    if n == 0:
         return np.zeros(0, dtype=np.int64)
-    # observed=True: only categories that occur are series (pandas 3's default; pandas 2.2 warns).
-    grouped = frame.groupby(columns, sort=True, dropna=False, observed=True)
-    return np.asarray(grouped.ngroup().to_numpy(), dtype=np.int64)
+    # groupby(columns, sort=True, dropna=False, observed=True).ngroup() factorizes each column
+    # this way (missing last) and then hashes the combined codes; numbering the combined codes
+    # by a table of those present (or one sort) takes half the time on a million series.
+    key, width = np.zeros(n, dtype=np.int64), 1
+    for column in columns:
+        codes, uniques = pd.factorize(frame[column], sort=True, use_na_sentinel=False)
+        if width * len(uniques) >= 1 << 62:  # Python integers: renumber before int64 overflows
+            key, width = _dense_ranks(key, width)
+        key, width = key * len(uniques) + np.asarray(codes, dtype=np.int64), width * len(uniques)
+    return _dense_ranks(key, width)[0]
+
+
+def _dense_ranks(key: npt.NDArray[np.int64], width: int) -> tuple[npt.NDArray[np.int64], int]:
+    """Each value of ``key`` (``0 <= key < width``) numbered by its rank among the distinct ones; their count.
+
+    >>> ranks, count = _dense_ranks(np.array([7, 2, 7, 40]), 50)
+    >>> ranks.tolist(), count
+    ([1, 0, 1, 2], 3)
+    """
+    n = len(key)
+    if width <= 4 * n:  # a table of the values present: O(n + width), no sort
+        present = np.zeros(width, dtype=bool)
+        present[key] = True
+        rank = np.cumsum(present, dtype=np.int64) - 1
+        return rank[key], int(rank[-1]) + 1
+    order = argsort_stable(key)
+    ordered = key[order]
+    new_value = np.r_[True, ordered[1:] != ordered[:-1]]
+    ranks = np.empty(n, dtype=np.int64)
+    ranks[order] = np.cumsum(new_value, dtype=np.int64) - 1
+    return ranks, int(new_value.sum())
 
 
 def period_bounds(frame: pd.DataFrame) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:

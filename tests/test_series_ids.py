@@ -1,0 +1,111 @@
+"""``series_ids`` numbers keys in key order, as ``groupby(sort=True, dropna=False).ngroup()`` does.
+
+``series_ids`` numbers the combined codes of the key columns itself rather than
+asking ``groupby``; these tests hold it to the definition (the rank of a row's key
+among the sorted distinct keys, a missing cell after every value) and to the
+``groupby`` numbering it replaced, for every kind of column a key can be.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kzfigures.analysis.index import _dense_ranks, series_ids
+
+WORDS = st.one_of(st.none(), st.sampled_from(["a", "b", "B", "é", "a b", ""]), st.text(max_size=2))
+
+
+def _grouped(frame: pd.DataFrame, columns: list[str]) -> list[int]:
+    return [int(i) for i in frame.groupby(columns, sort=True, dropna=False, observed=True).ngroup()]
+
+
+def _by_definition(cells: list[tuple[Any, ...]]) -> list[int]:
+    # Missing sorts after every value of its column; distinct keys ranked in that order.
+    def order(key: tuple[Any, ...]) -> tuple[tuple[bool, Any], ...]:
+        return tuple((value is None, "" if value is None else value) for value in key)
+
+    ranked = sorted(set(cells), key=order)
+    return [ranked.index(key) for key in cells]
+
+
+@pytest.mark.parametrize("storage", ["python", "pyarrow", "object"])
+@given(st.lists(st.tuples(WORDS, WORDS, WORDS), min_size=1, max_size=40))
+def test_text_keys_are_numbered_in_key_order_missing_last(storage: str, rows: list[tuple[Any, ...]]) -> None:
+    if storage == "pyarrow":
+        pytest.importorskip("pyarrow")
+    dtype: Any = object if storage == "object" else pd.StringDtype(storage)  # type: ignore[arg-type]
+    frame = pd.DataFrame(
+        {
+            name: pd.Series(list(column), dtype=dtype)
+            for name, column in zip(("metric", "group", "region"), zip(*rows, strict=True), strict=True)
+        }
+    )
+    ids = series_ids(frame).tolist()
+    assert ids == _by_definition(rows)
+    assert ids == _grouped(frame, ["metric", "group", "region"])
+
+
+@st.composite
+def _key_columns(draw: st.DrawFn) -> pd.DataFrame:
+    n = draw(st.integers(1, 30))
+    kinds = draw(
+        st.lists(st.sampled_from(["category", "Int64", "float", "bool", "mixed", "time"]), min_size=1, max_size=3)
+    )
+    columns: dict[str, pd.Series] = {}
+    for i, kind in enumerate(kinds):
+        if kind == "category":
+            categories = ["z", "a", "m"]  # not in text order, one of them perhaps unobserved
+            cells = draw(st.lists(st.sampled_from([*categories, None]), min_size=n, max_size=n))
+            column = pd.Series(pd.Categorical(cells, categories=categories))
+        elif kind == "Int64":
+            column = pd.Series(
+                draw(st.lists(st.one_of(st.none(), st.integers(-3, 3)), min_size=n, max_size=n)), dtype="Int64"
+            )
+        elif kind == "float":
+            cells = draw(
+                st.lists(st.one_of(st.just(np.nan), st.sampled_from([-1.5, 0.0, 2.0, 1e300])), min_size=n, max_size=n)
+            )
+            column = pd.Series(cells, dtype="float64")
+        elif kind == "bool":
+            column = pd.Series(draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool)
+        elif kind == "mixed":
+            column = pd.Series(draw(st.lists(st.sampled_from([1, 2, "x", None]), min_size=n, max_size=n)), dtype=object)
+        else:
+            days = draw(st.lists(st.one_of(st.none(), st.integers(0, 3)), min_size=n, max_size=n))
+            column = pd.Series(
+                [None if d is None else pd.Timestamp("2022-01-05", tz="UTC") + pd.Timedelta(days=d) for d in days]
+            )
+        columns[f"key_{i}"] = column
+    return pd.DataFrame(columns)
+
+
+@given(_key_columns())
+def test_any_key_columns_are_numbered_as_groupby_numbers_them(frame: pd.DataFrame) -> None:
+    columns = list(frame.columns)
+    assert series_ids(frame, columns).tolist() == _grouped(frame, columns)
+
+
+def test_keys_of_many_columns_are_renumbered_before_their_codes_overflow() -> None:
+    # 13 columns of 30 distinct values: 30**13 combined codes do not fit an int64.
+    rng = np.random.default_rng(7)
+    frame = pd.DataFrame({f"key_{i}": rng.permutation(30).astype(str) for i in range(13)})
+    frame = pd.concat([frame, frame.iloc[::3]], ignore_index=True)  # some keys twice
+    columns = list(frame.columns)
+    ids = series_ids(frame, columns).tolist()
+    assert ids == _by_definition(list(frame.itertuples(index=False, name=None)))
+    assert ids == _grouped(frame, columns)
+
+
+@given(st.lists(st.integers(0, 60), min_size=1, max_size=40), st.integers(0, 3))
+def test_dense_ranks_number_the_distinct_values_in_order(values: list[int], spread: int) -> None:
+    key = np.array(values, dtype=np.int64) * 10**spread  # wide keys take the sort, narrow ones the table
+    ranks, count = _dense_ranks(key, int(key.max()) + 1)
+    distinct = sorted(set(key.tolist()))
+    assert ranks.tolist() == [distinct.index(v) for v in key.tolist()]
+    assert count == len(distinct)
