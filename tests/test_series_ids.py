@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kzfigures.analysis.index import _dense_ranks, series_ids
+from kzfigures.errors import InvalidArgumentError
 
 WORDS = st.one_of(st.none(), st.sampled_from(["a", "b", "B", "é", "a b", ""]), st.text(max_size=2))
 
@@ -55,25 +56,37 @@ def test_text_keys_are_numbered_in_key_order_missing_last(storage: str, rows: li
 def _key_columns(draw: st.DrawFn) -> pd.DataFrame:
     n = draw(st.integers(1, 30))
     kinds = draw(
-        st.lists(st.sampled_from(["category", "Int64", "float", "bool", "mixed", "time"]), min_size=1, max_size=3)
+        st.lists(
+            st.sampled_from(["category", "ordered", "Int64", "float", "bool", "boolean", "mixed", "time"]),
+            min_size=1,
+            max_size=3,
+        )
     )
     columns: dict[str, pd.Series] = {}
     for i, kind in enumerate(kinds):
-        if kind == "category":
+        if kind in ("category", "ordered"):
             categories = ["z", "a", "m"]  # not in text order, one of them perhaps unobserved
             cells = draw(st.lists(st.sampled_from([*categories, None]), min_size=n, max_size=n))
-            column = pd.Series(pd.Categorical(cells, categories=categories))
+            column = pd.Series(pd.Categorical(cells, categories=categories, ordered=kind == "ordered"))
         elif kind == "Int64":
             column = pd.Series(
                 draw(st.lists(st.one_of(st.none(), st.integers(-3, 3)), min_size=n, max_size=n)), dtype="Int64"
             )
         elif kind == "float":
             cells = draw(
-                st.lists(st.one_of(st.just(np.nan), st.sampled_from([-1.5, 0.0, 2.0, 1e300])), min_size=n, max_size=n)
+                st.lists(
+                    st.one_of(st.just(np.nan), st.sampled_from([-1.5, 0.0, -0.0, 2.0, 1e300, np.inf])),
+                    min_size=n,
+                    max_size=n,
+                )
             )
             column = pd.Series(cells, dtype="float64")
         elif kind == "bool":
             column = pd.Series(draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool)
+        elif kind == "boolean":
+            column = pd.Series(
+                draw(st.lists(st.one_of(st.none(), st.booleans()), min_size=n, max_size=n)), dtype="boolean"
+            )
         elif kind == "mixed":
             column = pd.Series(draw(st.lists(st.sampled_from([1, 2, "x", None]), min_size=n, max_size=n)), dtype=object)
         else:
@@ -92,14 +105,22 @@ def test_any_key_columns_are_numbered_as_groupby_numbers_them(frame: pd.DataFram
 
 
 def test_keys_of_many_columns_are_renumbered_before_their_codes_overflow() -> None:
-    # 13 columns of 30 distinct values: 30**13 combined codes do not fit an int64.
+    # 45 columns of 3 values: 3**40 > 2**62, so the codes are renumbered at column 40. Pairs of
+    # rows agree on the first 39 columns and differ only after, so every column counts.
     rng = np.random.default_rng(7)
-    frame = pd.DataFrame({f"key_{i}": rng.permutation(30).astype(str) for i in range(13)})
-    frame = pd.concat([frame, frame.iloc[::3]], ignore_index=True)  # some keys twice
+    frame = pd.DataFrame({f"key_{i:02d}": rng.choice(["x", "y", "z"], size=60) for i in range(45)})
+    frame.iloc[30:, :39] = frame.iloc[:30, :39].to_numpy()
+    frame = pd.concat([frame, frame.iloc[::4]], ignore_index=True)  # some keys twice
     columns = list(frame.columns)
     ids = series_ids(frame, columns).tolist()
     assert ids == _by_definition(list(frame.itertuples(index=False, name=None)))
     assert ids == _grouped(frame, columns)
+
+
+def test_a_key_column_that_appears_twice_in_the_frame_is_refused() -> None:
+    frame = pd.DataFrame([["a", "b", "c"]], columns=["metric", "metric", "region"])
+    with pytest.raises(InvalidArgumentError, match="more than one column named 'metric'"):
+        series_ids(frame, ["metric", "region"])
 
 
 @given(st.lists(st.integers(0, 60), min_size=1, max_size=40), st.integers(0, 3))

@@ -8,6 +8,7 @@ compared with the oracle on drawn columns that hold empty, whitespace-only
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -66,6 +67,18 @@ def test_answers_match_plain_python(storage: Literal["python", "pyarrow"], cells
     assert codes.tolist() == [-1 if c is None else first_seen.index(c) for c in cells]
     for text in {*first_seen, "killed", ""}:
         assert _strings.equal_to(column, text).tolist() == [c == text for c in cells]
+
+
+def test_equal_to_reads_chunked_arrow_and_nan_marked_text() -> None:
+    import pyarrow as pa
+
+    cells = ["day", None, "hour", "day", None]
+    chunked = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([["day", None], [], ["hour", "day", None]])))
+    columns = [chunked]
+    with contextlib.suppress(TypeError):  # pandas 3's default text (NaN for missing); pandas 2.2 has no na_value
+        columns += [pd.Series(cells, dtype=pd.StringDtype(storage, na_value=np.nan)) for storage in STORAGES]
+    for column in columns:
+        assert _strings.equal_to(column, "day").tolist() == [c == "day" for c in cells]
 
 
 @given(st.lists(st.text(max_size=4), max_size=30))

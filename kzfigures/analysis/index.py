@@ -127,6 +127,12 @@ def check_by(by: str | Sequence[str], frame: pd.DataFrame | None = None) -> list
             )
     if len(set(columns)) != len(columns):
         raise InvalidArgumentError(f"by names a column twice (got {by!r})")
+    repeated = [] if frame is None else [c for c in columns if isinstance(frame.get(c), pd.DataFrame)]
+    if repeated:
+        raise InvalidArgumentError(
+            f"the frame has more than one column named {repeated[0]!r}, which by names; "
+            "a key must be one column (rename or drop the others)"
+        )
     clashing = [c for c in columns if c in RESULT_COLUMNS]  # only extra columns can: COLUMNS has none of them
     if clashing:
         raise InvalidArgumentError(
@@ -149,14 +155,15 @@ def series_ids(frame: pd.DataFrame, by: str | Sequence[str] = DEFAULT_BY) -> npt
     n = len(frame)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    # groupby(columns, sort=True, dropna=False, observed=True).ngroup() factorizes each column
-    # this way (missing last) and then hashes the combined codes; numbering the combined codes
-    # by a table of those present (or one sort) takes half the time on a million series.
+    # groupby(columns, sort=True, dropna=False, observed=True).ngroup() codes each column as
+    # this factorize does (in order, missing last; a categorical in category order) and then
+    # hashes the combined codes; numbering the combined codes by a table of those present (or
+    # one sort) takes half the time on a million series.
     key, width = np.zeros(n, dtype=np.int64), 1
     for column in columns:
         codes, uniques = pd.factorize(frame[column], sort=True, use_na_sentinel=False)
         if width * len(uniques) >= 1 << 62:  # Python integers: renumber before int64 overflows
-            key, width = _dense_ranks(key, width)
+            key, width = _dense_ranks(key, width)  # now width <= n, and n * n < 2**62 below 2**31 rows
         key, width = key * len(uniques) + np.asarray(codes, dtype=np.int64), width * len(uniques)
     return _dense_ranks(key, width)[0]
 
