@@ -272,8 +272,11 @@ def _statistics(rows: pd.DataFrame, keys_at: Callable[[npt.NDArray[np.intp]], pd
         },
         index=pd.Index(group[starts]),
     )
-    out["n_claims"] = _distinct_per_group(group_value, rows["claim"].to_numpy(dtype=np.int64))[out.index]
-    out["n_speakers"] = _distinct_per_group(group_value, rows["speaker"].to_numpy(dtype=np.int64))[out.index]
+    if len(starts) == len(group):  # a row a result row (a series a row): one claim and one speaker each
+        out["n_claims"], out["n_speakers"] = np.ones(len(starts), dtype=np.int64), np.ones(len(starts), dtype=np.int64)
+    else:
+        out["n_claims"] = _distinct_per_group(group_value, rows["claim"].to_numpy(dtype=np.int64))[out.index]
+        out["n_speakers"] = _distinct_per_group(group_value, rows["speaker"].to_numpy(dtype=np.int64))[out.index]
 
     # Each row's group statistic, repeated over its run; a row is cited where it attains it.
     position = run_numbers(starts, len(group))
@@ -311,6 +314,8 @@ def _statistics(rows: pd.DataFrame, keys_at: Callable[[npt.NDArray[np.intp]], pd
         unbuilt = whole & ~have_whole
         tuples(unbuilt[position], whole_ids)
         have_whole[unbuilt] = True
+        if whole.all():  # every result row cites all its rows (always, with a row a result row)
+            return whole_ids.copy()
         values = np.empty(len(starts), dtype=object)
         values.fill(())  # one shared empty tuple, not a Python call per row
         values[whole] = whole_ids[whole]
