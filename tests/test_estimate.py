@@ -372,6 +372,49 @@ def test_same_day_figures_are_a_rising_count_and_echoes_add_no_weight():
     assert same_day.series["low"].tolist() == [133]
 
 
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 4), st.booleans(), st.integers(0, 3), st.integers(0, 30), st.integers(0, 8)),
+        min_size=1,
+        max_size=14,
+    )
+)
+def test_raise_raises_exactly_when_some_series_contradicts_itself(
+    drawn: list[tuple[int, bool, int, int, int]],
+) -> None:
+    """Series of one row and of many, running totals and daily counts side by side: on_conflict="raise"
+    raises iff a daily count's day holds a low above another of its highs, or a running total has a
+    low above the high of a figure of a later day (every figure here is a day's)."""
+    # (series, cumulative, day, low, width); a series' kind is that of its first row.
+    kind: dict[int, bool] = {}
+    for series, cumulative, *_ in drawn:
+        kind.setdefault(series, cumulative)
+    rows = [(series, kind[series], day, low, low + width) for series, _, day, low, width in drawn]
+    frame = from_frame(
+        pd.DataFrame(
+            {
+                "id": [f"o{i}" for i in range(len(rows))],
+                "metric": ["killed"] * len(rows),
+                "region": [f"Region {r[0]}" for r in rows],
+                "low": [r[3] for r in rows],
+                "high": [r[4] for r in rows],
+                "qualifier": ["range"] * len(rows),
+                "as_of": [f"2022-01-{10 + r[2]:02d}T00:00+06:00" for r in rows],
+                "authority": [f"Speaker {i % 3}" for i in range(len(rows))],
+                "cumulative": [r[1] for r in rows],
+            }
+        )
+    )
+    contradicted = any(
+        a[0] == b[0] and a[3] > b[4] and (a[2] < b[2] if a[1] else a[2] == b[2]) for a in rows for b in rows
+    )
+    if contradicted:
+        with pytest.raises(InconsistentObservationsError):
+            best_estimate(frame, on_conflict="raise")
+    else:
+        best_estimate(frame, on_conflict="raise")
+
+
 def test_non_cumulative_keys_skip_the_monotone_constraint():
     rows = [(0, 100, 100, "A"), (1, 40, 40, "A"), (1, 50, 70, "B")]
     frame = frame_of(rows, cumulative=False)

@@ -500,12 +500,18 @@ def _settle(
     series = claims["series"].to_numpy()
     slot, lo, hi, start, end = (claims[c].to_numpy(dtype=np.int64) for c in ("slot", "lo", "hi", "start", "end"))
     cumulative = series_cumulative[series]
-    running = np.flatnonzero(cumulative)
+    # Only a series of two claims or more can contradict itself (a series a row has none).
+    shared = np.bincount(series)[series] > 1
+    running = np.flatnonzero(cumulative & shared)
     # Ties between witnesses go to the smallest id, as everywhere in the results.
     rank = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(rank, index.claim, index.id_rank)
     capped, by = supersede(series[running], start[running], end[running], lo[running], hi[running], rank[running])
-    own = ~cumulative & (claims.groupby(["series", "slot"])["lo"].transform("max").to_numpy() > hi)
+    own = np.zeros(n, dtype=bool)
+    daily_rows = np.flatnonzero(~cumulative & shared)
+    if len(daily_rows):
+        one_period = claims.iloc[daily_rows].groupby(["series", "slot"])["lo"].transform("max").to_numpy()
+        own[daily_rows] = one_period > hi[daily_rows]
     bad_series = np.unique(np.r_[series[running[capped]], series[own]])
     if len(bad_series) and on_conflict == "raise":
         pairs = violation_pairs(frame, index)
