@@ -377,10 +377,14 @@ def violation_tables(
     if not cumulative.any():
         return _empty(frame, columns), _empty(frame, columns)
     if index is not None and _whole_series(index, cumulative):  # restrict the index: no sort
+        # A series of one row holds no pair to compare (a frame of a series a row holds none).
+        keep = cumulative & (np.bincount(index.series)[index.series] > 1)
+        if not keep.any():
+            return _empty(frame, columns), _empty(frame, columns)
         # Only the columns the check reads, so that dropping the daily rows copies less.
         read = [*dict.fromkeys([*columns, "id", "low", "high", "stated", "as_of"])]
-        rows = frame[read] if cumulative.all() else frame.loc[cumulative, read]  # all: no row mask to apply
-        return _find(rows.reset_index(drop=True), restrict(index, cumulative))
+        rows = frame[read] if keep.all() else frame.loc[keep, read]  # all: no row mask to apply
+        return _find(rows.reset_index(drop=True), restrict(index, keep))
     rows = frame[cumulative].reset_index(drop=True)  # annotate reads the speakers' and times' columns too
     return _find(rows, annotate(rows, columns))
 
