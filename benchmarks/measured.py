@@ -108,14 +108,18 @@ def callables() -> dict[str, Callable[[pd.DataFrame], Any] | None]:
 
 
 def first_use(prepared: kzfigures.Prepared) -> kzfigures.Prepared:
-    """``prepared`` as it was before any analysis: the same frame and index, nothing gathered since.
+    """``prepared`` as ``prepare`` left it: the same frame and index, nothing an analysis gathered since.
 
     The index keeps what an analysis gathers for the next (the key cells of each series,
     :meth:`~kzfigures.analysis.index.ClaimIndex.series_keys`); a timed repeat on the same
-    ``Prepared`` would find them gathered and time less than a first pass does. The copy of the
-    index shares its arrays, so it costs microseconds.
+    ``Prepared`` would find them gathered and time less than a first pass does. ``prepared``
+    itself is never analysed here, so what its index holds is what ``prepare`` made (the key
+    cells, which ``annotate`` takes from the key codes where it can): the copy keeps that and
+    shares the arrays, so it costs microseconds.
     """
-    return kzfigures.Prepared(prepared.frame, attrs.evolve(prepared.index))
+    index = attrs.evolve(prepared.index)
+    index._cache.update(prepared.index._cache)  # made by prepare: the original is never analysed
+    return kzfigures.Prepared(prepared.frame, index)
 
 
 class OnPrepared:

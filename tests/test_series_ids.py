@@ -16,7 +16,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kzfigures.analysis.index import _dense_ranks, series_ids
+from kzfigures.analysis.index import _dense_ranks, _series_numbers, annotate, first_rows, series_ids, take_rows
+from kzfigures.datasets import kazakhstan_2022
 from kzfigures.errors import InvalidArgumentError
 
 WORDS = st.one_of(st.none(), st.sampled_from(["a", "b", "B", "é", "a b", ""]), st.text(max_size=2))
@@ -126,7 +127,52 @@ def test_a_key_column_that_appears_twice_in_the_frame_is_refused() -> None:
 @given(st.lists(st.integers(0, 60), min_size=1, max_size=40), st.integers(0, 3))
 def test_dense_ranks_number_the_distinct_values_in_order(values: list[int], spread: int) -> None:
     key = np.array(values, dtype=np.int64) * 10**spread  # wide keys take the sort, narrow ones the table
-    ranks, count = _dense_ranks(key, int(key.max()) + 1)
+    ranks, found = _dense_ranks(key, int(key.max()) + 1)
     distinct = sorted(set(key.tolist()))
     assert ranks.tolist() == [distinct.index(v) for v in key.tolist()]
-    assert count == len(distinct)
+    assert found.tolist() == distinct
+
+
+def _gathered_keys(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    # What series_keys gathered before: each series' cells at its first row.
+    return take_rows(frame[columns], first_rows(series_ids(frame, columns)))
+
+
+@pytest.mark.parametrize("storage", ["python", "pyarrow"])
+@given(st.lists(st.tuples(WORDS, WORDS, WORDS), min_size=1, max_size=40))
+def test_key_cells_from_the_codes_are_each_series_first_row(storage: str, rows: list[tuple[Any, ...]]) -> None:
+    if storage == "pyarrow":
+        pytest.importorskip("pyarrow")
+    frame = pd.DataFrame(
+        {
+            name: pd.Series(list(column), dtype=pd.StringDtype(storage))  # type: ignore[arg-type]
+            for name, column in zip(("metric", "group", "region"), zip(*rows, strict=True), strict=True)
+        }
+    )
+    columns = ["metric", "group", "region"]
+    ids, keys = _series_numbers(frame, columns, keys=True)
+    assert ids.tolist() == series_ids(frame, columns).tolist()
+    assert keys is not None
+    pd.testing.assert_frame_equal(keys, _gathered_keys(frame, columns))
+
+
+@given(_key_columns(), WORDS)
+def test_key_cells_of_other_columns_are_each_series_first_row(frame: pd.DataFrame, word: Any) -> None:
+    frame = frame.assign(text=pd.Series([word] * len(frame), dtype="string"))
+    columns = ["text", *[c for c in frame.columns if c != "text"]]
+    keys = _series_numbers(frame, columns, keys=True)[1]
+    assert keys is not None
+    pd.testing.assert_frame_equal(keys, _gathered_keys(frame, columns))
+
+
+def test_renumbered_codes_give_no_key_cells_and_the_index_gathers_them() -> None:
+    frame = pd.DataFrame({f"key_{i:02d}": ["x", "y", "z"] * 4 for i in range(45)})
+    assert _series_numbers(frame, list(frame.columns), keys=True)[1] is None
+
+
+def test_the_index_keeps_the_key_cells_the_codes_give() -> None:
+    frame = kazakhstan_2022()
+    for by in (["metric", "group", "region"], ["metric", "authority"], ["cumulative", "metric"]):
+        index = annotate(frame, by)
+        assert "series_keys" in index._cache
+        pd.testing.assert_frame_equal(index.series_keys(frame), _gathered_keys(frame, by))

@@ -151,42 +151,72 @@ def series_ids(frame: pd.DataFrame, by: str | Sequence[str] = DEFAULT_BY) -> npt
     >>> series_ids(pd.DataFrame({"metric": ["b", "a", "b"], "group": ["all"] * 3, "region": ["all"] * 3})).tolist()
     [1, 0, 1]
     """
-    columns = check_by(by, frame)
+    return _series_numbers(frame, check_by(by, frame))[0]
+
+
+def _series_numbers(
+    frame: pd.DataFrame, columns: list[str], *, keys: bool = False
+) -> tuple[npt.NDArray[np.int64], pd.DataFrame | None]:
+    """:func:`series_ids`, and with ``keys`` the key cells of each series (:meth:`ClaimIndex.series_keys`).
+
+    The key cells come from the distinct codes themselves: a text column's cells are its sorted
+    distinct texts taken by code (equal texts are one cell, so any row of a series shows the
+    same), read in key order from a few distinct values instead of at a random row per series.
+    Other columns show each series' first row, as ``groupby`` does. None where the combined
+    codes had to be renumbered (keys of very many columns), or without ``keys``.
+    """
     n = len(frame)
     if n == 0:
-        return np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), None
     # groupby(columns, sort=True, dropna=False, observed=True).ngroup() codes each column as
     # this factorize does (in order, missing last; a categorical in category order) and then
     # hashes the combined codes; numbering the combined codes by a table of those present (or
     # one sort) takes half the time on a million series.
     key, width = np.zeros(n, dtype=np.int64), 1
+    uniques: list[Any] = []
     for column in columns:
-        codes, uniques = pd.factorize(frame[column], sort=True, use_na_sentinel=False)
-        if width * len(uniques) >= 1 << 62:  # Python integers: renumber before int64 overflows
-            key, width = _dense_ranks(key, width)  # now width <= n, and n * n < 2**62 below 2**31 rows
-        key, width = key * len(uniques) + np.asarray(codes, dtype=np.int64), width * len(uniques)
-    return _dense_ranks(key, width)[0]
+        codes, distinct = pd.factorize(frame[column], sort=True, use_na_sentinel=False)
+        if width * len(distinct) >= 1 << 62:  # Python integers: renumber before int64 overflows
+            key, numbered = _dense_ranks(key, width)
+            width = len(numbered)  # now width <= n, and n * n < 2**62 below 2**31 rows
+            uniques = []  # the codes before no longer decode: no key cells from them
+            keys = False
+        key, width = key * len(distinct) + np.asarray(codes, dtype=np.int64), width * len(distinct)
+        uniques.append(distinct)
+    ids, combined = _dense_ranks(key, width)  # combined: each series' codes, packed
+    if not keys:
+        return ids, None
+    cells: dict[str, Any] = {}
+    first: npt.NDArray[np.intp] | None = None
+    for column, distinct in zip(reversed(columns), reversed(uniques), strict=True):
+        combined, code = np.divmod(combined, len(distinct))
+        if frame[column].dtype == "string":
+            cells[column] = pd.Index(distinct).array.take(code)
+        else:
+            first = first_rows(ids) if first is None else first
+            cells[column] = frame[column].array.take(first)
+    return ids, pd.DataFrame({column: cells[column] for column in columns}, index=pd.RangeIndex(len(code)))
 
 
-def _dense_ranks(key: npt.NDArray[np.int64], width: int) -> tuple[npt.NDArray[np.int64], int]:
-    """Each value of ``key`` (``0 <= key < width``) numbered by its rank among the distinct ones; their count.
+def _dense_ranks(key: npt.NDArray[np.int64], width: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Each value of ``key`` (``0 <= key < width``) numbered by its rank among the distinct ones; those, in order.
 
-    >>> ranks, count = _dense_ranks(np.array([7, 2, 7, 40]), 50)
-    >>> ranks.tolist(), count
-    ([1, 0, 1, 2], 3)
+    >>> ranks, distinct = _dense_ranks(np.array([7, 2, 7, 40]), 50)
+    >>> ranks.tolist(), distinct.tolist()
+    ([1, 0, 1, 2], [2, 7, 40])
     """
     n = len(key)
     if width <= 4 * n:  # a table of the values present: O(n + width), no sort
         present = np.zeros(width, dtype=bool)
         present[key] = True
         rank = np.cumsum(present, dtype=np.int64) - 1
-        return rank[key], int(rank[-1]) + 1
+        return rank[key], np.flatnonzero(present).astype(np.int64)
     order = argsort_stable(key)
     ordered = key[order]
     new_value = np.r_[True, ordered[1:] != ordered[:-1]]
     ranks = np.empty(n, dtype=np.int64)
     ranks[order] = np.cumsum(new_value, dtype=np.int64) - 1
-    return ranks, int(new_value.sum())
+    return ranks, ordered[new_value]
 
 
 def period_bounds(frame: pd.DataFrame) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -276,15 +306,19 @@ class _Slots:
     start: npt.NDArray[np.int64]
     end: npt.NDArray[np.int64]
     series_slot: npt.NDArray[np.int64]
+    keys: pd.DataFrame | None = None  # the key cells of each series, where _series_numbers gives them
 
 
-def _slots(frame: pd.DataFrame, columns: list[str]) -> _Slots:
-    """Series, slot, period bounds and the (series, slot) number of each row: one sort by (series, start)."""
+def _slots(frame: pd.DataFrame, columns: list[str], *, keys: bool = False) -> _Slots:
+    """Series, slot, period bounds and the (series, slot) number of each row: one sort by (series, start).
+
+    ``keys``: also the key cells of each series, where :func:`_series_numbers` gives them.
+    """
     n = len(frame)
     if n == 0:
         empty = np.zeros(0, dtype=np.int64)
         return _Slots(empty, empty, empty, empty, empty)
-    series = series_ids(frame, columns)
+    series, key_cells = _series_numbers(frame, columns, keys=keys)
     start, end = period_bounds(frame)
     order = lexsort_stable((start, series))
     s_series, s_start, s_end = series[order], start[order], end[order]
@@ -299,7 +333,7 @@ def _slots(frame: pd.DataFrame, columns: list[str]) -> _Slots:
     slots[order] = global_slot - first_slot_of_series
     series_slot = np.empty(n, dtype=np.int64)
     series_slot[order] = global_slot
-    return _Slots(series, slots, start, end, series_slot)
+    return _Slots(series, slots, start, end, series_slot, key_cells)
 
 
 def speakers(frame: pd.DataFrame) -> pd.Series:
@@ -478,11 +512,13 @@ class ClaimIndex:
         """The ``by`` cells of each of ``series`` (series numbers), a row each, as ``groupby`` shows them.
 
         ``series`` defaults to every series, in order. ``frame`` is the frame this index
-        describes. Each series shows the cells of its first row. They are gathered from
-        ``frame`` on the first call and kept with the index, so the analyses of one
-        :class:`~kzfigures.Prepared` gather them once: where series are many and the rows are
-        not in key order, that gather reads text at random rows. The result is a fresh frame
-        (:func:`take_rows`): writing to it changes nothing kept.
+        describes. Each series shows the cells of its first row. :func:`annotate` makes them
+        from the key codes it numbers the series by (a text column's sorted distinct texts,
+        taken in key order); otherwise (keys of very many columns) they are gathered from
+        ``frame`` on the first call, reading text at random rows where series are many, and
+        kept with the index, so the analyses of one :class:`~kzfigures.Prepared` gather them
+        once. The result is a fresh frame (:func:`take_rows`): writing to it changes nothing
+        kept.
 
         >>> from kzfigures.datasets import kazakhstan_2022
         >>> frame = kazakhstan_2022()
@@ -523,7 +559,7 @@ def annotate(frame: pd.DataFrame, by: str | Sequence[str] = DEFAULT_BY) -> Claim
     True
     """
     columns = check_by(by, frame)
-    times = _slots(frame, columns)
+    times = _slots(frame, columns, keys=True)
     n = len(frame)
     if n == 0:
         empty = np.zeros(0, dtype=np.int64)
@@ -549,7 +585,7 @@ def annotate(frame: pd.DataFrame, by: str | Sequence[str] = DEFAULT_BY) -> Claim
         by_id = text_order(frame["id"].to_numpy(dtype=object))
     id_rank = np.empty(n, dtype=np.int64)
     id_rank[by_id] = np.arange(n)
-    return ClaimIndex(
+    index = ClaimIndex(
         by=tuple(columns),
         series=_readonly(times.series),
         slot=_readonly(times.slot),
@@ -562,6 +598,9 @@ def annotate(frame: pd.DataFrame, by: str | Sequence[str] = DEFAULT_BY) -> Claim
         order=_readonly(np.asarray(order, dtype=np.intp)),
         id_rank=_readonly(id_rank),
     )
+    if times.keys is not None:  # made from the key codes already: series_keys gathers nothing
+        index._cache["series_keys"] = times.keys
+    return index
 
 
 def _renumbered(codes: npt.NDArray[np.int64], size: int) -> npt.NDArray[np.int64]:
