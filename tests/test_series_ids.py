@@ -176,3 +176,14 @@ def test_the_index_keeps_the_key_cells_the_codes_give() -> None:
         index = annotate(frame, by)
         assert "series_keys" in index._cache
         pd.testing.assert_frame_equal(index.series_keys(frame), _gathered_keys(frame, by))
+
+
+def test_an_object_key_column_keeps_its_dtype_in_the_key_cells() -> None:
+    # A frame built from object arrays of text would infer pandas' text dtype; the cells keep the column's.
+    frame = pd.DataFrame(
+        {"text": pd.Series([None, "a", "a"], dtype="string"), "k": pd.Series(["x", "y", "x"], dtype=object)}
+    )
+    keys = _series_numbers(frame, ["text", "k"], keys=True)[1]
+    assert keys is not None
+    assert keys["k"].dtype == object
+    pd.testing.assert_frame_equal(keys, _gathered_keys(frame, ["text", "k"]))

@@ -195,7 +195,8 @@ def _series_numbers(
         else:
             first = first_rows(ids) if first is None else first
             cells[column] = frame[column].array.take(first)
-    return ids, pd.DataFrame({column: cells[column] for column in columns}, index=pd.RangeIndex(len(code)))
+    # As Series of the columns' own dtypes: a frame built from object arrays would infer text.
+    return ids, pd.DataFrame({column: pd.Series(cells[column], dtype=frame[column].dtype) for column in columns})
 
 
 def _dense_ranks(key: npt.NDArray[np.int64], width: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
