@@ -207,6 +207,8 @@ def _dense_ranks(key: npt.NDArray[np.int64], width: int) -> tuple[npt.NDArray[np
     ([1, 0, 1, 2], [2, 7, 40])
     """
     n = len(key)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     if width <= 4 * n:  # a table of the values present: O(n + width), no sort
         present = np.zeros(width, dtype=bool)
         present[key] = True
@@ -604,13 +606,6 @@ def annotate(frame: pd.DataFrame, by: str | Sequence[str] = DEFAULT_BY) -> Claim
     return index
 
 
-def _renumbered(codes: npt.NDArray[np.int64], size: int) -> npt.NDArray[np.int64]:
-    """``codes`` numbered 0, 1, ... again in the same order, the unused numbers left out. ``O(n + size)``."""
-    used = np.zeros(size, dtype=bool)
-    used[codes] = True
-    return (np.cumsum(used) - 1)[codes]
-
-
 def restrict(index: ClaimIndex, keep: npt.NDArray[np.bool_]) -> ClaimIndex:
     """The index of the rows ``keep`` selects, when it selects whole series.
 
@@ -653,14 +648,14 @@ def restrict(index: ClaimIndex, keep: npt.NDArray[np.bool_]) -> ClaimIndex:
     by_slot = index.order[keep[index.order]]
     return ClaimIndex(
         by=index.by,
-        series=_readonly(_renumbered(index.series[keep], n_series)),
+        series=_readonly(_dense_ranks(index.series[keep], n_series)[0]),
         slot=_readonly(index.slot[keep]),
         start=_readonly(index.start[keep]),
         end=_readonly(index.end[keep]),
-        series_slot=_readonly(_renumbered(index.series_slot[keep], int(index.series_slot.max()) + 1)),
-        speaker=_readonly(_renumbered(speaker, n_names)),
+        series_slot=_readonly(_dense_ranks(index.series_slot[keep], int(index.series_slot.max()) + 1)[0]),
+        speaker=_readonly(_dense_ranks(speaker, n_names)[0]),
         speaker_names=_readonly(index.speaker_names[used_names]),
-        claim=_readonly(_renumbered(index.claim[keep], int(index.claim.max()) + 1)),
+        claim=_readonly(_dense_ranks(index.claim[keep], int(index.claim.max()) + 1)[0]),
         order=_readonly(np.asarray(row[by_slot], dtype=np.intp)),
-        id_rank=_readonly(_renumbered(index.id_rank[keep], len(keep))),
+        id_rank=_readonly(_dense_ranks(index.id_rank[keep], len(keep))[0]),
     )
