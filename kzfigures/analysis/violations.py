@@ -643,12 +643,14 @@ def _mixed_best(
     n = len(start)
     earlier_low, earlier_point, overlapping = (np.full(n, -1, dtype=np.int64) for _ in range(3))
     small = parts.small_rows()
-    for mine, bounds, i, j in _pairs(parts, np.flatnonzero(small)):
-        before = end[i] <= start[j]
-        meet = (start[i] < end[j]) & (start[j] < end[i]) & (speaker[i] != speaker[j])
-        earlier_low[mine] = np.maximum.reduceat(np.where(before, enc_low[i], -1), bounds)
-        earlier_point[mine] = np.maximum.reduceat(np.where(before, enc_point[i], -1), bounds)
-        overlapping[mine] = np.maximum.reduceat(np.where(meet, enc_low[i], -1), bounds)
+    for rows in _cubes(parts, np.flatnonzero(parts.mixed & (parts.size <= _PAIRS_UP_TO))):
+        s, e, who = start[rows], end[rows], speaker[rows]
+        # [c, j, i]: i ends by the time j starts; i and j overlap and are other speakers' (i = j is neither).
+        before = e[:, None, :] <= s[:, :, None]
+        meet = (s[:, None, :] < e[:, :, None]) & (s[:, :, None] < e[:, None, :]) & (who[:, None, :] != who[:, :, None])
+        earlier_low[rows] = np.where(before, enc_low[rows][:, None, :], -1).max(axis=2)
+        earlier_point[rows] = np.where(before, enc_point[rows][:, None, :], -1).max(axis=2)
+        overlapping[rows] = np.where(meet, enc_low[rows][:, None, :], -1).max(axis=2)
     rows = np.flatnonzero(parts.mixed_rows & ~small)  # sorted by component: each component contiguous
     if len(rows) == 0:
         return earlier_low, earlier_point, overlapping
@@ -815,12 +817,15 @@ def _mixed_above(
     earlier_above, overlapping_above = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
     asked_earlier, asked_over = parts.mixed_rows & count_earlier, parts.mixed_rows & count_overlapping
     small = parts.small_rows()
-    for mine, bounds, i, j in _pairs(parts, np.flatnonzero((asked_earlier | asked_over) & small)):
-        above = low[i] > high[j]
-        above_before = (end[i] <= start[j]) & above
-        above_meeting = (start[i] < end[j]) & (start[j] < end[i]) & (speaker[i] != speaker[j]) & above
-        earlier_above[mine] = np.where(asked_earlier[mine], np.add.reduceat(above_before.astype(np.int64), bounds), 0)
-        overlapping_above[mine] = np.where(asked_over[mine], np.add.reduceat(above_meeting.astype(np.int64), bounds), 0)
+    holding = np.bincount(parts.which[(asked_earlier | asked_over) & small], minlength=len(parts.first))
+    for rows in _cubes(parts, np.flatnonzero(holding)):
+        s, e, who = start[rows], end[rows], speaker[rows]
+        # [c, j, i] as in _mixed_best, where i is above j.
+        above = low[rows][:, None, :] > high[rows][:, :, None]
+        above_before = (e[:, None, :] <= s[:, :, None]) & above
+        meet = (s[:, None, :] < e[:, :, None]) & (s[:, :, None] < e[:, None, :]) & (who[:, None, :] != who[:, :, None])
+        earlier_above[rows] = np.where(asked_earlier[rows], above_before.sum(axis=2), 0)
+        overlapping_above[rows] = np.where(asked_over[rows], (meet & above).sum(axis=2), 0)
     asked_earlier &= ~small
     asked_over &= ~small
     asked = asked_earlier | asked_over
@@ -861,27 +866,23 @@ _PERIOD_PAIRS_UP_TO = 64
 _PAIR_BATCH = 1 << 22
 
 
-def _pairs(
-    parts: _Components, rows: npt.NDArray[np.intp]
-) -> Iterator[tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp]]]:
-    """Every pair ``(i, j)`` of ``j`` in ``rows`` (sorted) and ``i`` in its component, in batches of about
-    :data:`_PAIR_BATCH` pairs: ``(rows of the batch, where each one's pairs begin, i, j)``.
+def _cubes(parts: _Components, components: npt.NDArray[np.intp]) -> Iterator[npt.NDArray[np.intp]]:
+    """The rows of ``components`` (ascending numbers), as one matrix per component size ``k``: a
+    matrix row per component, its rows in order, in batches of about :data:`_PAIR_BATCH` pairs.
 
-    The pairs of one ``j`` are contiguous, so each maximum and count over them is a ``reduceat``.
+    A component's rows are consecutive, so its pairs of rows are the ``[component, j, i]`` cube
+    of broadcasts of these matrices: nothing is gathered per pair.
+
+    >>> parts = _Components.of(*(np.array(a) for a in ([0, 0, 0, 0], [0, 0, 1, 1], [0, 1, 0, 1], [1, 2, 1, 2])))
+    >>> [m.tolist() for m in _cubes(parts, np.array([0, 1]))]
+    [[[0, 1], [2, 3]]]
     """
-    size = parts.size[parts.which[rows]]
-    offset = parts.first[parts.which[rows]]
-    cost = np.cumsum(size)
-    lo = 0
-    while lo < len(rows):
-        taken = int(cost[lo] - size[lo])
-        hi = max(int(np.searchsorted(cost, taken + _PAIR_BATCH, side="right")), lo + 1)
-        sizes = size[lo:hi]
-        j = np.repeat(rows[lo:hi], sizes)
-        bounds = np.r_[0, np.cumsum(sizes)[:-1]]
-        i = np.repeat(offset[lo:hi], sizes) + np.arange(len(j)) - np.repeat(bounds, sizes)
-        yield rows[lo:hi], bounds, i, j
-        lo = hi
+    size = parts.size[components]
+    for k in np.unique(size).tolist():
+        chosen = components[size == k]
+        step = max(1, _PAIR_BATCH // (k * k))
+        for lo in range(0, len(chosen), step):
+            yield parts.first[chosen[lo : lo + step], None] + np.arange(k)
 
 
 def _dense(group: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
