@@ -818,7 +818,7 @@ def _provenance(
         ids, kept_at = made, np.arange(len(kept_rows))
         id_at = np.empty(len(listed), dtype=np.intp)
         id_at[listed] = np.arange(len(listed))
-    (low_ids, low_row), (high_ids, _) = _ids_by_slot(
+    (low_ids, high_ids), low_row = _ids_by_slot(
         obs_pos[kept_rows],
         kept_rows,
         (ids, kept_at),
@@ -896,9 +896,9 @@ def _ids_by_slot(
     texts: tuple[npt.NDArray[np.object_], _IntArray],
     n_slots: int,
     bounds: Sequence[tuple[_IntArray, _FloatArray, _IntArray]],
-) -> list[tuple[npt.NDArray[np.object_], _IntArray]]:
-    """Per bound and row, the ids of the kept observations in slot ``wanted_pos`` with ``wanted_value``,
-    and the row of the observation if it is the only one (-1 otherwise).
+) -> tuple[list[npt.NDArray[np.object_]], _IntArray]:
+    """Per bound and row, the ids of the kept observations in slot ``wanted_pos`` with ``wanted_value``;
+    and per row, for the first bound, the row of that observation if it is the only one (-1 otherwise).
 
     ``pos`` and ``rows`` are the kept observations' slots and rows, sorted by slot, ids sorted
     within a slot; ``texts`` is (ids, id_at): ``ids[id_at[i]]`` is the id of ``rows[i]`` (only those
@@ -911,7 +911,8 @@ def _ids_by_slot(
     10^6), its tuple is shared rather than built again.
     """
     ids, id_at = texts
-    results = []
+    results: list[npt.NDArray[np.object_]] = []
+    sole_row = np.zeros(0, dtype=np.intp)
     previous: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], npt.NDArray[np.object_]] | None = None
     for value, wanted_pos, wanted_value in bounds:
         where = np.asarray(wanted_pos, dtype=np.float64)
@@ -942,11 +943,12 @@ def _ids_by_slot(
         result = np.empty(len(where), dtype=object)
         result.fill(())  # one shared empty tuple, not a Python call per row
         result[present] = per_slot[at]
-        sole_row = np.full(len(where), -1, dtype=np.intp)
-        sole_row[present] = _sole_row(pos[match], rows[match], n_slots)[at]
-        results.append((result, sole_row))
+        if previous is None:  # the first bound's only: a fit block of one observation shares low's tuple
+            sole_row = np.full(len(where), -1, dtype=np.intp)
+            sole_row[present] = _sole_row(pos[match], rows[match], n_slots)[at]
+        results.append(result)
         previous = (match, named, per_slot)
-    return results
+    return results, sole_row
 
 
 def _lookup_ids(
