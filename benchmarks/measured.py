@@ -117,9 +117,16 @@ def first_use(prepared: kzfigures.Prepared) -> kzfigures.Prepared:
     cells, which ``annotate`` takes from the key codes where it can): the copy keeps that and
     shares the arrays, so it costs microseconds.
     """
+    made = prepared.index._cache
+    if set(made) - _MADE_BY_PREPARE:  # an analysis ran on it: a copy would time less than a first pass
+        raise RuntimeError(f"first_use: the index holds what an analysis gathered ({sorted(made)})")
     index = attrs.evolve(prepared.index)
-    index._cache.update(prepared.index._cache)  # made by prepare: the original is never analysed
+    index._cache.update(made)
     return kzfigures.Prepared(prepared.frame, index)
+
+
+#: What ``annotate`` puts in an index's cache (the key cells of each series, where the codes give them).
+_MADE_BY_PREPARE = frozenset({"series_keys"})
 
 
 class OnPrepared:

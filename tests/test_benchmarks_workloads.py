@@ -8,7 +8,7 @@ import pytest
 
 import kzfigures
 from benchmarks.baselines import floor
-from benchmarks.measured import OPTIONS
+from benchmarks.measured import OPTIONS, first_use
 from benchmarks.workloads import (
     COUNTY_STATISTICS,
     QUALIFIER_MIX,
@@ -249,3 +249,20 @@ def test_the_shape_runner_judges_issue_22s_targets() -> None:
     assert [row[2] for row in rows] == ["PASS", "PASS", "MISS", "PASS", "PASS", "PASS"]  # 2.5x, 1.8x, 5.2x
     rows = shape_verdicts([record(100_000, 0.05, None), record(1_000_000, 1.0, 310)])
     assert [row[2] for row in rows][3:] == ["MISS", "MISS", "MISS"]  # 20x for 10x rows; 3.1x memory
+
+
+def test_first_use_copies_what_prepare_made_and_refuses_an_analysed_index() -> None:
+    prepared = kzfigures.prepare(shape("conflict-mix", 300).frame)
+    made = dict(prepared.index._cache)
+    assert "series_keys" in made
+    copy = first_use(prepared)
+    assert copy.index is not prepared.index
+    assert copy.frame is prepared.frame
+    assert copy.index._cache.keys() == made.keys()
+    assert all(copy.index._cache[k] is made[k] for k in made)
+    kzfigures.ranges(copy)
+    kzfigures.violations(copy)
+    assert prepared.index._cache.keys() == made.keys()  # what the copy gathered stays in the copy
+    prepared.index._cache["gathered"] = object()
+    with pytest.raises(RuntimeError, match="gathered"):
+        first_use(prepared)

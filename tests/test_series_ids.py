@@ -168,6 +168,15 @@ def test_key_cells_of_other_columns_are_each_series_first_row(frame: pd.DataFram
 def test_renumbered_codes_give_no_key_cells_and_the_index_gathers_them() -> None:
     frame = pd.DataFrame({f"key_{i:02d}": ["x", "y", "z"] * 4 for i in range(45)})
     assert _series_numbers(frame, list(frame.columns), keys=True)[1] is None
+    # The same in an index: no cells from annotate, and series_keys gathers each series' first row.
+    data = kazakhstan_2022()
+    extra = {f"key_{i:02d}": np.resize(np.array(["x", "y", "z"], dtype=object), len(data)) for i in range(45)}
+    data = data.assign(**{name: pd.Series(cells, dtype="string") for name, cells in extra.items()})
+    by = ["metric", *extra]
+    index = annotate(data, by)
+    assert "series_keys" not in index._cache
+    pd.testing.assert_frame_equal(index.series_keys(data), _gathered_keys(data, by))
+    assert "series_keys" in index._cache
 
 
 def test_the_index_keeps_the_key_cells_the_codes_give() -> None:

@@ -175,6 +175,25 @@ def test_a_downward_revision_by_one_authority_is_definite() -> None:
     assert row["time_gap"] == pd.Timedelta(hours=33)
 
 
+def test_a_prepared_frame_checks_its_series_of_two_rows_and_lists_those_of_one() -> None:
+    # A prepared frame's check leaves out series of one row (nothing to compare), and only those.
+    from kzfigures import prepare
+
+    frame = _detained(
+        [
+            ("a", "2022-01-08T00:00+06:00", "Police", 4404, 4404, 4404, "exact"),
+            ("b", "2022-01-09T00:00+06:00", "Police", 6044, 6044, 6044, "exact"),
+            ("c", "2022-01-10T09:00+06:00", "Police", 5000, 5000, 5000, "exact"),
+        ]
+    )
+    frame["region"] = pd.array(["Almaty", "all", "all"], dtype=frame["region"].dtype)
+    report = violations(prepare(frame))
+    [row] = report.frame.to_dict(orient="records")
+    assert (row["kind"], row["id"], row["witness_id"], row["region"]) == ("definite", "c", "b", "all")
+    assert report.checked_keys == (("detained", "all", "Almaty"), ("detained", "all", "all"))
+    pd.testing.assert_frame_equal(report.frame, violations(frame).frame)
+
+
 def test_a_mixed_key_checks_only_its_cumulative_rows() -> None:
     frame = _detained(
         [
