@@ -561,9 +561,13 @@ class _Components:
         size = np.diff(np.r_[first, len(component)])
         return cls(series, first, size, which, mixed, mixed[which])
 
+    def small(self) -> npt.NDArray[np.bool_]:
+        """The mixed components of at most :data:`_PAIRS_UP_TO` rows, which check their pairs of rows."""
+        return self.mixed & (self.size <= _PAIRS_UP_TO)
+
     def small_rows(self) -> npt.NDArray[np.bool_]:
-        """The rows of mixed components of at most :data:`_PAIRS_UP_TO` rows."""
-        return self.mixed_rows & (self.size[self.which] <= _PAIRS_UP_TO)
+        """The rows of :meth:`small` components."""
+        return self.small()[self.which]
 
     def before_component(self, codes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """Per row, the largest code in the earlier components of its series (-1 if none; codes >= -1)."""
@@ -643,7 +647,7 @@ def _mixed_best(
     n = len(start)
     earlier_low, earlier_point, overlapping = (np.full(n, -1, dtype=np.int64) for _ in range(3))
     small = parts.small_rows()
-    for rows in _cubes(parts, np.flatnonzero(parts.mixed & (parts.size <= _PAIRS_UP_TO))):
+    for rows in _cubes(parts, np.flatnonzero(parts.small())):
         s, e, who = start[rows], end[rows], speaker[rows]
         # [c, j, i]: i ends by the time j starts; i and j overlap and are other speakers' (i = j is neither).
         before = e[:, None, :] <= s[:, :, None]
