@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kzfigures.analysis._sorting import UNBOUNDED
 from kzfigures.analysis.index import annotate
-from kzfigures.analysis.offenders import offender_table
+from kzfigures.analysis.offenders import _later_below, offender_table
 from kzfigures.frame import from_frame
 
 _ROWS = st.lists(
@@ -136,3 +138,53 @@ def test_the_report_names_each_offenders_series() -> None:
     assert "killed (children): 50" in text
     assert "killed: 290" in text
     assert "killed: 359" in text
+
+
+@settings(deadline=None)
+@given(
+    st.lists(st.integers(1, 70), min_size=1, max_size=5),  # rows per series
+    st.data(),
+)
+def test_later_below_is_every_later_rows_comparison(sizes: list[int], data: st.DataObject) -> None:
+    """The divide and conquer against the definition, pair by pair, on series up to 70 rows (7 levels)."""
+    n = sum(sizes)
+    s_series = np.repeat(np.arange(len(sizes)), sizes).astype(np.int64)
+    s_start = np.sort(np.array(data.draw(st.lists(st.integers(0, 50), min_size=n, max_size=n)), dtype=np.int64))
+    s_start = s_start + 1000 * s_series  # each series' starts ascending
+    highs = st.one_of(st.integers(0, 30), st.just(int(UNBOUNDED)))
+    s_high = np.array(data.draw(st.lists(highs, min_size=n, max_size=n)), dtype=np.int64)
+    series_end = np.cumsum(sizes)[s_series]
+    asked = data.draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, 31)), max_size=40))
+    queries = [(b, lo) for b, lo in asked if any(s_high[j] < lo for j in range(b, series_end[b]))]
+    begin = np.array([b for b, _ in queries], dtype=np.intp)
+    low = np.array([lo for _, lo in queries], dtype=np.int64)
+    got = [a.tolist() for a in _later_below(s_series, s_start, s_high, begin, low)]
+    expected: list[list[int]] = [[], [], [], [], []]
+    for b, lo in queries:
+        below = [j for j in range(b, series_end[b]) if s_high[j] < lo]
+        for column, value in zip(
+            expected,
+            (len(below), s_start[below[0]], s_start[below[-1]], min(s_high[below]), max(s_high[below])),
+            strict=True,
+        ):
+            column.append(int(value))
+    assert got == expected
+
+
+def test_later_below_of_a_long_series_is_its_suffix_extremes() -> None:
+    """4,000 figures, each above every later one: 8 million pairs, twelve levels of halves."""
+    rng = np.random.default_rng(3)
+    n = 4000
+    s_high = rng.integers(0, 1000, n).astype(np.int64)
+    low = np.full(n - 1, 1000, dtype=np.int64)  # above every later high
+    begin = np.arange(1, n, dtype=np.intp)
+    count, first, last, lowest, highest = _later_below(
+        np.zeros(n, dtype=np.int64), np.arange(n, dtype=np.int64), s_high, begin, low
+    )
+    assert count.tolist() == (n - begin).tolist()
+    assert first.tolist() == begin.tolist()
+    assert (last == n - 1).all()
+    suffix_min = np.minimum.accumulate(s_high[::-1])[::-1]
+    suffix_max = np.maximum.accumulate(s_high[::-1])[::-1]
+    assert lowest.tolist() == suffix_min[begin].tolist()
+    assert highest.tolist() == suffix_max[begin].tolist()

@@ -32,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from kzfigures.analysis._runs import run_numbers, run_starts
 from kzfigures.analysis._sorting import PACK_LIMIT, UNBOUNDED, lexsort_stable, order_codes
 from kzfigures.analysis.conflicts import supersede
 from kzfigures.analysis.index import ClaimIndex
@@ -44,8 +45,8 @@ def offender_table(frame: pd.DataFrame, index: ClaimIndex) -> pd.DataFrame:
     """One row per cumulative figure a later one contradicts (see the module docstring).
 
     Columns: ``id``, the key columns ``index.by``, then :data:`~kzfigures.analysis.tables.OFFENDER_COLUMNS`,
-    sorted by key, ``as_of`` and ``id``. Cost: one sort for the offenders, then for each
-    offender a comparison with the later figures of its series, in batches of flat arrays.
+    sorted by key, ``as_of`` and ``id``. Cost: ``O(n log^2 n)`` for ``n`` cumulative rows
+    (:func:`_later_below`).
     """
     columns = list(index.by)
     cumulative = frame["cumulative"].to_numpy(dtype=bool)
@@ -64,9 +65,8 @@ def offender_table(frame: pd.DataFrame, index: ClaimIndex) -> pd.DataFrame:
     offenders = np.flatnonzero(capped)
     # Each offender's later figures: the rows of its series from the first that starts at or
     # after its end.
-    series_end = np.asarray(np.searchsorted(s_series, series[offenders], side="right"), dtype=np.intp)
     begin = _first_at_or_after(s_series, s_start, series[offenders], end[offenders])
-    count, first, last, lowest, highest = _later_below(begin, series_end, low[offenders], s_start, s_high)
+    count, first, last, lowest, highest = _later_below(s_series, s_start, s_high, begin, low[offenders])
     chosen = rows[offenders]
     table = frame[["id", *columns, "as_of", "low", "high"]].take(chosen).reset_index(drop=True)
     table["speaker"] = index.speaker_names[index.speaker[chosen]]
@@ -93,45 +93,78 @@ def _first_at_or_after(
     return np.asarray(np.searchsorted(keys, series * width + codes[len(s_start) :], side="left"), dtype=np.intp)
 
 
-#: Most (offender, later figure) pairs compared in one batch: bounds the memory of the comparison.
-_PAIRS_PER_BATCH = 4_000_000
-
-
 def _later_below(
-    begin: npt.NDArray[np.intp],
-    stop: npt.NDArray[np.intp],
-    low: npt.NDArray[np.int64],
+    s_series: npt.NDArray[np.int64],
     s_start: npt.NDArray[np.int64],
     s_high: npt.NDArray[np.int64],
+    begin: npt.NDArray[np.intp],
+    low: npt.NDArray[np.int64],
 ) -> tuple[npt.NDArray[np.int64], ...]:
-    """Per offender k: how many rows in ``[begin_k, stop_k)`` have a high below ``low_k``, the first and last
-    of their starts, and their lowest and highest high. Every offender has at least one such row.
+    """Per offender k, of the rows from ``begin_k`` to the end of its series whose high is below ``low_k``:
+    how many, the first and last of their starts, and their lowest and highest high.
 
-    The pairs are compared in batches of whole offenders, as flat arrays: ``O(sum of the ranges)``.
+    Rows are sorted by series, then start; every offender has at least one such row. Divide and
+    conquer on places within a series: a row at place ``p`` sits at ``2p + 1`` and an offender
+    at ``2 begin_k``, so a row counts for an offender iff it sits above it in the same series,
+    and then the two share a block at exactly one level, the highest bit where their seats
+    differ, the offender in the block's left half and the row in its right. Per level, the
+    right halves' rows sorted by (block, high) make each answer a search: the rows below
+    ``low_k`` are a run from the block's first row, whose length is the count, whose ends hold
+    the lowest and highest high, and whose smallest and largest row give the first and last
+    start. ``O(n log^2 n)`` for ``n`` rows: checking every (offender, later row) pair cost
+    their number, quadratic where most figures are offenders.
+
+    >>> s_series, s_start = np.zeros(4, dtype=np.int64), np.array([1, 2, 3, 4])
+    >>> found = _later_below(s_series, s_start, np.array([9, 5, 7, 4]), np.array([1, 2]), np.array([8, 6]))
+    >>> [a.tolist() for a in found]  # rows 1-3 below 8: highs 5, 7, 4; rows 2-3 below 6: high 4
+    [[3, 1], [2, 4], [4, 4], [4, 4], [7, 4]]
     """
-    n = len(begin)
-    count = np.zeros(n, dtype=np.int64)
-    first, last, lowest, highest = (np.zeros(n, dtype=np.int64) for _ in range(4))
-    lengths = (stop - begin).astype(np.int64)
-    ends = np.cumsum(lengths)
-    batch_start = 0
-    while batch_start < n:
-        reach = ends[batch_start] - lengths[batch_start] + _PAIRS_PER_BATCH
-        batch_stop = max(int(np.searchsorted(ends, reach, side="right")), batch_start + 1)
-        part = np.arange(batch_start, batch_stop)
-        size = lengths[part]
-        group = np.repeat(np.arange(len(part)), size)
-        group_start = np.r_[0, np.cumsum(size)[:-1]]
-        pos = begin[part][group] + (np.arange(int(size.sum())) - group_start[group])
-        below = s_high[pos] < low[part][group]
-        big, small = np.iinfo(np.int64).max, np.iinfo(np.int64).min
-        count[part] = np.bincount(group[below], minlength=len(part))
-        first[part] = np.minimum.reduceat(np.where(below, s_start[pos], big), group_start)
-        last[part] = np.maximum.reduceat(np.where(below, s_start[pos], small), group_start)
-        lowest[part] = np.minimum.reduceat(np.where(below, s_high[pos], big), group_start)
-        highest[part] = np.maximum.reduceat(np.where(below, s_high[pos], small), group_start)
-        batch_start = batch_stop
-    return count, first, last, lowest, highest
+    n, m = len(s_series), len(begin)
+    count = np.zeros(m, dtype=np.int64)
+    first_row, last_row = np.full(m, n, dtype=np.int64), np.full(m, -1, dtype=np.int64)
+    lowest = np.full(m, np.iinfo(np.int64).max, dtype=np.int64)
+    highest = np.full(m, np.iinfo(np.int64).min, dtype=np.int64)
+    if m == 0:
+        return count, first_row, last_row, lowest, highest
+    codes, width = order_codes(np.concatenate([s_high, low]), PACK_LIMIT // (n + 1))
+    high_code, low_code = codes[:n], codes[n:]
+    starts = run_starts(s_series)
+    group = run_numbers(starts, n).astype(np.int64)  # dense series numbers
+    row = np.arange(n, dtype=np.int64)
+    seat = 2 * (row - starts[group]) + 1
+    q_group = group[begin]
+    q_seat = 2 * (begin - starts[q_group])
+    for level in range(int(seat.max()).bit_length()):
+        points = np.flatnonzero((seat >> level) & 1)  # right halves, in row order: blocks ascending
+        asking = np.flatnonzero(((q_seat >> level) & 1) == 0)  # left halves
+        if not len(points) or not len(asking):
+            continue
+        span = (int(seat.max()) >> (level + 1)) + 1
+        p_block = group[points] * span + (seat[points] >> (level + 1))
+        block_start = run_starts(p_block)
+        dense = run_numbers(block_start, len(points)).astype(np.int64)
+        # Each asking offender's block among the points' (sorted, distinct): absent if no point is there.
+        q_block = q_group[asking] * span + (q_seat[asking] >> (level + 1))
+        found = np.minimum(np.searchsorted(p_block[block_start], q_block), len(block_start) - 1)
+        hit = p_block[block_start][found] == q_block
+        asking, found = asking[hit], found[hit]
+        keys = dense * width + high_code[points]
+        order = np.argsort(keys)  # ties need no order: a run below low_k is taken whole
+        keys, sorted_row, sorted_block = keys[order], row[points][order], dense[order]
+        # Within each block, in order of high: the smallest and largest row so far.
+        latest = np.maximum.accumulate(sorted_block * n + sorted_row) - sorted_block * n
+        earliest = (n - 1) - (np.maximum.accumulate(sorted_block * n + (n - 1 - sorted_row)) - sorted_block * n)
+        base = found * width
+        lo = np.searchsorted(keys, base)
+        hi = np.searchsorted(keys, base + low_code[asking])
+        some = hi > lo
+        k, lo, hi = asking[some], lo[some], hi[some] - 1
+        count[k] += hi - lo + 1
+        first_row[k] = np.minimum(first_row[k], earliest[hi])
+        last_row[k] = np.maximum(last_row[k], latest[hi])
+        lowest[k] = np.minimum(lowest[k], s_high[sorted_row[lo]])
+        highest[k] = np.maximum(highest[k], s_high[sorted_row[hi]])
+    return count, s_start[first_row], s_start[last_row], lowest, highest
 
 
 def empty_offenders(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
