@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import io
 import tempfile
+import weakref
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
@@ -112,21 +113,28 @@ def first_use(prepared: kzfigures.Prepared) -> kzfigures.Prepared:
 
     The index keeps what an analysis gathers for the next (the key cells of each series,
     :meth:`~kzfigures.analysis.index.ClaimIndex.series_keys`); a timed repeat on the same
-    ``Prepared`` would find them gathered and time less than a first pass does. ``prepared``
-    itself is never analysed here, so what its index holds is what ``prepare`` made (the key
-    cells, which ``annotate`` takes from the key codes where it can): the copy keeps that and
+    ``Prepared`` would find them gathered and time less than a first pass does. The first call
+    for an index keeps a snapshot of its cache, which must be what ``prepare`` made (the key
+    cells, which ``annotate`` takes from the key codes where it can): call it before any
+    analysis of ``prepared``. Every copy starts from that snapshot, so an analysis of the
+    original between repeats changes no copy, and a cache that grew since raises. The copy
     shares the arrays, so it costs microseconds.
     """
-    made = prepared.index._cache
-    if set(made) - _MADE_BY_PREPARE:  # an analysis ran on it: a copy would time less than a first pass
-        raise RuntimeError(f"first_use: the index holds what an analysis gathered ({sorted(made)})")
-    index = attrs.evolve(prepared.index)
-    index._cache.update(made)
-    return kzfigures.Prepared(prepared.frame, index)
+    index = prepared.index
+    made = _SNAPSHOTS.setdefault(index, dict(index._cache))
+    if set(index._cache) - set(made) or set(made) - _MADE_BY_PREPARE:
+        # Analysed before the first copy, or since: a repeat would time less than a first pass.
+        raise RuntimeError(f"first_use: the index holds what an analysis gathered ({sorted(index._cache)})")
+    copy = attrs.evolve(index)
+    copy._cache.update(made)
+    return kzfigures.Prepared(prepared.frame, copy)
 
 
 #: What ``annotate`` puts in an index's cache (the key cells of each series, where the codes give them).
 _MADE_BY_PREPARE = frozenset({"series_keys"})
+
+#: Each index's cache as :func:`first_use` first saw it.
+_SNAPSHOTS: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
 class OnPrepared:

@@ -266,3 +266,17 @@ def test_first_use_copies_what_prepare_made_and_refuses_an_analysed_index() -> N
     prepared.index._cache["gathered"] = object()
     with pytest.raises(RuntimeError, match="gathered"):
         first_use(prepared)
+
+
+def test_first_use_refuses_an_original_analysed_since_its_first_copy() -> None:
+    # Keys of 45 columns of 3 values (3**45 codes, renumbered): prepare makes no key cells, so an
+    # analysis of the original gathers them.
+    frame = shape("conflict-mix", 300).frame
+    extra = {f"key_{i:02d}": pd.Series(np.resize(["x", "y", "z"], len(frame)), dtype="string") for i in range(45)}
+    frame = frame.assign(**extra)
+    prepared = kzfigures.prepare(frame, by=["metric", *extra])
+    assert first_use(prepared).index._cache == {}
+    kzfigures.ranges(prepared, by=["metric", *extra])  # gathers its series' key cells
+    assert "series_keys" in prepared.index._cache
+    with pytest.raises(RuntimeError, match="series_keys"):
+        first_use(prepared)
