@@ -649,7 +649,8 @@ def _mixed_best(
     small = parts.small_rows()
     for rows in _cubes(parts, np.flatnonzero(parts.small())):
         s, e, who = start[rows], end[rows], speaker[rows]
-        # [c, j, i]: i ends by the time j starts; i and j overlap and are other speakers' (i = j is neither).
+        # [c, j, i]: i ends by the time j starts; i and j overlap and are other speakers'. i = j is neither
+        # (its period is not empty, and it is its own speaker's).
         before = e[:, None, :] <= s[:, :, None]
         meet = (s[:, None, :] < e[:, :, None]) & (s[:, :, None] < e[:, None, :]) & (who[:, None, :] != who[:, :, None])
         earlier_low[rows] = np.where(before, enc_low[rows][:, None, :], -1).max(axis=2)
@@ -871,7 +872,7 @@ _PAIR_BATCH = 1 << 22
 
 
 def _cubes(parts: _Components, components: npt.NDArray[np.intp]) -> Iterator[npt.NDArray[np.intp]]:
-    """The rows of ``components`` (ascending numbers), as one matrix per component size ``k``: a
+    """The rows of ``components`` (component numbers), as one matrix per component size ``k``: a
     matrix row per component, its rows in order, in batches of about :data:`_PAIR_BATCH` pairs.
 
     A component's rows are consecutive, so its pairs of rows are the ``[component, j, i]`` cube
