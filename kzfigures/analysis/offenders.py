@@ -126,6 +126,9 @@ def _later_below(
     highest = np.full(m, np.iinfo(np.int64).min, dtype=np.int64)
     if m == 0:
         return count, first_row, last_row, lowest, highest
+    # Offenders in order of begin: each level's blocks and searches then run in order.
+    by_begin = np.argsort(begin, kind="stable")
+    begin, low = begin[by_begin], low[by_begin]
     codes, width = order_codes(np.concatenate([s_high, low]), PACK_LIMIT // (n + 1))
     high_code, low_code = codes[:n], codes[n:]
     starts = run_starts(s_series)
@@ -154,9 +157,11 @@ def _later_below(
         # Within each block, in order of high: the smallest and largest row so far.
         latest = np.maximum.accumulate(sorted_block * n + sorted_row) - sorted_block * n
         earliest = (n - 1) - (np.maximum.accumulate(sorted_block * n + (n - 1 - sorted_row)) - sorted_block * n)
-        base = found * width
-        lo = np.searchsorted(keys, base)
-        hi = np.searchsorted(keys, base + low_code[asking])
+        lo = np.r_[0, np.cumsum(np.bincount(dense))][found]  # each block's first sorted point
+        needles = found * width + low_code[asking]
+        by_needle = np.argsort(needles, kind="stable")  # sorted needles: searches that run in order
+        hi = np.empty(len(needles), dtype=np.intp)
+        hi[by_needle] = np.searchsorted(keys, needles[by_needle])
         some = hi > lo
         k, lo, hi = asking[some], lo[some], hi[some] - 1
         count[k] += hi - lo + 1
@@ -164,7 +169,9 @@ def _later_below(
         last_row[k] = np.maximum(last_row[k], latest[hi])
         lowest[k] = np.minimum(lowest[k], s_high[sorted_row[lo]])
         highest[k] = np.maximum(highest[k], s_high[sorted_row[hi]])
-    return count, s_start[first_row], s_start[last_row], lowest, highest
+    unsorted = np.empty_like(by_begin)
+    unsorted[by_begin] = np.arange(m)
+    return tuple(a[unsorted] for a in (count, s_start[first_row], s_start[last_row], lowest, highest))
 
 
 def empty_offenders(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
