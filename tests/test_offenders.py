@@ -11,6 +11,7 @@ from kzfigures.analysis._sorting import UNBOUNDED
 from kzfigures.analysis.index import annotate
 from kzfigures.analysis.offenders import _later_below, offender_table
 from kzfigures.frame import from_frame
+from tests._generated import frames
 
 _ROWS = st.lists(
     st.tuples(st.sampled_from(["killed", "injured"]), st.integers(0, 4), st.integers(0, 30), st.integers(0, 5)),
@@ -188,3 +189,49 @@ def test_later_below_of_a_long_series_is_its_suffix_extremes() -> None:
     suffix_max = np.maximum.accumulate(s_high[::-1])[::-1]
     assert lowest.tolist() == suffix_min[begin].tolist()
     assert highest.tolist() == suffix_max[begin].tolist()
+
+
+@settings(deadline=None)
+@given(frames(max_size=30), st.data())
+def test_the_table_is_in_key_as_of_and_id_order(frame: pd.DataFrame, data: st.DataObject) -> None:
+    """Ordered by series numbers, starts and id ranks: the order sort_values gives, missing keys last."""
+    n = len(frame)
+    regions = data.draw(st.lists(st.sampled_from(["Almaty", "Aktobe", None]), min_size=n, max_size=n))
+    weights = data.draw(st.lists(st.sampled_from([1.5, -0.0, 0.0, float("nan")]), min_size=n, max_size=n))
+    frame = frame.assign(region=pd.Series(regions, dtype="string"), weight=pd.Series(weights, dtype="float64"))
+    by = ["metric", "region", "weight"]
+    table = offender_table(frame, annotate(frame, by))
+    expected = table.sort_values([*by, "as_of", "id"], kind="stable", na_position="last").reset_index(drop=True)
+    pd.testing.assert_frame_equal(table, expected)
+
+
+def test_offenders_of_one_day_are_in_id_order() -> None:
+    frame = from_frame(
+        pd.DataFrame(
+            {
+                "id": ["b", "a", "c"],
+                "metric": "killed",
+                "stated": [100, 90, 50],
+                "as_of": ["2024-03-22", "2024-03-22", "2024-03-24"],
+                "authority": ["Police", "Ministry", "Police"],
+            }
+        )
+    )
+    assert offender_table(frame, annotate(frame))["id"].tolist() == ["a", "b"]
+
+
+def test_offenders_are_in_key_order_before_time_order_with_a_missing_key_last() -> None:
+    frame = from_frame(
+        pd.DataFrame(
+            {
+                "id": ["k1", "k2", "d1", "d2", "r1", "r2"],
+                "metric": ["killed", "killed", "detained", "detained", "detained", "detained"],
+                "district": ["Medeu", "Medeu", "Medeu", "Medeu", None, None],
+                "stated": [100, 50, 300, 200, 30, 20],
+                "as_of": ["2024-03-22", "2024-03-24", "2024-03-23", "2024-03-25", "2024-03-21", "2024-03-26"],
+                "authority": "Police",
+            }
+        )
+    )
+    by = ["metric", "district"]
+    assert offender_table(frame, annotate(frame, by))["id"].tolist() == ["d1", "r1", "k1"]

@@ -63,6 +63,9 @@ def offender_table(frame: pd.DataFrame, index: ClaimIndex) -> pd.DataFrame:
     order = lexsort_stable((start, series))
     s_series, s_start, s_high = series[order], start[order], high[order]
     offenders = np.flatnonzero(capped)
+    # In the table's order: key (series are numbered in key order, missing last, as sort_values
+    # puts them), as_of (a period starts at it), id (id_rank is the ids' order).
+    offenders = offenders[lexsort_stable((index.id_rank[rows[offenders]], start[offenders], series[offenders]))]
     # Each offender's later figures: the rows of its series from the first that starts at or
     # after its end.
     begin = _first_at_or_after(s_series, s_start, series[offenders], end[offenders])
@@ -76,8 +79,7 @@ def offender_table(frame: pd.DataFrame, index: ClaimIndex) -> pd.DataFrame:
     table["last_contradicted_as_of"] = pd.to_datetime(last, unit="ns", utc=True).tz_convert(zone)
     table["contradicted_low"] = lowest
     table["contradicted_high"] = highest
-    table = table.astype(dtypes(OFFENDER_COLUMNS, frame))
-    return table.sort_values([*columns, "as_of", "id"], kind="stable", na_position="last").reset_index(drop=True)
+    return table.astype(dtypes(OFFENDER_COLUMNS, frame))
 
 
 def _first_at_or_after(
@@ -90,7 +92,11 @@ def _first_at_or_after(
     ``at``: one search of (series, time) packed into an int64 as (series, time code)."""
     codes, width = order_codes(np.concatenate([s_start, at]), PACK_LIMIT // (int(s_series.max()) + 1))
     keys = s_series * width + codes[: len(s_start)]
-    return np.asarray(np.searchsorted(keys, series * width + codes[len(s_start) :], side="left"), dtype=np.intp)
+    needles = series * width + codes[len(s_start) :]
+    by_needle = np.argsort(needles, kind="stable")  # sorted needles: the searches run in order
+    found = np.empty(len(needles), dtype=np.intp)
+    found[by_needle] = np.searchsorted(keys, needles[by_needle], side="left")
+    return found
 
 
 def _later_below(
