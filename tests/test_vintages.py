@@ -17,6 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kzfigures as kz
+from kzfigures.analysis import vintages
+from kzfigures.analysis.index import annotate
 from kzfigures.datasets import kazakhstan_2022
 from kzfigures.strategies import figures, observation_frames, observations, timelines
 
@@ -344,3 +346,32 @@ def test_replay_of_the_benchmark_workload_is_the_loop() -> None:
     from benchmarks.bench_replay import check, workload
 
     check(workload(1_500, 15, 10))
+
+
+@at_most(40)
+@given(FRAMES)
+def test_the_rows_counted_before_stacking_are_at_most_the_replays(frame: pd.DataFrame) -> None:
+    """The up-front count (the frame's own slots holding a known row, per change) bounds the result."""
+    if len(frame) == 0:
+        return
+    index, known = annotate(frame), vintages.known_by(frame)
+    labels, ends = vintages._grid(frame, known, pd.tseries.frequencies.to_offset("D"))
+    vintage = np.searchsorted(ends, known, side="left").astype(np.int64)
+    pairs = vintages._change_pairs(index.series, vintage, len(labels))
+    assert vintages._result_rows_at_least(index.series, index.slot, vintage, pairs) <= len(kz.replay(frame).series)
+
+
+def test_a_replay_too_large_is_refused_before_anything_is_estimated(monkeypatch: pytest.MonkeyPatch) -> None:
+    # One series reported every day for 200 days: about 200 * 201 / 2 = 20,100 rows, over a limit of 10,000.
+    days = pd.date_range("2024-01-01", periods=200, freq="D", tz="UTC")
+    frame = kz.from_frame(
+        pd.DataFrame({"metric": "killed", "stated": np.arange(200) + 10, "as_of": days, "outlet": "Agency"})
+    )
+    monkeypatch.setattr(vintages, "MAX_GRID_POINTS", 10_000)
+
+    def no_estimate(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("estimated before refusing")
+
+    monkeypatch.setattr(vintages, "best_estimate", no_estimate)
+    with pytest.raises(kz.InvalidArgumentError, match=r"at least 20,100 rows \(at most 10,000\)"):
+        kz.replay(frame)

@@ -415,7 +415,9 @@ def replay(
     known = known_by(frame)
     labels, ends = _grid(frame, known, offset)
     vintage = np.searchsorted(ends, known, side="left").astype(np.int64)
-    changes = _changes(index.series, vintage, index.start, len(labels))
+    pairs = _change_pairs(index.series, vintage, len(labels))
+    _refuse_too_many_rows(index.series, index.slot, vintage, pairs)  # before anything is stacked
+    changes = _changes(pairs, index.series, vintage, index.start)
     # The stacked rows: canonical columns only (the key is the two integers), and their claim
     # index derived from the frame's, not annotated again (docs/performance.md: the ids repeat
     # once per change, and sorting them as texts was half the time). best_estimate is called as
@@ -473,13 +475,12 @@ class _Changes:
     series_of_row: _IntArray
 
 
-def _changes(series: _IntArray, vintage: _IntArray, start: _IntArray, n_vintages: int) -> _Changes:
-    """The (series, vintage) pairs at which a series changes, and the stacked rows of each.
+def _change_pairs(series: _IntArray, vintage: _IntArray, n_vintages: int) -> tuple[_IntArray, _IntArray, _IntArray]:
+    """The (series, vintage) pairs at which a series changes, sorted by series, then vintage, with each
+    one's ``until``: its series' next change, or the number of vintages. ``O(n log n)``.
 
-    The rows are stacked change after change in the order of the stacked call's series key
-    (vintage, then series), each change's rows (its series' rows known by its vintage) in order
-    of ``start``: the order the index of the stacked rows sorts them in, so its sorts find them
-    sorted. ``O(n log n + m)`` for ``m`` stacked rows.
+    >>> [a.tolist() for a in _change_pairs(np.array([0, 0, 1, 0]), np.array([2, 0, 1, 2]), 4)]
+    [[0, 0, 1], [0, 2, 1], [2, 4, 4]]
     """
     by_pair = lexsort_stable((vintage, series))
     s_series, s_vintage = series[by_pair], vintage[by_pair]
@@ -487,6 +488,66 @@ def _changes(series: _IntArray, vintage: _IntArray, start: _IntArray, n_vintages
     pair_series, pair_vintage = s_series[new_pair], s_vintage[new_pair]
     same_next = np.r_[pair_series[1:] == pair_series[:-1], False]
     until = np.where(same_next, np.r_[pair_vintage[1:], 0], n_vintages)
+    return pair_series, pair_vintage, until
+
+
+def _result_rows_at_least(
+    series: _IntArray, slot: _IntArray, vintage: _IntArray, pairs: tuple[_IntArray, _IntArray, _IntArray]
+) -> int:
+    """A lower bound of the rows of the replay's ``series`` table, from the frame's own slots.
+
+    Each change's estimate has a row per time slot of the rows known by its vintage, copied to
+    every vintage up to ``until``. Periods that overlap (or chain) among the rows known by then
+    overlap among all the rows, so each of those slots lies within one slot of the whole frame:
+    there are at least as many of them as there are slots of the whole frame holding a known
+    row. Those are counted per change by one search of each slot's first vintage:
+    ``O(n log n)``, nothing stacked.
+
+    >>> pairs = _change_pairs(np.array([0, 0, 0]), np.array([0, 1, 1]), 3)
+    >>> _result_rows_at_least(np.array([0, 0, 0]), np.array([0, 1, 2]), np.array([0, 1, 1]), pairs)
+    7
+    """
+    pair_series, pair_vintage, until = pairs
+    width = int(slot.max()) + 1
+    held, slot_of = np.unique(series * width + slot, return_inverse=True)
+    first_vintage = np.full(len(held), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first_vintage, slot_of.reshape(-1), vintage)
+    slot_series = held // width
+    n_vintages = int(max(int(first_vintage.max()), int(until.max()))) + 1
+    known_from = np.sort(slot_series * n_vintages + first_vintage)
+    known = np.searchsorted(known_from, pair_series * n_vintages + pair_vintage, side="right") - np.searchsorted(
+        known_from, pair_series * n_vintages
+    )
+    return int((known * (until - pair_vintage)).sum())
+
+
+def _refuse_too_many_rows(
+    series: _IntArray, slot: _IntArray, vintage: _IntArray, pairs: tuple[_IntArray, _IntArray, _IntArray]
+) -> None:
+    """Refuse a replay of more than :data:`MAX_GRID_POINTS` rows before it stacks its changes.
+
+    Each change is estimated from every row of its series known by then, so one series
+    reported daily over ``D`` days stacks about ``n D / 2`` rows: past the limit, the stacked
+    frame alone could exhaust the memory before the result could be counted exactly.
+    """
+    at_least = _result_rows_at_least(series, slot, vintage, pairs)
+    if at_least > MAX_GRID_POINTS:
+        raise InvalidArgumentError(
+            f"the replay would have at least {at_least:,} rows (at most {MAX_GRID_POINTS:,}); choose a coarser freq"
+        )
+
+
+def _changes(
+    pairs: tuple[_IntArray, _IntArray, _IntArray], series: _IntArray, vintage: _IntArray, start: _IntArray
+) -> _Changes:
+    """The changes ``pairs`` (:func:`_change_pairs`) with the stacked rows of each.
+
+    The rows are stacked change after change in the order of the stacked call's series key
+    (vintage, then series), each change's rows (its series' rows known by its vintage) in order
+    of ``start``: the order the index of the stacked rows sorts them in, so its sorts find them
+    sorted. ``O(n log n + m)`` for ``m`` stacked rows.
+    """
+    pair_series, pair_vintage, until = pairs
     # Each series' rows by start; a change takes those of its series known by its vintage.
     by_start = lexsort_stable((start, series))
     size = np.bincount(series)
