@@ -46,7 +46,7 @@ def offender_table(frame: pd.DataFrame, index: ClaimIndex) -> pd.DataFrame:
 
     Columns: ``id``, the key columns ``index.by``, then :data:`~kzfigures.analysis.tables.OFFENDER_COLUMNS`,
     sorted by key, ``as_of`` and ``id``. Cost: ``O(n log^2 n)`` for ``n`` cumulative rows
-    (:func:`_later_below`).
+    (each offender's later figures are counted by halves of its series, not pair by pair).
     """
     columns = list(index.by)
     cumulative = frame["cumulative"].to_numpy(dtype=bool)
