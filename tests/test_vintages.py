@@ -358,7 +358,9 @@ def test_the_rows_counted_before_stacking_are_at_most_the_replays(frame: pd.Data
     labels, ends = vintages._grid(frame, known, pd.tseries.frequencies.to_offset("D"))
     vintage = np.searchsorted(ends, known, side="left").astype(np.int64)
     pairs = vintages._change_pairs(index.series, vintage, len(labels))
-    assert vintages._result_rows_at_least(index.series, index.slot, vintage, pairs) <= len(kz.replay(frame).series)
+    assert vintages._result_rows_at_least(index.series, index.series_slot, vintage, pairs) <= len(
+        kz.replay(frame).series
+    )
 
 
 def test_a_replay_too_large_is_refused_before_anything_is_estimated(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -416,7 +416,7 @@ def replay(
     labels, ends = _grid(frame, known, offset)
     vintage = np.searchsorted(ends, known, side="left").astype(np.int64)
     pairs = _change_pairs(index.series, vintage, len(labels))
-    _refuse_too_many_rows(index.series, index.slot, vintage, pairs)  # before anything is stacked
+    _refuse_too_many_rows(index.series, index.series_slot, vintage, pairs)  # before anything is stacked
     changes = _changes(pairs, index.series, vintage, index.start)
     # The stacked rows: canonical columns only (the key is the two integers), and their claim
     # index derived from the frame's, not annotated again (docs/performance.md: the ids repeat
@@ -492,9 +492,10 @@ def _change_pairs(series: _IntArray, vintage: _IntArray, n_vintages: int) -> tup
 
 
 def _result_rows_at_least(
-    series: _IntArray, slot: _IntArray, vintage: _IntArray, pairs: tuple[_IntArray, _IntArray, _IntArray]
+    series: _IntArray, series_slot: _IntArray, vintage: _IntArray, pairs: tuple[_IntArray, _IntArray, _IntArray]
 ) -> int:
-    """A lower bound of the rows of the replay's ``series`` table, from the frame's own slots.
+    """A lower bound of the rows of the replay's ``series`` table, from the frame's own slots
+    (``series_slot``: :attr:`ClaimIndex.series_slot`, numbered in series order).
 
     Each change's estimate has a row per time slot of the rows known by its vintage, copied to
     every vintage up to ``until``. Periods that overlap (or chain) among the rows known by then
@@ -508,12 +509,12 @@ def _result_rows_at_least(
     7
     """
     pair_series, pair_vintage, until = pairs
-    width = int(slot.max()) + 1
-    held, slot_of = np.unique(series * width + slot, return_inverse=True)
-    first_vintage = np.full(len(held), np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(first_vintage, slot_of.reshape(-1), vintage)
-    slot_series = held // width
-    n_vintages = int(max(int(first_vintage.max()), int(until.max()))) + 1
+    n_slots = int(series_slot.max()) + 1
+    first_vintage = np.full(n_slots, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first_vintage, series_slot, vintage)
+    slot_series = np.empty(n_slots, dtype=np.int64)
+    slot_series[series_slot] = series
+    n_vintages = max(int(first_vintage.max()), int(until.max())) + 1
     known_from = np.sort(slot_series * n_vintages + first_vintage)
     known = np.searchsorted(known_from, pair_series * n_vintages + pair_vintage, side="right") - np.searchsorted(
         known_from, pair_series * n_vintages
@@ -522,7 +523,7 @@ def _result_rows_at_least(
 
 
 def _refuse_too_many_rows(
-    series: _IntArray, slot: _IntArray, vintage: _IntArray, pairs: tuple[_IntArray, _IntArray, _IntArray]
+    series: _IntArray, series_slot: _IntArray, vintage: _IntArray, pairs: tuple[_IntArray, _IntArray, _IntArray]
 ) -> None:
     """Refuse a replay of more than :data:`MAX_GRID_POINTS` rows before it stacks its changes.
 
@@ -530,7 +531,7 @@ def _refuse_too_many_rows(
     reported daily over ``D`` days stacks about ``n D / 2`` rows: past the limit, the stacked
     frame alone could exhaust the memory before the result could be counted exactly.
     """
-    at_least = _result_rows_at_least(series, slot, vintage, pairs)
+    at_least = _result_rows_at_least(series, series_slot, vintage, pairs)
     if at_least > MAX_GRID_POINTS:
         raise InvalidArgumentError(
             f"the replay would have at least {at_least:,} rows (at most {MAX_GRID_POINTS:,}); choose a coarser freq"
