@@ -39,7 +39,7 @@ import pandas as pd
 import kzfigures
 from benchmarks.run import machine
 from benchmarks.workloads import TZ, generate
-from kzfigures.analysis.vintages import _changes, known_by
+from kzfigures.analysis.vintages import _change_pairs, _stacks, known_by
 
 _DAY_NS = 86_400 * 10**9
 
@@ -143,7 +143,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         known = known_by(frame)
         ends = np.r_[times.asi8[1:], np.iinfo(np.int64).max]
         vintage = np.searchsorted(ends, known, side="left")
-        stacked = len(_changes(prepared.index.series, vintage, prepared.index.start, len(times)).rows)
+        index = prepared.index
+        pairs = _change_pairs(index.series, vintage, len(times))
+        stacked = sum(len(s.rows) for s in _stacks(pairs, index.series, vintage, index.start, 2**62))
         t_loop = best_time(lambda p=prepared, t=times: loop(p, t), args.repeat)
         t_all = None if args.no_stack_all else best_time(lambda f=frame, t=times: stack_all(f, t), args.repeat)
         t_replay = best_time(lambda p=prepared: kzfigures.replay(p), args.repeat)

@@ -285,6 +285,37 @@ def test_replay_of_timelines_with_violations_is_the_loop(timeline: kz.strategies
 
 
 @at_most(15)
+@given(
+    st.integers(0, 2).flatmap(lambda k: timelines(n_keys=3, max_days=4, violations=k)),
+    st.sampled_from(["latest", "drop-minority", "raise"]),
+    st.integers(1, 8),
+)
+def test_a_replay_in_batches_of_changes_is_the_loop(
+    timeline: kz.strategies.Timeline, on_conflict: str, batch: int
+) -> None:
+    """Batches of a few stacked rows cut between changes, and the result does not show where."""
+    frame = kz.from_frame(timeline.frame)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(vintages, "_STACK_BATCH", batch)
+        if on_conflict != "raise":
+            assert_replay_is_the_loop(frame, on_conflict=on_conflict)
+            return
+        try:
+            kz.replay(frame, on_conflict="raise")
+        except kz.InconsistentObservationsError as error:
+            in_batches: pd.DataFrame | None = error.violations
+        else:
+            in_batches = None
+    try:
+        kz.replay(frame, on_conflict="raise")
+    except kz.InconsistentObservationsError as error:
+        assert in_batches is not None
+        pd.testing.assert_frame_equal(in_batches, error.violations)
+    else:
+        assert in_batches is None
+
+
+@at_most(15)
 @given(FRAMES)
 def test_the_last_knowledge_time_knows_everything(frame: pd.DataFrame) -> None:
     result = kz.replay(frame)
@@ -377,3 +408,41 @@ def test_a_replay_too_large_is_refused_before_anything_is_estimated(monkeypatch:
     monkeypatch.setattr(vintages, "best_estimate", no_estimate)
     with pytest.raises(kz.InvalidArgumentError, match=r"at least 20,100 rows \(at most 10,000\)"):
         kz.replay(frame)
+
+
+def test_set_aside_rows_over_the_limit_are_refused_before_the_last_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 60 days: each day the agency's figure and three channels' figures above it, which the next
+    # day's agency figure caps. The series table has 60 * 61 / 2 = 1,830 rows; the channels'
+    # figures are set aside from the next day on, 3 * 59 * 60 / 2 = 5,310 set-aside rows.
+    days = pd.date_range("2024-01-01", periods=60, freq="D", tz="UTC")
+    agency = np.arange(60) * 10 + 100
+    frame = kz.from_frame(
+        pd.DataFrame(
+            {
+                "metric": "killed",
+                "stated": np.r_[agency, agency + 15, agency + 16, agency + 17],
+                "as_of": np.tile(days, 4),
+                "outlet": np.repeat(["Agency", "Channel 1", "Channel 2", "Channel 3"], 60),
+            }
+        )
+    )
+    full = kz.replay(frame)
+    assert (len(full.series), len(full.set_aside)) == (1_830, 5_310)
+    calls = []
+    estimate = vintages.best_estimate
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return estimate(*args, **kwargs)
+
+    monkeypatch.setattr(vintages, "best_estimate", counted)
+    monkeypatch.setattr(vintages, "_STACK_BATCH", 200)
+    pd.testing.assert_frame_equal(kz.replay(frame).set_aside, full.set_aside)
+    batches = len(calls)
+    calls.clear()
+    monkeypatch.setattr(vintages, "MAX_GRID_POINTS", 2_500)
+    with pytest.raises(
+        kz.InvalidArgumentError, match=r"set_aside would have at least 2,[5-9]\d\d rows \(at most 2,500\)"
+    ):
+        kz.replay(frame)
+    assert 1 < len(calls) < batches

@@ -38,7 +38,8 @@ read from how it is written as ``as_of`` is (``"2022-01-08"`` is the whole day).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -52,7 +53,7 @@ from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, precision_lengths, 
 from kzfigures.analysis.inputs import Inputs, Prepared
 from kzfigures.analysis.tables import ESTIMATE_COLUMNS, REPLAY_COLUMNS, SET_ASIDE_COLUMNS, dtypes, empty_table
 from kzfigures.analysis.weights import Weights, observation_weights
-from kzfigures.errors import InvalidArgumentError, TimezoneError
+from kzfigures.errors import InconsistentObservationsError, InvalidArgumentError, TimezoneError
 from kzfigures.frame import COLUMNS
 from kzfigures.model import Observation, Precision, infer_precision
 
@@ -67,6 +68,10 @@ _VINTAGE = "__kzfigures_vintage__"
 _SERIES = "__kzfigures_series__"
 
 _IntArray = npt.NDArray[np.int64]
+
+#: About how many stacked rows one ``best_estimate`` call of :func:`replay` takes: the batch
+#: bounds its working memory, while each call's fixed cost stays small beside the batch's.
+_STACK_BATCH = 1_000_000
 
 # The columns best_estimate reads from a prepared frame (its index holds the rest): the labels
 # that no longer key anything, and the texts only people read, are not copied once per change.
@@ -345,8 +350,9 @@ def replay(
     ------
     InvalidArgumentError
         An unknown ``method``, ``on_conflict`` or ``freq``, bad weights, a grid of more than
-        :data:`~kzfigures.analysis.vintages.MAX_VINTAGES` knowledge times, or a result of more
-        than ``MAX_GRID_POINTS`` rows.
+        :data:`~kzfigures.analysis.vintages.MAX_VINTAGES` knowledge times, or a ``series`` or
+        ``set_aside`` table of more than ``MAX_GRID_POINTS`` rows (refused as soon as a lower
+        bound of its rows is over: for ``series``, before any estimate).
     UnknownColumnError
         ``by`` names a column that cannot key a series.
     InconsistentObservationsError
@@ -416,28 +422,34 @@ def replay(
     labels, ends = _grid(frame, known, offset)
     vintage = np.searchsorted(ends, known, side="left").astype(np.int64)
     pairs = _change_pairs(index.series, vintage, len(labels))
-    _refuse_too_many_rows(index.series, index.series_slot, vintage, pairs)  # before anything is stacked
-    changes = _changes(pairs, index.series, vintage, index.start)
-    # The stacked rows: canonical columns only (the key is the two integers), and their claim
-    # index derived from the frame's, not annotated again (docs/performance.md: the ids repeat
-    # once per change, and sorting them as texts was half the time). best_estimate is called as
-    # a whole, not through its private steps, but on a Prepared: nothing is validated or
-    # indexed twice, and no change to the estimate can leave the replay behind.
-    stacked = frame[list(_STACKED_COLUMNS)].take(changes.rows).reset_index(drop=True)
-    stacked[_VINTAGE] = changes.vintage_of_row
-    stacked[_SERIES] = changes.series_of_row
-    stacked_index = stacked_claims(index, frame, changes.rows, changes.vintage_of_row, changes.series_of_row)
-    stacked_weight = observation_weight[changes.rows]
-    estimate = best_estimate(
-        Prepared(stacked, stacked_index),
-        by=(_VINTAGE, _SERIES),
-        method=method,
-        on_conflict=on_conflict,
-        weights=lambda _: stacked_weight,
-    )
+    # Refused before anything is stacked if its series table alone is over the limit: one series
+    # reported daily over D days stacks about n D / 2 rows, which could exhaust the memory
+    # before the result could be counted. The set-aside rows are counted batch by batch.
+    _refuse_over_limit("series", _result_rows_at_least(index.series, index.series_slot, vintage, pairs))
+    # The changes in batches of about _STACK_BATCH stacked rows, each one best_estimate call:
+    # series are independent, so the tables are the one call's, cut where the batches meet, and
+    # the working memory is a batch's, not every change's.
+    tables, aside_tables, violations = [], [], []
+    counted = {"series": 0, "set_aside": 0}
+    read = frame[list(_STACKED_COLUMNS)]
+    for stack in _stacks(pairs, index.series, vintage, index.start, _STACK_BATCH):
+        weight = observation_weight[stack.rows]
+        try:
+            table, aside_table = _estimate_stack(read, index, stack, weight, method, on_conflict)
+        except InconsistentObservationsError as error:  # every batch's pairs, as one call would list them
+            violations.append(error.violations)
+            continue
+        tables.append(table)
+        aside_tables.append(aside_table)
+        counted["series"] += int(_copies(table, pairs, len(labels)).sum())
+        counted["set_aside"] += int(_copies(aside_table, pairs, len(labels)).sum())
+        for name, rows in counted.items():
+            _refuse_over_limit(name, rows)
+    if violations:
+        raise InconsistentObservationsError(_concat(violations))
     series_keys = index.series_keys(frame)
-    series = _spread(estimate.series, changes, labels, series_keys, columns, ESTIMATE_COLUMNS, tz, leading=[])
-    aside = _spread(estimate.set_aside, changes, labels, series_keys, columns, SET_ASIDE_COLUMNS, tz, leading=["id"])
+    series = _spread(_concat(tables), pairs, labels, series_keys, columns, ESTIMATE_COLUMNS, tz, leading=[])
+    aside = _spread(_concat(aside_tables), pairs, labels, series_keys, columns, SET_ASIDE_COLUMNS, tz, leading=["id"])
     return Replay(
         series=series,
         set_aside=aside,
@@ -458,18 +470,11 @@ def _empty_set_aside(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 @attrs.frozen(eq=False)
-class _Changes:
-    """The (series, vintage) pairs at which a series changes, and the stacked rows of each.
+class _Stack:
+    """A batch of changes' stacked rows: ``rows`` the frame rows of each change, change after
+    change, each the rows of its series known by its vintage; ``vintage_of_row``/``series_of_row``
+    their keys."""
 
-    ``series``/``vintage``/``until`` per change (sorted by series, then vintage; ``until`` is the
-    series' next change or the number of vintages); ``rows`` the frame rows of every change,
-    change after change, each the rows of its series known by its vintage;
-    ``vintage_of_row``/``series_of_row`` their keys.
-    """
-
-    series: _IntArray
-    vintage: _IntArray
-    until: _IntArray
     rows: npt.NDArray[np.intp]
     vintage_of_row: _IntArray
     series_of_row: _IntArray
@@ -522,58 +527,121 @@ def _result_rows_at_least(
     return int((known * (until - pair_vintage)).sum())
 
 
-def _refuse_too_many_rows(
-    series: _IntArray, series_slot: _IntArray, vintage: _IntArray, pairs: tuple[_IntArray, _IntArray, _IntArray]
-) -> None:
-    """Refuse a replay of more than :data:`MAX_GRID_POINTS` rows before it stacks its changes.
-
-    Each change is estimated from every row of its series known by then, so one series
-    reported daily over ``D`` days stacks about ``n D / 2`` rows: past the limit, the stacked
-    frame alone could exhaust the memory before the result could be counted exactly.
-    """
-    at_least = _result_rows_at_least(series, series_slot, vintage, pairs)
-    if at_least > MAX_GRID_POINTS:
+def _refuse_over_limit(table: str, rows: int) -> None:
+    """Refuse a replay whose ``table`` (``series`` or ``set_aside``) would have more than
+    :data:`MAX_GRID_POINTS` rows, ``rows`` being a lower bound of how many it would have."""
+    if rows > MAX_GRID_POINTS:
         raise InvalidArgumentError(
-            f"the replay would have at least {at_least:,} rows (at most {MAX_GRID_POINTS:,}); choose a coarser freq"
+            f"the replay's {table} would have at least {rows:,} rows (at most {MAX_GRID_POINTS:,}); "
+            "choose a coarser freq"
         )
 
 
-def _changes(
-    pairs: tuple[_IntArray, _IntArray, _IntArray], series: _IntArray, vintage: _IntArray, start: _IntArray
-) -> _Changes:
-    """The changes ``pairs`` (:func:`_change_pairs`) with the stacked rows of each.
+def _stacks(
+    pairs: tuple[_IntArray, _IntArray, _IntArray],
+    series: _IntArray,
+    vintage: _IntArray,
+    start: _IntArray,
+    batch: int,
+) -> Iterator[_Stack]:
+    """The stacked rows of the changes ``pairs`` (:func:`_change_pairs`), in batches.
 
-    The rows are stacked change after change in the order of the stacked call's series key
-    (vintage, then series), each change's rows (its series' rows known by its vintage) in order
-    of ``start``: the order the index of the stacked rows sorts them in, so its sorts find them
-    sorted. ``O(n log n + m)`` for ``m`` stacked rows.
+    The changes are stacked in the order of the stacked call's series key (vintage, then
+    series), each change's rows (its series' rows known by its vintage) in order of ``start``:
+    the order the index of the stacked rows sorts them in, so its sorts find them sorted. A
+    batch is a run of changes in that order whose series hold about ``batch`` rows (a change
+    larger than that is a batch of its own). ``O(n log n + m)`` for ``m`` stacked rows.
+
+    Rows 0 and 1 of series 0 known at vintages 0 and 1, row 2 of series 1 at vintage 0: the
+    changes (0, 0), (0, 1) and (1, 0) stack rows 0; 2; 0 and 1. Batches cut where the series'
+    rows passed a multiple of ``batch`` (2: after the first change).
+
+    >>> series, vintage = np.array([0, 0, 1]), np.array([0, 1, 0])
+    >>> pairs = _change_pairs(series, vintage, 2)
+    >>> [s.rows.tolist() for s in _stacks(pairs, series, vintage, np.array([5, 6, 5]), 2)]
+    [[0], [2, 0, 1]]
     """
-    pair_series, pair_vintage, until = pairs
+    pair_series, pair_vintage, _ = pairs
     # Each series' rows by start; a change takes those of its series known by its vintage.
     by_start = lexsort_stable((start, series))
     size = np.bincount(series)
     first = np.cumsum(size) - size
     stacking = lexsort_stable((pair_series, pair_vintage))  # the changes in key order
-    candidates = size[pair_series[stacking]]
-    offsets = np.cumsum(candidates) - candidates
-    at = np.repeat(first[pair_series[stacking]] - offsets, candidates) + np.arange(int(candidates.sum()))
-    rows = by_start[at]
-    change_of_row = np.repeat(np.arange(len(stacking)), candidates)
-    keep = vintage[rows] <= pair_vintage[stacking][change_of_row]
-    rows, change_of_row = rows[keep], change_of_row[keep]
-    return _Changes(
-        series=pair_series,
-        vintage=pair_vintage,
-        until=until,
-        rows=np.asarray(rows, dtype=np.intp),
-        vintage_of_row=pair_vintage[stacking][change_of_row],
-        series_of_row=pair_series[stacking][change_of_row],
+    change_series, change_vintage = pair_series[stacking], pair_vintage[stacking]
+    candidates = size[change_series]
+    before = np.cumsum(candidates) - candidates
+    cuts = np.flatnonzero(np.r_[True, np.diff(before // batch) > 0])
+    for lo, hi in zip(cuts, np.r_[cuts[1:], len(stacking)], strict=True):
+        offsets = before[lo:hi] - before[lo]
+        at = np.repeat(first[change_series[lo:hi]] - offsets, candidates[lo:hi]) + np.arange(
+            int(candidates[lo:hi].sum())
+        )
+        rows = by_start[at]
+        change_of_row = np.repeat(np.arange(lo, hi), candidates[lo:hi])
+        keep = vintage[rows] <= change_vintage[change_of_row]
+        rows, change_of_row = rows[keep], change_of_row[keep]
+        yield _Stack(
+            rows=np.asarray(rows, dtype=np.intp),
+            vintage_of_row=change_vintage[change_of_row],
+            series_of_row=change_series[change_of_row],
+        )
+
+
+def _estimate_stack(
+    read: pd.DataFrame,
+    index: ClaimIndex,
+    stack: _Stack,
+    weight: npt.NDArray[np.float64],
+    method: str,
+    on_conflict: str,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ``series`` and ``set_aside`` tables of one ``best_estimate`` call on the rows ``stack``
+    of ``read`` (the frame's columns it reads), keyed by (vintage, series), with their weights.
+
+    The stacked rows have the canonical columns only (the key is the two integers), and their
+    claim index is derived from the frame's, not annotated again (docs/performance.md: the ids
+    repeat once per change, and sorting them as texts was half the time). ``best_estimate`` is
+    called as a whole, not through its private steps, but on a Prepared: nothing is validated or
+    indexed twice, and no change to the estimate can leave the replay behind.
+    """
+    stacked = read.take(stack.rows).reset_index(drop=True)
+    stacked[_VINTAGE] = stack.vintage_of_row
+    stacked[_SERIES] = stack.series_of_row
+    stacked_index = stacked_claims(index, read, stack.rows, stack.vintage_of_row, stack.series_of_row)
+    estimate = best_estimate(
+        Prepared(stacked, stacked_index),
+        by=(_VINTAGE, _SERIES),
+        method=method,
+        on_conflict=on_conflict,
+        weights=functools.partial(_given, weight),
     )
+    return estimate.series, estimate.set_aside
+
+
+def _given(weight: npt.NDArray[np.float64], _: pd.DataFrame) -> npt.NDArray[np.float64]:
+    """The weights ``weight``, whatever frame is asked about: the stacked rows keep their own."""
+    return weight
+
+
+def _concat(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """The batches' tables as one (the first, if there is only one)."""
+    return tables[0] if len(tables) == 1 else pd.concat(tables, ignore_index=True)
+
+
+def _copies(table: pd.DataFrame, pairs: tuple[_IntArray, _IntArray, _IntArray], n_vintages: int) -> _IntArray:
+    """How many vintages each row of the stacked estimate's ``table`` holds for: from its change's
+    vintage to the series' next change (``pairs``: :func:`_change_pairs`)."""
+    row_vintage = table[_VINTAGE].to_numpy(dtype=np.int64)
+    pair_series, pair_vintage, until = pairs
+    width = max(n_vintages, 1)
+    change_key = pair_series * width + pair_vintage  # sorted: changes are by series, vintage
+    which = np.searchsorted(change_key, table[_SERIES].to_numpy(dtype=np.int64) * width + row_vintage)
+    return np.asarray(until[which] - row_vintage, dtype=np.int64)
 
 
 def _spread(
     table: pd.DataFrame,
-    changes: _Changes,
+    pairs: tuple[_IntArray, _IntArray, _IntArray],
     labels: _IntArray,
     key_rows: pd.DataFrame,
     columns: list[str],
@@ -585,19 +653,13 @@ def _spread(
     """The stacked estimate's rows, each copied to every vintage its change holds for.
 
     ``table`` is keyed by (vintage, series) and sorted by them; a row of change (s, c) holds for
-    the vintages ``c .. until - 1``. The result is sorted by vintage, series and the row's order.
+    the vintages ``c .. until - 1`` (``pairs``: :func:`_change_pairs`). The result is sorted by
+    vintage, series and the row's order.
     """
     row_vintage = table[_VINTAGE].to_numpy(dtype=np.int64)
     row_series = table[_SERIES].to_numpy(dtype=np.int64)
-    n_vintages = max(len(labels), 1)
-    change_key = changes.series * n_vintages + changes.vintage  # sorted: changes are by series, vintage
-    which = np.searchsorted(change_key, row_series * n_vintages + row_vintage)
-    copies = changes.until[which] - row_vintage
+    copies = _copies(table, pairs, len(labels))
     total = int(copies.sum())
-    if total > MAX_GRID_POINTS:
-        raise InvalidArgumentError(
-            f"the replay would have {total:,} rows (at most {MAX_GRID_POINTS:,}); choose a coarser freq"
-        )
     source = np.repeat(np.arange(len(table)), copies)
     step = np.arange(total) - np.repeat(np.cumsum(copies) - copies, copies)
     at = row_vintage[source] + step
