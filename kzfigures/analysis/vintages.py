@@ -370,14 +370,15 @@ def replay(
     that is, ``best_estimate(as_known_at(observations, t_v))`` for a daily grid. No series'
     estimate depends on another's rows, so the rows of series :math:`s` at :math:`t_v` change
     only at the steps where a figure of :math:`s` becomes public. The estimate is computed once
-    per such *change* :math:`(s, v)`, all of them in one ``best_estimate`` call whose series key
-    is (change, series), and copied to the steps until the series' next change.
+    per such *change* :math:`(s, v)`, the changes stacked into ``best_estimate`` calls of about
+    10^6 rows whose series key is (change, series), and copied to the steps until the series'
+    next change.
 
     Cost: with :math:`n` rows, :math:`m = \\sum_{\\text{changes } (s, v)} |\\mathrm{known}_s(v)|`
-    rows in the stacked call (at most :math:`n` times the number of knowledge times; in practice
+    stacked rows (at most :math:`n` times the number of knowledge times; in practice
     the rows of a series times the days on which it is reported) and :math:`r` result rows,
-    :math:`O(m \\log m + r)`. ``docs/performance.md`` measures it against one ``best_estimate``
-    call per knowledge time.
+    :math:`O(m \\log m + r)`, in the memory of one batch and the result. ``docs/performance.md``
+    measures it against one ``best_estimate`` call per knowledge time.
 
     Examples
     --------
