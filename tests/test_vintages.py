@@ -446,3 +446,80 @@ def test_set_aside_rows_over_the_limit_are_refused_before_the_last_batch(monkeyp
     ):
         kz.replay(frame)
     assert 1 < len(calls) < batches
+
+
+def _raised(frame: pd.DataFrame, **options: Any) -> pd.DataFrame | str:
+    """The violations ``replay(on_conflict="raise")`` raises, or the other error's message."""
+    try:
+        kz.replay(frame, on_conflict="raise", **options)
+    except kz.InconsistentObservationsError as error:
+        return error.violations
+    except kz.InvalidArgumentError as error:
+        return str(error)
+    raise AssertionError("nothing raised")
+
+
+def test_raise_in_batches_lists_the_pairs_of_consistent_changes_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    # One series with cumulative and daily figures (a review found it): the change of January 9
+    # is consistent, but one call over every change listed its pairs with January 10's.
+    frame = pd.DataFrame(
+        {
+            "metric": "detained",
+            "stated": [0, 1, 0, 0, 1],
+            "as_of": ["2022-01-07", "2022-01-08", "2022-01-09", "2022-01-10", "2022-01-10"],
+            "cumulative": [False, True, True, False, False],
+        }
+    )
+    in_one_call = _raised(frame)
+    assert isinstance(in_one_call, pd.DataFrame)
+    assert in_one_call[vintages._VINTAGE].nunique() == 2
+    for batch in (1, 3):
+        monkeypatch.setattr(vintages, "_STACK_BATCH", batch)
+        in_batches = _raised(frame)
+        assert isinstance(in_batches, pd.DataFrame)
+        pd.testing.assert_frame_equal(in_batches, in_one_call)
+
+
+def test_raise_reports_an_inconsistency_before_a_refusal_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Killed: ten hour figures of January 1, and a day figure of that day published on January 10,
+    # which merges their slots only then (more rows than the up-front bound counts). Detained:
+    # 100, then 50, a fall. One call raised the inconsistency; so do batches.
+    hours = [
+        {
+            "metric": "killed",
+            "stated": 10 + i,
+            "as_of": f"2024-01-01T{10 + i}:00",
+            "published": f"2024-01-01T{10 + i}:00",
+        }
+        for i in range(10)
+    ]
+    late = [{"metric": "killed", "stated": 15, "as_of": "2024-01-01", "published": "2024-01-10"}]
+    fall = [
+        {"metric": "detained", "stated": 100, "as_of": "2024-01-01", "published": "2024-01-01"},
+        {"metric": "detained", "stated": 50, "as_of": "2024-01-05", "published": "2024-01-05"},
+    ]
+    frame = kz.from_frame(pd.DataFrame(hours + late + fall), tz="UTC")
+    rows = len(kz.replay(frame).series)
+    index, known = annotate(frame), vintages.known_by(frame)
+    labels, ends = vintages._grid(frame, known, pd.tseries.frequencies.to_offset("D"))
+    vintage = np.searchsorted(ends, known, side="left").astype(np.int64)
+    pairs = vintages._change_pairs(index.series, vintage, len(labels))
+    bound = vintages._result_rows_at_least(index.series, index.series_slot, vintage, pairs)
+    assert bound < rows  # the late day figure merges slots the bound counts once
+    outcomes = []
+    # Over the limit up front, after some batches, or not at all (about ten limits: each replay in
+    # batches of one change is a hundred calls).
+    for limit in sorted({bound - 1, *range(bound, rows, 9), rows - 1, rows}):
+        monkeypatch.setattr(vintages, "MAX_GRID_POINTS", limit)
+        monkeypatch.setattr(vintages, "_STACK_BATCH", 10**9)
+        in_one_call = _raised(frame)
+        monkeypatch.setattr(vintages, "_STACK_BATCH", 1)
+        in_batches = _raised(frame)
+        if isinstance(in_one_call, str):
+            assert in_batches == in_one_call
+        else:
+            assert isinstance(in_batches, pd.DataFrame)
+            pd.testing.assert_frame_equal(in_batches, in_one_call)
+        outcomes.append(isinstance(in_one_call, str))
+    assert True in outcomes  # refusals were compared,
+    assert False in outcomes  # and inconsistencies

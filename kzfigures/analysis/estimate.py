@@ -106,6 +106,13 @@ class Estimate:
 # --- options -------------------------------------------------------------------
 
 
+def inconsistencies(frame: pd.DataFrame, index: ClaimIndex) -> pd.DataFrame:
+    """The violation pairs ``on_conflict="raise"`` lists once a series is inconsistent: every pair
+    of every series but the soft ones (falling stated values are not inconsistencies)."""
+    pairs = violation_pairs(frame, index)
+    return pairs[pairs["kind"] != "soft"].reset_index(drop=True)
+
+
 def _check_choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
     if not isinstance(value, str) or value not in allowed:
         raise InvalidArgumentError(f"{name} must be one of {', '.join(map(repr, allowed))} (got {value!r})")
@@ -514,9 +521,7 @@ def _settle(
         own[daily_rows] = one_period > hi[daily_rows]
     bad_series = np.unique(np.r_[series[running[capped]], series[own]])
     if len(bad_series) and on_conflict == "raise":
-        pairs = violation_pairs(frame, index)
-        # Soft violations (falling stated values) are not inconsistencies.
-        raise InconsistentObservationsError(pairs[pairs["kind"] != "soft"].reset_index(drop=True))
+        raise InconsistentObservationsError(inconsistencies(frame, index))
     if not len(bad_series):
         return kept, reason, witness
     weight = claims["weight"].to_numpy()

@@ -48,7 +48,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from kzfigures.analysis._sorting import argsort_stable, lexsort_stable
-from kzfigures.analysis.estimate import MAX_GRID_POINTS, METHODS, ON_CONFLICT, best_estimate
+from kzfigures.analysis.estimate import MAX_GRID_POINTS, METHODS, ON_CONFLICT, best_estimate, inconsistencies
 from kzfigures.analysis.index import DEFAULT_BY, ClaimIndex, precision_lengths, take_rows, utc_nanoseconds
 from kzfigures.analysis.inputs import Inputs, Prepared
 from kzfigures.analysis.tables import ESTIMATE_COLUMNS, REPLAY_COLUMNS, SET_ASIDE_COLUMNS, dtypes, empty_table
@@ -69,8 +69,9 @@ _SERIES = "__kzfigures_series__"
 
 _IntArray = npt.NDArray[np.int64]
 
-#: About how many stacked rows one ``best_estimate`` call of :func:`replay` takes: the batch
-#: bounds its working memory, while each call's fixed cost stays small beside the batch's.
+#: How many rows the series of one batch of :func:`replay`'s changes hold, about: a batch is one
+#: ``best_estimate`` call over those of their rows known by each change, which bounds its working
+#: memory, while each call's fixed cost stays small beside the batch's.
 _STACK_BATCH = 1_000_000
 
 # The columns best_estimate reads from a prepared frame (its index holds the rest): the labels
@@ -370,9 +371,9 @@ def replay(
     that is, ``best_estimate(as_known_at(observations, t_v))`` for a daily grid. No series'
     estimate depends on another's rows, so the rows of series :math:`s` at :math:`t_v` change
     only at the steps where a figure of :math:`s` becomes public. The estimate is computed once
-    per such *change* :math:`(s, v)`, the changes stacked into ``best_estimate`` calls of about
-    10^6 rows whose series key is (change, series), and copied to the steps until the series'
-    next change.
+    per such *change* :math:`(s, v)`, the changes stacked in batches (whose series hold about
+    10^6 rows), one ``best_estimate`` call each whose series key is (change, series), and copied
+    to the steps until the series' next change.
 
     Cost: with :math:`n` rows, :math:`m = \\sum_{\\text{changes } (s, v)} |\\mathrm{known}_s(v)|`
     stacked rows (at most :math:`n` times the number of knowledge times; in practice
@@ -425,32 +426,54 @@ def replay(
     pairs = _change_pairs(index.series, vintage, len(labels))
     # Refused before anything is stacked if its series table alone is over the limit: one series
     # reported daily over D days stacks about n D / 2 rows, which could exhaust the memory
-    # before the result could be counted. The set-aside rows are counted batch by batch.
-    _refuse_over_limit("series", _result_rows_at_least(index.series, index.series_slot, vintage, pairs))
-    # The changes in batches of about _STACK_BATCH stacked rows, each one best_estimate call:
-    # series are independent, so the tables are the one call's, cut where the batches meet, and
-    # the working memory is a batch's, not every change's.
-    tables, aside_tables, violations = [], [], []
+    # before the result could be counted. Both tables' rows are counted exactly batch by batch.
+    at_least = _over_limit("series", _result_rows_at_least(index.series, index.series_slot, vintage, pairs))
+    if at_least is not None:
+        raise at_least
+    # The changes in batches whose series hold about _STACK_BATCH rows, one best_estimate call
+    # each: series are independent, so the tables are the one call's, cut where the batches
+    # meet, and the working memory is a batch's, not every change's.
+    tables: list[pd.DataFrame] = []
+    aside_tables: list[pd.DataFrame] = []
     counted = {"series": 0, "set_aside": 0}
+    refusal: InvalidArgumentError | None = None
     read = frame[list(_STACKED_COLUMNS)]
     for stack in _stacks(pairs, index.series, vintage, index.start, _STACK_BATCH):
-        weight = observation_weight[stack.rows]
+        stacked, stacked_index = _stacked(read, index, stack)
         try:
-            table, aside_table = _estimate_stack(read, index, stack, weight, method, on_conflict)
-        except InconsistentObservationsError as error:  # every batch's pairs, as one call would list them
-            violations.append(error.violations)
+            estimate = best_estimate(
+                Prepared(stacked, stacked_index),
+                by=(_VINTAGE, _SERIES),
+                method=method,
+                on_conflict=on_conflict,
+                weights=functools.partial(_given, observation_weight[stack.rows]),
+            )
+        except InconsistentObservationsError:  # one call listed the pairs of every change
+            raise InconsistentObservationsError(_inconsistencies(read, index, pairs, vintage)) from None
+        table, aside_table = estimate.series, estimate.set_aside
+        del stacked, stacked_index, estimate  # the batch's frames, before the next is stacked
+        if refusal is not None:  # "raise" still checks the other batches, as one call did
             continue
         tables.append(table)
         aside_tables.append(aside_table)
         counted["series"] += int(_copies(table, pairs, len(labels)).sum())
         counted["set_aside"] += int(_copies(aside_table, pairs, len(labels)).sum())
         for name, rows in counted.items():
-            _refuse_over_limit(name, rows)
-    if violations:
-        raise InconsistentObservationsError(_concat(violations))
+            refusal = refusal or _over_limit(name, rows)
+        if refusal is not None:
+            if on_conflict != "raise":
+                raise refusal
+            tables.clear()
+            aside_tables.clear()
+    if refusal is not None:
+        raise refusal
     series_keys = index.series_keys(frame)
-    series = _spread(_concat(tables), pairs, labels, series_keys, columns, ESTIMATE_COLUMNS, tz, leading=[])
-    aside = _spread(_concat(aside_tables), pairs, labels, series_keys, columns, SET_ASIDE_COLUMNS, tz, leading=["id"])
+    table = _concat(tables)
+    tables.clear()
+    series = _spread(table, pairs, labels, series_keys, columns, ESTIMATE_COLUMNS, tz, leading=[])
+    table = _concat(aside_tables)
+    aside_tables.clear()
+    aside = _spread(table, pairs, labels, series_keys, columns, SET_ASIDE_COLUMNS, tz, leading=["id"])
     return Replay(
         series=series,
         set_aside=aside,
@@ -528,14 +551,15 @@ def _result_rows_at_least(
     return int((known * (until - pair_vintage)).sum())
 
 
-def _refuse_over_limit(table: str, rows: int) -> None:
-    """Refuse a replay whose ``table`` (``series`` or ``set_aside``) would have more than
-    :data:`MAX_GRID_POINTS` rows, ``rows`` being a lower bound of how many it would have."""
-    if rows > MAX_GRID_POINTS:
-        raise InvalidArgumentError(
-            f"the replay's {table} would have at least {rows:,} rows (at most {MAX_GRID_POINTS:,}); "
-            "choose a coarser freq"
-        )
+def _over_limit(table: str, rows: int) -> InvalidArgumentError | None:
+    """The refusal of a replay whose ``table`` (``series`` or ``set_aside``) would have more than
+    :data:`MAX_GRID_POINTS` rows, ``rows`` being a lower bound of how many it would have; None if
+    that is within the limit."""
+    if rows <= MAX_GRID_POINTS:
+        return None
+    return InvalidArgumentError(
+        f"the replay's {table} would have at least {rows:,} rows (at most {MAX_GRID_POINTS:,}); choose a coarser freq"
+    )
 
 
 def _stacks(
@@ -550,8 +574,10 @@ def _stacks(
     The changes are stacked in the order of the stacked call's series key (vintage, then
     series), each change's rows (its series' rows known by its vintage) in order of ``start``:
     the order the index of the stacked rows sorts them in, so its sorts find them sorted. A
-    batch is a run of changes in that order whose series hold about ``batch`` rows (a change
-    larger than that is a batch of its own). ``O(n log n + m)`` for ``m`` stacked rows.
+    batch is a run of changes in that order: a new one starts at each change where the running
+    count of the changes' series rows passes a multiple of ``batch``, so a batch's series hold
+    fewer than ``batch`` rows besides its last change's (and it stacks only those known by then).
+    ``O(n log n + m)`` for ``m`` stacked rows.
 
     Rows 0 and 1 of series 0 known at vintages 0 and 1, row 2 of series 1 at vintage 0: the
     changes (0, 0), (0, 1) and (1, 0) stack rows 0; 2; 0 and 1. Batches cut where the series'
@@ -588,16 +614,9 @@ def _stacks(
         )
 
 
-def _estimate_stack(
-    read: pd.DataFrame,
-    index: ClaimIndex,
-    stack: _Stack,
-    weight: npt.NDArray[np.float64],
-    method: str,
-    on_conflict: str,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The ``series`` and ``set_aside`` tables of one ``best_estimate`` call on the rows ``stack``
-    of ``read`` (the frame's columns it reads), keyed by (vintage, series), with their weights.
+def _stacked(read: pd.DataFrame, index: ClaimIndex, stack: _Stack) -> tuple[pd.DataFrame, ClaimIndex]:
+    """The rows ``stack`` of ``read`` (the frame's columns the estimate reads), keyed by
+    (vintage, series), and their claim index.
 
     The stacked rows have the canonical columns only (the key is the two integers), and their
     claim index is derived from the frame's, not annotated again (docs/performance.md: the ids
@@ -608,15 +627,20 @@ def _estimate_stack(
     stacked = read.take(stack.rows).reset_index(drop=True)
     stacked[_VINTAGE] = stack.vintage_of_row
     stacked[_SERIES] = stack.series_of_row
-    stacked_index = stacked_claims(index, read, stack.rows, stack.vintage_of_row, stack.series_of_row)
-    estimate = best_estimate(
-        Prepared(stacked, stacked_index),
-        by=(_VINTAGE, _SERIES),
-        method=method,
-        on_conflict=on_conflict,
-        weights=functools.partial(_given, weight),
-    )
-    return estimate.series, estimate.set_aside
+    return stacked, stacked_claims(index, read, stack.rows, stack.vintage_of_row, stack.series_of_row)
+
+
+def _inconsistencies(
+    read: pd.DataFrame, index: ClaimIndex, pairs: tuple[_IntArray, _IntArray, _IntArray], vintage: _IntArray
+) -> pd.DataFrame:
+    """What ``on_conflict="raise"`` lists for the stacked changes: one call over all of them
+    listed every change's pairs (:func:`~kzfigures.analysis.estimate.inconsistencies`), those of
+    consistent changes too, so every batch's are listed, in the stacked key's order."""
+    parts = [
+        inconsistencies(*_stacked(read, index, stack))
+        for stack in _stacks(pairs, index.series, vintage, index.start, _STACK_BATCH)
+    ]
+    return _concat(parts)
 
 
 def _given(weight: npt.NDArray[np.float64], _: pd.DataFrame) -> npt.NDArray[np.float64]:
