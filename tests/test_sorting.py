@@ -98,6 +98,53 @@ def test_order_codes_order_as_the_values_do(values: list[int], limit: int) -> No
     assert width <= max(limit, distinct)
 
 
+# Times in nanoseconds at hour or day precision: wide values on a coarse grid, which the codes
+# divide by their common step (a few off the grid, so that the step is 1 again).
+_ON_A_GRID = st.tuples(
+    st.integers(-(2**40), 2**40),
+    st.sampled_from([3_600 * 10**9, 86_400 * 10**9, 2**33, 7]),
+    st.lists(st.one_of(st.integers(0, 5_000), st.just(None)), min_size=1, max_size=40),
+    st.lists(st.integers(1, 10**6), max_size=2),
+).map(lambda t: [_TOP if k is None else t[0] + t[1] * k for k in t[2]] + [t[0] + j for j in t[3]])
+
+
+@given(_ON_A_GRID, st.integers(1, 2**62))
+def test_order_codes_of_values_on_a_grid(values: list[int], limit: int) -> None:
+    array = np.array(values, dtype=np.int64)
+    codes, width = order_codes(array, limit)
+    assert ((codes >= 0) & (codes < width)).all()
+    exact = np.array(values, dtype=object)  # Python integers: the differences do not overflow
+    assert (np.sign(codes[:, None] - codes[None, :]) == np.sign(np.subtract.outer(exact, exact)).astype(int)).all()
+    assert width <= max(limit, len(set(values)))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_sorting, "_PACK_FROM", 0)
+        assert argsort_stable(array).tolist() == np.argsort(array, kind="stable").tolist()
+        keys = (array[::-1].copy(), array)
+        assert lexsort_stable(keys).tolist() == np.lexsort(keys).tolist()
+
+
+@pytest.mark.parametrize("off_grid_at", [None, 1, 2_998])
+def test_the_common_step_of_a_large_array_is_checked_on_every_value(off_grid_at: int | None) -> None:
+    # 3,000 distinct hours of 10,000, in random order: coded as hours (width 10,000 at most,
+    # under the limit), unless one value is off the hour, at a place the sample of every
+    # second value skips (odd) or sees; then they are dense ranks (width 3,000).
+    rng = np.random.default_rng(3)
+    hour = 3_600 * 10**9
+    array = 1_640_995_200 * 10**9 + hour * rng.choice(10_000, size=3_000, replace=False).astype(np.int64)
+    expected_step = hour
+    if off_grid_at is not None:
+        array[off_grid_at] += 10**9  # one second past its hour
+        expected_step = 10**9
+    assert _sorting._common_step(array - array.min()) == expected_step
+    codes, width = order_codes(array, 20_000)
+    assert (np.argsort(codes, kind="stable") == np.argsort(array, kind="stable")).all()
+    if off_grid_at is None:
+        assert (codes == (array - array.min()) // hour).all()
+    else:
+        assert width == 3_000
+    assert argsort_stable(array).tolist() == np.argsort(array, kind="stable").tolist()
+
+
 # Texts with ties, shared prefixes longer than a chunk, NUL bytes (numpy drops trailing ones),
 # and sometimes a non-ASCII letter (the comparison sort's path).
 _TEXTS = st.lists(
