@@ -472,7 +472,7 @@ def test_raise_in_batches_lists_the_pairs_of_consistent_changes_too(monkeypatch:
     )
     in_one_call = _raised(frame)
     assert isinstance(in_one_call, pd.DataFrame)
-    assert in_one_call[vintages._VINTAGE].nunique() == 2
+    assert in_one_call["known_at"].nunique() == 2
     for batch in (1, 3):
         monkeypatch.setattr(vintages, "_STACK_BATCH", batch)
         in_batches = _raised(frame)
@@ -523,3 +523,32 @@ def test_raise_reports_an_inconsistency_before_a_refusal_in_batches(monkeypatch:
         outcomes.append(isinstance(in_one_call, str))
     assert True in outcomes  # refusals were compared,
     assert False in outcomes  # and inconsistencies
+
+
+def test_raise_names_each_pair_by_its_knowledge_time_and_key() -> None:
+    # The police figures of Sri Lanka's Easter 2019 toll, then the health ministry's lower one:
+    # from April 25 on, what was known was inconsistent. The error lists, per knowledge time, the
+    # pairs violations() finds in what was known then, under the user's key columns.
+    days = [(21, 207), (22, 290), (23, 321), (24, 359), (25, 253), (26, 258)]
+    toll = kz.from_frame(
+        pd.DataFrame(
+            {
+                "metric": "killed",
+                "stated": [v for _, v in days],
+                "as_of": [f"2019-04-{d}" for d, _ in days],
+                "authority": ["Police"] * 4 + ["Health Ministry"] * 2,
+            }
+        )
+    )
+    raised = _raised(toll)
+    assert isinstance(raised, pd.DataFrame)
+    assert not {vintages._VINTAGE, vintages._SERIES} & set(raised.columns)
+    assert list(raised.columns[:5]) == ["kind", "known_at", "metric", "group", "region"]
+    times = sorted(set(raised["known_at"]))
+    assert [t.day for t in times] == [25, 26]
+    for t in times:
+        known = kz.as_known_at(toll, t, precision="day")
+        expected = kz.violations(known).frame
+        expected = expected[expected["kind"] != "soft"].reset_index(drop=True)
+        got = raised[raised["known_at"] == t].drop(columns="known_at").reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, expected)

@@ -357,7 +357,10 @@ def replay(
     UnknownColumnError
         ``by`` names a column that cannot key a series.
     InconsistentObservationsError
-        ``on_conflict="raise"`` and what was known at some time is inconsistent.
+        ``on_conflict="raise"`` and what was known at some time is inconsistent. Its
+        ``violations`` has the columns of :func:`~kzfigures.violations`' frame with ``known_at``
+        after ``kind``: the pairs of what was known at each knowledge time at which a change
+        was inconsistent.
     TimezoneError
         A knowledge time of the grid falls in a daylight-saving change of the frame's zone.
 
@@ -449,7 +452,9 @@ def replay(
                 weights=functools.partial(_given, observation_weight[stack.rows]),
             )
         except InconsistentObservationsError:  # one call listed the pairs of every change
-            raise InconsistentObservationsError(_inconsistencies(read, index, pairs, vintage)) from None
+            pairs_at_fault = _inconsistencies(read, index, pairs, vintage)
+            named = _named(pairs_at_fault, labels, index.series_keys(frame), columns, tz, before=["kind"])
+            raise InconsistentObservationsError(named) from None
         table, aside_table = estimate.series, estimate.set_aside
         del stacked, stacked_index, estimate  # the batch's frames, before the next is stacked
         if refusal is not None:  # "raise" still checks the other batches, as one call did
@@ -690,11 +695,33 @@ def _spread(
     at = row_vintage[source] + step
     order = lexsort_stable((source, row_series[source], at))
     source, at = source[order], at[order]
-    body = table.drop(columns=[_VINTAGE, _SERIES]).take(source).reset_index(drop=True)
-    keys = take_rows(key_rows, row_series[source])
-    known_at = pd.Series(pd.to_datetime(labels[at], unit="ns", utc=True)).dt.tz_convert(tz)
-    parts = {"known_at": known_at, **{c: body[c] for c in leading}, **{c: keys[c] for c in columns}}
-    parts.update({c: body[c] for c in result_columns if c in body})
+    body = table.take(source).reset_index(drop=True)
+    body[_VINTAGE] = at
+    return _named(body, labels, key_rows, columns, tz, leading=leading, after=[c for c in result_columns if c in body])
+
+
+def _named(
+    table: pd.DataFrame,
+    labels: _IntArray,
+    key_rows: pd.DataFrame,
+    columns: list[str],
+    tz: Any,
+    *,
+    before: Sequence[str] = (),
+    leading: Sequence[str] = (),
+    after: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """``table`` keyed by (vintage, series) as a reader sees it: its columns ``before``,
+    ``known_at``, its columns ``leading``, the key columns (``key_rows``: one row per series) in
+    place of the two integers, then ``after`` (by default every other column)."""
+    keys = take_rows(key_rows, table[_SERIES].to_numpy(dtype=np.int64))
+    vintage = table[_VINTAGE].to_numpy(dtype=np.int64)
+    known_at = pd.Series(pd.to_datetime(labels[vintage], unit="ns", utc=True)).dt.tz_convert(tz)
+    if after is None:
+        after = [c for c in table.columns if c not in (*before, *leading, _VINTAGE, _SERIES)]
+    parts = {**{c: table[c] for c in before}, "known_at": known_at, **{c: table[c] for c in leading}}
+    parts.update({c: keys[c] for c in columns})
+    parts.update({c: table[c] for c in after})
     return pd.DataFrame(parts)
 
 
