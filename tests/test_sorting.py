@@ -145,6 +145,18 @@ def test_the_common_step_of_a_large_array_is_checked_on_every_value(off_grid_at:
     assert argsort_stable(array).tolist() == np.argsort(array, kind="stable").tolist()
 
 
+def test_the_common_step_when_every_sampled_offset_is_zero() -> None:
+    # A review's case: zeros where the sample looks (every second value), 3,600 and one 1,800
+    # elsewhere. The step is 1,800, not lost: three codes.
+    offsets = np.zeros(3_000, dtype=np.int64)
+    offsets[1::2] = 3_600
+    offsets[1] = 1_800
+    assert _sorting._common_step(offsets) == 1_800
+    codes, width = order_codes(offsets, 10)
+    assert width == 3
+    assert (codes == offsets // 1_800).all()
+
+
 # Texts with ties, shared prefixes longer than a chunk, NUL bytes (numpy drops trailing ones),
 # and sometimes a non-ASCII letter (the comparison sort's path).
 _TEXTS = st.lists(

@@ -527,8 +527,9 @@ def test_raise_reports_an_inconsistency_before_a_refusal_in_batches(monkeypatch:
 
 def test_raise_names_each_pair_by_its_knowledge_time_and_key() -> None:
     # The police figures of Sri Lanka's Easter 2019 toll, then the health ministry's lower one:
-    # from April 25 on, what was known was inconsistent. The error lists, per knowledge time, the
-    # pairs violations() finds in what was known then, under the user's key columns.
+    # from April 25 on, what was known was inconsistent. The error lists, at each knowledge time
+    # at which the series changed, the pairs violations() finds in what was known then, under the
+    # user's key columns.
     days = [(21, 207), (22, 290), (23, 321), (24, 359), (25, 253), (26, 258)]
     toll = kz.from_frame(
         pd.DataFrame(

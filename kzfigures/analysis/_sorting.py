@@ -187,8 +187,8 @@ def _common_step(offsets: npt.NDArray[np.int64]) -> int:
     3600
     """
     sample = offsets[:: max(1, len(offsets) // 1024)]
-    step = int(np.gcd.reduce(sample))
-    if step > 1 and np.any(offsets % step):
+    step = int(np.gcd.reduce(sample))  # 0 if every sampled offset is 0: nothing learnt
+    if step == 0 or (step > 1 and np.any(offsets % step)):
         step = int(np.gcd.reduce(offsets))
     return max(step, 1)
 

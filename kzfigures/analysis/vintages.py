@@ -359,8 +359,8 @@ def replay(
     InconsistentObservationsError
         ``on_conflict="raise"`` and what was known at some time is inconsistent. Its
         ``violations`` has the columns of :func:`~kzfigures.violations`' frame with ``known_at``
-        after ``kind``: the pairs of what was known at each knowledge time at which a change
-        was inconsistent.
+        after ``kind``: each series' pairs at each knowledge time at which it changed (a figure
+        of it became public), as they were known then, once some change was inconsistent.
     TimezoneError
         A knowledge time of the grid falls in a daylight-saving change of the frame's zone.
 
