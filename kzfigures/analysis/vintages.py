@@ -436,8 +436,9 @@ def replay(
     # The changes in batches whose series hold about _STACK_BATCH rows, one best_estimate call
     # each: series are independent, so the tables are the one call's, cut where the batches
     # meet, and the working memory is a batch's, not every change's.
-    tables: list[pd.DataFrame] = []
-    aside_tables: list[pd.DataFrame] = []
+    # Per table (series, set_aside): the batches' rows, and how many vintages each holds for.
+    tables: dict[str, list[pd.DataFrame]] = {"series": [], "set_aside": []}
+    copies: dict[str, list[_IntArray]] = {"series": [], "set_aside": []}
     counted = {"series": 0, "set_aside": 0}
     refusal: InvalidArgumentError | None = None
     read = frame[list(_STACKED_COLUMNS)]
@@ -455,33 +456,33 @@ def replay(
             pairs_at_fault = _inconsistencies(read, index, pairs, vintage)
             named = _named(pairs_at_fault, labels, index.series_keys(frame), columns, tz, before=["kind"])
             raise InconsistentObservationsError(named) from None
-        table, aside_table = estimate.series, estimate.set_aside
+        batch = {"series": estimate.series, "set_aside": estimate.set_aside}
         del stacked, stacked_index, estimate  # the batch's frames, before the next is stacked
         if refusal is not None:  # "raise" still checks the other batches, as one call did
             continue
-        tables.append(table)
-        aside_tables.append(aside_table)
-        counted["series"] += int(_copies(table, pairs, len(labels)).sum())
-        counted["set_aside"] += int(_copies(aside_table, pairs, len(labels)).sum())
-        for name, rows in counted.items():
-            refusal = refusal or _over_limit(name, rows)
+        for name, table in batch.items():
+            tables[name].append(table)
+            copies[name].append(_copies(table, pairs, len(labels)))
+            counted[name] += int(copies[name][-1].sum())
+            refusal = refusal or _over_limit(name, counted[name])
         if refusal is not None:
             if on_conflict != "raise":
                 raise refusal
-            tables.clear()
-            aside_tables.clear()
+            for name in tables:  # only the other batches' consistency is still asked
+                tables[name].clear()
+                copies[name].clear()
     if refusal is not None:
         raise refusal
     series_keys = index.series_keys(frame)
-    table = _concat(tables)
-    tables.clear()
-    series = _spread(table, pairs, labels, series_keys, columns, ESTIMATE_COLUMNS, tz, leading=[])
-    table = _concat(aside_tables)
-    aside_tables.clear()
-    aside = _spread(table, pairs, labels, series_keys, columns, SET_ASIDE_COLUMNS, tz, leading=["id"])
+    spread = {}
+    for name, result_columns, leading in (("series", ESTIMATE_COLUMNS, []), ("set_aside", SET_ASIDE_COLUMNS, ["id"])):
+        table = _concat(tables.pop(name))
+        spread[name] = _spread(
+            table, np.concatenate(copies.pop(name)), labels, series_keys, columns, result_columns, tz, leading=leading
+        )
     return Replay(
-        series=series,
-        set_aside=aside,
+        series=spread["series"],
+        set_aside=spread["set_aside"],
         known_at=pd.DatetimeIndex(pd.to_datetime(labels, unit="ns", utc=True)).tz_convert(tz),
         freq=freq_label,
         method=method,
@@ -671,7 +672,7 @@ def _copies(table: pd.DataFrame, pairs: tuple[_IntArray, _IntArray, _IntArray], 
 
 def _spread(
     table: pd.DataFrame,
-    pairs: tuple[_IntArray, _IntArray, _IntArray],
+    copies: _IntArray,
     labels: _IntArray,
     key_rows: pd.DataFrame,
     columns: list[str],
@@ -682,13 +683,12 @@ def _spread(
 ) -> pd.DataFrame:
     """The stacked estimate's rows, each copied to every vintage its change holds for.
 
-    ``table`` is keyed by (vintage, series) and sorted by them; a row of change (s, c) holds for
-    the vintages ``c .. until - 1`` (``pairs``: :func:`_change_pairs`). The result is sorted by
-    vintage, series and the row's order.
+    ``table`` is keyed by (vintage, series) and sorted by them; a row holds for ``copies``
+    vintages from its own (:func:`_copies`). The result is sorted by vintage, series and the
+    row's order.
     """
     row_vintage = table[_VINTAGE].to_numpy(dtype=np.int64)
     row_series = table[_SERIES].to_numpy(dtype=np.int64)
-    copies = _copies(table, pairs, len(labels))
     total = int(copies.sum())
     source = np.repeat(np.arange(len(table)), copies)
     step = np.arange(total) - np.repeat(np.cumsum(copies) - copies, copies)
