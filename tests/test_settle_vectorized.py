@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from kzfigures.analysis._runs import run_cumsum, run_numbers, run_tuples
@@ -218,10 +218,12 @@ def test_drop_minority_in_stretches_equals_the_whole_program(claims: list[tuple[
     np.testing.assert_array_equal(settled.kept, _drop_minority_whole(slot, lo, hi, weight))
 
 
-@given(st.lists(st.integers(0, 4), max_size=30))
-def test_run_tuples_of_an_array_equals_the_slices_of_a_list(lengths: list[int]) -> None:
-    starts = np.cumsum([0, *lengths[:-1]]).astype(np.intp) if lengths else np.zeros(0, dtype=np.intp)
-    items = [f"id-{i}" for i in range(sum(lengths))]
+@given(st.lists(st.integers(0, 4), max_size=30), st.integers(0, 3))
+@example([1, 1, 1], 0)  # a run per item: zipped where the items lie
+@example([1, 1, 1], 2)  # ... after items that no run holds
+def test_run_tuples_of_an_array_equals_the_slices_of_a_list(lengths: list[int], skipped: int) -> None:
+    starts = np.cumsum([skipped, *lengths[:-1]]).astype(np.intp) if lengths else np.zeros(0, dtype=np.intp)
+    items = [f"id-{i}" for i in range(skipped + sum(lengths))]
     from_array = run_tuples(np.array(items, dtype=object), starts)
     assert from_array.tolist() == run_tuples(items, starts).tolist()
     assert all(type(t) is tuple for t in from_array.tolist())

@@ -58,6 +58,10 @@ def run_tuples(listed: list[Any] | npt.NDArray[np.object_], starts: npt.NDArray[
         edges = np.r_[starts, len(listed)].tolist()
         return np.fromiter((tuple(listed[a:b]) for a, b in itertools.pairwise(edges)), dtype=object, count=len(starts))
     lengths = np.diff(np.r_[starts, len(listed)]).astype(np.intp)
+    if len(starts) and bool((lengths == 1).all()):
+        # A run per item (one figure a slot): zip the items where they lie, with no gathered copy
+        # and no scatter into the result, each of which costs about as much as the tuples.
+        return np.fromiter(zip(listed[int(starts[0]) :]), dtype=object, count=len(starts))
     out = np.empty(len(starts), dtype=object)
     zipped = (lengths >= 1) & (lengths <= ZIPPED_UP_TO)
     for length in np.flatnonzero(np.bincount(lengths[zipped])).tolist():
