@@ -931,23 +931,22 @@ def _ids_by_slot(
         named = np.zeros(n_slots, dtype=bool)
         named[at] = True
         match = named[pos] & (target[pos] == value)
-        per_slot = np.empty(n_slots, dtype=object)
-        per_slot.fill(())
+        # One slot more, holding the () of the rows that name none: each row's tuple is one gather.
+        per_slot = np.empty(n_slots + 1, dtype=object)
+        per_slot.fill(())  # one shared empty tuple, not a Python call per slot
         build = match
         if previous is not None:
             previous_match, previous_named, previous_per_slot = previous
             differs = np.zeros(n_slots, dtype=bool)
             differs[pos[match != previous_match]] = True
             same = named & previous_named & ~differs
-            per_slot[same] = previous_per_slot[same]
+            per_slot[:n_slots][same] = previous_per_slot[:n_slots][same]
             build = match & ~same[pos]
         build_pos = pos[build]
         if len(build_pos):
             starts = run_starts(build_pos)
             per_slot[build_pos[starts]] = run_tuples(ids[id_at[build]], starts)
-        result = np.empty(len(where), dtype=object)
-        result.fill(())  # one shared empty tuple, not a Python call per row
-        result[present] = per_slot[at]
+        result = per_slot[np.where(present, where, n_slots).astype(np.intp)]
         if previous is None:  # the first bound's only: a fit block of one observation shares low's tuple
             sole_row = np.full(len(where), -1, dtype=np.intp)
             sole_row[present] = _sole_row(pos[match], rows[match], n_slots)[at]
