@@ -164,16 +164,18 @@ def _shifted_codes(values: npt.NDArray[np.int64], limit: int) -> tuple[npt.NDArr
     room = 0 if unbounded is None else 1  # the unbounded code, one above the top
     if top - low > _INT64_MAX:  # offsets would overflow int64: no step can be trusted
         return None
-    step = 1
+    codes, step = finite - low, 1  # the finite values' offsets, computed once
     if top - low + 1 + room > limit:
-        step = _common_step(finite - low)
+        step = _common_step(codes)
         if (top - low) // step + 1 + room > limit:
             return None
-    codes = values - low if step == 1 else (values - low) // step
+        codes = codes // step
     width = (top - low) // step + 1
     if unbounded is None:
         return codes, width
-    return np.where(unbounded, width, codes).astype(np.int64), width + 1
+    with_unbounded = np.full(len(values), width, dtype=np.int64)
+    with_unbounded[~unbounded] = codes
+    return with_unbounded, width + 1
 
 
 def _common_step(offsets: npt.NDArray[np.int64]) -> int:
